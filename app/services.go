@@ -1,0 +1,42 @@
+package app
+
+import (
+	"context"
+
+	"github.com/sealdesk/sealdesk/profile"
+)
+
+// Services are the bound services of one window over one profile.
+type Services struct {
+	Settings *Settings
+	Tickets  *Tickets
+	Groups   *Groups
+	Logs     *Logs
+
+	emitter *wailsEmitter
+}
+
+// NewServices builds the services over an open profile. Events go to the
+// window through a throttle once Startup has run.
+func NewServices(p *profile.Profile) *Services {
+	w := &wailsEmitter{}
+	emit := NewThrottle(w, MinEventInterval)
+	return &Services{
+		Settings: &Settings{p: p, emit: emit},
+		Tickets:  &Tickets{p: p},
+		Groups:   &Groups{p: p},
+		Logs:     &Logs{p: p},
+		emitter:  w,
+	}
+}
+
+// Bind lists what Wails exposes to the web view.
+func (s *Services) Bind() []any {
+	return []any{s.Settings, s.Tickets, s.Groups, s.Logs}
+}
+
+// Startup is options.App.OnStartup: it hands the window context to the
+// event adapter.
+func (s *Services) Startup(ctx context.Context) {
+	s.emitter.start(ctx)
+}

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/sealdesk/sealdesk/internal/version"
+	"github.com/sealdesk/sealdesk/profile"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// KeychainStatus tells the UI whether secrets can be stored, and if not,
+// what to do about it.
+type KeychainStatus struct {
+	OK      bool   `json:"ok"`
+	Service string `json:"service"`
+	Message string `json:"message"`
+}
+
+// SettingsView is everything the Settings screen shows.
+type SettingsView struct {
+	SMIMEEnabled     bool           `json:"smime_enabled"`
+	PGPEnabled       bool           `json:"pgp_enabled"`
+	TrustSystemRoots bool           `json:"trust_system_roots"`
+	DataDir          string         `json:"data_dir"`
+	Version          string         `json:"version"`
+	Keychain         KeychainStatus `json:"keychain"`
+}
+
+// UpdateIntegrationsRequest switches integrations; nil fields stay as they are.
+type UpdateIntegrationsRequest struct {
+	SMIMEEnabled     *bool `json:"smime_enabled,omitempty"`
+	PGPEnabled       *bool `json:"pgp_enabled,omitempty"`
+	TrustSystemRoots *bool `json:"trust_system_roots,omitempty"`
+}
+
+// Settings is the bound service behind the Settings and About screens.
+type Settings struct {
+	p    *profile.Profile
+	emit Emitter
+}
+
+// Get returns the current settings.
+func (s *Settings) Get() (SettingsView, error) {
+	ctx := context.Background()
+	v := SettingsView{DataDir: s.p.Store.Dir(), Version: version.String(), Keychain: s.keychain()}
+	for key, dst := range map[string]*bool{
+		store.SettingSMIMEEnabled:     &v.SMIMEEnabled,
+		store.SettingPGPEnabled:       &v.PGPEnabled,
+		store.SettingTrustSystemRoots: &v.TrustSystemRoots,
+	} {
+		b, err := s.p.Store.BoolSetting(ctx, key)
+		if err != nil {
+			return v, err
+		}
+		*dst = b
+	}
+	return v, nil
+}
+
+// UpdateIntegrations changes integration switches and returns the result.
+func (s *Settings) UpdateIntegrations(req UpdateIntegrationsRequest) (SettingsView, error) {
+	ctx := context.Background()
+	for key, val := range map[string]*bool{
+		store.SettingSMIMEEnabled:     req.SMIMEEnabled,
+		store.SettingPGPEnabled:       req.PGPEnabled,
+		store.SettingTrustSystemRoots: req.TrustSystemRoots,
+	} {
+		if val == nil {
+			continue
+		}
+		if err := s.p.Store.SetSetting(ctx, key, strconv.FormatBool(*val)); err != nil {
+			return SettingsView{}, err
+		}
+	}
+	v, err := s.Get()
+	if err == nil {
+		s.emit.Emit(EventSettingsChanged, v)
+	}
+	return v, err
+}
+
+// CheckKeychain probes the keychain again (after the user unlocked it) and
+// publishes the result.
+func (s *Settings) CheckKeychain() (KeychainStatus, error) {
+	st := s.keychain()
+	s.emit.Emit(EventKeychainStatus, st)
+	return st, nil
+}
+
+func (s *Settings) keychain() KeychainStatus {
+	st := KeychainStatus{OK: true, Service: s.p.Keys.Service()}
+	if err := s.p.KeychainStatus(); err != nil {
+		st.OK, st.Message = false, err.Error()
+	}
+	return st
+}

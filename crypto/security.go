@@ -1,0 +1,88 @@
+// Package crypto holds the vocabulary shared by SealDesk's security engines
+// (S/MIME in crypto/smime, OpenPGP in crypto/pgp): the security result that
+// is stored with every article and shown to the agent.
+//
+// The result is a verdict about exactly what is displayed. An engine that
+// cannot tell whether a signature covers the displayed content must report
+// the signature as not successful; "signed" only says that a signature was
+// found, never that it holds.
+package crypto
+
+import "time"
+
+// Technology names the security technology of an article, as shown in the
+// UI and printed by `sealctl inspect --json`.
+type Technology string
+
+const (
+	TechNone  Technology = ""
+	TechSMIME Technology = "S/MIME"
+	TechPGP   Technology = "PGP"
+)
+
+// Result is the security outcome of processing one message. Its JSON form
+// is a stable contract (`sealctl inspect --json`, `sealctl tickets --json`).
+type Result struct {
+	Type       Technology       `json:"type"`
+	Signed     bool             `json:"signed"`
+	Encrypted  bool             `json:"encrypted"`
+	Sign       SignResult       `json:"sign"`
+	Encryption EncryptionResult `json:"encryption"`
+	// ProcessedAt is when the engines last ran over the raw message.
+	ProcessedAt time.Time `json:"processed_at,omitzero"`
+}
+
+// SignResult describes the signature check. Success is true only when the
+// signature is valid for exactly the displayed content and for the sender.
+type SignResult struct {
+	Success bool     `json:"success"`
+	Comment string   `json:"comment"`
+	Signers []Signer `json:"signers"`
+	// Checks lists every step separately (structure, digest, chain, validity,
+	// key usage, From match) so the article details can show each one.
+	Checks []Check `json:"checks,omitempty"`
+}
+
+// EncryptionResult describes the decryption.
+type EncryptionResult struct {
+	Success   bool   `json:"success"`
+	Comment   string `json:"comment"`
+	Algorithm string `json:"algorithm,omitempty"`
+	// Key identifies the private key that decrypted the message (the
+	// certificate or OpenPGP key fingerprint), empty when none did.
+	Key string `json:"key,omitempty"`
+}
+
+// Signer is one signer of a message, with the certificate chain or key that
+// was used to judge it.
+type Signer struct {
+	Subject     string    `json:"subject"`
+	Fingerprint string    `json:"fingerprint"`
+	Emails      []string  `json:"emails"`
+	NotBefore   time.Time `json:"not_before,omitzero"`
+	NotAfter    time.Time `json:"not_after,omitzero"`
+	Valid       bool      `json:"valid"`
+	Comment     string    `json:"comment,omitempty"`
+	// Chain runs from the signer's issuer up to the trust anchor.
+	Chain []ChainLink `json:"chain,omitempty"`
+}
+
+// ChainLink is one certificate authority in a signer's chain.
+type ChainLink struct {
+	Subject     string `json:"subject"`
+	Fingerprint string `json:"fingerprint"`
+	Anchor      bool   `json:"anchor"`
+}
+
+// Check is one named step of a verification, for the details view.
+type Check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Failed reports whether any part of the security process did not succeed,
+// which makes the article a candidate for "Retry security process".
+func (r Result) Failed() bool {
+	return (r.Signed && !r.Sign.Success) || (r.Encrypted && !r.Encryption.Success)
+}

@@ -1,0 +1,43 @@
+// Errors from Go arrive as {code, message} (app.FormatError on the Go side).
+export type ErrorCode =
+  | 'keychain_unavailable'
+  | 'keychain_corrupt'
+  | 'not_found'
+  | 'invalid'
+  | 'internal'
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'AppError'
+  }
+}
+
+/** Normalises whatever a rejected binding call produced into an AppError. */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
+    const { code, message } = e as { code: ErrorCode; message: string }
+    return new AppError(code, String(message))
+  }
+  if (typeof e === 'string') {
+    try {
+      return toAppError(JSON.parse(e))
+    } catch {
+      return new AppError('internal', e)
+    }
+  }
+  return new AppError('internal', e instanceof Error ? e.message : String(e))
+}
+
+/** Wraps a binding call so callers only ever see AppError rejections. */
+export async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (e) {
+    throw toAppError(e)
+  }
+}

@@ -1,0 +1,16 @@
+// Plain data shapes shared with Go. They mirror the generated models
+// (src/wailsjs/go/models.ts) without their classes, so stores and tests can
+// build them as object literals.
+import type { app, store } from '../wailsjs/go/models'
+
+type Plain<T> = { [K in keyof T as T[K] extends Function ? never : K]: T[K] extends object ? Plain<T[K]> : T[K] }
+
+export type SettingsView = Plain<app.SettingsView>
+export type KeychainStatus = Plain<app.KeychainStatus>
+export type UpdateIntegrationsRequest = Plain<app.UpdateIntegrationsRequest>
+export type Ticket = Plain<store.Ticket>
+export type TicketQuery = Plain<store.TicketQuery>
+export type TicketPage = { total: number; tickets: Ticket[] }
+export type Group = Plain<store.Group>
+export type LogEntry = Plain<store.LogEntry>
+export type LogQuery = Plain<store.LogQuery>

@@ -1,0 +1,37 @@
+import { fireEvent, render, screen } from '@testing-library/svelte'
+import { describe, expect, it } from 'vitest'
+import type { SettingsApi } from '../api'
+import type { UpdateIntegrationsRequest } from '../api/types'
+import { SettingsStore } from '../stores/settings.svelte'
+import SettingsScreen from './SettingsScreen.svelte'
+
+describe('SettingsScreen', () => {
+  it('shows the version and sends a toggle to Go', async () => {
+    const sent: UpdateIntegrationsRequest[] = []
+    let view = {
+      smime_enabled: true,
+      pgp_enabled: true,
+      trust_system_roots: false,
+      data_dir: '/data',
+      version: 'v1.2.3',
+      keychain: { ok: true, service: 'SealDesk/p', message: '' },
+    }
+    const api: SettingsApi = {
+      get: async () => view,
+      updateIntegrations: async (req) => {
+        sent.push(req)
+        return (view = { ...view, ...req })
+      },
+      checkKeychain: async () => view.keychain,
+    }
+    const store = new SettingsStore(api)
+    await store.load()
+    render(SettingsScreen, { store })
+    expect(screen.getByTestId('about-version').textContent).toBe('v1.2.3')
+    expect(screen.getByTestId('keychain-ok')).toBeTruthy()
+    const roots = screen.getByTestId('toggle-trust_system_roots') as HTMLInputElement
+    expect(roots.checked).toBe(false)
+    await fireEvent.click(roots)
+    expect(sent).toEqual([{ trust_system_roots: true }])
+  })
+})

@@ -1,0 +1,29 @@
+// Typed events from Go (names mirror app/events.go). Components subscribe
+// with on() and call the returned function when they are destroyed.
+import { EventsOn } from './wailsjs/runtime/runtime'
+import type { KeychainStatus, SettingsView } from './api/types'
+
+export interface EventPayloads {
+  'settings:changed': SettingsView
+  'keychain:status': KeychainStatus
+}
+
+export type EventName = keyof EventPayloads
+
+type Subscribe = (name: string, cb: (...data: unknown[]) => void) => () => void
+
+let subscribe: Subscribe = (name, cb) => {
+  // Outside the Wails window (unit tests) there is no runtime to listen to.
+  if (typeof window === 'undefined' || !(window as { runtime?: unknown }).runtime) return () => {}
+  return EventsOn(name, cb)
+}
+
+/** Subscribes to one event; returns the unsubscribe function. */
+export function on<N extends EventName>(name: N, cb: (payload: EventPayloads[N]) => void): () => void {
+  return subscribe(name, (payload) => cb(payload as EventPayloads[N]))
+}
+
+/** Replaces the transport, for tests. */
+export function setEventTransport(fn: Subscribe): void {
+  subscribe = fn
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import type { SettingsApi } from '../api'
+import type { SettingsView, UpdateIntegrationsRequest } from '../api/types'
+import { setEventTransport } from '../events'
+import { SettingsStore } from './settings.svelte'
+
+const base: SettingsView = {
+  smime_enabled: true,
+  pgp_enabled: true,
+  trust_system_roots: false,
+  data_dir: '/tmp/x',
+  version: 'v0.1.0',
+  keychain: { ok: false, service: 'SealDesk/abc', message: 'no Secret Service' },
+}
+
+function fakeApi(): SettingsApi {
+  let view = structuredClone(base)
+  return {
+    get: async () => view,
+    updateIntegrations: async (req: UpdateIntegrationsRequest) => (view = { ...view, ...req }),
+    checkKeychain: async () => ({ ok: true, service: 'SealDesk/abc', message: '' }),
+  }
+}
+
+describe('SettingsStore', () => {
+  it('loads, updates and rechecks the keychain', async () => {
+    const s = new SettingsStore(fakeApi())
+    await s.load()
+    expect(s.view?.keychain.ok).toBe(false)
+    await s.update({ smime_enabled: false })
+    expect(s.view?.smime_enabled).toBe(false)
+    expect(s.view?.pgp_enabled).toBe(true)
+    await s.recheckKeychain()
+    expect(s.view?.keychain.ok).toBe(true)
+  })
+
+  it('shows a failed call as an AppError with its code', async () => {
+    const api = fakeApi()
+    api.get = async () => Promise.reject({ code: 'keychain_unavailable', message: 'unlock it' })
+    const s = new SettingsStore(api)
+    await s.load()
+    expect(s.error?.code).toBe('keychain_unavailable')
+    expect(s.error?.message).toBe('unlock it')
+  })
+
+  it('follows events from Go and unsubscribes when stopped', async () => {
+    const handlers = new Map<string, (p: unknown) => void>()
+    setEventTransport((name, cb) => {
+      handlers.set(name, cb)
+      return () => handlers.delete(name)
+    })
+    const s = new SettingsStore(fakeApi())
+    await s.load()
+    const stop = s.listen()
+    handlers.get('settings:changed')!({ ...base, pgp_enabled: false })
+    expect(s.view?.pgp_enabled).toBe(false)
+    handlers.get('keychain:status')!({ ok: true, service: 'SealDesk/abc', message: '' })
+    expect(s.view?.keychain.ok).toBe(true)
+    stop()
+    expect(handlers.size).toBe(0)
+  })
+})

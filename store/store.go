@@ -1,0 +1,159 @@
+// Package store is SealDesk's local database: accounts, groups, tickets,
+// articles (the raw message exactly as received, its metadata and security
+// result), the public parts of S/MIME certificates and OpenPGP keys, and the
+// security log. It is SQLite through modernc.org/sqlite (pure Go, no cgo),
+// in WAL mode, with versioned migrations.
+//
+// Limits: private keys, passphrases and decrypted content are never stored
+// here in the clear. Decrypted content is stored only sealed by the caller
+// with the keychain-held store key (see crypto/keystore.Sealer).
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// FileName is the database's name inside the data directory.
+const FileName = "sealdesk.db"
+
+// Store is an open database. It is safe for concurrent use.
+type Store struct {
+	db  *sql.DB
+	dir string
+}
+
+// ErrNotFound is returned when a requested row does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// Open opens (creating if needed) the database in dir and brings its schema
+// up to date. Every migration runs in its own transaction.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: creating the data directory: %w", err)
+	}
+	dsn := "file:" + filepath.Join(dir, FileName) +
+		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	s := &Store{db: db, dir: dir}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dir is the data directory.
+func (s *Store) Dir() string { return s.dir }
+
+// DB exposes the database to the repositories in this module's other
+// packages' tests; application code goes through Store's methods.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// SchemaVersion returns the number of the last applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+	return v, err
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	current, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("store: reading the schema version: %w", err)
+	}
+	for _, name := range names {
+		n, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("store: migration %s has no number", name)
+		}
+		if n <= current {
+			continue
+		}
+		body, _ := migrations.ReadFile(name)
+		err = s.Tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, n))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: migration %s: %w", filepath.Base(name), err)
+		}
+	}
+	if current > len(names) {
+		return fmt.Errorf("store: the database has schema version %d, newer than this SealDesk knows (%d): upgrade SealDesk", current, len(names))
+	}
+	return nil
+}
+
+// Tx runs fn in one transaction, committed when fn returns nil and rolled
+// back otherwise, so a write that spans rows is all or nothing.
+func (s *Store) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// ProfileID returns the data directory's stable random identifier, created
+// on first use. It namespaces keychain items, so two data directories never
+// collide and a moved directory keeps its keys.
+func (s *Store) ProfileID(ctx context.Context) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'profile_id'`).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	id = hex.EncodeToString(b)
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('profile_id', ?) ON CONFLICT(key) DO NOTHING`, id); err != nil {
+		return "", err
+	}
+	// Another process may have won the race: read back what is stored.
+	err = s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'profile_id'`).Scan(&id)
+	return id, err
+}
+
+// now is the store's clock, in the text form SQLite sorts correctly.
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }

@@ -1,0 +1,251 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+func open(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestOpenMigratesOnceAndUsesWAL(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for range 2 {
+		s, err := Open(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.SchemaVersion(ctx)
+		if err != nil || v != 1 {
+			t.Fatalf("schema version %d, %v; want 1", v, err)
+		}
+		var mode string
+		if err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+			t.Fatalf("journal mode %q, %v; want wal", mode, err)
+		}
+		s.Close()
+	}
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.ExecContext(ctx, `PRAGMA user_version = 99`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(ctx, dir); err == nil {
+		t.Fatal("opened a database from a newer SealDesk without complaint")
+	}
+}
+
+func TestProfileIDIsStableAndPerDirectory(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := Open(ctx, dir)
+	a, err := s.ProfileID(ctx)
+	if err != nil || len(a) != 24 {
+		t.Fatalf("profile id %q, %v", a, err)
+	}
+	s.Close()
+	s, _ = Open(ctx, dir)
+	defer s.Close()
+	b, _ := s.ProfileID(ctx)
+	if a != b {
+		t.Fatalf("profile id changed across opens: %s then %s", a, b)
+	}
+	other := open(t)
+	c, _ := other.ProfileID(ctx)
+	if c == a {
+		t.Fatal("two data directories share a profile id")
+	}
+}
+
+func TestTxRollsBackEverything(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tickets(number, subject, created_at, updated_at) VALUES (1, 'a', '', '')`); err != nil {
+			return err
+		}
+		return errors.New("crash half way")
+	})
+	if err == nil {
+		t.Fatal("Tx swallowed the error")
+	}
+	page, _ := s.Tickets(ctx, TicketQuery{})
+	if page.Total != 0 {
+		t.Fatalf("%d tickets after a rolled-back transaction", page.Total)
+	}
+}
+
+func TestTicketsPagingAndFilters(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	for i := range 250 {
+		if _, err := s.CreateTicket(ctx, fmt.Sprintf("Printer %d on fire", i), fmt.Sprintf("c%d@example.test", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE tickets SET state = 'closed' WHERE number % 5 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name      string
+		q         TicketQuery
+		total     int
+		pageCount int
+	}{
+		{"first page", TicketQuery{Limit: 100}, 250, 100},
+		{"last page", TicketQuery{Offset: 200, Limit: 100}, 250, 50},
+		{"default limit", TicketQuery{}, 250, 100},
+		{"state filter", TicketQuery{State: "closed", Limit: 500}, 50, 50},
+		{"search subject", TicketQuery{Search: "Printer 12"}, 11, 11},
+		{"search number", TicketQuery{Search: "10001"}, 1, 1},
+		{"LIKE metacharacters are literal", TicketQuery{Search: "%"}, 0, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			page, err := s.Tickets(ctx, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != tc.total || len(page.Tickets) != tc.pageCount {
+				t.Fatalf("total %d, page %d; want %d, %d", page.Total, len(page.Tickets), tc.total, tc.pageCount)
+			}
+		})
+	}
+}
+
+func TestCreateTicketNumbersAreUniqueUnderConcurrency(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.CreateTicket(ctx, "x", "")
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, _ := s.Tickets(ctx, TicketQuery{Limit: 500})
+	seen := map[int64]bool{}
+	for _, tk := range page.Tickets {
+		if seen[tk.Number] {
+			t.Fatalf("ticket number %d given twice", tk.Number)
+		}
+		seen[tk.Number] = true
+	}
+}
+
+func TestGroups(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	g, err := s.SaveGroup(ctx, Group{Name: "Support", SenderAddress: "support@example.test", DefaultSign: true, Technology: "S/MIME"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.DefaultEncrypt = true
+	if _, err := s.SaveGroup(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	bad := []Group{
+		{Name: "", SenderAddress: "a@example.test", Technology: "PGP"},
+		{Name: "x", SenderAddress: "not an address", Technology: "PGP"},
+		{Name: "x", SenderAddress: "a@example.test", Technology: "ROT13"},
+		{Name: "Support", SenderAddress: "b@example.test", Technology: "PGP"},
+	}
+	for _, b := range bad {
+		if _, err := s.SaveGroup(ctx, b); err == nil {
+			t.Errorf("SaveGroup(%+v) accepted", b)
+		}
+	}
+	groups, _ := s.Groups(ctx)
+	if len(groups) != 1 || !groups[0].DefaultEncrypt {
+		t.Fatalf("groups = %+v", groups)
+	}
+	if err := s.DeleteGroup(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteGroup(ctx, g.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("second delete: %v", err)
+	}
+}
+
+func TestSecurityLogFilters(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	for _, e := range []LogEntry{
+		{Direction: "in", Technology: "S/MIME", Operation: "verify", Status: "success", MessageID: "<a@x>"},
+		{Direction: "in", Technology: "S/MIME", Operation: "decrypt", Status: "failed", Detail: "no private key"},
+		{Direction: "out", Technology: "PGP", Operation: "sign", Status: "success"},
+	} {
+		if _, err := s.AppendLog(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		q    LogQuery
+		want int
+	}{
+		{LogQuery{}, 3}, {LogQuery{Technology: "PGP"}, 1}, {LogQuery{Status: "failed"}, 1},
+		{LogQuery{Search: "private"}, 1}, {LogQuery{Technology: "S/MIME", Operation: "verify"}, 1},
+	} {
+		got, err := s.Log(ctx, tc.q)
+		if err != nil || len(got) != tc.want {
+			t.Errorf("Log(%+v) = %d entries, %v; want %d", tc.q, len(got), err, tc.want)
+		}
+	}
+}
+
+func TestSettingsDefaults(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	if on, _ := s.BoolSetting(ctx, SettingTrustSystemRoots); on {
+		t.Fatal("system roots trusted by default")
+	}
+	_ = s.SetSetting(ctx, SettingTrustSystemRoots, "true")
+	if on, _ := s.BoolSetting(ctx, SettingTrustSystemRoots); !on {
+		t.Fatal("setting not stored")
+	}
+}
+
+func TestResolveDir(t *testing.T) {
+	t.Setenv(EnvDataDir, "")
+	if d, _ := ResolveDir("rel"); !filepath.IsAbs(d) {
+		t.Fatalf("ResolveDir(rel) = %s, want absolute", d)
+	}
+	t.Setenv(EnvDataDir, "/tmp/env-dir")
+	if d, _ := ResolveDir(""); d != "/tmp/env-dir" {
+		t.Fatalf("env not honoured: %s", d)
+	}
+	if d, _ := ResolveDir("/tmp/flag"); d != "/tmp/flag" {
+		t.Fatalf("flag not preferred: %s", d)
+	}
+}

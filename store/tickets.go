@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"strings"
+)
+
+// Ticket is one row of the ticket list.
+type Ticket struct {
+	ID        int64  `json:"id"`
+	Number    int64  `json:"number"`
+	Subject   string `json:"subject"`
+	State     string `json:"state"`
+	GroupID   int64  `json:"group_id"`
+	Customer  string `json:"customer"`
+	Unread    bool   `json:"unread"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+	// Security summarises the articles: none, signed, encrypted or failed.
+	Security string `json:"security"`
+}
+
+// TicketQuery selects one page of the ticket list. Zero values mean "any".
+type TicketQuery struct {
+	Search string `json:"search"` // matched against subject, customer and ticket number
+	State  string `json:"state"`  // open, pending, closed
+	Offset int    `json:"offset"`
+	Limit  int    `json:"limit"` // at most 500; 0 means 100
+}
+
+// TicketPage is one page of tickets and the total that match the query, so
+// a virtualized list can size itself without loading every row.
+type TicketPage struct {
+	Total   int      `json:"total"`
+	Tickets []Ticket `json:"tickets"`
+}
+
+// securitySummary ranks article states: a ticket shows its worst article.
+const securitySummary = `COALESCE((SELECT CASE MAX(CASE a.security_state
+        WHEN 'failed' THEN 3 WHEN 'encrypted' THEN 2 WHEN 'signed' THEN 1 ELSE 0 END)
+    WHEN 3 THEN 'failed' WHEN 2 THEN 'encrypted' WHEN 1 THEN 'signed' ELSE 'none' END
+    FROM articles a WHERE a.ticket_id = t.id), 'none')`
+
+// Tickets returns one page of tickets, most recently updated first.
+func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) {
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	q.Limit = min(q.Limit, 500)
+	var where []string
+	var args []any
+	if q.State != "" {
+		where = append(where, "t.state = ?")
+		args = append(args, q.State)
+	}
+	if q.Search != "" {
+		where = append(where, "(t.subject LIKE ? ESCAPE '\\' OR t.customer LIKE ? ESCAPE '\\' OR CAST(t.number AS TEXT) = ?)")
+		like := "%" + escapeLike(q.Search) + "%"
+		args = append(args, like, like, strings.TrimSpace(q.Search))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = "WHERE " + strings.Join(where, " AND ")
+	}
+	page := TicketPage{Tickets: []Ticket{}}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets t `+cond, args...).Scan(&page.Total); err != nil {
+		return page, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT t.id, t.number, t.subject, t.state, COALESCE(t.group_id, 0), t.customer,
+	        t.unread, t.created_at, t.updated_at, `+securitySummary+`
+	    FROM tickets t `+cond+` ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?`,
+		append(args, q.Limit, q.Offset)...)
+	if err != nil {
+		return page, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t Ticket
+		if err := rows.Scan(&t.ID, &t.Number, &t.Subject, &t.State, &t.GroupID, &t.Customer,
+			&t.Unread, &t.CreatedAt, &t.UpdatedAt, &t.Security); err != nil {
+			return page, err
+		}
+		page.Tickets = append(page.Tickets, t)
+	}
+	return page, rows.Err()
+}
+
+// CreateTicket inserts a ticket with the next free number.
+func (s *Store) CreateTicket(ctx context.Context, subject, customer string) (Ticket, error) {
+	t := Ticket{Subject: subject, Customer: customer, State: "open", Unread: true, CreatedAt: now()}
+	t.UpdatedAt = t.CreatedAt
+	err := s.db.QueryRowContext(ctx, `INSERT INTO tickets(number, subject, customer, created_at, updated_at)
+	    VALUES ((SELECT COALESCE(MAX(number), 10000) + 1 FROM tickets), ?, ?, ?, ?) RETURNING id, number`,
+		subject, customer, t.CreatedAt, t.UpdatedAt).Scan(&t.ID, &t.Number)
+	t.Security = "none"
+	return t, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
