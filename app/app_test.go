@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -79,7 +80,11 @@ func TestFormatError(t *testing.T) {
 		{errors.New("boom"), CodeInternal},
 	}
 	for _, tc := range cases {
-		got := FormatError(tc.err).(*Error)
+		got := Classify(tc.err)
+		var wire Error
+		if err := json.Unmarshal([]byte(FormatError(tc.err).(string)), &wire); err != nil || wire != *got {
+			t.Errorf("FormatError(%v) sent %v, want %+v as JSON", tc.err, FormatError(tc.err), got)
+		}
 		if got.Code != tc.code || got.Message == "" {
 			t.Errorf("FormatError(%v) = %+v, want code %s", tc.err, got, tc.code)
 		}
@@ -120,7 +125,7 @@ func TestSettingsReportsAnUnreachableKeychain(t *testing.T) {
 func TestGroupsValidationIsInvalidInput(t *testing.T) {
 	g := &Groups{p: openProfile(t, keystore.NewMemory(0))}
 	_, err := g.Save(store.Group{Name: "x", SenderAddress: "nope", Technology: "PGP"})
-	if e := FormatError(err).(*Error); e.Code != CodeInvalid {
+	if e := Classify(err); e.Code != CodeInvalid {
 		t.Fatalf("code = %s, want invalid", e.Code)
 	}
 	saved, err := g.Save(store.Group{Name: "Support", SenderAddress: "support@example.test", Technology: "PGP"})

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
@@ -36,9 +37,18 @@ func invalid(err error) error {
 	return &Error{Code: CodeInvalid, Message: err.Error()}
 }
 
-// FormatError is the ErrorFormatter: it maps errors onto codes and keeps the
-// message a person can act on.
+// FormatError is the ErrorFormatter. It sends the UI an Error as a JSON
+// string: the native webview hands a rejected value through as it is, but
+// Wails' browser bridge wraps it in new Error(value), which would turn an
+// object into "[object Object]"; a string survives both.
 func FormatError(err error) any {
+	b, _ := json.Marshal(Classify(err))
+	return string(b)
+}
+
+// Classify maps an error onto a code and keeps the message a person can act
+// on.
+func Classify(err error) *Error {
 	var e *Error
 	switch {
 	case errors.As(err, &e):

@@ -1,4 +1,6 @@
-// Errors from Go arrive as {code, message} (app.FormatError on the Go side).
+// Errors from Go arrive as a JSON string {code, message} (app.FormatError on
+// the Go side), bare in the native webview or wrapped in an Error by the
+// browser bridge.
 export type ErrorCode =
   | 'keychain_unavailable'
   | 'keychain_corrupt'
@@ -23,6 +25,8 @@ export function toAppError(e: unknown): AppError {
     const { code, message } = e as { code: ErrorCode; message: string }
     return new AppError(code, String(message))
   }
+  // Wails' browser bridge wraps the rejected JSON string in an Error.
+  if (e instanceof Error && e.message.startsWith('{')) return toAppError(e.message)
   if (typeof e === 'string') {
     try {
       return toAppError(JSON.parse(e))

@@ -1,0 +1,99 @@
+// Command sealctl is SealDesk's headless twin for admins and scripts. It runs
+// over the same packages as the desktop app (profile, store, crypto/…,
+// mail/…) and builds with CGO_ENABLED=0.
+//
+// Usage: sealctl [--data DIR] COMMAND [ARGS]. Human output by default,
+// --json for scripts. Exit codes are listed in exit.go.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+)
+
+// command is one sealctl subcommand.
+type command struct {
+	summary string
+	// needsProfile commands get an open profile in env.
+	needsProfile bool
+	run          func(env *env, args []string) error
+}
+
+var commands = map[string]command{
+	"version": {summary: "print the version", run: runVersion},
+	"status":  {summary: "show the data directory, schema and keychain state", needsProfile: true, run: runStatus},
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: tests call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	global := flag.NewFlagSet("sealctl", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	dataDir := global.String("data", "", "data directory")
+	if err := global.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "sealctl: %v\n\n", err)
+		usage(stderr)
+		return exitUsage
+	}
+	rest := global.Args()
+	if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help" {
+		usage(stdout)
+		if len(rest) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, ok := commands[rest[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "sealctl: unknown command %q\n\n", rest[0])
+		usage(stderr)
+		return exitUsage
+	}
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, dataDir: *dataDir}
+	defer e.close()
+	if cmd.needsProfile {
+		if err := e.openProfile(); err != nil {
+			return report(stderr, err)
+		}
+	}
+	return report(stderr, cmd.run(e, rest[1:]))
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: sealctl [--data DIR] COMMAND [ARGS]")
+	fmt.Fprintln(w, "\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun `sealctl COMMAND --help` for a command's flags.")
+}
+
+// report prints err (if any) as one actionable line and returns its exit code.
+func report(stderr io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "sealctl: "+strings.TrimPrefix(err.Error(), "sealctl: "))
+	return exitCode(err)
+}
