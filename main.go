@@ -24,6 +24,9 @@ import (
 //go:embed all:frontend/dist
 var assets embed.FS
 
+//go:embed build/appicon.png
+var icon []byte
+
 func main() {
 	flags := flag.NewFlagSet("sealdesk", flag.ContinueOnError)
 	flags.SetOutput(io.Discard)
@@ -63,7 +66,7 @@ func main() {
 		OnStartup:        services.Startup,
 		Bind:             services.Bind(),
 		ErrorFormatter:   app.FormatError,
-		Linux:            &linux.Options{ProgramName: "sealdesk"},
+		Linux:            &linux.Options{ProgramName: "sealdesk", Icon: icon},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sealdesk:", err)

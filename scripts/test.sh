@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every SealDesk test against real parts: gnome-keyring on a private
+# D-Bus session, throwaway Dovecot and Postfix on loopback, the native window
+# under Xvfb, and the UI in headless Chromium through Wails' dev bridge.
+# Called by `make test` (after deps); ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+# Re-enter inside the keychain session and the mail services, once each.
+if [ -z "${SEALDESK_TEST_KEYRING:-}" ]; then
+	exec scripts/with-keyring.sh "$0" "$@"
+fi
+if [ -z "${SEALDESK_TEST_IMAP_ADDR:-}" ]; then
+	exec scripts/with-services.sh "$0" "$@"
+fi
+
+logs=.cache/test
+rm -rf "$logs" && mkdir -p "$logs" build/screenshots
+passed=0 failed=0 broken_steps=()
+
+# step NAME CMD...: runs one step, keeps its log, and counts it as broken
+# when it exits non-zero (test counts are added separately from the logs).
+step() {
+	local name=$1 start=$SECONDS
+	shift
+	echo "==> $name"
+	if "$@" >"$logs/$name.log" 2>&1; then
+		echo "    ok ($((SECONDS - start)) s)"
+	else
+		echo "    FAILED ($((SECONDS - start)) s) — last lines of $logs/$name.log:"
+		tail -n 60 "$logs/$name.log" | sed 's/^/    | /'
+		broken_steps+=("$name")
+	fi
+}
+
+count() { # count PASS FAIL
+	passed=$((passed + ${1:-0}))
+	failed=$((failed + ${2:-0}))
+}
+
+# Xvfb for the native window and the dev build's WebKit view.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$logs/display" >"$logs/xvfb.log" 2>&1 &
+xvfb_pid=$!
+trap 'kill $xvfb_pid 2>/dev/null' EXIT
+for _ in $(seq 50); do [ -s "$logs/display" ] && break; sleep 0.1; done
+export DISPLAY=":$(cat "$logs/display")"
+
+step gofmt bash -c '! gofmt -l $(git ls-files "*.go") | grep .'
+step frontend-build make -s frontend
+step go-vet go vet ./...
+step no-cgo bash -c 'CGO_ENABLED=0 go build -o build/bin/sealctl ./cmd/sealctl && CGO_ENABLED=0 go vet $(go list ./... | grep -v "^github.com/sealdesk/sealdesk$")'
+
+step go-test go test -race -count=1 -v ./...
+count "$(grep -cE '^\s*--- PASS' "$logs/go-test.log")" "$(grep -cE '^\s*--- FAIL' "$logs/go-test.log")"
+
+step vitest bash -c 'cd frontend && npx vitest run'
+v=$(grep -E '^\s+Tests\s' "$logs/vitest.log" | tail -1)
+count "$(grep -oE '[0-9]+ passed' <<<"$v" | grep -oE '[0-9]+')" "$(grep -oE '[0-9]+ failed' <<<"$v" | grep -oE '[0-9]+')"
+
+step app-build make -s build
+step window-smoke scripts/smoke-window.sh build/bin/sealdesk build/screenshots/window.png
+
+step e2e-build make -s build-dev
+step e2e bash -c 'cd frontend && node --test --test-concurrency=1 e2e/'
+count "$(grep -oE '^# pass [0-9]+' "$logs/e2e.log" | grep -oE '[0-9]+')" "$(grep -oE '^# fail [0-9]+' "$logs/e2e.log" | grep -oE '[0-9]+')"
+
+# A step that broke without a failing test (build, vet, format) counts as
+# one failure, so the total never reads green while something is red.
+for s in "${broken_steps[@]}"; do
+	case $s in go-test | vitest | e2e) ;; *) failed=$((failed + 1)) ;; esac
+done
+if [ "${#broken_steps[@]}" -gt 0 ] && [ "$failed" -eq 0 ]; then failed=${#broken_steps[@]}; fi
+
+echo
+[ "${#broken_steps[@]}" -gt 0 ] && echo "broken steps: ${broken_steps[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "${#broken_steps[@]}" -eq 0 ]
