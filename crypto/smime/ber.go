@@ -1,0 +1,228 @@
+package smime
+
+import (
+	"bytes"
+	"errors"
+)
+
+// NSS, Outlook and OpenSSL's streaming mode write CMS in BER with
+// indefinite lengths and constructed (chunked) OCTET STRINGs; encoding/asn1
+// reads DER only. toDER rewrites BER into DER-compatible form: definite
+// minimal lengths, and universal constructed strings flattened into
+// primitive ones. It does not sort SET OF; signed attributes are always
+// hashed from their original bytes (RFC 5652 section 5.4), which a signer
+// must have written in DER anyway.
+
+const (
+	berMaxDepth = 64
+	berMaxLen   = 256 << 20
+)
+
+var errBER = errors.New("smime: malformed BER/DER encoding")
+
+// toDER converts one BER element at the start of b and returns its DER form
+// (trailing bytes after the first element are ignored).
+func toDER(b []byte) ([]byte, error) {
+	if len(b) > berMaxLen {
+		return nil, errBER
+	}
+	var out bytes.Buffer
+	out.Grow(len(b))
+	if _, err := berCopy(&out, b, 0); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// toDERDeep is toDER that also converts BER found inside OCTET STRINGs
+// (PKCS #12 nests whole structures in them). Encrypted octets never parse
+// as an indefinite-length element, so they are left alone.
+func toDERDeep(b []byte) ([]byte, error) {
+	if len(b) > berMaxLen {
+		return nil, errBER
+	}
+	var out bytes.Buffer
+	if _, err := berCopyOpt(&out, b, 0, true); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+type berHeader struct {
+	tag         []byte // identifier octets
+	class       byte   // top two bits
+	constructed bool
+	number      int // tag number (only if < 2^24)
+	length      int // -1 = indefinite
+	hdrLen      int
+}
+
+func berReadHeader(b []byte) (berHeader, error) {
+	var h berHeader
+	if len(b) < 2 {
+		return h, errBER
+	}
+	i := 0
+	h.class = b[0] & 0xc0
+	h.constructed = b[0]&0x20 != 0
+	h.number = int(b[0] & 0x1f)
+	i++
+	if h.number == 0x1f {
+		h.number = 0
+		for {
+			if i >= len(b) || i > 4 {
+				return h, errBER
+			}
+			c := b[i]
+			i++
+			h.number = h.number<<7 | int(c&0x7f)
+			if c&0x80 == 0 {
+				break
+			}
+		}
+	}
+	h.tag = b[:i]
+	if i >= len(b) {
+		return h, errBER
+	}
+	l := b[i]
+	i++
+	switch {
+	case l < 0x80:
+		h.length = int(l)
+	case l == 0x80:
+		if !h.constructed {
+			return h, errBER
+		}
+		h.length = -1
+	default:
+		n := int(l & 0x7f)
+		if n > 4 || i+n > len(b) {
+			return h, errBER
+		}
+		h.length = 0
+		for j := 0; j < n; j++ {
+			h.length = h.length<<8 | int(b[i+j])
+		}
+		i += n
+		if h.length > berMaxLen {
+			return h, errBER
+		}
+	}
+	h.hdrLen = i
+	if h.length >= 0 && i+h.length > len(b) {
+		return h, errBER
+	}
+	return h, nil
+}
+
+// isUniversalString reports universal string types whose constructed BER
+// form must become primitive in DER (OCTET STRING, BIT STRING, the
+// character strings).
+func isUniversalString(h berHeader) bool {
+	if h.class != 0 {
+		return false
+	}
+	switch h.number {
+	case 3, 4, 12, 19, 20, 22, 26, 28, 30:
+		return true
+	}
+	return false
+}
+
+// berCopy writes the DER form of the element at b to out and returns the
+// number of input bytes consumed.
+func berCopy(out *bytes.Buffer, b []byte, depth int) (int, error) {
+	return berCopyOpt(out, b, depth, false)
+}
+
+func berCopyOpt(out *bytes.Buffer, b []byte, depth int, deep bool) (int, error) {
+	if depth > berMaxDepth {
+		return 0, errBER
+	}
+	h, err := berReadHeader(b)
+	if err != nil {
+		return 0, err
+	}
+	if !h.constructed {
+		content := b[h.hdrLen : h.hdrLen+h.length]
+		if deep && h.class == 0 && h.number == 4 && len(content) > 2 && content[0]&0x20 != 0 {
+			var inner bytes.Buffer
+			if n, err := berCopyOpt(&inner, content, depth+1, true); err == nil && n == len(content) {
+				content = inner.Bytes()
+			}
+		}
+		writeTagLen(out, h.tag, len(content))
+		out.Write(content)
+		return h.hdrLen + h.length, nil
+	}
+	// Constructed: convert children into a scratch buffer.
+	var body bytes.Buffer
+	var consumed int
+	rest := b[h.hdrLen:]
+	if h.length >= 0 {
+		rest = rest[:h.length]
+	}
+	flatten := isUniversalString(h)
+	for {
+		if h.length < 0 {
+			if len(rest) < 2 {
+				return 0, errBER
+			}
+			if rest[0] == 0 && rest[1] == 0 {
+				consumed += 2
+				break
+			}
+		} else if len(rest) == 0 {
+			break
+		}
+		var child bytes.Buffer
+		n, err := berCopyOpt(&child, rest, depth+1, deep)
+		if err != nil {
+			return 0, err
+		}
+		if flatten {
+			// The child is a primitive string after conversion: keep only
+			// its contents.
+			ch, err := berReadHeader(child.Bytes())
+			if err != nil {
+				return 0, err
+			}
+			cb := child.Bytes()[ch.hdrLen:]
+			if h.number == 3 && body.Len() > 0 && len(cb) > 0 {
+				cb = cb[1:] // BIT STRING chunks: only the first keeps the unused-bits octet
+			}
+			body.Write(cb)
+		} else {
+			body.Write(child.Bytes())
+		}
+		rest = rest[n:]
+		consumed += n
+	}
+	tag := h.tag
+	if flatten {
+		tag = []byte{h.tag[0] &^ 0x20}
+	}
+	writeTagLen(out, tag, body.Len())
+	out.Write(body.Bytes())
+	if h.length >= 0 {
+		return h.hdrLen + h.length, nil
+	}
+	return h.hdrLen + consumed, nil
+}
+
+func writeTagLen(out *bytes.Buffer, tag []byte, n int) {
+	out.Write(tag)
+	switch {
+	case n < 0x80:
+		out.WriteByte(byte(n))
+	case n < 0x100:
+		out.Write([]byte{0x81, byte(n)})
+	case n < 0x10000:
+		out.Write([]byte{0x82, byte(n >> 8), byte(n)})
+	case n < 0x1000000:
+		out.Write([]byte{0x83, byte(n >> 16), byte(n >> 8), byte(n)})
+	default:
+		out.Write([]byte{0x84, byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+	}
+}

@@ -1,0 +1,310 @@
+package smime
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+)
+
+// maxLayers bounds nesting (a hostile message could nest forever).
+const maxLayers = 8
+
+// Engine processes and produces S/MIME messages with the certificates and
+// keys of a Keyring. It is safe for concurrent use if the Keyring is.
+type Engine struct {
+	keys Keyring
+}
+
+// NewEngine returns an engine that uses keys.
+func NewEngine(keys Keyring) *Engine { return &Engine{keys: keys} }
+
+// ProcessOptions tunes Process.
+type ProcessOptions struct {
+	// Now is the time certificates are judged at; zero means time.Now().
+	Now time.Time
+}
+
+// Processed is what Process found.
+type Processed struct {
+	Result sdcrypto.Result
+	// Entity is the MIME entity to display after decryption and
+	// unwrapping (the whole message when there was nothing to unwrap, nil
+	// when decryption failed). It is covered by the signature only when
+	// Result.Sign.Success is true.
+	Entity []byte
+	// Text is Entity's readable text: its text/plain parts, or its HTML
+	// reduced to text when there is no plain text.
+	Text string
+}
+
+// ErrInternal wraps a recovered panic; it is a bug, never expected.
+var ErrInternal = errors.New("smime: internal error")
+
+// Process detects, decrypts and verifies the S/MIME layers of a raw
+// RFC 5322 message. It returns an error only when raw is not a message;
+// every S/MIME failure is reported in the Result.
+func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("%w: %v", ErrInternal, r)
+		}
+	}()
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	top, err := parseEntity(raw)
+	if err != nil || len(raw) == 0 || top.header.Len() == 0 {
+		return nil, ErrNotMessage
+	}
+	env := &verifyEnv{now: now, anchors: e.keys.TrustAnchors(), certs: e.keys.Certificates()}
+	env.from, env.fromErr = senderAddress(top)
+	if d, err := mail.ParseDate(top.header.Get("Date")); err == nil {
+		env.date = d
+	}
+	res := sdcrypto.Result{ProcessedAt: now}
+	var (
+		layers  []*signedLayer
+		ignored int
+		dec     *decrypted
+		cur     = top
+		stopped string // why unwrapping stopped early
+		notes   []string
+	)
+loop:
+	for depth := 0; depth < maxLayers; depth++ {
+		kind, der := classify(cur)
+		switch {
+		case kind.encrypted():
+			res.Type = sdcrypto.TechSMIME
+			if len(layers) > 0 {
+				// Encrypted content inside a signature that is not inside
+				// encryption: not opened (Thunderbird does the same).
+				stopped = "The signed content is an encrypted part, which was not opened."
+				break loop
+			}
+			d := decryptCMS(der, e.keys)
+			dec = &d
+			if !d.ok {
+				cur = nil
+				break loop
+			}
+			next, err := parseEntity(d.content)
+			if err != nil {
+				d.ok, d.comment = false, "The decrypted content is not a readable MIME entity."
+				cur = nil
+				break loop
+			}
+			cur = next
+		case kind.signed():
+			res.Type = sdcrypto.TechSMIME
+			lenv := *env
+			if len(layers) > 0 {
+				// QUIRK: nested signatures. An opaque signature inside an
+				// opaque one is vouched for by the outer signer; any nesting
+				// with multipart/signed must name the sender at every layer
+				// (Thunderbird's behaviour, which the corpus encodes).
+				prev := layers[len(layers)-1]
+				lenv.skipFrom = prev.form == "opaque" && kind == kindOpaqueSigned
+			}
+			l := e.verifyLayer(cur, kind, der, &lenv)
+			inner, err := parseEntity(l.UnverifiedBody)
+			if err != nil {
+				layers = append(layers, l)
+				cur = nil
+				break loop
+			}
+			if k, _ := classify(inner); k.encrypted() && len(layers) == 0 && (dec == nil || !dec.ok) {
+				// A signature around ciphertext proves nothing about the
+				// plaintext (often a gateway's): ignore it, as Thunderbird
+				// does since bug 1806161. RFC 8551 section 3.7.
+				ignored++
+				cur = inner
+				continue
+			}
+			layers = append(layers, l)
+			cur = inner
+		case kind == kindUnsupportedCMS:
+			res.Type = sdcrypto.TechSMIME
+			notes = append(notes, "This S/MIME part is of a kind SealDesk cannot open (for example compressed data).")
+			break loop
+		case kind == kindBrokenCMS:
+			// Announced as S/MIME but unreadable: report it as a failed
+			// decryption (or signature, if smime-type says so) so that the
+			// article is offered for "Retry security process".
+			res.Type = sdcrypto.TechSMIME
+			broken := "This S/MIME part is damaged and cannot be read: ask the sender to send it again."
+			if strings.Contains(strings.ToLower(cur.params["smime-type"]), "signed") {
+				l := &signedLayer{form: "opaque"}
+				l.check("structure", false, "the signed-data cannot be decoded")
+				l.fail(broken)
+				layers = append(layers, l)
+			} else {
+				dec = &decrypted{comment: broken}
+			}
+			cur = nil
+			break loop
+		default:
+			break loop
+		}
+	}
+
+	// Nested S/MIME parts beside other parts are not the message's own
+	// layers: they never make a valid message signature. Neither do
+	// layers left unopened because the nesting was too deep.
+	var nestedSigned, nestedEnc bool
+	if cur != nil {
+		nestedSigned, nestedEnc = nestedSMIME(cur, 0)
+		if k, _ := classify(cur); stopped == "" && (k.signed() || k.encrypted()) {
+			notes = append(notes, fmt.Sprintf("The message nests more than %d S/MIME layers; the innermost were not opened.", maxLayers))
+			nestedSigned, nestedEnc = nestedSigned || k.signed(), nestedEnc || k.encrypted()
+		}
+		if nestedSigned || nestedEnc {
+			res.Type = sdcrypto.TechSMIME
+		}
+	}
+
+	if dec != nil {
+		res.Encrypted = true
+		res.Encryption = sdcrypto.EncryptionResult{Success: dec.ok, Comment: dec.comment, Algorithm: dec.algorithm, Key: dec.key}
+	} else if nestedEnc {
+		res.Encryption.Comment = "An encrypted part inside this message was not opened: only the message as a whole is decrypted."
+	}
+
+	switch {
+	case len(layers) > 0:
+		res.Signed = true
+		res.Sign = summarize(layers)
+		if stopped != "" {
+			res.Sign.Comment += " " + stopped
+		}
+		if nestedSigned || nestedEnc {
+			res.Sign.Checks = append(res.Sign.Checks, sdcrypto.Check{Name: "structure", OK: false, Detail: "the signed content holds separately signed or encrypted parts"})
+			note := "The signed content holds another signed or encrypted part, which this signature does not vouch for: treat the message as not signed."
+			if res.Sign.Success {
+				res.Sign.Comment = note
+			} else {
+				res.Sign.Comment += " " + note
+			}
+			res.Sign.Success = false
+		}
+	case nestedSigned:
+		res.Signed = true
+		res.Sign = sdcrypto.SignResult{Comment: "Only a part of this message is signed, not the message itself: treat it as not signed.",
+			Checks: []sdcrypto.Check{{Name: "structure", OK: false, Detail: "a signed part inside an unsigned multipart"}}}
+	case ignored > 0:
+		res.Sign.Comment = "A signature around the encrypted content was ignored: it covers only the ciphertext, not what you read."
+	}
+	if len(notes) > 0 {
+		if res.Sign.Comment == "" {
+			res.Sign.Comment = strings.Join(notes, " ")
+		} else {
+			res.Encryption.Comment = strings.TrimSpace(res.Encryption.Comment + " " + strings.Join(notes, " "))
+		}
+	}
+
+	p = &Processed{Result: res}
+	if cur != nil {
+		p.Entity = cur.raw
+		p.Text = readableText(cur, 0)
+	}
+	return p, nil
+}
+
+// verifyLayer checks a multipart/signed or opaque signed-data layer.
+func (e *Engine) verifyLayer(cur *entity, kind layerKind, der []byte, env *verifyEnv) *signedLayer {
+	if kind == kindOpaqueSigned {
+		return verifySignedData(der, nil, env)
+	}
+	parts, closed := splitMultipart(cur.body, cur.params["boundary"])
+	if len(parts) != 2 || !closed {
+		l := &signedLayer{form: "multipart/signed"}
+		if len(parts) > 0 {
+			l.UnverifiedBody = canonicalCRLF(parts[0])
+		}
+		l.check("structure", false, fmt.Sprintf("multipart/signed has %d parts, want 2 (RFC 8551 section 3.5)", len(parts)))
+		l.fail("The signature part is missing or the signed message is damaged: the content is not signed.")
+		return l
+	}
+	// RFC 8551 section 3.1.1: the first part is hashed as on the wire,
+	// with CRLF line ends.
+	content := canonicalCRLF(parts[0])
+	sigEnt, err := parseEntity(parts[1])
+	var sig []byte
+	if err == nil {
+		sig, err = sigEnt.decodedBody()
+	}
+	if err != nil || len(sig) == 0 {
+		l := &signedLayer{form: "multipart/signed", UnverifiedBody: content}
+		l.check("structure", false, "the signature part cannot be decoded")
+		l.fail("The signature part is damaged: the content is not signed.")
+		return l
+	}
+	return verifySignedData(sig, content, env)
+}
+
+// summarize turns the signature layers, outermost first, into the
+// message's SignResult: the outermost signer is reported, and every layer
+// must hold.
+func summarize(layers []*signedLayer) sdcrypto.SignResult {
+	outer := layers[0]
+	r := sdcrypto.SignResult{Success: outer.valid, Signers: outer.signers, Checks: outer.checks, Comment: outer.comment}
+	for i, l := range layers[1:] {
+		for _, c := range l.checks {
+			c.Name = fmt.Sprintf("inner signature %d: %s", i+1, c.Name)
+			r.Checks = append(r.Checks, c)
+		}
+		if !l.valid && r.Success {
+			r.Success = false
+			r.Comment = "The outer signature is valid, but an inner signature is not: " + l.comment
+		}
+	}
+	if r.Success {
+		s := outer.signers[0]
+		who := strings.Join(s.Emails, ", ")
+		r.Comment = fmt.Sprintf("Valid signature by %s (%s).", who, subjectCN(outer.signerCerts[0]))
+		if len(layers) > 1 {
+			r.Comment += " It wraps further valid signatures."
+		}
+	}
+	return r
+}
+
+// senderAddress returns the single From address (or Sender when From
+// lists several, RFC 5322 section 3.6.2).
+func senderAddress(top *entity) (string, string) {
+	from := parseAddrs(top.header.Get("From"))
+	if len(from) == 1 {
+		return from[0], ""
+	}
+	if s := parseAddrs(top.header.Get("Sender")); len(s) == 1 && len(from) > 1 {
+		return s[0], ""
+	}
+	if len(from) == 0 {
+		return "", "the From header holds no address"
+	}
+	return "", "the From header holds several addresses and there is no Sender"
+}
+
+func parseAddrs(v string) []string {
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	list, err := mail.ParseAddressList(v)
+	if err != nil {
+		// QUIRK: lenient fallback for broken display names: take <...>.
+		if i, j := strings.LastIndex(v, "<"), strings.LastIndex(v, ">"); i >= 0 && j > i && strings.Contains(v[i:j], "@") {
+			return []string{strings.ToLower(v[i+1 : j])}
+		}
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, strings.ToLower(a.Address))
+	}
+	return out
+}

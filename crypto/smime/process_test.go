@@ -1,0 +1,169 @@
+package smime
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestProcessMisc(t *testing.T) {
+	p := getPKI(t)
+	alice, aliceKey := p.leaf(t, certSpec{cn: "Alice", email: "alice@example.org", keyIdx: 0})
+	bob, bobKey := p.leaf(t, certSpec{cn: "Bob", email: "bob@example.org", keyIdx: 1})
+	kr := p.keyring()
+	mustAddKey(t, kr, bob, bobKey)
+	kr.AddCertificate(alice)
+	eng := NewEngine(kr)
+
+	html := "Content-Type: text/html; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<html><head><style>p{}</style></head><body><p>Gr=FC=DFe <b>Bob</b></p><script>x()</script></body></html>\r\n"
+	encToBob, err := Encrypt([]byte(html), []*x509.Certificate{bob}, EncryptOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	encToAlice, err := Encrypt([]byte(testBody), []*x509.Certificate{alice}, EncryptOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcm, err := Encrypt([]byte(testBody), []*x509.Certificate{bob}, EncryptOptions{AuthEnveloped: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tamperedGCM := tamperBase64Body(t, gcm)
+
+	// Two signers, the second with a broken signature.
+	der, err := signedData(canonicalCRLF([]byte(testBody)), aliceKey, alice, nil, testNow, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twoSigners := rewriteSignedData(t, der, func(sd *signedDataASN) {
+		bad := sd.SignerInfos[0]
+		bad.Signature = append([]byte{}, bad.Signature...)
+		bad.Signature[10] ^= 0xff
+		sd.SignerInfos = append(sd.SignerInfos, bad)
+	})
+	noSigners := rewriteSignedData(t, der, func(sd *signedDataASN) { sd.SignerInfos = nil })
+	detached := func(sig []byte) string {
+		var b bytes.Buffer
+		b.WriteString(header("alice@example.org", testNow) + "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=b\r\n\r\n--b\r\n" + testBody + "\r\n--b\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+		writeBase64Lines(&b, sig)
+		b.WriteString("--b--\r\n")
+		return b.String()
+	}
+
+	tests := []struct {
+		name                  string
+		mail                  string
+		wantType              string
+		signed, signOK        bool
+		encrypted, decryptOK  bool
+		wantText, wantComment string
+	}{
+		{"plain message", header("alice@example.org", testNow) + testBody, "", false, false, false, false, "Pay 100 EUR", ""},
+		{"pgp/mime is not ours", header("alice@example.org", testNow) + "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=b\r\n\r\n--b\r\n" + testBody + "\r\n--b--\r\n", "", false, false, false, false, "Pay", ""},
+		{"html only, latin-1", header("alice@example.org", testNow) + string(encToBob), "S/MIME", false, false, true, true, "Grüße Bob", "Decrypted"},
+		{"not for us", header("alice@example.org", testNow) + string(encToAlice), "S/MIME", false, false, true, false, "", "Our certificate and private key for decryption are missing"},
+		{"authenveloped tampered", header("alice@example.org", testNow) + string(tamperedGCM), "S/MIME", false, false, true, false, "", "could not be decrypted"},
+		{"two signers, one bad", detached(twoSigners), "S/MIME", true, false, false, false, "Pay", "One of several signatures is not valid"},
+		{"no signers", detached(noSigners), "S/MIME", true, false, false, false, "Pay", "no signer"},
+		{"broken pkcs7-mime", header("alice@example.org", testNow) + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQ=\r\n", "S/MIME", false, false, true, false, "", "damaged"},
+		{"broken signed-data", header("alice@example.org", testNow) + "Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQ=\r\n", "S/MIME", true, false, false, false, "", "damaged"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := eng.Process([]byte(tc.mail), ProcessOptions{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Result
+			if string(r.Type) != tc.wantType || r.Signed != tc.signed || r.Sign.Success != tc.signOK || r.Encrypted != tc.encrypted || r.Encryption.Success != tc.decryptOK {
+				t.Fatalf("result %+v", r)
+			}
+			if !strings.Contains(res.Text, tc.wantText) {
+				t.Errorf("text %q, want %q", res.Text, tc.wantText)
+			}
+			if strings.Contains(res.Text, "x()") || strings.Contains(res.Text, "p{}") {
+				t.Errorf("script/style leaked into text %q", res.Text)
+			}
+			comment := r.Sign.Comment + " " + r.Encryption.Comment
+			if !strings.Contains(comment, tc.wantComment) {
+				t.Errorf("comments %q, want %q", comment, tc.wantComment)
+			}
+			if r.Failed() != ((tc.signed && !tc.signOK) || (tc.encrypted && !tc.decryptOK)) {
+				t.Errorf("Failed() = %v", r.Failed())
+			}
+		})
+	}
+
+	for _, bad := range []string{"", "just some words without a header", "\x00\x01\x02"} {
+		if _, err := eng.Process([]byte(bad), ProcessOptions{}); !errors.Is(err, ErrNotMessage) {
+			t.Errorf("Process(%q) err = %v, want ErrNotMessage", bad, err)
+		}
+	}
+}
+
+// tamperBase64Body flips a byte in the middle of the decoded CMS of an
+// application/pkcs7-mime entity.
+func tamperBase64Body(t *testing.T, ent []byte) []byte {
+	e, err := parseEntity(ent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := e.decodedBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	der = append([]byte{}, der...)
+	der[len(der)-40] ^= 0x01 // inside the ciphertext, before the tag
+	var b bytes.Buffer
+	b.Write(ent[:len(ent)-len(e.body)])
+	writeBase64Lines(&b, der)
+	return b.Bytes()
+}
+
+func TestKeyringAndHelpers(t *testing.T) {
+	p := getPKI(t)
+	alice, aliceKey := p.leaf(t, certSpec{cn: "Alice", email: "Alice@Example.org", keyIdx: 0, subjEmail: true})
+	kr := NewMemoryKeyring()
+	if err := kr.AddKey(alice, rsaKeys[1]); err == nil {
+		t.Error("AddKey accepted a key of another certificate")
+	}
+	mustAddKey(t, kr, alice, aliceKey)
+	if _, err := kr.PrivateKey("00"); !errors.Is(err, ErrNoPrivateKey) {
+		t.Errorf("PrivateKey(unknown) = %v", err)
+	}
+	if k, err := kr.PrivateKey(strings.ToUpper(Fingerprint(alice))); err != nil || k == nil {
+		t.Errorf("PrivateKey by uppercase fingerprint: %v", err)
+	}
+	if got := Emails(alice); len(got) != 1 || got[0] != "alice@example.org" {
+		t.Errorf("Emails = %v", got)
+	}
+	if !KeyMatches(alice, aliceKey) || KeyMatches(alice, ecKeys[0]) || KeyMatches(nil, aliceKey) {
+		t.Error("KeyMatches")
+	}
+	if s := subjectString(alice); !strings.Contains(s, "E=Alice@Example.org") || strings.Contains(s, "#") {
+		t.Errorf("subjectString = %q", s)
+	}
+}
+
+func TestProcessTooDeep(t *testing.T) {
+	p := getPKI(t)
+	alice, aliceKey := p.leaf(t, certSpec{cn: "Alice", email: "alice@example.org", keyIdx: 0})
+	kr := p.keyring()
+	kr.AddCertificate(alice)
+	ent := []byte(testBody)
+	for range maxLayers + 2 {
+		var err error
+		if ent, err = signAt(ent, aliceKey, alice, nil, testNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := NewEngine(kr).Process(append([]byte(header("alice@example.org", testNow)), ent...), ProcessOptions{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Result.Signed || res.Result.Sign.Success {
+		t.Errorf("too deep nesting: %+v", res.Result.Sign)
+	}
+}

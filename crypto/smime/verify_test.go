@@ -1,0 +1,191 @@
+package smime
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+)
+
+const testBody = "Content-Type: text/plain; charset=us-ascii\r\n\r\nPay 100 EUR to account 1234.\r\n"
+
+func header(from string, date time.Time) string {
+	return "From: " + from + "\r\nTo: bob@example.org\r\nSubject: s\r\nDate: " + date.Format(time.RFC1123Z) + "\r\nMIME-Version: 1.0\r\n"
+}
+
+func signedMail(t testing.TB, from string, c *x509.Certificate, k crypto.Signer, chain []*x509.Certificate, signTime, date time.Time) []byte {
+	t.Helper()
+	ent, err := signAt([]byte(testBody), k, c, chain, signTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append([]byte(header(from, date)), ent...)
+}
+
+// opaqueMail builds application/pkcs7-mime signed-data.
+func opaqueMail(t testing.TB, from string, c *x509.Certificate, k crypto.Signer, content []byte) []byte {
+	t.Helper()
+	der, err := signedData(content, k, c, nil, testNow, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.WriteString(header(from, testNow))
+	b.WriteString("Content-Type: application/x-pkcs7-mime; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	writeBase64Lines(&b, der)
+	return b.Bytes()
+}
+
+func TestVerifyFailures(t *testing.T) {
+	p := getPKI(t)
+	good, goodKey := p.leaf(t, certSpec{cn: "Alice", email: "alice@example.org", keyIdx: 0})
+	goodEC, goodECKey := p.leaf(t, certSpec{cn: "Alice EC", email: "alice@example.org", ec: true, keyIdx: 0})
+	expired, expiredKey := p.leaf(t, certSpec{cn: "Expired", email: "alice@example.org", keyIdx: 1, notBefore: testNow.AddDate(-3, 0, 0), notAfter: testNow.AddDate(0, 0, -1)})
+	future, futureKey := p.leaf(t, certSpec{cn: "Future", email: "alice@example.org", keyIdx: 1, notBefore: testNow.AddDate(0, 0, 1)})
+	tls, tlsKey := p.leaf(t, certSpec{cn: "TLS", email: "alice@example.org", keyIdx: 1, eku: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+	self, selfKey := issue(t, certSpec{cn: "Self", email: "alice@example.org", keyIdx: 2}, nil, nil)
+	foreign, foreignKey := issue(t, certSpec{cn: "Foreign", email: "alice@example.org", keyIdx: 2}, p.foreign, p.foreignKey)
+	kr := p.keyring()
+	eng := NewEngine(kr)
+	inter := []*x509.Certificate{p.inter}
+
+	tamper := func(b []byte) []byte { return bytes.Replace(b, []byte("100 EUR"), []byte("900 EUR"), 1) }
+	tests := []struct {
+		name      string
+		mail      []byte
+		wantOK    bool
+		wantCheck string // name of the failing check
+		wantText  string // in the comment
+	}{
+		{"valid rsa", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow), true, "", "Valid signature"},
+		{"valid ec", signedMail(t, "Alice <Alice@Example.org>", goodEC, goodECKey, inter, testNow, testNow), true, "", "Valid signature"},
+		{"valid opaque (intermediate from the keyring)", opaqueMail(t, "alice@example.org", good, goodKey, []byte(testBody)), true, "", "Valid"},
+		{"tampered", tamper(signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow)), false, "digest", "changed after it was signed"},
+		{"expired", signedMail(t, "alice@example.org", expired, expiredKey, inter, testNow, testNow), false, "validity", "expired"},
+		{"not yet valid", signedMail(t, "alice@example.org", future, futureKey, inter, testNow, testNow), false, "validity", "not valid yet"},
+		{"no emailProtection", signedMail(t, "alice@example.org", tls, tlsKey, inter, testNow, testNow), false, "key usage", "not meant for e-mail"},
+		{"self-signed", signedMail(t, "alice@example.org", self, selfKey, nil, testNow, testNow), false, "chain", "not issued by a CA you trust"},
+		{"foreign CA", signedMail(t, "alice@example.org", foreign, foreignKey, nil, testNow, testNow), false, "chain", "not issued by a CA you trust"},
+		{"wrong address", signedMail(t, "mallory@example.org", good, goodKey, inter, testNow, testNow), false, "from", "Signed by alice@example.org, not by the sender mallory@example.org"},
+		{"two From", signedMail(t, "alice@example.org, bob@example.org", good, goodKey, inter, testNow, testNow), false, "from", "no single sender"},
+		{"two From with Sender", append([]byte("Sender: alice@example.org\r\n"), signedMail(t, "carol@example.org, alice@example.org", good, goodKey, inter, testNow, testNow)...), true, "", "Valid"},
+		{"re-dated replay", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow.Add(6*time.Hour)), false, "signing time", "may be an old message"},
+		{"date within tolerance", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow.Add(30*time.Minute)), true, "", "Valid"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := eng.Process(tc.mail, ProcessOptions{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Result.Sign
+			if !res.Result.Signed || r.Success != tc.wantOK {
+				t.Fatalf("signed=%v success=%v, want %v: %s", res.Result.Signed, r.Success, tc.wantOK, r.Comment)
+			}
+			if !strings.Contains(r.Comment, tc.wantText) {
+				t.Errorf("comment %q does not contain %q", r.Comment, tc.wantText)
+			}
+			if tc.wantCheck != "" {
+				found := false
+				for _, c := range r.Checks {
+					if c.Name == tc.wantCheck && !c.OK {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no failing %q check in %+v", tc.wantCheck, r.Checks)
+				}
+			}
+			if !strings.Contains(res.Text, "Pay") {
+				t.Errorf("text %q", res.Text)
+			}
+		})
+	}
+}
+
+func TestVerifyStructure(t *testing.T) {
+	p := getPKI(t)
+	good, goodKey := p.leaf(t, certSpec{cn: "Alice", email: "alice@example.org", keyIdx: 0})
+	kr := p.keyring()
+	kr.AddCertificate(good)
+	eng := NewEngine(kr)
+	signedEnt, err := signAt([]byte(testBody), goodKey, good, nil, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A signed part wrapped in an unsigned multipart/mixed.
+	wrapped := header("alice@example.org", testNow) + "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n--outer\r\nContent-Type: text/plain\r\n\r\nUnsigned preface.\r\n--outer\r\n" + string(signedEnt) + "\r\n--outer--\r\n"
+	// An encrypted part inside a signed multipart/mixed.
+	encPart, err := Encrypt([]byte(testBody), []*x509.Certificate{good}, EncryptOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mixed := "Content-Type: multipart/mixed; boundary=\"in\"\r\n\r\n--in\r\nContent-Type: text/plain\r\n\r\nhello\r\n--in\r\n" + string(encPart) + "\r\n--in--\r\n"
+	signedMixed, err := signAt([]byte(mixed), goodKey, good, nil, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No signers: a certs-only SignedData presented as the message.
+	certsOnly, _ := signedData([]byte("x"), goodKey, good, nil, testNow, false)
+	// Missing signature part.
+	oneParted := header("alice@example.org", testNow) + "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=b\r\n\r\n--b\r\n" + testBody + "\r\n--b--\r\n"
+	// Garbage signature.
+	garbage := header("alice@example.org", testNow) + "Content-Type: multipart/signed; protocol=\"application/x-pkcs7-signature\"; boundary=b\r\n\r\n--b\r\n" + testBody + "\r\n--b\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--b--\r\n"
+	// Detached content differing from eContent.
+	opaque, _ := signedData([]byte(testBody), goodKey, good, nil, testNow, false)
+	var mismatch bytes.Buffer
+	mismatch.WriteString(header("alice@example.org", testNow) + "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSomething else.\r\n--b\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	writeBase64Lines(&mismatch, opaque)
+	mismatch.WriteString("--b--\r\n")
+	// Missing certificate: the keyring lacks it and the message omits it.
+	noCertKR := NewMemoryKeyring()
+	noCertKR.AddTrustAnchor(p.root)
+
+	tests := []struct {
+		name       string
+		eng        *Engine
+		mail       string
+		wantSigned bool
+		wantText   string
+	}{
+		{"signed part in unsigned multipart", eng, wrapped, true, "Only a part of this message is signed"},
+		{"encrypted part in signed multipart", eng, header("alice@example.org", testNow) + string(signedMixed), true, "does not vouch for"},
+		{"one part multipart/signed", eng, oneParted, true, "signature part is missing"},
+		{"garbage signature", eng, garbage, true, "damaged"},
+		{"detached differs from eContent", eng, mismatch.String(), true, "not what was signed"},
+		{"octet-stream p7m", eng, header("alice@example.org", testNow) + "Content-Type: application/octet-stream; name=\"smime.p7m\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64.StdEncoding.EncodeToString(opaque) + "\r\n", true, "Valid signature"},
+		{"missing certificate", NewEngine(noCertKR), header("alice@example.org", testNow) + "Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64.StdEncoding.EncodeToString(stripCertificates(t, opaque)) + "\r\n", true, "certificate is missing"},
+		{"certs-only is not a signature", eng, header("alice@example.org", testNow) + "Content-Type: application/pkcs7-mime; smime-type=certs-only\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64.StdEncoding.EncodeToString(stripSigners(t, certsOnly)) + "\r\n", false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := tc.eng.Process([]byte(tc.mail), ProcessOptions{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Result
+			if r.Signed != tc.wantSigned {
+				t.Fatalf("signed = %v, want %v (%s)", r.Signed, tc.wantSigned, r.Sign.Comment)
+			}
+			wantOK := strings.HasPrefix(tc.wantText, "Valid")
+			if r.Sign.Success != wantOK {
+				t.Errorf("success = %v: %s", r.Sign.Success, r.Sign.Comment)
+			}
+			if !strings.Contains(r.Sign.Comment, tc.wantText) {
+				t.Errorf("comment %q does not contain %q", r.Sign.Comment, tc.wantText)
+			}
+		})
+	}
+}
+
+// stripCertificates re-encodes a SignedData without its certificate set.
+func stripCertificates(t testing.TB, der []byte) []byte {
+	return rewriteSignedData(t, der, func(sd *signedDataASN) { sd.Certificates = asnEmpty() })
+}
+
+func stripSigners(t testing.TB, der []byte) []byte {
+	return rewriteSignedData(t, der, func(sd *signedDataASN) { sd.SignerInfos = nil })
+}
