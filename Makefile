@@ -10,7 +10,8 @@ export PATH := $(GOBIN):$(PATH)
 WAILS_VERSION := v2.15.0
 # Linux builds link WebKitGTK 4.1 (Debian's libwebkit2gtk-4.1).
 UI_TAGS := webkit2_41
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# A release is a v* tag; between releases the version says what it was built from.
+VERSION := $(shell git describe --tags --match 'v*' --dirty 2>/dev/null || echo v0.1.0-dev+$$(git rev-parse --short HEAD 2>/dev/null || echo unknown))
 LDFLAGS := -X github.com/sealdesk/sealdesk/internal/version.Version=$(VERSION)
 
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 if [ -z "${SEALDESK_TEST_KEYRING:-}" ]; then
 	exec scripts/with-keyring.sh "$0" "$@"
 fi
+export NO_AT_BRIDGE=1
 out=docs/screenshots
 mkdir -p "$out"
 data=$(mktemp -d)
