@@ -3,8 +3,11 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -18,6 +21,16 @@ const (
 	CodeNotFound            ErrorCode = "not_found"
 	CodeInvalid             ErrorCode = "invalid"
 	CodeInternal            ErrorCode = "internal"
+	// CodeDuplicate: the import brought nothing new; the message names
+	// what is already there.
+	CodeDuplicate ErrorCode = "duplicate"
+	// CodePassphraseRequired: ask for a passphrase and call again.
+	CodePassphraseRequired ErrorCode = "passphrase_required"
+	// CodeWrongPassphrase: the passphrase does not open the file.
+	CodeWrongPassphrase ErrorCode = "wrong_passphrase"
+	// CodeCertificateMissing: a private key whose certificate must be
+	// imported first.
+	CodeCertificateMissing ErrorCode = "certificate_missing"
 )
 
 // Error is what the UI receives for a failed call: options.App.ErrorFormatter
@@ -57,8 +70,40 @@ func Classify(err error) *Error {
 		return &Error{Code: CodeKeychainUnavailable, Message: err.Error()}
 	case errors.Is(err, keystore.ErrCorrupt):
 		return &Error{Code: CodeKeychainCorrupt, Message: err.Error()}
+	case errors.Is(err, security.ErrDuplicate):
+		return &Error{Code: CodeDuplicate, Message: forPerson(err)}
+	case errors.Is(err, smime.ErrPassphraseRequired), errors.Is(err, security.ErrNoPassphrase):
+		return &Error{Code: CodePassphraseRequired, Message: forPerson(err)}
+	case errors.Is(err, smime.ErrWrongPassphrase):
+		return &Error{Code: CodeWrongPassphrase, Message: forPerson(err)}
+	case errors.Is(err, security.ErrNoMatchingCertificate):
+		return &Error{Code: CodeCertificateMissing, Message: forPerson(err)}
+	case isUserInput(err):
+		return &Error{Code: CodeInvalid, Message: forPerson(err)}
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Code: CodeNotFound, Message: "That item no longer exists; it may have been deleted elsewhere. Reload the list."}
 	}
 	return &Error{Code: CodeInternal, Message: err.Error()}
+}
+
+// isUserInput: errors about what the agent handed in, which they correct.
+func isUserInput(err error) bool {
+	var ie *smime.ImportError
+	var se *smime.SealError
+	return errors.As(err, &ie) || errors.As(err, &se) ||
+		errors.Is(err, security.ErrBadFingerprint) || errors.Is(err, security.ErrAmbiguous) ||
+		errors.Is(err, smime.ErrNoPrivateKey) || errors.Is(err, smime.ErrNotMessage)
+}
+
+// forPerson drops the package prefixes, which help a log reader but not
+// the agent reading a form error.
+func forPerson(err error) string {
+	msg := err.Error()
+	for _, p := range []string{"security: ", "smime: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	if msg != "" {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
+	return msg
 }

@@ -14,7 +14,18 @@ const (
 	EventSettingsChanged = "settings:changed"
 	// EventKeychainStatus carries a KeychainStatus when it changes.
 	EventKeychainStatus = "keychain:status"
+	// EventCertificatesChanged (empty payload) tells the certificate list
+	// to reload after an import or delete.
+	EventCertificatesChanged = "certificates:changed"
+	// EventArticlesRechecked carries ArticlesRechecked after an import
+	// changed the security outcome of stored articles.
+	EventArticlesRechecked = "articles:rechecked"
 )
+
+// ArticlesRechecked says how many stored articles changed outcome.
+type ArticlesRechecked struct {
+	Changed int `json:"changed"`
+}
 
 // Emitter publishes an event to the UI.
 type Emitter interface {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/sealdesk/sealdesk/profile"
+	"github.com/sealdesk/sealdesk/security"
 )
 
 // Services are the bound services of one window over one profile.
@@ -12,6 +13,8 @@ type Services struct {
 	Tickets  *Tickets
 	Groups   *Groups
 	Logs     *Logs
+	// Certificates manages S/MIME certificates and keys.
+	Certificates *Certificates
 
 	emitter *wailsEmitter
 }
@@ -26,13 +29,16 @@ func NewServices(p *profile.Profile) *Services {
 		Tickets:  &Tickets{p: p},
 		Groups:   &Groups{p: p},
 		Logs:     &Logs{p: p},
-		emitter:  w,
+		Certificates: &Certificates{
+			sec: security.New(p, security.Options{}), emit: emit, saveDialog: wailsSaveDialog(w),
+		},
+		emitter: w,
 	}
 }
 
 // Bind lists what Wails exposes to the web view.
 func (s *Services) Bind() []any {
-	return []any{s.Settings, s.Tickets, s.Groups, s.Logs}
+	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates}
 }
 
 // Startup is options.App.OnStartup: it hands the window context to the

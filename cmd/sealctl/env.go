@@ -6,8 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"time"
 
+	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/profile"
+	"github.com/sealdesk/sealdesk/security"
 )
 
 // env is what a command runs with: its context, output streams and, for
@@ -20,8 +24,19 @@ type env struct {
 	profile *profile.Profile
 }
 
+// newKeychain picks the keychain backend; nil means the OS keychain. Tests
+// set it to an in-memory one (keystore.NewMemory).
+var newKeychain func() keystore.Backend
+
+// clock is what "now" is for certificate validity; tests pin it.
+var clock = time.Now
+
 func (e *env) openProfile() error {
-	p, err := profile.Open(e.ctx, profile.Options{Dir: e.dataDir})
+	var kc keystore.Backend
+	if newKeychain != nil {
+		kc = newKeychain()
+	}
+	p, err := profile.Open(e.ctx, profile.Options{Dir: e.dataDir, Keychain: kc})
 	if err != nil {
 		return err
 	}
@@ -33,6 +48,11 @@ func (e *env) close() {
 	if e.profile != nil {
 		e.profile.Close()
 	}
+}
+
+// security returns the mail-security use cases over the open profile.
+func (e *env) security() *security.Service {
+	return security.New(e.profile, security.Options{Now: clock})
 }
 
 // flags returns a command's flag set, printing its help to stdout on -h.
@@ -57,6 +77,49 @@ func (e *env) parse(fs *flag.FlagSet, args []string) error {
 		return usageError{msg: err.Error()}
 	}
 	return nil
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// the positional arguments (`cert export FP --private`), which the flag
+// package alone stops at, and returns the positional ones.
+func (e *env) parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := e.parse(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// readInput reads an input file; failing to is exit 5.
+func readInput(name string) ([]byte, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, ioError{fmt.Errorf("cannot read %s: %w", name, err)}
+	}
+	return b, nil
+}
+
+// readPassphrase reads a passphrase file, dropping one trailing newline
+// (what `echo pass > file` adds) and nothing else: spaces may be part of it.
+func readPassphrase(name string) ([]byte, error) {
+	b, err := readInput(name)
+	if err != nil {
+		return nil, err
+	}
+	n := len(b)
+	if n > 0 && b[n-1] == '\n' {
+		n--
+		if n > 0 && b[n-1] == '\r' {
+			n--
+		}
+	}
+	return b[:n], nil
 }
 
 // printJSON writes v as indented JSON, the form scripts read.

@@ -1,11 +1,13 @@
 // Typed events from Go (names mirror app/events.go). Components subscribe
 // with on() and call the returned function when they are destroyed.
 import { EventsOn } from './wailsjs/runtime/runtime'
-import type { KeychainStatus, SettingsView } from './api/types'
+import type { ArticlesRechecked, KeychainStatus, SettingsView } from './api/types'
 
 export interface EventPayloads {
   'settings:changed': SettingsView
   'keychain:status': KeychainStatus
+  'certificates:changed': Record<string, never>
+  'articles:rechecked': ArticlesRechecked
 }
 
 export type EventName = keyof EventPayloads

@@ -1,13 +1,17 @@
 // The typed facade over the generated Wails bindings. Components and stores
 // import from here, never from src/wailsjs directly, so the bindings can be
 // regenerated (and faked in tests) in one place.
+import * as CertificatesBinding from '../wailsjs/go/app/Certificates'
 import * as GroupsBinding from '../wailsjs/go/app/Groups'
 import * as LogsBinding from '../wailsjs/go/app/Logs'
 import * as SettingsBinding from '../wailsjs/go/app/Settings'
 import * as TicketsBinding from '../wailsjs/go/app/Tickets'
 import { call } from './errors'
 import type {
+  Certificate,
+  ExportPrivateKeyResult,
   Group,
+  ImportResult,
   KeychainStatus,
   LogEntry,
   LogQuery,
@@ -37,6 +41,19 @@ export interface LogsApi {
   list(q: LogQuery): Promise<LogEntry[]>
 }
 
+// Key material only goes in: exportPrivateKey saves to a file the agent
+// picks in a native dialog and resolves to its path.
+export interface CertificatesApi {
+  list(): Promise<Certificate[]>
+  /** data: PEM text, or base64 of a binary file (DER, .p7b). */
+  importCertificates(data: string, fileName: string): Promise<ImportResult>
+  /** data: PEM text, or base64 of a binary file (.p12, DER key). */
+  importPrivateKey(data: string, fileName: string, passphrase: string): Promise<ImportResult>
+  remove(fingerprint: string): Promise<void>
+  exportCertificate(fingerprint: string): Promise<string>
+  exportPrivateKey(fingerprint: string, passphrase: string): Promise<ExportPrivateKeyResult>
+}
+
 export const settingsApi: SettingsApi = {
   get: () => call(() => SettingsBinding.Get()),
   updateIntegrations: (req) => call(() => SettingsBinding.UpdateIntegrations(req as never)),
@@ -55,6 +72,17 @@ export const groupsApi: GroupsApi = {
 
 export const logsApi: LogsApi = {
   list: (q) => call(() => LogsBinding.List(q as never)),
+}
+
+export const certificatesApi: CertificatesApi = {
+  list: () => call(() => CertificatesBinding.List()),
+  importCertificates: (data, file_name) => call(() => CertificatesBinding.ImportCertificates({ data, file_name } as never)),
+  importPrivateKey: (data, file_name, passphrase) =>
+    call(() => CertificatesBinding.ImportPrivateKey({ data, file_name, passphrase } as never)),
+  remove: (fingerprint) => call(() => CertificatesBinding.Delete({ fingerprint } as never)),
+  exportCertificate: (fingerprint) => call(() => CertificatesBinding.ExportCertificate({ fingerprint } as never)),
+  exportPrivateKey: (fingerprint, passphrase) =>
+    call(() => CertificatesBinding.ExportPrivateKey({ fingerprint, passphrase } as never)),
 }
 
 export { AppError, toAppError } from './errors'

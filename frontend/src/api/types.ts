@@ -1,7 +1,7 @@
 // Plain data shapes shared with Go. They mirror the generated models
 // (src/wailsjs/go/models.ts) without their classes, so stores and tests can
 // build them as object literals.
-import type { app, store } from '../wailsjs/go/models'
+import type { app, security, store } from '../wailsjs/go/models'
 
 type Plain<T> = { [K in keyof T as T[K] extends Function ? never : K]: T[K] extends object ? Plain<T[K]> : T[K] }
 
@@ -14,3 +14,8 @@ export type TicketPage = { total: number; tickets: Ticket[] }
 export type Group = Plain<store.Group>
 export type LogEntry = Plain<store.LogEntry>
 export type LogQuery = Plain<store.LogQuery>
+export type Certificate = Plain<security.Certificate>
+export type ImportResult = Plain<security.ImportResult>
+export type ExportPrivateKeyResult = Plain<app.ExportPrivateKeyResult>
+// Event payload only (not in the generated models): mirrors app.ArticlesRechecked.
+export type ArticlesRechecked = { changed: number }

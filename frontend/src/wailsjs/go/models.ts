@@ -1,5 +1,17 @@
 export namespace app {
 	
+	export class DeleteCertificateRequest {
+	    fingerprint: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeleteCertificateRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fingerprint = source["fingerprint"];
+	    }
+	}
 	export class DeleteGroupRequest {
 	    id: number;
 	
@@ -10,6 +22,76 @@ export namespace app {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
+	    }
+	}
+	export class ExportCertificateRequest {
+	    fingerprint: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportCertificateRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fingerprint = source["fingerprint"];
+	    }
+	}
+	export class ExportPrivateKeyRequest {
+	    fingerprint: string;
+	    passphrase: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportPrivateKeyRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fingerprint = source["fingerprint"];
+	        this.passphrase = source["passphrase"];
+	    }
+	}
+	export class ExportPrivateKeyResult {
+	    path: string;
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportPrivateKeyResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.cancelled = source["cancelled"];
+	    }
+	}
+	export class ImportCertificatesRequest {
+	    data: string;
+	    file_name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportCertificatesRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.data = source["data"];
+	        this.file_name = source["file_name"];
+	    }
+	}
+	export class ImportPrivateKeyRequest {
+	    data: string;
+	    file_name: string;
+	    passphrase: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportPrivateKeyRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.data = source["data"];
+	        this.file_name = source["file_name"];
+	        this.passphrase = source["passphrase"];
 	    }
 	}
 	export class KeychainStatus {
@@ -87,8 +169,129 @@ export namespace app {
 
 }
 
+export namespace security {
+	
+	export class Certificate {
+	    id: number;
+	    fingerprint: string;
+	    subject: string;
+	    issuer: string;
+	    serial: string;
+	    emails: string[];
+	    not_before: string;
+	    not_after: string;
+	    is_ca: boolean;
+	    key_usage: string[];
+	    ext_key_usage: string[];
+	    has_private: boolean;
+	    created_at: string;
+	    expired: boolean;
+	    expires_soon: boolean;
+	    not_yet_valid: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Certificate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.fingerprint = source["fingerprint"];
+	        this.subject = source["subject"];
+	        this.issuer = source["issuer"];
+	        this.serial = source["serial"];
+	        this.emails = source["emails"];
+	        this.not_before = source["not_before"];
+	        this.not_after = source["not_after"];
+	        this.is_ca = source["is_ca"];
+	        this.key_usage = source["key_usage"];
+	        this.ext_key_usage = source["ext_key_usage"];
+	        this.has_private = source["has_private"];
+	        this.created_at = source["created_at"];
+	        this.expired = source["expired"];
+	        this.expires_soon = source["expires_soon"];
+	        this.not_yet_valid = source["not_yet_valid"];
+	    }
+	}
+	export class ImportResult {
+	    imported: store.Certificate[];
+	    skipped: store.Certificate[];
+	    keys: string[];
+	    rechecked: number;
+	    recheck_error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.imported = this.convertValues(source["imported"], store.Certificate);
+	        this.skipped = this.convertValues(source["skipped"], store.Certificate);
+	        this.keys = source["keys"];
+	        this.rechecked = source["rechecked"];
+	        this.recheck_error = source["recheck_error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace store {
 	
+	export class Certificate {
+	    id: number;
+	    fingerprint: string;
+	    subject: string;
+	    issuer: string;
+	    serial: string;
+	    emails: string[];
+	    not_before: string;
+	    not_after: string;
+	    is_ca: boolean;
+	    key_usage: string[];
+	    ext_key_usage: string[];
+	    has_private: boolean;
+	    created_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Certificate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.fingerprint = source["fingerprint"];
+	        this.subject = source["subject"];
+	        this.issuer = source["issuer"];
+	        this.serial = source["serial"];
+	        this.emails = source["emails"];
+	        this.not_before = source["not_before"];
+	        this.not_after = source["not_after"];
+	        this.is_ca = source["is_ca"];
+	        this.key_usage = source["key_usage"];
+	        this.ext_key_usage = source["ext_key_usage"];
+	        this.has_private = source["has_private"];
+	        this.created_at = source["created_at"];
+	    }
+	}
 	export class Group {
 	    id: number;
 	    name: string;

@@ -1,0 +1,232 @@
+package app
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/security"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// Certificates is the bound service behind the S/MIME certificate screen.
+// Key material goes in (an import) but never comes back out to the web
+// view: a private key is exported only to a file the agent picks in a
+// native dialog.
+type Certificates struct {
+	sec  *security.Service
+	emit Emitter
+	// saveDialog asks where to save a file; "" means the agent cancelled.
+	saveDialog func(defaultName string) (string, error)
+}
+
+// ImportCertificatesRequest carries one uploaded or pasted file.
+type ImportCertificatesRequest struct {
+	// Data is PEM text as pasted or read, or base64 of a binary file (DER,
+	// .p7b, .p12): the web view cannot send raw bytes.
+	Data     string `json:"data"`
+	FileName string `json:"file_name"`
+}
+
+// ImportPrivateKeyRequest carries a private key or PKCS #12 file and its
+// passphrase (empty when the file is not encrypted).
+type ImportPrivateKeyRequest struct {
+	Data       string `json:"data"`
+	FileName   string `json:"file_name"`
+	Passphrase string `json:"passphrase"`
+}
+
+// DeleteCertificateRequest names a certificate by fingerprint (or a unique
+// prefix of at least 8 hex digits).
+type DeleteCertificateRequest struct {
+	Fingerprint string `json:"fingerprint"`
+}
+
+// ExportCertificateRequest names the certificate to export.
+type ExportCertificateRequest struct {
+	Fingerprint string `json:"fingerprint"`
+}
+
+// ExportPrivateKeyRequest names the key to export and the passphrase the
+// file is encrypted with.
+type ExportPrivateKeyRequest struct {
+	Fingerprint string `json:"fingerprint"`
+	Passphrase  string `json:"passphrase"`
+}
+
+// ExportPrivateKeyResult says where the key was saved; Cancelled when the
+// agent closed the dialog.
+type ExportPrivateKeyResult struct {
+	Path      string `json:"path"`
+	Cancelled bool   `json:"cancelled"`
+}
+
+// List returns the certificate inventory.
+func (c *Certificates) List() ([]security.Certificate, error) {
+	return c.sec.List(context.Background())
+}
+
+// ImportCertificates imports every certificate in one file.
+func (c *Certificates) ImportCertificates(req ImportCertificatesRequest) (security.ImportResult, error) {
+	data, err := decodeUpload(req.Data, req.FileName)
+	if err != nil {
+		return security.ImportResult{}, err
+	}
+	res, err := c.sec.ImportCertificates(context.Background(), security.Input{Data: data})
+	if err != nil {
+		return res, err
+	}
+	c.changed(res.Rechecked)
+	return res, nil
+}
+
+// ImportPrivateKey imports a private key (for a certificate already
+// imported) or a PKCS #12 file (key, certificate and chain).
+func (c *Certificates) ImportPrivateKey(req ImportPrivateKeyRequest) (security.ImportResult, error) {
+	data, err := decodeUpload(req.Data, req.FileName)
+	if err != nil {
+		return security.ImportResult{}, err
+	}
+	defer keystore.Zero(data)
+	// The request's strings cannot be wiped (Go strings are immutable);
+	// the copies made here are.
+	var pass []byte
+	if req.Passphrase != "" {
+		pass = []byte(req.Passphrase)
+		defer keystore.Zero(pass)
+	}
+	res, err := c.sec.ImportKey(context.Background(), data, pass)
+	if err != nil {
+		return res, err
+	}
+	c.changed(res.Rechecked)
+	return res, nil
+}
+
+// Delete removes a certificate and its private key.
+func (c *Certificates) Delete(req DeleteCertificateRequest) error {
+	if _, err := c.sec.Delete(context.Background(), req.Fingerprint); err != nil {
+		return err
+	}
+	c.changed(0)
+	return nil
+}
+
+// ExportCertificate returns the certificate as PEM, for the agent to copy
+// or save: it is public.
+func (c *Certificates) ExportCertificate(req ExportCertificateRequest) (string, error) {
+	b, err := c.sec.ExportCertificate(context.Background(), req.Fingerprint)
+	return string(b), err
+}
+
+// ExportPrivateKey writes the private key, encrypted under the passphrase,
+// to a file the agent picks in a native save dialog. The key never passes
+// through the web view.
+func (c *Certificates) ExportPrivateKey(req ExportPrivateKeyRequest) (ExportPrivateKeyResult, error) {
+	ctx := context.Background()
+	if req.Passphrase == "" {
+		return ExportPrivateKeyResult{}, security.ErrNoPassphrase
+	}
+	cert, err := c.sec.Resolve(ctx, req.Fingerprint)
+	if err != nil {
+		return ExportPrivateKeyResult{}, err
+	}
+	if !cert.HasPrivate {
+		return ExportPrivateKeyResult{}, invalid(errors.New("SealDesk holds no private key for " + security.Describe(cert)))
+	}
+	path, err := c.saveDialog(keyFileName(cert.Subject, cert.Fingerprint))
+	if err != nil || path == "" {
+		return ExportPrivateKeyResult{Cancelled: err == nil}, err
+	}
+	pass := []byte(req.Passphrase)
+	defer keystore.Zero(pass)
+	pemBytes, err := c.sec.ExportPrivateKey(ctx, cert.Fingerprint, pass)
+	if err != nil {
+		return ExportPrivateKeyResult{}, err
+	}
+	// 0600: the file is encrypted, but it is still nobody else's business.
+	if err := os.WriteFile(path, pemBytes, 0o600); err != nil {
+		return ExportPrivateKeyResult{}, errors.New("the key could not be saved to " + path + ": " + err.Error())
+	}
+	return ExportPrivateKeyResult{Path: path}, nil
+}
+
+// changed tells the UI to reload the list and, after an import, how many
+// stored articles changed on the re-run.
+func (c *Certificates) changed(rechecked int) {
+	c.emit.Emit(EventCertificatesChanged, struct{}{})
+	if rechecked > 0 {
+		c.emit.Emit(EventArticlesRechecked, ArticlesRechecked{Changed: rechecked})
+	}
+}
+
+// decodeUpload turns the wire form into bytes: PEM or other text as is,
+// base64 decoded. Binary read as text (the web view's readAsText on a .der
+// or .p12) arrives with replacement characters, which no decoding can
+// repair, so it is refused with what to do. The file name only sharpens
+// that: a binary kind of file must come base64-encoded.
+func decodeUpload(s, fileName string) ([]byte, error) {
+	errBinary := invalid(errors.New("this binary file arrived as text and is damaged: send binary files (DER, .p7b, .p12) base64-encoded"))
+	if strings.TrimSpace(s) == "" {
+		return nil, invalid(errors.New("the file is empty"))
+	}
+	if strings.ContainsRune(s, utf8.RuneError) || strings.ContainsFunc(s, func(r rune) bool {
+		return r == 0 || (unicode.IsControl(r) && !unicode.IsSpace(r))
+	}) {
+		return nil, errBinary
+	}
+	if strings.Contains(s, "-----BEGIN ") {
+		return []byte(s), nil
+	}
+	compact := strings.Join(strings.Fields(s), "")
+	if b, err := base64.StdEncoding.DecodeString(compact); err == nil {
+		return b, nil
+	}
+	switch strings.ToLower(filepath.Ext(fileName)) {
+	case ".der", ".cer", ".crt", ".p7b", ".p7c", ".p12", ".pfx", ".key":
+		return nil, errBinary
+	}
+	return []byte(s), nil
+}
+
+// keyFileName proposes "<common name>-<fingerprint prefix>.key.pem" with
+// only characters every file system accepts.
+func keyFileName(subject, fp string) string {
+	name := "certificate"
+	for _, part := range strings.Split(subject, ",") {
+		if v, ok := strings.CutPrefix(part, "CN="); ok {
+			name = v
+			break
+		}
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '-'
+	}, name)
+	return name + "-" + fp[:min(8, len(fp))] + ".key.pem"
+}
+
+// wailsSaveDialog opens the native save dialog of the window.
+func wailsSaveDialog(w *wailsEmitter) func(string) (string, error) {
+	return func(defaultName string) (string, error) {
+		w.mu.RLock()
+		ctx := w.ctx
+		w.mu.RUnlock()
+		if ctx == nil {
+			return "", errors.New("the window is not ready yet")
+		}
+		return runtime.SaveFileDialog(ctx, runtime.SaveDialogOptions{
+			Title:           "Save the encrypted private key",
+			DefaultFilename: defaultName,
+			Filters:         []runtime.FileFilter{{DisplayName: "Encrypted private key (*.pem)", Pattern: "*.pem"}},
+		})
+	}
+}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/security"
+)
+
+const certUsage = `cert import FILE...                         certificates: PEM (many blocks), DER, PKCS#7
+       cert key FILE [--passphrase-file F]         a private key (PEM forms, encrypted PKCS#8) or PKCS#12
+       cert list [--json]
+       cert delete FINGERPRINT
+       cert export FINGERPRINT [--private --passphrase-file F]`
+
+var certCommands = map[string]func(e *env, args []string) error{
+	"import": runCertImport,
+	"key":    runCertKey,
+	"list":   runCertList,
+	"delete": runCertDelete,
+	"export": runCertExport,
+}
+
+// runCert dispatches `sealctl cert SUBCOMMAND`.
+func runCert(e *env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(e.stdout, "usage: sealctl [--data DIR] "+certUsage)
+		if len(args) == 0 {
+			return usageError{msg: "cert needs a subcommand: import, key, list, delete or export"}
+		}
+		return nil
+	}
+	sub, ok := certCommands[args[0]]
+	if !ok {
+		return usageError{msg: fmt.Sprintf("unknown cert subcommand %q (import, key, list, delete, export)", args[0])}
+	}
+	return sub(e, args[1:])
+}
+
+// runCertImport imports the certificates of every file in one
+// transaction: a file that cannot be read or parsed leaves the store as it
+// was, so a provisioning script can fix it and run the same line again
+// (what is already present is skipped).
+func runCertImport(e *env, args []string) error {
+	fs := e.flags("cert import", "FILE...")
+	files, err := e.parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usageError{msg: "cert import needs at least one FILE"}
+	}
+	var inputs []security.Input
+	for _, f := range files {
+		data, err := readInput(f)
+		if err != nil {
+			return err
+		}
+		inputs = append(inputs, security.Input{Name: f, Data: data})
+	}
+	res, err := e.security().ImportCertificates(e.ctx, inputs...)
+	if err != nil {
+		return err
+	}
+	printImport(e, res)
+	return nil
+}
+
+func printImport(e *env, res security.ImportResult) {
+	for _, c := range res.Imported {
+		fmt.Fprintf(e.stdout, "imported %s\n", security.Describe(c))
+	}
+	for _, c := range res.Skipped {
+		fmt.Fprintf(e.stdout, "skipped, already imported: %s\n", security.Describe(c))
+	}
+	for _, fp := range res.Keys {
+		fmt.Fprintf(e.stdout, "stored the private key of %s in the keychain\n", security.FormatFingerprint(fp))
+	}
+	if res.Rechecked > 0 {
+		fmt.Fprintf(e.stdout, "re-checked stored articles: %d changed\n", res.Rechecked)
+	}
+	if res.RecheckError != "" {
+		fmt.Fprintln(e.stderr, "sealctl: imported, but re-checking the stored articles failed: "+res.RecheckError)
+	}
+}
+
+func runCertKey(e *env, args []string) error {
+	fs := e.flags("cert key", "FILE [--passphrase-file F]")
+	passFile := fs.String("passphrase-file", "", "file whose first line is the passphrase of an encrypted key or PKCS#12 file")
+	files, err := e.parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usageError{msg: "cert key needs exactly one FILE"}
+	}
+	data, err := readInput(files[0])
+	if err != nil {
+		return err
+	}
+	var pass []byte
+	if *passFile != "" {
+		if pass, err = readPassphrase(*passFile); err != nil {
+			return err
+		}
+		defer keystore.Zero(pass)
+	}
+	res, err := e.security().ImportKey(e.ctx, data, pass)
+	switch {
+	case errors.Is(err, smime.ErrPassphraseRequired):
+		return fmt.Errorf("%s is protected by a passphrase: pass --passphrase-file F (a file holding the passphrase)", files[0])
+	case err != nil:
+		return fmt.Errorf("%s: %w", files[0], err)
+	}
+	printImport(e, res)
+	return nil
+}
+
+func runCertList(e *env, args []string) error {
+	fs := e.flags("cert list", "[--json]")
+	asJSON := fs.Bool("json", false, "print the inventory as a JSON array")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{msg: "cert list takes no arguments"}
+	}
+	list, err := e.security().List(e.ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return e.printJSON(list)
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(e.stdout, "no certificates imported")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FINGERPRINT\tSUBJECT\tEMAILS\tEXPIRES\tNOTES")
+	for _, c := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Fingerprint[:16], c.Subject, strings.Join(c.Emails, ", "),
+			strings.SplitN(c.NotAfter, "T", 2)[0], strings.Join(notes(c), ", "))
+	}
+	return tw.Flush()
+}
+
+func notes(c security.Certificate) []string {
+	var n []string
+	if c.IsCA {
+		n = append(n, "CA")
+	}
+	if c.HasPrivate {
+		n = append(n, "private key")
+	}
+	switch {
+	case c.Expired:
+		n = append(n, "expired")
+	case c.NotYetValid:
+		n = append(n, "not yet valid")
+	case c.ExpiresSoon:
+		n = append(n, "expires within 30 days")
+	}
+	return n
+}
+
+// fingerprintArg takes the one FINGERPRINT argument; a malformed one is a
+// usage error, an unknown one exit 4 (store.ErrNotFound).
+func fingerprintArg(pos []string, cmd string) (string, error) {
+	if len(pos) != 1 {
+		return "", usageError{msg: cmd + " needs exactly one FINGERPRINT"}
+	}
+	if _, err := security.NormalizeFingerprint(pos[0]); err != nil {
+		return "", usageError{msg: err.Error()}
+	}
+	return pos[0], nil
+}
+
+func runCertDelete(e *env, args []string) error {
+	fs := e.flags("cert delete", "FINGERPRINT")
+	pos, err := e.parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	fp, err := fingerprintArg(pos, "cert delete")
+	if err != nil {
+		return err
+	}
+	c, err := e.security().Delete(e.ctx, fp)
+	if err != nil {
+		return err
+	}
+	what := "the certificate"
+	if c.HasPrivate {
+		what += " and its private key"
+	}
+	fmt.Fprintf(e.stdout, "deleted %s %s\n", what, security.Describe(c))
+	return nil
+}
+
+func runCertExport(e *env, args []string) error {
+	fs := e.flags("cert export", "FINGERPRINT [--private --passphrase-file F]")
+	private := fs.Bool("private", false, "export the private key, encrypted (PKCS#8, AES-256) under the passphrase")
+	passFile := fs.String("passphrase-file", "", "with --private: file whose first line is the passphrase to encrypt the key with")
+	pos, err := e.parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	fp, err := fingerprintArg(pos, "cert export")
+	if err != nil {
+		return err
+	}
+	svc := e.security()
+	if !*private {
+		if *passFile != "" {
+			return usageError{msg: "--passphrase-file is for --private"}
+		}
+		out, err := svc.ExportCertificate(e.ctx, fp)
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(out)
+		return err
+	}
+	if *passFile == "" {
+		return usageError{msg: "--private needs --passphrase-file F: the key is only exported encrypted"}
+	}
+	pass, err := readPassphrase(*passFile)
+	if err != nil {
+		return err
+	}
+	defer keystore.Zero(pass)
+	out, err := svc.ExportPrivateKey(e.ctx, fp, pass)
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(out)
+	return err
+}

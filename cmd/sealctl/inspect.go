@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/security"
+)
+
+// inspectJSON is the stable `inspect --json` object.
+type inspectJSON struct {
+	Subject  string          `json:"subject"`
+	From     string          `json:"from"`
+	Security sdcrypto.Result `json:"security"`
+	Text     string          `json:"text"`
+}
+
+// runInspect processes one message as an incoming article (stored, logged)
+// and prints the outcome. It exits 0 whatever the security outcome: a
+// failed signature is a finding, not a failure of the command.
+func runInspect(e *env, args []string) error {
+	fs := e.flags("inspect", "[--json] [--at TIME] FILE.eml")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	atFlag := fs.String("at", "", "judge certificate validity as of this time (RFC 3339), not now")
+	files, err := e.parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usageError{msg: "inspect needs exactly one FILE.eml"}
+	}
+	var at time.Time
+	if *atFlag != "" {
+		if at, err = time.Parse(time.RFC3339, *atFlag); err != nil {
+			return usageError{msg: "--at wants an RFC 3339 time such as 2026-02-01T00:00:00Z: " + err.Error()}
+		}
+	}
+	raw, err := readInput(files[0])
+	if err != nil {
+		return err
+	}
+	in, err := e.security().Inspect(e.ctx, raw, security.InspectOptions{At: at})
+	if errors.Is(err, smime.ErrNotMessage) {
+		return ioError{fmt.Errorf("%s is not an e-mail message (RFC 5322)", files[0])}
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return e.printJSON(inspectJSON{Subject: in.Subject, From: in.From, Security: in.Security, Text: in.Text})
+	}
+	printInspection(e, in)
+	return nil
+}
+
+func printInspection(e *env, in security.Inspection) {
+	r := in.Security
+	w := e.stdout
+	fmt.Fprintf(w, "Subject:   %s\nFrom:      %s\n", in.Subject, in.From)
+	switch {
+	case !r.Signed:
+		fmt.Fprintln(w, "Signed:    no")
+	case r.Sign.Success:
+		fmt.Fprintf(w, "Signed:    yes, valid, by %s\n", signers(r.Sign.Signers))
+	default:
+		by := ""
+		if len(r.Sign.Signers) > 0 {
+			by = ", by " + signers(r.Sign.Signers)
+		}
+		fmt.Fprintf(w, "Signed:    yes%s, NOT VALID: %s\n", by, r.Sign.Comment)
+	}
+	switch {
+	case !r.Encrypted:
+		fmt.Fprintln(w, "Encrypted: no")
+	case r.Encryption.Success:
+		fmt.Fprintf(w, "Encrypted: yes, decrypted (%s)\n", r.Encryption.Algorithm)
+	default:
+		fmt.Fprintf(w, "Encrypted: yes, NOT DECRYPTED: %s\n", r.Encryption.Comment)
+	}
+	if r.Signed && r.Sign.Success && r.Sign.Comment != "" {
+		fmt.Fprintf(w, "           %s\n", r.Sign.Comment)
+	}
+	fmt.Fprintf(w, "\n%s\n", strings.TrimRight(in.Text, "\r\n"))
+}
+
+func signers(list []sdcrypto.Signer) string {
+	var out []string
+	for _, s := range list {
+		who := s.Subject
+		if len(s.Emails) > 0 {
+			who = strings.Join(s.Emails, ", ") + " (" + s.Subject + ")"
+		}
+		out = append(out, who)
+	}
+	if len(out) == 0 {
+		return "an unknown signer"
+	}
+	return strings.Join(out, "; ")
+}

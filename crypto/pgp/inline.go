@@ -1,0 +1,247 @@
+package pgp
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
+	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+)
+
+// inlineScan collects what the inline forms of a message hold.
+type inlineScan struct {
+	texts       []string
+	plainText   bool // readable content outside any OpenPGP block
+	encOK       int
+	encFail     []string
+	encInfo     decrypted // the first successful decryption
+	signs       []sdcrypto.SignResult
+	nestedSign  bool
+	nestedEnc   bool
+	attachNames []string
+}
+
+// inline handles a message without PGP/MIME layers: cleartext-signed and
+// armored encrypted blocks in text parts (the "inline PGP" of RFC 9580
+// sections 6 and 7), encrypted attachments, and PGP/MIME parts nested in
+// an unprotected multipart (never the message's own protection).
+func (s *state) inline(top *entity) {
+	sc := &inlineScan{}
+	s.scanInline(top, sc, 0)
+	res := &s.p.Result
+	s.p.Entity = top.raw
+	s.p.Text = strings.Join(sc.texts, "\n")
+	pieces := sc.encOK + len(sc.encFail)
+	if pieces > 0 {
+		res.Encrypted = true
+		whole := !sc.plainText && len(sc.attachNames) == 0 && !sc.nestedSign && !sc.nestedEnc
+		switch {
+		case len(sc.encFail) > 0:
+			res.Encryption = sdcrypto.EncryptionResult{Comment: sc.encFail[0]}
+		case !whole:
+			res.Encryption = sdcrypto.EncryptionResult{Algorithm: sc.encInfo.algorithm, Key: sc.encInfo.key,
+				Comment: "Only part of this message was encrypted (" + strings.Join(encryptedWhat(sc), ", ") + "); that part was decrypted, the rest travelled readable by anyone: do not treat the message as confidential."}
+		default:
+			s.setEncryption(sc.encInfo)
+		}
+	} else if sc.nestedEnc {
+		res.Encryption.Comment = "An encrypted part inside this message was not opened: only the message as a whole, or its encrypted attachments, are decrypted."
+	}
+	switch {
+	case len(sc.signs) == 1 && !sc.plainText && !sc.nestedSign && !sc.nestedEnc && len(sc.attachNames) == 0 && len(sc.encFail) == 0:
+		res.Signed, res.Sign = true, sc.signs[0]
+	case len(sc.signs) > 0 || sc.nestedSign:
+		res.Signed = true
+		var r sdcrypto.SignResult
+		if len(sc.signs) > 0 {
+			r.Signers = sc.signs[0].Signers
+			r.Checks = sc.signs[0].Checks
+		}
+		r.Checks = append(r.Checks, sdcrypto.Check{Name: "structure", OK: false, Detail: "only part of the message is signed"})
+		r.Comment = "Only part of this message is signed, not the message itself: the text around the signed part (or its other parts) could have been changed or added by anyone. Treat the message as not signed."
+		res.Sign = r
+	}
+}
+
+func encryptedWhat(sc *inlineScan) []string {
+	var w []string
+	if sc.encOK > len(sc.attachNames) {
+		w = append(w, "a block of text")
+	}
+	for _, n := range sc.attachNames {
+		w = append(w, "the attachment "+n)
+	}
+	return w
+}
+
+func (s *state) scanInline(e *entity, sc *inlineScan, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	switch {
+	case isPGPSigned(e):
+		if depth == 0 {
+			return
+		}
+		sc.nestedSign, sc.plainText = true, true
+		sc.texts = append(sc.texts, readableText(e, 0))
+	case isPGPEncrypted(e):
+		sc.nestedEnc = true
+	case e.mediaType == "multipart/alternative":
+		parts := children(e)
+		var pick *entity
+		for _, p := range parts {
+			if p.mediaType == "text/plain" {
+				pick = p
+				break
+			}
+		}
+		if pick == nil && len(parts) > 0 {
+			pick = parts[len(parts)-1]
+		}
+		if pick != nil {
+			s.scanInline(pick, sc, depth+1)
+		}
+	case strings.HasPrefix(e.mediaType, "multipart/"):
+		for _, p := range children(e) {
+			s.scanInline(p, sc, depth+1)
+		}
+	case e.mediaType == "application/pgp-keys":
+		s.attachedKey(e)
+	case e.mediaType == "application/pgp-encrypted" || (isPGPFile(e.filename()) && (e.isAttachment() || !strings.HasPrefix(e.mediaType, "text/"))):
+		body, _ := e.decodedBody()
+		if bytes.Contains(body, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
+			s.attachedKey(e)
+			return
+		}
+		if _, ok := dearmorMessage(body); !ok || bytes.Contains(body, []byte("-----BEGIN PGP SIGNATURE-----")) {
+			return // a detached signature or something else: left alone
+		}
+		name := e.filename()
+		d := s.decrypt(body)
+		sc.attachNames = append(sc.attachNames, name)
+		if !d.ok {
+			sc.encFail = append(sc.encFail, "The attachment "+name+" could not be decrypted: "+d.comment)
+			return
+		}
+		s.noteDecrypted(sc, d)
+		s.p.Attachments = append(s.p.Attachments, Attachment{Name: trimPGPExt(name), Data: d.plain})
+	case (e.mediaType == "text/plain" || e.mediaType == "text/html") && !e.isAttachment():
+		s.scanText(e, sc)
+	default:
+		if !e.isAttachment() && depth == 0 {
+			return
+		}
+	}
+}
+
+func (s *state) noteDecrypted(sc *inlineScan, d decrypted) {
+	if sc.encOK == 0 {
+		sc.encInfo = d
+	}
+	sc.encOK++
+	if d.md != nil && d.md.IsSigned {
+		sc.signs = append(sc.signs, s.judge(d.md))
+	}
+}
+
+// scanText replaces the OpenPGP blocks of one text part by what they hold.
+func (s *state) scanText(e *entity, sc *inlineScan) {
+	body, err := e.decodedBody()
+	if err != nil && len(body) == 0 {
+		return
+	}
+	body = toUTF8(body, e.params["charset"])
+	var text string
+	if e.mediaType == "text/html" {
+		text = htmlToText(body)
+	} else {
+		text = strings.ReplaceAll(string(body), "\r\n", "\n")
+	}
+	blocks, _ := findArmor([]byte(text))
+	if len(blocks) == 0 {
+		if strings.TrimSpace(text) != "" {
+			sc.plainText = true
+		}
+		sc.texts = append(sc.texts, text)
+		return
+	}
+	var out strings.Builder
+	pos := 0
+	for i := 0; i < len(blocks); i++ {
+		b := blocks[i]
+		if strings.TrimSpace(text[pos:b.Start]) != "" {
+			sc.plainText = true
+		}
+		out.WriteString(text[pos:b.Start])
+		pos = b.End
+		switch b.Type {
+		case armorMessage:
+			d := s.decrypt([]byte(text[b.Start:b.End]))
+			if !d.ok {
+				sc.encFail = append(sc.encFail, d.comment)
+				out.WriteString("[An encrypted block could not be decrypted.]")
+				continue
+			}
+			s.noteDecrypted(sc, d)
+			out.Write(toUTF8(d.plain, e.params["charset"]))
+		case armorSigned:
+			// The signature block follows as the next armor block.
+			if i+1 < len(blocks) && blocks[i+1].Type == armorSignature {
+				pos = blocks[i+1].End
+				i++
+			}
+			plain, r := s.verifyClearsigned([]byte(text[b.Start:pos]))
+			sc.signs = append(sc.signs, r)
+			out.Write(plain)
+		case armorPublicKey:
+			s.foundKey("attachment", []byte(text[b.Start:b.End]))
+			out.WriteString(text[b.Start:b.End])
+		default:
+			out.WriteString(text[b.Start:b.End])
+			sc.plainText = true
+		}
+	}
+	if strings.TrimSpace(text[pos:]) != "" {
+		sc.plainText = true
+	}
+	out.WriteString(text[pos:])
+	sc.texts = append(sc.texts, out.String())
+}
+
+// verifyClearsigned checks a cleartext signature (RFC 9580 section 7) and
+// returns the signed text (dash-escaping undone).
+func (s *state) verifyClearsigned(data []byte) ([]byte, sdcrypto.SignResult) {
+	b, _ := clearsign.Decode(data)
+	if b == nil || b.ArmoredSignature == nil {
+		return data, s.broken("the cleartext signature cannot be decoded")
+	}
+	md, err := openpgp.VerifyDetachedSignatureReader(publicRing{kr: s.kr}, bytes.NewReader(b.Bytes), b.ArmoredSignature.Body, readConfig(s.now))
+	if err != nil {
+		return b.Plaintext, s.broken(fmt.Sprintf("the signature cannot be read: %v", err))
+	}
+	if _, err := bytes.NewBuffer(nil).ReadFrom(md.UnverifiedBody); err != nil {
+		return b.Plaintext, s.broken(fmt.Sprintf("the signature cannot be checked: %v", err))
+	}
+	return b.Plaintext, s.judge(md)
+}
+
+func children(e *entity) []*entity {
+	parts, _ := splitMultipart(e.body, e.params["boundary"])
+	var out []*entity
+	for _, raw := range parts {
+		if p, err := parseEntity(raw); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func trimPGPExt(name string) string {
+	if isPGPFile(name) && len(name) > 4 {
+		return name[:len(name)-4]
+	}
+	return name
+}

@@ -1,0 +1,283 @@
+package pgp
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+)
+
+// maxDepth bounds MIME nesting (a hostile message could nest forever).
+const maxDepth = 20
+
+// Engine processes and produces OpenPGP messages with the keys of a
+// Keyring. It is safe for concurrent use if the Keyring is.
+type Engine struct {
+	kr Keyring
+}
+
+// NewEngine returns an engine that uses keys.
+func NewEngine(keys Keyring) *Engine { return &Engine{kr: keys} }
+
+// ProcessOptions tunes Process.
+type ProcessOptions struct {
+	// Now is the time keys and signatures are judged at; zero means time.Now().
+	Now time.Time
+}
+
+// Processed is what Process found.
+type Processed struct {
+	Result sdcrypto.Result
+	// Entity is the MIME entity to display after decryption and
+	// unwrapping (the whole message when there was nothing to unwrap, nil
+	// when decryption failed). It is covered by the signature only when
+	// Result.Sign.Success is true.
+	Entity []byte
+	// Text is the readable text: Entity's text/plain parts (or its HTML
+	// reduced to text), with inline OpenPGP blocks replaced by their
+	// decrypted or verified content. Empty when decryption failed.
+	Text string
+	// ProtectedSubject is the Subject from inside the encryption (RFC 9788
+	// header protection), empty when the message has none. Show it instead
+	// of the outer Subject, which is often "[...]".
+	ProtectedSubject string
+	// ProtectedHeaders are all header fields found inside the encryption
+	// or signature (Subject, From, To, Cc, Date, Reply-To, Message-ID, ...),
+	// by canonical name.
+	ProtectedHeaders map[string]string
+	// Attachments are decrypted encrypted attachments (*.pgp, *.gpg, *.asc).
+	Attachments []Attachment
+	// FoundKeys are keys offered by the message (Autocrypt header,
+	// application/pgp-keys parts) for the "pending acceptance" list. They
+	// are never trusted or used automatically.
+	FoundKeys []FoundKey
+}
+
+// Attachment is one decrypted attachment.
+type Attachment struct {
+	// Name is the attachment's file name with the .pgp/.gpg/.asc removed.
+	Name string
+	Data []byte
+}
+
+// FoundKey is a key found in a message.
+type FoundKey struct {
+	// Source is "autocrypt" or "attachment".
+	Source string
+	// Address is the Autocrypt addr (empty for attachments).
+	Address string
+	// PreferEncrypt is the Autocrypt prefer-encrypt value ("mutual" or "").
+	PreferEncrypt string
+	Key           *Key
+	// Warning is set when the key is suspicious, e.g. an Autocrypt addr
+	// that is not the From address or not on the key.
+	Warning string
+}
+
+// state is one Process run.
+type state struct {
+	kr      Keyring
+	now     time.Time
+	from    string // the single From address, lowercased
+	fromErr string // why there is no single From address
+	p       *Processed
+}
+
+// Process detects, decrypts and verifies the OpenPGP layers of a raw
+// RFC 5322 message. It returns an error only when raw is not a message;
+// every OpenPGP failure is reported in the Result.
+func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("%w: %v", ErrInternal, r)
+		}
+	}()
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	top, err := parseEntity(raw)
+	if err != nil || len(raw) == 0 || top.header.Len() == 0 {
+		return nil, ErrNotMessage
+	}
+	s := &state{kr: e.kr, now: now, p: &Processed{}}
+	s.from, s.fromErr = senderAddress(top.header.Get("From"))
+	s.p.Result.ProcessedAt = now
+	s.p.FoundKeys = autocryptKeys(top.header.Values("Autocrypt"), s.from)
+	s.process(top)
+	if s.p.Result.Signed || s.p.Result.Encrypted {
+		s.p.Result.Type = sdcrypto.TechPGP
+	}
+	return s.p, nil
+}
+
+// senderAddress returns the single address in From, or why there is none.
+func senderAddress(from string) (string, string) {
+	list, err := mail.ParseAddressList(from)
+	switch {
+	case from == "" || (err == nil && len(list) == 0):
+		return "", "the message has no From address."
+	case err != nil:
+		return "", "the From address cannot be read."
+	case len(list) > 1:
+		return "", "the message names several senders in From, so the signer cannot be matched to one."
+	}
+	return strings.ToLower(list[0].Address), ""
+}
+
+// process handles the top level: PGP/MIME encryption and signature
+// layers first (RFC 3156 sections 4-6), then inline forms and parts.
+func (s *state) process(top *entity) {
+	res := &s.p.Result
+	cur := top
+	switch {
+	case isPGPEncrypted(cur):
+		res.Encrypted = true
+		parts, _ := splitMultipart(cur.body, cur.params["boundary"])
+		if len(parts) < 2 {
+			res.Encryption.Comment = "The encrypted message is damaged (a PGP/MIME part is missing): ask the sender to send it again."
+			return
+		}
+		payload, err := parseEntity(parts[1])
+		var d decrypted
+		if err != nil {
+			d.comment = "The encrypted message is damaged: ask the sender to send it again."
+		} else {
+			body, _ := payload.decodedBody()
+			d = s.decrypt(body)
+		}
+		s.setEncryption(d)
+		if !d.ok {
+			return
+		}
+		inner, err := parseEntity(canonicalCRLF(d.plain))
+		if err != nil {
+			res.Encryption.Success = false
+			res.Encryption.Comment = "The decrypted content is not a readable MIME entity."
+			return
+		}
+		if d.md.IsSigned {
+			// RFC 3156 section 6.2: one OpenPGP message, signed and
+			// encrypted; the signature covers the whole inner entity.
+			res.Signed = true
+			res.Sign = s.judge(d.md)
+		}
+		cur = inner
+		if isPGPSigned(cur) {
+			// RFC 3156 section 6.1: multipart/signed inside the encryption.
+			sres, signed := s.verifyPGPMIME(cur)
+			if !res.Signed || !res.Sign.Success {
+				res.Signed, res.Sign = true, sres
+			}
+			cur = signed
+		}
+		if cur == nil {
+			return
+		}
+		s.protectedHeaders(cur)
+		s.finish(cur, true)
+	case isPGPSigned(cur):
+		res.Signed = true
+		var signed *entity
+		res.Sign, signed = s.verifyPGPMIME(cur)
+		if signed == nil {
+			return
+		}
+		s.protectedHeaders(signed)
+		s.finish(signed, false)
+	default:
+		s.inline(cur)
+	}
+}
+
+// finish records the displayed entity and looks inside it for parts that
+// are themselves signed or encrypted, which the outer layer does not
+// vouch for, and for keys.
+func (s *state) finish(e *entity, encrypted bool) {
+	s.p.Entity = e.raw
+	s.p.Text = stripLegacyDisplay(readableText(e, 0), e)
+	var nestedSigned, nestedEnc bool
+	walkLeaves(e, 0, func(l *entity) {
+		switch {
+		case isPGPSigned(l):
+			nestedSigned = true
+		case isPGPEncrypted(l):
+			nestedEnc = true
+		case l.mediaType == "application/pgp-keys":
+			s.attachedKey(l)
+		}
+	})
+	if (nestedSigned || nestedEnc) && s.p.Result.Signed && s.p.Result.Sign.Success {
+		s.p.Result.Sign.Success = false
+		s.p.Result.Sign.Checks = append(s.p.Result.Sign.Checks, sdcrypto.Check{Name: "structure", OK: false, Detail: "the signed content holds separately signed or encrypted parts"})
+		s.p.Result.Sign.Comment = "The signed content holds another signed or encrypted part, which this signature does not vouch for: treat the message as not signed."
+	}
+	_ = encrypted
+}
+
+func (s *state) setEncryption(d decrypted) {
+	s.p.Result.Encrypted = true
+	s.p.Result.Encryption = sdcrypto.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key}
+	if d.ok && d.comment == "" {
+		s.p.Result.Encryption.Comment = "Decrypted with your key " + d.key + "."
+	}
+}
+
+// verifyPGPMIME checks a multipart/signed with protocol
+// application/pgp-signature (RFC 3156 section 5): the signature covers the
+// first part's exact bytes, line ends made CRLF. It returns the verdict
+// and the signed part.
+func (s *state) verifyPGPMIME(e *entity) (sdcrypto.SignResult, *entity) {
+	parts, _ := splitMultipart(e.body, e.params["boundary"])
+	if len(parts) != 2 {
+		return s.broken(fmt.Sprintf("multipart/signed with %d parts instead of 2", len(parts))), firstParsed(parts)
+	}
+	signed, err := parseEntity(parts[0])
+	if err != nil {
+		return s.broken("the signed part cannot be read"), nil
+	}
+	sigPart, err := parseEntity(parts[1])
+	if err != nil || sigPart.mediaType != "application/pgp-signature" {
+		return s.broken("the second part is not application/pgp-signature"), signed
+	}
+	sig, _ := sigPart.decodedBody()
+	return s.verifyDetached(canonicalCRLF(parts[0]), sig), signed
+}
+
+func firstParsed(parts [][]byte) *entity {
+	if len(parts) == 0 {
+		return nil
+	}
+	e, _ := parseEntity(parts[0])
+	return e
+}
+
+func isPGPEncrypted(e *entity) bool {
+	return e.mediaType == "multipart/encrypted" && strings.EqualFold(e.params["protocol"], "application/pgp-encrypted")
+}
+
+func isPGPSigned(e *entity) bool {
+	return e.mediaType == "multipart/signed" && strings.EqualFold(e.params["protocol"], "application/pgp-signature")
+}
+
+// walkLeaves calls f for every entity below e that is a leaf or a
+// PGP/MIME multipart (which is not descended into).
+func walkLeaves(e *entity, depth int, f func(*entity)) {
+	if depth > maxDepth {
+		return
+	}
+	if !strings.HasPrefix(e.mediaType, "multipart/") || isPGPSigned(e) || isPGPEncrypted(e) {
+		if depth > 0 {
+			f(e)
+		}
+		return
+	}
+	parts, _ := splitMultipart(e.body, e.params["boundary"])
+	for _, raw := range parts {
+		if p, err := parseEntity(raw); err == nil {
+			walkLeaves(p, depth+1, f)
+		}
+	}
+}

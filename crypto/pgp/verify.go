@@ -1,0 +1,154 @@
+package pgp
+
+import (
+	"bytes"
+	stderrors "errors"
+	"fmt"
+	"io"
+	"strings"
+
+	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
+	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+)
+
+// verifyDetached checks a detached signature (RFC 9580 section 5.2.4) over
+// signed, which must be the exact bytes that were signed (for PGP/MIME,
+// the first body part with CRLF line ends, RFC 3156 section 5).
+func (s *state) verifyDetached(signed, sig []byte) sdcrypto.SignResult {
+	bin := sig
+	if t := bytes.TrimSpace(sig); bytes.HasPrefix(t, []byte("-----BEGIN PGP SIGNATURE-----")) {
+		blocks, aerr := findArmor(t)
+		if aerr != nil || len(blocks) == 0 || blocks[0].Type != armorSignature {
+			return s.broken("the signature part cannot be decoded")
+		}
+		bin = blocks[0].Body
+	}
+	md, err := openpgp.VerifyDetachedSignatureReader(publicRing{kr: s.kr}, bytes.NewReader(signed), bytes.NewReader(bin), readConfig(s.now))
+	if err != nil {
+		return s.broken("the signature cannot be read: " + err.Error())
+	}
+	if _, err := io.Copy(io.Discard, md.UnverifiedBody); err != nil {
+		return s.broken("the signature cannot be checked: " + err.Error())
+	}
+	return s.judge(md)
+}
+
+func (s *state) broken(detail string) sdcrypto.SignResult {
+	return sdcrypto.SignResult{
+		Comment: "The signature is damaged and cannot be checked: ask the sender to send the message again.",
+		Checks:  []sdcrypto.Check{{Name: "structure", OK: false, Detail: detail}},
+	}
+}
+
+// judge turns go-crypto's verdict on a fully read message into a
+// SignResult: the signature must verify, its key must be known and valid
+// at Now (not expired, not revoked, RFC 9580 sections 5.2.3.18 and 5.2.3.23),
+// and the key must carry the single address in From.
+func (s *state) judge(md *openpgp.MessageDetails) sdcrypto.SignResult {
+	var res sdcrypto.SignResult
+	if md == nil || !md.IsSigned || len(md.SignatureCandidates) == 0 {
+		res.Comment = "The message says it is signed, but no signature was found."
+		res.Checks = append(res.Checks, sdcrypto.Check{Name: "structure", OK: false, Detail: "no signature"})
+		return res
+	}
+	c := md.SelectedCandidate
+	if c == nil {
+		c = md.SignatureCandidates[len(md.SignatureCandidates)-1]
+	}
+	res.Checks = append(res.Checks, sdcrypto.Check{Name: "structure", OK: true})
+	if c.SignedByEntity == nil {
+		id := fmt.Sprintf("%016X", c.IssuerKeyId)
+		if len(c.IssuerFingerprint) > 0 {
+			id = fmt.Sprintf("%X", c.IssuerFingerprint)
+		}
+		res.Signers = []sdcrypto.Signer{{Fingerprint: id, Comment: "unknown key"}}
+		res.Checks = append(res.Checks, sdcrypto.Check{Name: "key", OK: false, Detail: "no public key with ID " + id})
+		res.Comment = fmt.Sprintf("The sender's public key (key ID %s) is missing: import it, then retry.", id)
+		return res
+	}
+	k := s.keyFor(c.SignedByEntity)
+	signer := sdcrypto.Signer{
+		Fingerprint: k.Fingerprint,
+		Emails:      k.Emails,
+		NotBefore:   k.Created,
+		NotAfter:    k.Expires,
+	}
+	if len(k.UserIDs) > 0 {
+		signer.Subject = k.UserIDs[0]
+	}
+	who := k.String()
+	var fails []string
+	fail := func(name, detail, comment string) {
+		res.Checks = append(res.Checks, sdcrypto.Check{Name: name, OK: false, Detail: detail})
+		fails = append(fails, comment)
+	}
+	// 1. The signature itself.
+	if c.SignatureError != nil {
+		err := c.SignatureError
+		var weak pgperrors.WeakAlgorithmError
+		switch {
+		case stderrors.Is(err, pgperrors.ErrKeyRevoked):
+			fail("signature", err.Error(), fmt.Sprintf("The signature was made with a revoked key of %s: treat the message as not signed.", who))
+		case stderrors.Is(err, pgperrors.ErrKeyExpired):
+			fail("signature", err.Error(), fmt.Sprintf("The signature was made after the key of %s expired: ask the sender to renew their key.", who))
+		case stderrors.Is(err, pgperrors.ErrSignatureExpired):
+			fail("signature", err.Error(), fmt.Sprintf("The signature by %s has expired.", who))
+		case stderrors.As(err, &weak):
+			fail("signature", err.Error(), fmt.Sprintf("The signature by %s uses a weak algorithm (%v) and is not accepted: ask the sender to update their OpenPGP software.", who, err))
+		default:
+			fail("signature", err.Error(), fmt.Sprintf("The signature by %s does not match the content: the message was altered after it was signed. Do not trust it.", who))
+		}
+	} else {
+		detail := ""
+		if c.CorrespondingSig != nil {
+			detail = "made " + c.CorrespondingSig.CreationTime.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		res.Checks = append(res.Checks, sdcrypto.Check{Name: "signature", OK: true, Detail: detail})
+	}
+	// 2. The key, at Now.
+	switch {
+	case k.Revoked:
+		fail("validity", "key revoked", fmt.Sprintf("The signer's key %s is revoked: the signature is not valid. Ask the sender for their new key.", who))
+	case k.Expired(s.now):
+		fail("validity", "key expired "+k.Expires.Format("2006-01-02"), fmt.Sprintf("The signer's key %s expired on %s: the signature is not valid. Ask the sender for their renewed key and import it, then retry.", who, k.Expires.Format("2006-01-02")))
+	default:
+		if _, ok := c.SignedByEntity.SigningKeyById(s.now, c.IssuerKeyId, readConfig(s.now)); !ok && c.SignatureError == nil {
+			fail("validity", "signing subkey not valid now", fmt.Sprintf("The subkey of %s that made the signature is expired or revoked now: the signature is not valid.", who))
+		} else {
+			res.Checks = append(res.Checks, sdcrypto.Check{Name: "validity", OK: true})
+		}
+	}
+	// 3. The sender.
+	switch {
+	case s.fromErr != "":
+		fail("from", s.fromErr, fmt.Sprintf("The signature is by %s, but %s", who, s.fromErr))
+	case !k.HasEmail(s.from):
+		fail("from", "key does not carry "+s.from, fmt.Sprintf("The signature is by %s, whose key does not carry the sender's address %s: the message may not come from the sender.", who, s.from))
+	default:
+		res.Checks = append(res.Checks, sdcrypto.Check{Name: "from", OK: true, Detail: s.from})
+	}
+	signer.Valid = len(fails) == 0
+	if !signer.Valid {
+		signer.Comment = fails[0]
+		res.Comment = strings.Join(fails, " ")
+	} else {
+		res.Success = true
+		res.Comment = fmt.Sprintf("Valid signature by %s.", who)
+	}
+	res.Signers = []sdcrypto.Signer{signer}
+	return res
+}
+
+// keyFor finds the inventory of an entity: from the keyring when it knows
+// the key, else built from the entity.
+func (s *state) keyFor(e *openpgp.Entity) *Key {
+	fp := fmt.Sprintf("%X", e.PrimaryKey.Fingerprint)
+	if k, err := s.kr.KeyByFingerprint(fp); err == nil {
+		return k
+	}
+	if k, err := newKey(e); err == nil {
+		return k
+	}
+	return &Key{Fingerprint: fp}
+}

@@ -1,0 +1,243 @@
+package security
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/charset"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// Inspection is a processed incoming message as the agent sees it.
+type Inspection struct {
+	ArticleID int64           `json:"article_id"`
+	Subject   string          `json:"subject"`
+	From      string          `json:"from"`
+	Security  sdcrypto.Result `json:"security"`
+	// Text is the readable plain text after decryption; what a signature
+	// covers is said by Security.Sign.Success, never by the text.
+	Text string `json:"text"`
+}
+
+// InspectOptions tunes Inspect.
+type InspectOptions struct {
+	// At judges certificate validity as of this time; zero means the
+	// service's clock.
+	At time.Time
+}
+
+// Inspect processes one raw message as an incoming article: it runs the
+// S/MIME engine, stores the article (raw as received, metadata, result,
+// decrypted content sealed with the store key) and logs the verify and
+// decrypt operations. A message already stored (same bytes) is processed
+// again in place instead of stored twice. Only input that is not a message
+// at all is an error (smime.ErrNotMessage).
+func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) (Inspection, error) {
+	at := opts.At
+	if at.IsZero() {
+		at = s.now()
+	}
+	if old, err := s.p.Store.ArticleByContent(ctx, store.ContentSHA256(raw)); err == nil {
+		in, _, err := s.retry(ctx, old, nil, at)
+		return in, err
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return Inspection{}, err
+	}
+	kr, err := s.Keyring(ctx)
+	if err != nil {
+		return Inspection{}, err
+	}
+	defer kr.Release()
+	p, err := process(kr, raw, at)
+	if err != nil {
+		return Inspection{}, err
+	}
+	meta := parseMeta(raw)
+	// Threading a message into an existing ticket is the sync engine's
+	// job; a message inspected by hand opens its own ticket (TicketID 0).
+	a, err := s.p.Store.InsertArticle(ctx, store.Article{
+		MessageID: meta.MessageID, Direction: "in", From: meta.From, To: meta.To, Cc: meta.Cc,
+		Subject: meta.Subject, Date: meta.Date, Raw: raw, Security: p.Result, ParseError: meta.ParseError,
+	}, s.sealContent(p))
+	if err != nil {
+		return Inspection{}, err
+	}
+	s.logIncoming(ctx, a.ID, meta.MessageID, p.Result)
+	return Inspection{ArticleID: a.ID, Subject: meta.Subject, From: meta.From, Security: p.Result, Text: p.Text}, nil
+}
+
+// Retry processes a stored article again from its raw message (the
+// agent's "Retry security process") and reports whether its outcome
+// changed.
+func (s *Service) Retry(ctx context.Context, articleID int64) (Inspection, bool, error) {
+	a, err := s.p.Store.Article(ctx, articleID)
+	if err != nil {
+		return Inspection{}, false, err
+	}
+	return s.retry(ctx, a, nil, s.now())
+}
+
+// RecheckFailed runs the engine again over every article whose S/MIME
+// result failed, with one keyring snapshot, and returns how many changed
+// outcome (a signature now valid, a message now decrypted). It is what an
+// import calls: re-running only the articles the new material could fix
+// would need to know why each failed, and re-running a failed one costs
+// little.
+func (s *Service) RecheckFailed(ctx context.Context) (int, error) {
+	ids, err := s.p.Store.ArticlesToRetry(ctx, string(sdcrypto.TechSMIME))
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	kr, err := s.Keyring(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer kr.Release()
+	changed := 0
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return changed, err
+		}
+		a, err := s.p.Store.Article(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted meanwhile
+		}
+		if err != nil {
+			return changed, err
+		}
+		_, ch, err := s.retry(ctx, a, kr, s.now())
+		if err != nil {
+			return changed, err
+		}
+		if ch {
+			changed++
+		}
+	}
+	return changed, nil
+}
+
+func (s *Service) retry(ctx context.Context, a store.Article, kr *Keyring, at time.Time) (Inspection, bool, error) {
+	if kr == nil {
+		var err error
+		if kr, err = s.Keyring(ctx); err != nil {
+			return Inspection{}, false, err
+		}
+		defer kr.Release()
+	}
+	p, err := process(kr, a.Raw, at)
+	if err != nil {
+		return Inspection{}, false, fmt.Errorf("security: article %d: %w", a.ID, err)
+	}
+	if err := s.p.Store.UpdateArticleSecurity(ctx, a.ID, p.Result, s.sealContent(p)); err != nil {
+		return Inspection{}, false, err
+	}
+	s.logIncoming(ctx, a.ID, a.MessageID, p.Result)
+	changed := outcome(a.Security) != outcome(p.Result)
+	return Inspection{ArticleID: a.ID, Subject: a.Subject, From: a.From, Security: p.Result, Text: p.Text}, changed, nil
+}
+
+// outcome is what "changed" means for a re-run: the state, or whether the
+// signature or the decryption succeeded; reworded comments do not count.
+func outcome(r sdcrypto.Result) string {
+	return fmt.Sprint(store.SecurityState(r), r.Sign.Success, r.Encryption.Success)
+}
+
+// process runs the engine and replaces the engine's "key missing" with
+// the real reason when the keychain could not be read.
+func process(kr *Keyring, raw []byte, at time.Time) (*smime.Processed, error) {
+	p, err := smime.NewEngine(kr).Process(raw, smime.ProcessOptions{Now: at})
+	if err != nil {
+		return nil, err
+	}
+	if kerr := kr.KeychainErr(); kerr != nil && p.Result.Encrypted && !p.Result.Encryption.Success {
+		p.Result.Encryption.Comment = "Our private key could not be read from the OS keychain (" + kerr.Error() + "): unlock it, then retry."
+	}
+	return p, nil
+}
+
+// sealContent caches the decrypted entity sealed with the store key, bound
+// to the article. Plain and signed-only mail is not cached: its raw form is
+// already readable. When the store key cannot be had the cache is skipped:
+// it is derived data, and the article must still be stored.
+func (s *Service) sealContent(p *smime.Processed) store.SealFunc {
+	if !p.Result.Encrypted || !p.Result.Encryption.Success || p.Entity == nil {
+		return nil
+	}
+	return func(id int64) ([]byte, error) {
+		sealer, err := s.p.Sealer()
+		if err != nil {
+			return nil, nil
+		}
+		return sealer.Seal(p.Entity, ArticleAAD(id))
+	}
+}
+
+// ArticleAAD binds an article's sealed content to its row.
+func ArticleAAD(id int64) []byte { return []byte("article:" + strconv.FormatInt(id, 10)) }
+
+// logIncoming records verify and decrypt. The detail is the engine's
+// comment, written for the agent; it never holds content or key material.
+// A log write failing does not fail the processing.
+func (s *Service) logIncoming(ctx context.Context, articleID int64, messageID string, r sdcrypto.Result) {
+	if r.Type != sdcrypto.TechSMIME {
+		return
+	}
+	if r.Encrypted {
+		s.log(ctx, store.LogEntry{Direction: "in", Operation: "decrypt", Status: status(r.Encryption.Success),
+			ArticleID: articleID, MessageID: messageID, Detail: r.Encryption.Comment})
+	}
+	if r.Signed {
+		s.log(ctx, store.LogEntry{Direction: "in", Operation: "verify", Status: status(r.Sign.Success),
+			ArticleID: articleID, MessageID: messageID, Detail: r.Sign.Comment})
+	}
+}
+
+func (s *Service) log(ctx context.Context, e store.LogEntry) {
+	e.Technology = string(sdcrypto.TechSMIME)
+	_, _ = s.p.Store.AppendLog(ctx, e)
+}
+
+func status(ok bool) string {
+	if ok {
+		return "success"
+	}
+	return "failed"
+}
+
+// meta is the header data an article keeps for lists and search.
+type meta struct {
+	MessageID, From, To, Cc, Subject, Date, ParseError string
+}
+
+// parseMeta reads the outer header. Encoded words (RFC 2047) are decoded
+// with go-message's charsets; a header that does not parse is kept raw and
+// noted, never a reason to drop the message.
+func parseMeta(raw []byte) meta {
+	var m meta
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		m.ParseError = err.Error()
+		return m
+	}
+	dec := mime.WordDecoder{CharsetReader: charset.Reader}
+	get := func(k string) string {
+		v := msg.Header.Get(k)
+		if d, err := dec.DecodeHeader(v); err == nil {
+			return strings.TrimSpace(d)
+		}
+		return strings.TrimSpace(v)
+	}
+	m.MessageID = strings.Trim(msg.Header.Get("Message-ID"), " <>")
+	m.From, m.To, m.Cc, m.Subject, m.Date = get("From"), get("To"), get("Cc"), get("Subject"), msg.Header.Get("Date")
+	return m
+}

@@ -1,0 +1,186 @@
+package security
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/profile"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// Options tunes a Service. The zero value is what the app and sealctl use.
+type Options struct {
+	// Now is the clock certificates are judged by; nil means time.Now.
+	Now func() time.Time
+	// KDFIterations is the PBKDF2 count of exported private keys; 0 means
+	// DefaultKDFIterations. Tests lower it: each iteration is paid again
+	// on every import of the exported file.
+	KDFIterations int
+}
+
+// Service runs the security use cases of one profile. It is safe for
+// concurrent use: every operation loads its own Keyring snapshot.
+type Service struct {
+	p    *profile.Profile
+	now  func() time.Time
+	iter int
+}
+
+// New returns the use cases over an open profile.
+func New(p *profile.Profile, opts Options) *Service {
+	s := &Service{p: p, now: opts.Now, iter: opts.KDFIterations}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.iter <= 0 {
+		s.iter = DefaultKDFIterations
+	}
+	return s
+}
+
+// Keyring loads the profile's current certificates as an smime.Keyring.
+func (s *Service) Keyring(ctx context.Context) (*Keyring, error) {
+	return LoadKeyring(ctx, s.p.Store, s.p.Keys)
+}
+
+// Errors a caller is expected to react to.
+var (
+	// ErrDuplicate is matched by a *DuplicateError.
+	ErrDuplicate = errors.New("security: already imported")
+	// ErrNoMatchingCertificate: a private key was imported whose
+	// certificate is not in the store.
+	ErrNoMatchingCertificate = errors.New("security: this key matches no imported certificate: import its certificate first")
+	// ErrAmbiguous: a fingerprint prefix names more than one certificate.
+	ErrAmbiguous = errors.New("security: the fingerprint prefix matches several certificates: give more of it")
+	// ErrBadFingerprint: not hex, or too short to be a useful prefix.
+	ErrBadFingerprint = errors.New("security: a fingerprint is the certificate's SHA-256 in hex (colons allowed); give at least 8 hex digits")
+	// ErrNoPassphrase: a private key export needs a passphrase to protect it.
+	ErrNoPassphrase = errors.New("security: a passphrase is required to export a private key")
+)
+
+// DuplicateError says that everything an import brought is already in the
+// store, and names what is there, so the agent knows which entry to look at.
+type DuplicateError struct {
+	Existing []store.Certificate
+	// Key is true when the duplicate is a private key already imported.
+	Key bool
+}
+
+func (e *DuplicateError) Error() string {
+	var names []string
+	for _, c := range e.Existing {
+		names = append(names, Describe(c))
+	}
+	what := "this certificate is already imported"
+	switch {
+	case e.Key:
+		what = "this private key is already imported, for"
+	case len(e.Existing) > 1:
+		what = fmt.Sprintf("all %d certificates are already imported", len(e.Existing))
+	}
+	return "security: " + what + ": " + strings.Join(names, "; ")
+}
+
+func (e *DuplicateError) Is(target error) bool { return target == ErrDuplicate }
+
+// Describe names a certificate for a person: subject and fingerprint.
+func Describe(c store.Certificate) string {
+	return fmt.Sprintf("%s (SHA-256 fingerprint %s)", c.Subject, FormatFingerprint(c.Fingerprint))
+}
+
+// FormatFingerprint writes a fingerprint the way certificate viewers do:
+// upper case, colon-separated bytes.
+func FormatFingerprint(fp string) string {
+	fp = strings.ToUpper(fp)
+	var b strings.Builder
+	for i := 0; i < len(fp); i += 2 {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(fp[i:min(i+2, len(fp))])
+	}
+	return b.String()
+}
+
+// NormalizeFingerprint accepts a fingerprint or a prefix of one with or
+// without colons or spaces, in any case, and returns lowercase hex.
+func NormalizeFingerprint(s string) (string, error) {
+	s = strings.ToLower(strings.NewReplacer(":", "", " ", "", "-", "").Replace(strings.TrimSpace(s)))
+	s = strings.TrimPrefix(s, "sha256")
+	if len(s) < 8 || len(s) > 64 || strings.Trim(s, "0123456789abcdef") != "" {
+		return "", ErrBadFingerprint
+	}
+	return s, nil
+}
+
+// Resolve finds the certificate a fingerprint, or a unique prefix of at
+// least 8 hex digits, names. Unknown is store.ErrNotFound.
+func (s *Service) Resolve(ctx context.Context, fingerprint string) (store.Certificate, error) {
+	fp, err := NormalizeFingerprint(fingerprint)
+	if err != nil {
+		return store.Certificate{}, err
+	}
+	found, err := s.p.Store.CertificatesByPrefix(ctx, fp)
+	switch {
+	case err != nil:
+		return store.Certificate{}, err
+	case len(found) == 0:
+		return store.Certificate{}, fmt.Errorf("security: no certificate has the fingerprint %s: %w", fingerprint, store.ErrNotFound)
+	case len(found) > 1:
+		return store.Certificate{}, fmt.Errorf("%w (%s, %s, …)", ErrAmbiguous, Describe(found[0]), Describe(found[1]))
+	}
+	return found[0], nil
+}
+
+// Certificate is one inventory entry with what the list shows about it at
+// the service's clock.
+type Certificate struct {
+	store.Certificate
+	Expired bool `json:"expired"`
+	// ExpiresSoon: valid now but not 30 days from now.
+	ExpiresSoon bool `json:"expires_soon"`
+	NotYetValid bool `json:"not_yet_valid"`
+}
+
+// ExpiryWarning is how early a certificate is flagged as expiring.
+const ExpiryWarning = 30 * 24 * time.Hour
+
+// List returns the inventory.
+func (s *Service) List(ctx context.Context) ([]Certificate, error) {
+	rows, err := s.p.Store.Certificates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]Certificate, 0, len(rows))
+	for _, r := range rows {
+		c := Certificate{Certificate: r}
+		nb, _ := time.Parse(time.RFC3339, r.NotBefore)
+		na, _ := time.Parse(time.RFC3339, r.NotAfter)
+		c.Expired = now.After(na)
+		c.NotYetValid = now.Before(nb)
+		c.ExpiresSoon = !c.Expired && now.Add(ExpiryWarning).After(na)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Delete removes a certificate and its private key. The key goes first: a
+// keychain that cannot be reached leaves both in place rather than an
+// orphaned key nobody can see or delete.
+func (s *Service) Delete(ctx context.Context, fingerprint string) (store.Certificate, error) {
+	c, err := s.Resolve(ctx, fingerprint)
+	if err != nil {
+		return c, err
+	}
+	if c.HasPrivate {
+		if err := s.p.Keys.Delete(KeyItemName(c.Fingerprint)); err != nil && !errors.Is(err, keystore.ErrNotFound) {
+			return c, fmt.Errorf("security: deleting the private key of %s: %w", Describe(c), err)
+		}
+	}
+	return c, s.p.Store.DeleteCertificate(ctx, c.Fingerprint)
+}

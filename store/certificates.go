@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Certificate is one imported S/MIME certificate: its DER and the inventory
+// fields the certificate list shows. The private key, when there is one,
+// lives in the keychain, never here; HasPrivate only says that it does.
+type Certificate struct {
+	ID          int64    `json:"id"`
+	Fingerprint string   `json:"fingerprint"` // SHA-256 of the DER, lowercase hex
+	Subject     string   `json:"subject"`
+	Issuer      string   `json:"issuer"`
+	Serial      string   `json:"serial"`
+	Emails      []string `json:"emails"`
+	NotBefore   string   `json:"not_before"` // RFC 3339, UTC
+	NotAfter    string   `json:"not_after"`
+	IsCA        bool     `json:"is_ca"`
+	KeyUsage    []string `json:"key_usage"`
+	ExtKeyUsage []string `json:"ext_key_usage"`
+	HasPrivate  bool     `json:"has_private"`
+	DER         []byte   `json:"-"`
+	CreatedAt   string   `json:"created_at"`
+}
+
+const certColumns = `id, fingerprint, subject, issuer, serial, emails, not_before, not_after,
+	is_ca, key_usage, ext_key_usage, has_private, der, created_at`
+
+// Certificates returns every imported certificate, CAs first, then by
+// subject.
+func (s *Store) Certificates(ctx context.Context) ([]Certificate, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+certColumns+` FROM smime_certificates ORDER BY is_ca DESC, subject, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Certificate{}
+	for rows.Next() {
+		c, err := scanCert(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CertificatesByPrefix returns the certificates whose fingerprint starts
+// with prefix (lowercase hex), at most two: enough to tell "unique" from
+// "ambiguous".
+func (s *Store) CertificatesByPrefix(ctx context.Context, prefix string) ([]Certificate, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+certColumns+` FROM smime_certificates
+	    WHERE substr(fingerprint, 1, ?) = ? ORDER BY fingerprint LIMIT 2`, len(prefix), prefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Certificate
+	for rows.Next() {
+		c, err := scanCert(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Certificate returns the certificate with this exact fingerprint, or
+// ErrNotFound.
+func (s *Store) Certificate(ctx context.Context, fingerprint string) (Certificate, error) {
+	c, err := scanCert(s.db.QueryRowContext(ctx, `SELECT `+certColumns+` FROM smime_certificates WHERE fingerprint = ?`, fingerprint))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	return c, err
+}
+
+// AddCertificates inserts the certificates that are not stored yet, in one
+// transaction, and returns which were inserted and which were already
+// present (as stored). privateFor names fingerprints whose HasPrivate is
+// set, whether inserted now or present before: a PKCS #12 import brings
+// the key of a certificate that may have been imported alone earlier.
+func (s *Store) AddCertificates(ctx context.Context, certs []Certificate, privateFor ...string) (added, present []Certificate, err error) {
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		added, present = nil, nil
+		for _, c := range certs {
+			old, err := scanCert(tx.QueryRowContext(ctx, `SELECT `+certColumns+` FROM smime_certificates WHERE fingerprint = ?`, c.Fingerprint))
+			if err == nil {
+				present = append(present, old)
+				continue
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			c.CreatedAt = now()
+			err = tx.QueryRowContext(ctx, `INSERT INTO smime_certificates(fingerprint, subject, issuer, serial, emails,
+			    not_before, not_after, is_ca, key_usage, ext_key_usage, has_private, der, created_at)
+			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				c.Fingerprint, c.Subject, c.Issuer, c.Serial, joinList(c.Emails), c.NotBefore, c.NotAfter,
+				c.IsCA, joinList(c.KeyUsage), joinList(c.ExtKeyUsage), c.HasPrivate, c.DER, c.CreatedAt).Scan(&c.ID)
+			if err != nil {
+				return fmt.Errorf("store: inserting certificate %s: %w", c.Fingerprint, err)
+			}
+			added = append(added, c)
+		}
+		for _, fp := range privateFor {
+			if _, err := tx.ExecContext(ctx, `UPDATE smime_certificates SET has_private = 1 WHERE fingerprint = ?`, fp); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return added, present, nil
+}
+
+// SetCertificatePrivate records whether the keychain holds the private key
+// of a certificate.
+func (s *Store) SetCertificatePrivate(ctx context.Context, fingerprint string, has bool) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE smime_certificates SET has_private = ? WHERE fingerprint = ?`, has, fingerprint)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeleteCertificate removes a certificate row, or returns ErrNotFound.
+func (s *Store) DeleteCertificate(ctx context.Context, fingerprint string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM smime_certificates WHERE fingerprint = ?`, fingerprint)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanCert(r scanner) (Certificate, error) {
+	var c Certificate
+	var emails, ku, eku string
+	err := r.Scan(&c.ID, &c.Fingerprint, &c.Subject, &c.Issuer, &c.Serial, &emails, &c.NotBefore, &c.NotAfter,
+		&c.IsCA, &ku, &eku, &c.HasPrivate, &c.DER, &c.CreatedAt)
+	c.Emails, c.KeyUsage, c.ExtKeyUsage = splitList(emails), splitList(ku), splitList(eku)
+	return c, err
+}
+
+// Lists are stored comma-separated: e-mail addresses and usage names
+// contain no commas, and the columns stay readable in the SQLite shell.
+func joinList(l []string) string { return strings.Join(l, ",") }
+
+func splitList(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}
