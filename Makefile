@@ -17,7 +17,7 @@ LDFLAGS := -X github.com/sealdesk/sealdesk/internal/version.Version=$(VERSION)
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: help run test deps tools frontend build build-dev sealctl bindings bench clean screenshots
+.PHONY: help run test deps tools frontend build build-dev sealctl bindings bench clean screenshots bench
 
 help:
 	@echo "make run    - install what is missing, build and open SealDesk"
@@ -79,3 +79,7 @@ clean:
 
 screenshots: build
 	@scripts/screenshots.sh
+
+# Benchmarks beside their peers (openssl speed, openssl cms), as ratios.
+bench: deps
+	@scripts/bench.sh
