@@ -17,7 +17,7 @@ LDFLAGS := -X github.com/sealdesk/sealdesk/internal/version.Version=$(VERSION)
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: help run test deps tools frontend build build-dev sealctl bindings bench clean screenshots bench
+.PHONY: help run test deps tools frontend build build-dev sealctl bindings bench clean screenshots
 
 help:
 	@echo "make run    - install what is missing, build and open SealDesk"
