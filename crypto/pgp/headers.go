@@ -8,6 +8,7 @@ import (
 	nettextproto "net/textproto"
 
 	"github.com/emersion/go-message/charset"
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // protectedNames are the header fields taken from inside the protection
@@ -17,13 +18,13 @@ var protectedNames = []string{"Subject", "From", "To", "Cc", "Date", "Reply-To",
 // protectedHeaders reads the header fields of the protected payload: RFC
 // 9788 marks it with hp="cipher" (or "clear" for signed-only mail), the
 // earlier draft with protected-headers="v1".
-func (s *state) protectedHeaders(e *entity) {
-	if e.params["protected-headers"] == "" && e.params["hp"] == "" {
+func (s *state) protectedHeaders(e *mimepart.Entity) {
+	if e.Params["protected-headers"] == "" && e.Params["hp"] == "" {
 		return
 	}
 	h := map[string]string{}
 	for _, n := range protectedNames {
-		if v := e.header.Get(n); v != "" {
+		if v := e.Header.Get(n); v != "" {
 			h[nettextproto.CanonicalMIMEHeaderKey(n)] = decodeWords(v)
 		}
 	}
@@ -46,8 +47,8 @@ func decodeWords(v string) string {
 // 2.3: a text/plain part with hp-legacy-display="1"; the draft marked it
 // protected-headers="v1") from the text: the protected headers are shown
 // by the UI instead.
-func stripLegacyDisplay(text string, e *entity) string {
-	if !strings.HasPrefix(e.mediaType, "multipart/") {
+func stripLegacyDisplay(text string, e *mimepart.Entity) string {
+	if !strings.HasPrefix(e.MediaType, "multipart/") {
 		return text
 	}
 	kids := children(e)
@@ -55,10 +56,10 @@ func stripLegacyDisplay(text string, e *entity) string {
 		return text
 	}
 	first := kids[0]
-	if first.mediaType != "text/plain" || (first.params["hp-legacy-display"] != "1" && first.params["protected-headers"] == "") {
+	if first.MediaType != "text/plain" || (first.Params["hp-legacy-display"] != "1" && first.Params["protected-headers"] == "") {
 		return text
 	}
-	legacy := readableText(first, 0)
+	legacy := mimepart.ReadableText(first)
 	if legacy != "" && strings.HasPrefix(text, legacy) {
 		return strings.TrimLeft(text[len(legacy):], "\n")
 	}
@@ -93,7 +94,7 @@ func autocryptKeys(values []string, from string) []FoundKey {
 		if !ok || addr == "" || attrs["keydata"] == "" || addr != from {
 			continue
 		}
-		data, err := base64.StdEncoding.DecodeString(string(stripSpace([]byte(attrs["keydata"]))))
+		data, err := base64.StdEncoding.DecodeString(string(mimepart.StripSpace([]byte(attrs["keydata"]))))
 		if err != nil {
 			continue
 		}
@@ -118,8 +119,8 @@ func autocryptKeys(values []string, from string) []FoundKey {
 
 // attachedKey collects the keys of an application/pgp-keys part (RFC 3156
 // section 7) or of a key file attached to the message.
-func (s *state) attachedKey(e *entity) {
-	body, _ := e.decodedBody()
+func (s *state) attachedKey(e *mimepart.Entity) {
+	body, _ := e.DecodedBody()
 	s.foundKey("attachment", body)
 }
 

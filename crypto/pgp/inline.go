@@ -8,6 +8,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // inlineScan collects what the inline forms of a message hold.
@@ -27,11 +28,11 @@ type inlineScan struct {
 // armored encrypted blocks in text parts (the "inline PGP" of RFC 9580
 // sections 6 and 7), encrypted attachments, and PGP/MIME parts nested in
 // an unprotected multipart (never the message's own protection).
-func (s *state) inline(top *entity) {
+func (s *state) inline(top *mimepart.Entity) {
 	sc := &inlineScan{}
 	s.scanInline(top, sc, 0)
 	res := &s.p.Result
-	s.p.Entity = top.raw
+	s.p.Entity = top.Raw
 	s.p.Text = strings.Join(sc.texts, "\n")
 	pieces := sc.encOK + len(sc.encFail)
 	if pieces > 0 {
@@ -76,7 +77,7 @@ func encryptedWhat(sc *inlineScan) []string {
 	return w
 }
 
-func (s *state) scanInline(e *entity, sc *inlineScan, depth int) {
+func (s *state) scanInline(e *mimepart.Entity, sc *inlineScan, depth int) {
 	if depth > maxDepth {
 		return
 	}
@@ -86,14 +87,14 @@ func (s *state) scanInline(e *entity, sc *inlineScan, depth int) {
 			return
 		}
 		sc.nestedSign, sc.plainText = true, true
-		sc.texts = append(sc.texts, readableText(e, 0))
+		sc.texts = append(sc.texts, mimepart.ReadableText(e))
 	case isPGPEncrypted(e):
 		sc.nestedEnc = true
-	case e.mediaType == "multipart/alternative":
+	case e.MediaType == "multipart/alternative":
 		parts := children(e)
-		var pick *entity
+		var pick *mimepart.Entity
 		for _, p := range parts {
-			if p.mediaType == "text/plain" {
+			if p.MediaType == "text/plain" {
 				pick = p
 				break
 			}
@@ -104,14 +105,14 @@ func (s *state) scanInline(e *entity, sc *inlineScan, depth int) {
 		if pick != nil {
 			s.scanInline(pick, sc, depth+1)
 		}
-	case strings.HasPrefix(e.mediaType, "multipart/"):
+	case strings.HasPrefix(e.MediaType, "multipart/"):
 		for _, p := range children(e) {
 			s.scanInline(p, sc, depth+1)
 		}
-	case e.mediaType == "application/pgp-keys":
+	case e.MediaType == "application/pgp-keys":
 		s.attachedKey(e)
-	case e.mediaType == "application/pgp-encrypted" || (isPGPFile(e.filename()) && (e.isAttachment() || !strings.HasPrefix(e.mediaType, "text/"))):
-		body, _ := e.decodedBody()
+	case e.MediaType == "application/pgp-encrypted" || (isPGPFile(e.Filename()) && (e.IsAttachment() || !strings.HasPrefix(e.MediaType, "text/"))):
+		body, _ := e.DecodedBody()
 		if bytes.Contains(body, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
 			s.attachedKey(e)
 			return
@@ -119,7 +120,7 @@ func (s *state) scanInline(e *entity, sc *inlineScan, depth int) {
 		if _, ok := dearmorMessage(body); !ok || bytes.Contains(body, []byte("-----BEGIN PGP SIGNATURE-----")) {
 			return // a detached signature or something else: left alone
 		}
-		name := e.filename()
+		name := e.Filename()
 		d := s.decrypt(body)
 		sc.attachNames = append(sc.attachNames, name)
 		if !d.ok {
@@ -128,10 +129,10 @@ func (s *state) scanInline(e *entity, sc *inlineScan, depth int) {
 		}
 		s.noteDecrypted(sc, d)
 		s.p.Attachments = append(s.p.Attachments, Attachment{Name: trimPGPExt(name), Data: d.plain})
-	case (e.mediaType == "text/plain" || e.mediaType == "text/html") && !e.isAttachment():
+	case (e.MediaType == "text/plain" || e.MediaType == "text/html") && !e.IsAttachment():
 		s.scanText(e, sc)
 	default:
-		if !e.isAttachment() && depth == 0 {
+		if !e.IsAttachment() && depth == 0 {
 			return
 		}
 	}
@@ -148,15 +149,15 @@ func (s *state) noteDecrypted(sc *inlineScan, d decrypted) {
 }
 
 // scanText replaces the OpenPGP blocks of one text part by what they hold.
-func (s *state) scanText(e *entity, sc *inlineScan) {
-	body, err := e.decodedBody()
+func (s *state) scanText(e *mimepart.Entity, sc *inlineScan) {
+	body, err := e.DecodedBody()
 	if err != nil && len(body) == 0 {
 		return
 	}
-	body = toUTF8(body, e.params["charset"])
+	body = mimepart.ToUTF8(body, e.Params["charset"])
 	var text string
-	if e.mediaType == "text/html" {
-		text = htmlToText(body)
+	if e.MediaType == "text/html" {
+		text = mimepart.HTMLToText(body)
 	} else {
 		text = strings.ReplaceAll(string(body), "\r\n", "\n")
 	}
@@ -186,7 +187,7 @@ func (s *state) scanText(e *entity, sc *inlineScan) {
 				continue
 			}
 			s.noteDecrypted(sc, d)
-			out.Write(toUTF8(d.plain, e.params["charset"]))
+			out.Write(mimepart.ToUTF8(d.plain, e.Params["charset"]))
 		case armorSigned:
 			// The signature block follows as the next armor block.
 			if i+1 < len(blocks) && blocks[i+1].Type == armorSignature {
@@ -228,11 +229,11 @@ func (s *state) verifyClearsigned(data []byte) ([]byte, sdcrypto.SignResult) {
 	return b.Plaintext, s.judge(md)
 }
 
-func children(e *entity) []*entity {
-	parts, _ := splitMultipart(e.body, e.params["boundary"])
-	var out []*entity
+func children(e *mimepart.Entity) []*mimepart.Entity {
+	parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
+	var out []*mimepart.Entity
 	for _, raw := range parts {
-		if p, err := parseEntity(raw); err == nil {
+		if p, err := mimepart.Parse(raw); err == nil {
 			out = append(out, p)
 		}
 	}
@@ -244,4 +245,11 @@ func trimPGPExt(name string) string {
 		return name[:len(name)-4]
 	}
 	return name
+}
+
+// isPGPFile reports whether a file name is an OpenPGP file by its
+// extension (what GnuPG writes: .pgp, .gpg; armored: .asc).
+func isPGPFile(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, ".pgp") || strings.HasSuffix(n, ".gpg") || strings.HasSuffix(n, ".asc")
 }

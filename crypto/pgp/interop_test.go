@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 const innerPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nHello Sam,\r\nthe meeting is at 10.\r\n"
@@ -157,7 +159,7 @@ func (f *fixture) revSigned(t *testing.T) []byte {
 
 func b64(b []byte) string {
 	var buf bytes.Buffer
-	writeBase64Lines(&buf, b)
+	mimepart.WriteBase64Lines(&buf, b)
 	return buf.String()
 }
 
@@ -189,11 +191,11 @@ func TestToGnuPG(t *testing.T) {
 			if bytes.Contains(out, []byte("Bcc:")) || bytes.Contains(out, []byte("hidden@example.org")) {
 				t.Fatal("Bcc leaked into the output")
 			}
-			top, _ := parseEntity(out)
-			parts, _ := splitMultipart(top.body, top.params["boundary"])
+			top, _ := mimepart.Parse(out)
+			parts, _ := mimepart.SplitMultipart(top.Body, top.Params["boundary"])
 			if c.encrypt {
-				payload, _ := parseEntity(parts[1])
-				plain, err := f.gpgAt(testNow, payload.body, "--passphrase", alicePass, "--decrypt")
+				payload, _ := mimepart.Parse(parts[1])
+				plain, err := f.gpgAt(testNow, payload.Body, "--passphrase", alicePass, "--decrypt")
 				if err != nil {
 					t.Fatalf("gpg cannot decrypt: %v", err)
 				}
@@ -201,22 +203,22 @@ func TestToGnuPG(t *testing.T) {
 					t.Errorf("no protected headers inside: %s", plain)
 				}
 				if c.sign {
-					status, err := f.gpgAt(testNow, payload.body, "--passphrase", alicePass, "--status-fd", "1", "--decrypt")
+					status, err := f.gpgAt(testNow, payload.Body, "--passphrase", alicePass, "--status-fd", "1", "--decrypt")
 					if err != nil || !bytes.Contains(status, []byte("[GNUPG:] GOODSIG")) {
 						t.Errorf("gpg: no good signature in the combined message: %v\n%s", err, status)
 					}
 				}
-				sqDecrypt(t, f, payload.body)
+				sqDecrypt(t, f, payload.Body)
 			} else {
 				dir := t.TempDir()
-				signedPart := canonicalCRLF(parts[0])
-				sigPart, _ := parseEntity(parts[1])
+				signedPart := mimepart.CanonicalCRLF(parts[0])
+				sigPart, _ := mimepart.Parse(parts[1])
 				os.WriteFile(filepath.Join(dir, "part"), signedPart, 0o600)
-				os.WriteFile(filepath.Join(dir, "part.asc"), sigPart.body, 0o600)
+				os.WriteFile(filepath.Join(dir, "part.asc"), sigPart.Body, 0o600)
 				if _, err := f.gpgAt(testNow, nil, "--verify", filepath.Join(dir, "part.asc"), filepath.Join(dir, "part")); err != nil {
 					t.Fatalf("gpg cannot verify: %v", err)
 				}
-				if !bytes.Contains(top.raw, []byte("micalg=pgp-sha256")) {
+				if !bytes.Contains(top.Raw, []byte("micalg=pgp-sha256")) {
 					t.Error("micalg is not pgp-sha256")
 				}
 				for _, l := range bytes.Split(signedPart, []byte("\r\n")) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // maxDepth bounds MIME nesting (a hostile message could nest forever).
@@ -98,14 +99,14 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	if now.IsZero() {
 		now = time.Now()
 	}
-	top, err := parseEntity(raw)
-	if err != nil || len(raw) == 0 || top.header.Len() == 0 {
+	top, err := mimepart.Parse(raw)
+	if err != nil || len(raw) == 0 || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
 	s := &state{kr: e.kr, now: now, p: &Processed{}}
-	s.from, s.fromErr = senderAddress(top.header.Get("From"))
+	s.from, s.fromErr = senderAddress(top.Header.Get("From"))
 	s.p.Result.ProcessedAt = now
-	s.p.FoundKeys = autocryptKeys(top.header.Values("Autocrypt"), s.from)
+	s.p.FoundKeys = autocryptKeys(top.Header.Values("Autocrypt"), s.from)
 	s.process(top)
 	if s.p.Result.Signed || s.p.Result.Encrypted {
 		s.p.Result.Type = sdcrypto.TechPGP
@@ -129,30 +130,30 @@ func senderAddress(from string) (string, string) {
 
 // process handles the top level: PGP/MIME encryption and signature
 // layers first (RFC 3156 sections 4-6), then inline forms and parts.
-func (s *state) process(top *entity) {
+func (s *state) process(top *mimepart.Entity) {
 	res := &s.p.Result
 	cur := top
 	switch {
 	case isPGPEncrypted(cur):
 		res.Encrypted = true
-		parts, _ := splitMultipart(cur.body, cur.params["boundary"])
+		parts, _ := mimepart.SplitMultipart(cur.Body, cur.Params["boundary"])
 		if len(parts) < 2 {
 			res.Encryption.Comment = "The encrypted message is damaged (a PGP/MIME part is missing): ask the sender to send it again."
 			return
 		}
-		payload, err := parseEntity(parts[1])
+		payload, err := mimepart.Parse(parts[1])
 		var d decrypted
 		if err != nil {
 			d.comment = "The encrypted message is damaged: ask the sender to send it again."
 		} else {
-			body, _ := payload.decodedBody()
+			body, _ := payload.DecodedBody()
 			d = s.decrypt(body)
 		}
 		s.setEncryption(d)
 		if !d.ok {
 			return
 		}
-		inner, err := parseEntity(canonicalCRLF(d.plain))
+		inner, err := mimepart.Parse(mimepart.CanonicalCRLF(d.plain))
 		if err != nil {
 			res.Encryption.Success = false
 			res.Encryption.Comment = "The decrypted content is not a readable MIME entity."
@@ -180,7 +181,7 @@ func (s *state) process(top *entity) {
 		s.finish(cur, true)
 	case isPGPSigned(cur):
 		res.Signed = true
-		var signed *entity
+		var signed *mimepart.Entity
 		res.Sign, signed = s.verifyPGPMIME(cur)
 		if signed == nil {
 			return
@@ -195,17 +196,17 @@ func (s *state) process(top *entity) {
 // finish records the displayed entity and looks inside it for parts that
 // are themselves signed or encrypted, which the outer layer does not
 // vouch for, and for keys.
-func (s *state) finish(e *entity, encrypted bool) {
-	s.p.Entity = e.raw
-	s.p.Text = stripLegacyDisplay(readableText(e, 0), e)
+func (s *state) finish(e *mimepart.Entity, encrypted bool) {
+	s.p.Entity = e.Raw
+	s.p.Text = stripLegacyDisplay(mimepart.ReadableText(e), e)
 	var nestedSigned, nestedEnc bool
-	walkLeaves(e, 0, func(l *entity) {
+	walkLeaves(e, 0, func(l *mimepart.Entity) {
 		switch {
 		case isPGPSigned(l):
 			nestedSigned = true
 		case isPGPEncrypted(l):
 			nestedEnc = true
-		case l.mediaType == "application/pgp-keys":
+		case l.MediaType == "application/pgp-keys":
 			s.attachedKey(l)
 		}
 	})
@@ -229,54 +230,54 @@ func (s *state) setEncryption(d decrypted) {
 // application/pgp-signature (RFC 3156 section 5): the signature covers the
 // first part's exact bytes, line ends made CRLF. It returns the verdict
 // and the signed part.
-func (s *state) verifyPGPMIME(e *entity) (sdcrypto.SignResult, *entity) {
-	parts, _ := splitMultipart(e.body, e.params["boundary"])
+func (s *state) verifyPGPMIME(e *mimepart.Entity) (sdcrypto.SignResult, *mimepart.Entity) {
+	parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
 	if len(parts) != 2 {
 		return s.broken(fmt.Sprintf("multipart/signed with %d parts instead of 2", len(parts))), firstParsed(parts)
 	}
-	signed, err := parseEntity(parts[0])
+	signed, err := mimepart.Parse(parts[0])
 	if err != nil {
 		return s.broken("the signed part cannot be read"), nil
 	}
-	sigPart, err := parseEntity(parts[1])
-	if err != nil || sigPart.mediaType != "application/pgp-signature" {
+	sigPart, err := mimepart.Parse(parts[1])
+	if err != nil || sigPart.MediaType != "application/pgp-signature" {
 		return s.broken("the second part is not application/pgp-signature"), signed
 	}
-	sig, _ := sigPart.decodedBody()
-	return s.verifyDetached(canonicalCRLF(parts[0]), sig), signed
+	sig, _ := sigPart.DecodedBody()
+	return s.verifyDetached(mimepart.CanonicalCRLF(parts[0]), sig), signed
 }
 
-func firstParsed(parts [][]byte) *entity {
+func firstParsed(parts [][]byte) *mimepart.Entity {
 	if len(parts) == 0 {
 		return nil
 	}
-	e, _ := parseEntity(parts[0])
+	e, _ := mimepart.Parse(parts[0])
 	return e
 }
 
-func isPGPEncrypted(e *entity) bool {
-	return e.mediaType == "multipart/encrypted" && strings.EqualFold(e.params["protocol"], "application/pgp-encrypted")
+func isPGPEncrypted(e *mimepart.Entity) bool {
+	return e.MediaType == "multipart/encrypted" && strings.EqualFold(e.Params["protocol"], "application/pgp-encrypted")
 }
 
-func isPGPSigned(e *entity) bool {
-	return e.mediaType == "multipart/signed" && strings.EqualFold(e.params["protocol"], "application/pgp-signature")
+func isPGPSigned(e *mimepart.Entity) bool {
+	return e.MediaType == "multipart/signed" && strings.EqualFold(e.Params["protocol"], "application/pgp-signature")
 }
 
 // walkLeaves calls f for every entity below e that is a leaf or a
 // PGP/MIME multipart (which is not descended into).
-func walkLeaves(e *entity, depth int, f func(*entity)) {
+func walkLeaves(e *mimepart.Entity, depth int, f func(*mimepart.Entity)) {
 	if depth > maxDepth {
 		return
 	}
-	if !strings.HasPrefix(e.mediaType, "multipart/") || isPGPSigned(e) || isPGPEncrypted(e) {
+	if !strings.HasPrefix(e.MediaType, "multipart/") || isPGPSigned(e) || isPGPEncrypted(e) {
 		if depth > 0 {
 			f(e)
 		}
 		return
 	}
-	parts, _ := splitMultipart(e.body, e.params["boundary"])
+	parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
 	for _, raw := range parts {
-		if p, err := parseEntity(raw); err == nil {
+		if p, err := mimepart.Parse(raw); err == nil {
 			walkLeaves(p, depth+1, f)
 		}
 	}

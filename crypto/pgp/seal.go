@@ -11,6 +11,7 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // SealOptions tunes Seal.
@@ -40,11 +41,11 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 	if now.IsZero() {
 		now = time.Now()
 	}
-	top, err := parseEntity(raw)
-	if err != nil || top.header.Len() == 0 {
+	top, err := mimepart.Parse(raw)
+	if err != nil || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
-	from, fromErr := senderAddress(top.header.Get("From"))
+	from, fromErr := senderAddress(top.Header.Get("From"))
 	if fromErr != "" && (sign || encrypt || opts.Autocrypt) {
 		return nil, &SealError{Msg: "cannot find the sender: " + fromErr}
 	}
@@ -175,11 +176,11 @@ func (e *Engine) ourKey(addr string, now time.Time) *Key {
 }
 
 // recipientAddrs lists To, Cc, Bcc and the sender, deduplicated.
-func recipientAddrs(top *entity, from string) []string {
+func recipientAddrs(top *mimepart.Entity, from string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, f := range []string{"To", "Cc", "Bcc"} {
-		for _, v := range top.header.Values(f) {
+		for _, v := range top.Header.Values(f) {
 			list, err := mail.ParseAddressList(v)
 			if err != nil {
 				continue
@@ -205,9 +206,9 @@ func recipientAddrs(top *entity, from string) []string {
 // RFC 9788 protects are copied inside and the Content-Type is marked
 // hp="cipher" and, for older readers (Thunderbird, Enigmail),
 // protected-headers="v1".
-func innerEntity(top *entity, protect bool) ([]byte, error) {
+func innerEntity(top *mimepart.Entity, protect bool) ([]byte, error) {
 	var h bytes.Buffer
-	fields := top.header.Fields()
+	fields := top.Header.Fields()
 	hasCT := false
 	for fields.Next() {
 		k := fields.Key()
@@ -227,7 +228,7 @@ func innerEntity(top *entity, protect bool) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			h.Write(canonicalCRLF(bytes.TrimRight(raw, "\r\n")))
+			h.Write(mimepart.CanonicalCRLF(bytes.TrimRight(raw, "\r\n")))
 			h.WriteString("\r\n")
 		}
 	}
@@ -239,8 +240,12 @@ func innerEntity(top *entity, protect bool) ([]byte, error) {
 		h.WriteString("Content-Type: " + ct + "\r\n")
 	}
 	h.WriteString("\r\n")
-	h.Write(top.body)
-	return canonicalize(h.Bytes())
+	h.Write(top.Body)
+	out, err := mimepart.Canonicalize(h.Bytes())
+	if err != nil {
+		return nil, mimepart.EngineError(err, "pgp: ", ErrNotMessage)
+	}
+	return out, nil
 }
 
 func isProtectedName(k string) bool {
@@ -254,8 +259,8 @@ func isProtectedName(k string) bool {
 
 // writeOuterHeader copies the outer header without Bcc and, when the
 // body is replaced, without the old Content-* and MIME-Version fields.
-func writeOuterHeader(out *bytes.Buffer, top *entity, hideSubject, replaced bool) {
-	fields := top.header.Fields()
+func writeOuterHeader(out *bytes.Buffer, top *mimepart.Entity, hideSubject, replaced bool) {
+	fields := top.Header.Fields()
 	for fields.Next() {
 		lk := strings.ToLower(fields.Key())
 		if lk == "bcc" || (replaced && (strings.HasPrefix(lk, "content-") || lk == "mime-version")) {
@@ -272,7 +277,7 @@ func writeOuterHeader(out *bytes.Buffer, top *entity, hideSubject, replaced bool
 		if err != nil {
 			continue
 		}
-		out.Write(canonicalCRLF(bytes.TrimRight(raw, "\r\n")))
+		out.Write(mimepart.CanonicalCRLF(bytes.TrimRight(raw, "\r\n")))
 		out.WriteString("\r\n")
 	}
 }
@@ -284,7 +289,7 @@ func encryptedBody(boundary string, armored []byte) []byte {
 	b.WriteString("Content-Type: application/pgp-encrypted\r\nContent-Description: PGP/MIME version identification\r\n\r\nVersion: 1\r\n\r\n")
 	b.WriteString("--" + boundary + "\r\n")
 	b.WriteString("Content-Type: application/octet-stream; name=\"encrypted.asc\"\r\nContent-Description: OpenPGP encrypted message\r\nContent-Disposition: inline; filename=\"encrypted.asc\"\r\n\r\n")
-	b.Write(canonicalCRLF(armored))
+	b.Write(mimepart.CanonicalCRLF(armored))
 	b.WriteString("\r\n--" + boundary + "--\r\n")
 	return b.Bytes()
 }
@@ -296,7 +301,7 @@ func signedBody(boundary string, inner, armored []byte) []byte {
 	b.Write(inner)
 	b.WriteString("\r\n--" + boundary + "\r\n")
 	b.WriteString("Content-Type: application/pgp-signature; name=\"signature.asc\"\r\nContent-Description: OpenPGP digital signature\r\nContent-Disposition: attachment; filename=\"signature.asc\"\r\n\r\n")
-	b.Write(canonicalCRLF(armored))
+	b.Write(mimepart.CanonicalCRLF(armored))
 	b.WriteString("\r\n--" + boundary + "--\r\n")
 	return b.Bytes()
 }

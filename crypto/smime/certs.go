@@ -5,12 +5,15 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // ParseCertificates reads certificates from PEM (one or many CERTIFICATE
@@ -27,7 +30,7 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 	}
 	if isText(data) {
 		if bytes.HasPrefix(data, []byte("MI")) { // bare base64 DER, no armour
-			if der, err := base64.StdEncoding.DecodeString(string(stripSpace(data))); err == nil {
+			if der, err := base64.StdEncoding.DecodeString(string(mimepart.StripSpace(data))); err == nil {
 				return parseCertsDER(der)
 			}
 		}
@@ -261,16 +264,6 @@ func isText(b []byte) bool {
 	return true
 }
 
-func stripSpace(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	for _, c := range b {
-		if c != ' ' && c != '\n' && c != '\r' && c != '\t' {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // isOpenPGPBinary recognises a binary OpenPGP packet stream starting with a
 // public or secret key packet (RFC 9580 section 4.2).
 func isOpenPGPBinary(b []byte) bool {
@@ -331,4 +324,42 @@ func KeyMatches(cert *x509.Certificate, key crypto.Signer) bool {
 	}
 	pub, ok := key.Public().(interface{ Equal(crypto.PublicKey) bool })
 	return ok && pub.Equal(cert.PublicKey)
+}
+
+// subjectString formats a certificate subject for people: like
+// pkix.Name.String, but with the legacy emailAddress attribute shown as
+// E=... instead of hex-encoded DER.
+func subjectString(c *x509.Certificate) string {
+	n := c.Subject
+	var emails []string
+	for _, a := range n.Names {
+		if a.Type.Equal(oidEmailAddress) {
+			if v, ok := a.Value.(string); ok {
+				emails = append(emails, "E="+v)
+			}
+		}
+	}
+	if len(emails) == 0 {
+		return n.String()
+	}
+	var kept []pkix.AttributeTypeAndValue
+	for _, a := range n.Names {
+		if !a.Type.Equal(oidEmailAddress) {
+			kept = append(kept, a)
+		}
+	}
+	n.Names, n.ExtraNames = kept, nil
+	s := n.String()
+	if s == "" {
+		return strings.Join(emails, ",")
+	}
+	return s + "," + strings.Join(emails, ",")
+}
+
+// subjectCN is the certificate's common name, or its whole subject.
+func subjectCN(c *x509.Certificate) string {
+	if c.Subject.CommonName != "" {
+		return c.Subject.CommonName
+	}
+	return c.Subject.String()
 }

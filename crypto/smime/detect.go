@@ -3,6 +3,8 @@ package smime
 import (
 	"encoding/asn1"
 	"strings"
+
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // layerKind is what an entity is, S/MIME-wise.
@@ -24,19 +26,19 @@ func (k layerKind) signed() bool    { return k == kindMultipartSigned || k == ki
 
 // classify recognises the S/MIME forms of RFC 8551 section 3: it returns
 // the CMS bytes for pkcs7-mime entities.
-func classify(e *entity) (layerKind, []byte) {
-	switch e.mediaType {
+func classify(e *mimepart.Entity) (layerKind, []byte) {
+	switch e.MediaType {
 	case "multipart/signed":
-		proto := strings.ToLower(e.params["protocol"])
+		proto := strings.ToLower(e.Params["protocol"])
 		// QUIRK: Outlook and old Netscape write application/x-pkcs7-signature.
 		if proto == "application/pkcs7-signature" || proto == "application/x-pkcs7-signature" {
 			return kindMultipartSigned, nil
 		}
 		if proto == "" { // QUIRK: protocol missing; look at the second part
-			parts, _ := splitMultipart(e.body, e.params["boundary"])
+			parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
 			if len(parts) == 2 {
-				if p, err := parseEntity(parts[1]); err == nil && (strings.Contains(p.mediaType, "pkcs7-signature") ||
-					(p.mediaType == "application/octet-stream" && strings.HasSuffix(strings.ToLower(p.filename()), ".p7s"))) {
+				if p, err := mimepart.Parse(parts[1]); err == nil && (strings.Contains(p.MediaType, "pkcs7-signature") ||
+					(p.MediaType == "application/octet-stream" && strings.HasSuffix(strings.ToLower(p.Filename()), ".p7s"))) {
 					return kindMultipartSigned, nil
 				}
 			}
@@ -45,13 +47,13 @@ func classify(e *entity) (layerKind, []byte) {
 	case "application/pkcs7-mime", "application/x-pkcs7-mime":
 	case "application/octet-stream":
 		// QUIRK: some gateways send S/MIME as octet-stream named smime.p7m.
-		if !strings.HasSuffix(strings.ToLower(e.filename()), ".p7m") {
+		if !strings.HasSuffix(strings.ToLower(e.Filename()), ".p7m") {
 			return kindPlain, nil
 		}
 	default:
 		return kindPlain, nil
 	}
-	body, err := e.decodedBody()
+	body, err := e.DecodedBody()
 	if err != nil || len(body) == 0 {
 		return kindBrokenCMS, nil
 	}
@@ -78,13 +80,13 @@ func classify(e *entity) (layerKind, []byte) {
 
 // nestedSMIME looks below e (not into attached messages) for S/MIME parts
 // that are not the message's own layers.
-func nestedSMIME(e *entity, depth int) (signed, encrypted bool) {
-	if depth > 20 || !strings.HasPrefix(e.mediaType, "multipart/") {
+func nestedSMIME(e *mimepart.Entity, depth int) (signed, encrypted bool) {
+	if depth > 20 || !strings.HasPrefix(e.MediaType, "multipart/") {
 		return false, false
 	}
-	parts, _ := splitMultipart(e.body, e.params["boundary"])
+	parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
 	for _, raw := range parts {
-		p, err := parseEntity(raw)
+		p, err := mimepart.Parse(raw)
 		if err != nil {
 			continue
 		}
@@ -94,7 +96,7 @@ func nestedSMIME(e *entity, depth int) (signed, encrypted bool) {
 			signed = true
 		case k.encrypted():
 			encrypted = true
-		case p.mediaType == "application/pkcs7-signature" || p.mediaType == "application/x-pkcs7-signature":
+		case p.MediaType == "application/pkcs7-signature" || p.MediaType == "application/x-pkcs7-signature":
 			signed = true // a detached signature outside multipart/signed
 		}
 		s, en := nestedSMIME(p, depth+1)

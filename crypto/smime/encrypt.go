@@ -14,6 +14,8 @@ import (
 	"encoding/asn1"
 	"errors"
 	"io"
+
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // EncryptOptions tunes Encrypt. The zero value is EnvelopedData with
@@ -79,7 +81,7 @@ func Encrypt(entity []byte, recipients []*x509.Certificate, opts EncryptOptions)
 	if rnd == nil {
 		rnd = rand.Reader
 	}
-	content := canonicalCRLF(entity)
+	content := mimepart.CanonicalCRLF(entity)
 	cek := make([]byte, 32)
 	if _, err := io.ReadFull(rnd, cek); err != nil {
 		return nil, err
@@ -149,7 +151,7 @@ func Encrypt(entity []byte, recipients []*x509.Certificate, opts EncryptOptions)
 	var out bytes.Buffer
 	out.WriteString("Content-Type: application/pkcs7-mime; smime-type=" + smimeType + "; name=\"smime.p7m\"\r\n")
 	out.WriteString("Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"smime.p7m\"\r\nContent-Description: S/MIME Encrypted Message\r\n\r\n")
-	writeBase64Lines(&out, der)
+	mimepart.WriteBase64Lines(&out, der)
 	return out.Bytes(), nil
 }
 

@@ -69,14 +69,3 @@ func TestToDER(t *testing.T) {
 		t.Error("unbounded nesting accepted")
 	}
 }
-
-func TestSplitMultipart(t *testing.T) {
-	body := "preamble\r\n--b\r\nA: 1\r\n\r\nfirst\r\n--b  \r\n\r\nsecond\n--bb\n--b--\r\nepilogue"
-	parts, closed := splitMultipart([]byte(body), "b")
-	if !closed || len(parts) != 2 || string(parts[0]) != "A: 1\r\n\r\nfirst" || string(parts[1]) != "\r\nsecond\n--bb" {
-		t.Fatalf("parts %q closed %v", parts, closed)
-	}
-	if _, closed := splitMultipart([]byte("--b\r\nx"), "b"); closed {
-		t.Error("unterminated multipart reported closed")
-	}
-}

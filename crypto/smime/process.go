@@ -8,6 +8,7 @@ import (
 	"time"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // maxLayers bounds nesting (a hostile message could nest forever).
@@ -57,13 +58,13 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	if now.IsZero() {
 		now = time.Now()
 	}
-	top, err := parseEntity(raw)
-	if err != nil || len(raw) == 0 || top.header.Len() == 0 {
+	top, err := mimepart.Parse(raw)
+	if err != nil || len(raw) == 0 || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
 	env := &verifyEnv{now: now, anchors: e.keys.TrustAnchors(), certs: e.keys.Certificates()}
 	env.from, env.fromErr = senderAddress(top)
-	if d, err := mail.ParseDate(top.header.Get("Date")); err == nil {
+	if d, err := mail.ParseDate(top.Header.Get("Date")); err == nil {
 		env.date = d
 	}
 	res := sdcrypto.Result{ProcessedAt: now}
@@ -93,7 +94,7 @@ loop:
 				cur = nil
 				break loop
 			}
-			next, err := parseEntity(d.content)
+			next, err := mimepart.Parse(d.content)
 			if err != nil {
 				d.ok, d.comment = false, "The decrypted content is not a readable MIME entity."
 				cur = nil
@@ -112,7 +113,7 @@ loop:
 				lenv.skipFrom = prev.form == "opaque" && kind == kindOpaqueSigned
 			}
 			l := e.verifyLayer(cur, kind, der, &lenv)
-			inner, err := parseEntity(l.UnverifiedBody)
+			inner, err := mimepart.Parse(l.UnverifiedBody)
 			if err != nil {
 				layers = append(layers, l)
 				cur = nil
@@ -138,7 +139,7 @@ loop:
 			// article is offered for "Retry security process".
 			res.Type = sdcrypto.TechSMIME
 			broken := "This S/MIME part is damaged and cannot be read: ask the sender to send it again."
-			if strings.Contains(strings.ToLower(cur.params["smime-type"]), "signed") {
+			if strings.Contains(strings.ToLower(cur.Params["smime-type"]), "signed") {
 				l := &signedLayer{form: "opaque"}
 				l.check("structure", false, "the signed-data cannot be decoded")
 				l.fail(broken)
@@ -209,22 +210,22 @@ loop:
 
 	p = &Processed{Result: res}
 	if cur != nil {
-		p.Entity = cur.raw
-		p.Text = readableText(cur, 0)
+		p.Entity = cur.Raw
+		p.Text = mimepart.ReadableText(cur)
 	}
 	return p, nil
 }
 
 // verifyLayer checks a multipart/signed or opaque signed-data layer.
-func (e *Engine) verifyLayer(cur *entity, kind layerKind, der []byte, env *verifyEnv) *signedLayer {
+func (e *Engine) verifyLayer(cur *mimepart.Entity, kind layerKind, der []byte, env *verifyEnv) *signedLayer {
 	if kind == kindOpaqueSigned {
 		return verifySignedData(der, nil, env)
 	}
-	parts, closed := splitMultipart(cur.body, cur.params["boundary"])
+	parts, closed := mimepart.SplitMultipart(cur.Body, cur.Params["boundary"])
 	if len(parts) != 2 || !closed {
 		l := &signedLayer{form: "multipart/signed"}
 		if len(parts) > 0 {
-			l.UnverifiedBody = canonicalCRLF(parts[0])
+			l.UnverifiedBody = mimepart.CanonicalCRLF(parts[0])
 		}
 		l.check("structure", false, fmt.Sprintf("multipart/signed has %d parts, want 2 (RFC 8551 section 3.5)", len(parts)))
 		l.fail("The signature part is missing or the signed message is damaged: the content is not signed.")
@@ -232,11 +233,11 @@ func (e *Engine) verifyLayer(cur *entity, kind layerKind, der []byte, env *verif
 	}
 	// RFC 8551 section 3.1.1: the first part is hashed as on the wire,
 	// with CRLF line ends.
-	content := canonicalCRLF(parts[0])
-	sigEnt, err := parseEntity(parts[1])
+	content := mimepart.CanonicalCRLF(parts[0])
+	sigEnt, err := mimepart.Parse(parts[1])
 	var sig []byte
 	if err == nil {
-		sig, err = sigEnt.decodedBody()
+		sig, err = sigEnt.DecodedBody()
 	}
 	if err != nil || len(sig) == 0 {
 		l := &signedLayer{form: "multipart/signed", UnverifiedBody: content}
@@ -276,12 +277,12 @@ func summarize(layers []*signedLayer) sdcrypto.SignResult {
 
 // senderAddress returns the single From address (or Sender when From
 // lists several, RFC 5322 section 3.6.2).
-func senderAddress(top *entity) (string, string) {
-	from := parseAddrs(top.header.Get("From"))
+func senderAddress(top *mimepart.Entity) (string, string) {
+	from := parseAddrs(top.Header.Get("From"))
 	if len(from) == 1 {
 		return from[0], ""
 	}
-	if s := parseAddrs(top.header.Get("Sender")); len(s) == 1 && len(from) > 1 {
+	if s := parseAddrs(top.Header.Get("Sender")); len(s) == 1 && len(from) > 1 {
 		return s[0], ""
 	}
 	if len(from) == 0 {

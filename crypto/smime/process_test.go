@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 func TestProcessMisc(t *testing.T) {
@@ -33,7 +35,7 @@ func TestProcessMisc(t *testing.T) {
 	tamperedGCM := tamperBase64Body(t, gcm)
 
 	// Two signers, the second with a broken signature.
-	der, err := signedData(canonicalCRLF([]byte(testBody)), aliceKey, alice, nil, testNow, true)
+	der, err := signedData(mimepart.CanonicalCRLF([]byte(testBody)), aliceKey, alice, nil, testNow, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +49,7 @@ func TestProcessMisc(t *testing.T) {
 	detached := func(sig []byte) string {
 		var b bytes.Buffer
 		b.WriteString(header("alice@example.org", testNow) + "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=b\r\n\r\n--b\r\n" + testBody + "\r\n--b\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n")
-		writeBase64Lines(&b, sig)
+		mimepart.WriteBase64Lines(&b, sig)
 		b.WriteString("--b--\r\n")
 		return b.String()
 	}
@@ -106,19 +108,19 @@ func TestProcessMisc(t *testing.T) {
 // tamperBase64Body flips a byte in the middle of the decoded CMS of an
 // application/pkcs7-mime entity.
 func tamperBase64Body(t *testing.T, ent []byte) []byte {
-	e, err := parseEntity(ent)
+	e, err := mimepart.Parse(ent)
 	if err != nil {
 		t.Fatal(err)
 	}
-	der, err := e.decodedBody()
+	der, err := e.DecodedBody()
 	if err != nil {
 		t.Fatal(err)
 	}
 	der = append([]byte{}, der...)
 	der[len(der)-40] ^= 0x01 // inside the ciphertext, before the tag
 	var b bytes.Buffer
-	b.Write(ent[:len(ent)-len(e.body)])
-	writeBase64Lines(&b, der)
+	b.Write(ent[:len(ent)-len(e.Body)])
+	mimepart.WriteBase64Lines(&b, der)
 	return b.Bytes()
 }
 

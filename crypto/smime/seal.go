@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // Seal is Engine.Seal with a one-off engine over kr.
@@ -46,17 +48,17 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 	if !sign && !encrypt {
 		return raw, nil
 	}
-	top, err := parseEntity(raw)
-	if err != nil || top.header.Len() == 0 {
+	top, err := mimepart.Parse(raw)
+	if err != nil || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
-	from := parseAddrs(top.header.Get("From"))
+	from := parseAddrs(top.Header.Get("From"))
 	if len(from) != 1 {
 		return nil, &SealError{Msg: "the message needs exactly one From address to be signed or encrypted"}
 	}
 	// Split the header.
 	var outer, content bytes.Buffer
-	fields := top.header.Fields()
+	fields := top.Header.Fields()
 	hasDate := false
 	for fields.Next() {
 		k := fields.Key()
@@ -64,7 +66,7 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 		if err != nil {
 			return nil, err
 		}
-		line := append(canonicalCRLF(bytes.TrimRight(rawField, "\r\n")), '\r', '\n')
+		line := append(mimepart.CanonicalCRLF(bytes.TrimRight(rawField, "\r\n")), '\r', '\n')
 		switch {
 		case strings.EqualFold(k, "Bcc"), strings.EqualFold(k, "MIME-Version"):
 		case isContentField(k):
@@ -80,7 +82,7 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 		content.WriteString("Content-Type: text/plain; charset=utf-8\r\n")
 	}
 	content.WriteString("\r\n")
-	content.Write(canonicalCRLF(top.body))
+	content.Write(mimepart.CanonicalCRLF(top.Body))
 	entity := content.Bytes()
 	if !hasDate {
 		outer.WriteString("Date: " + now.Format(time.RFC1123Z) + "\r\n")
@@ -101,7 +103,7 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 		}
 	}
 	if encrypt {
-		addrs := append(append(append(parseAddrs(top.header.Get("To")), parseAddrs(top.header.Get("Cc"))...), parseAddrs(top.header.Get("Bcc"))...), from[0])
+		addrs := append(append(append(parseAddrs(top.Header.Get("To")), parseAddrs(top.Header.Get("Cc"))...), parseAddrs(top.Header.Get("Bcc"))...), from[0])
 		statuses := e.CanEncrypt(dedupe(addrs), now)
 		var certs []*x509.Certificate
 		var bad []RecipientStatus

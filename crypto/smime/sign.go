@@ -14,12 +14,14 @@ import (
 	"errors"
 	"sort"
 	"time"
+
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // Sign wraps entity (a MIME entity: header fields, blank line, body) in a
 // multipart/signed with a detached SHA-256 signature (RFC 8551 sections
 // 3.5 and 2.5), protocol application/pkcs7-signature, micalg=sha-256. The
-// entity is canonicalized first (see canonicalize). chain are the
+// entity is canonicalized first (see mimepart.Canonicalize). chain are the
 // intermediate certificates to include; the signer's certificate is always
 // included. The signing-time attribute is the current time.
 func Sign(entity []byte, signer crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate) ([]byte, error) {
@@ -33,9 +35,9 @@ func signAt(entity []byte, signer crypto.Signer, cert *x509.Certificate, chain [
 	if !KeyMatches(cert, signer) {
 		return nil, errors.New("smime: the private key does not belong to the signing certificate")
 	}
-	content, err := canonicalize(entity)
+	content, err := mimepart.Canonicalize(entity)
 	if err != nil {
-		return nil, err
+		return nil, mimepart.EngineError(err, "smime: ", ErrNotMessage)
 	}
 	sig, err := signedData(content, signer, cert, chain, now, true)
 	if err != nil {
@@ -49,7 +51,7 @@ func signAt(entity []byte, signer crypto.Signer, cert *x509.Certificate, chain [
 	out.Write(content)
 	out.WriteString("\r\n--" + boundary + "\r\n")
 	out.WriteString("Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"smime.p7s\"\r\nContent-Description: S/MIME Cryptographic Signature\r\n\r\n")
-	writeBase64Lines(&out, sig)
+	mimepart.WriteBase64Lines(&out, sig)
 	out.WriteString("--" + boundary + "--\r\n")
 	return out.Bytes(), nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 // replayTolerance: how much later than the signing-time attribute the Date
@@ -85,7 +86,7 @@ func verifySignedData(ber, detached []byte, env *verifyEnv) *signedLayer {
 		}
 	}
 	switch {
-	case detached != nil && econtent != nil && len(econtent) > 0 && !bytes.Equal(canonicalCRLF(econtent), detached):
+	case detached != nil && econtent != nil && len(econtent) > 0 && !bytes.Equal(mimepart.CanonicalCRLF(econtent), detached):
 		l.check("structure", false, "the content inside the signature differs from the displayed part")
 		l.fail("The displayed text is not what was signed (the signature holds a different text): do not trust this message.")
 		return l

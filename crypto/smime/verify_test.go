@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
 const testBody = "Content-Type: text/plain; charset=us-ascii\r\n\r\nPay 100 EUR to account 1234.\r\n"
@@ -35,7 +37,7 @@ func opaqueMail(t testing.TB, from string, c *x509.Certificate, k crypto.Signer,
 	var b bytes.Buffer
 	b.WriteString(header(from, testNow))
 	b.WriteString("Content-Type: application/x-pkcs7-mime; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\n")
-	writeBase64Lines(&b, der)
+	mimepart.WriteBase64Lines(&b, der)
 	return b.Bytes()
 }
 
@@ -138,7 +140,7 @@ func TestVerifyStructure(t *testing.T) {
 	opaque, _ := signedData([]byte(testBody), goodKey, good, nil, testNow, false)
 	var mismatch bytes.Buffer
 	mismatch.WriteString(header("alice@example.org", testNow) + "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSomething else.\r\n--b\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n")
-	writeBase64Lines(&mismatch, opaque)
+	mimepart.WriteBase64Lines(&mismatch, opaque)
 	mismatch.WriteString("--b--\r\n")
 	// Missing certificate: the keyring lacks it and the message omits it.
 	noCertKR := NewMemoryKeyring()

@@ -1,4 +1,4 @@
-package pgp
+package mimepart
 
 import (
 	"bytes"
@@ -9,24 +9,29 @@ import (
 	"golang.org/x/net/html"
 )
 
-// readableText extracts what a person reads: text/plain parts, or HTML
-// reduced to text when a (sub)tree offers no plain text.
-func readableText(e *entity, depth int) string {
+// ReadableText extracts what a person reads: text/plain parts, or HTML
+// reduced to text when a (sub)tree offers no plain text. Attachments are
+// skipped, and of a multipart/signed only the signed part is read.
+func ReadableText(e *Entity) string {
+	return readableText(e, 0)
+}
+
+func readableText(e *Entity, depth int) string {
 	if depth > 20 {
 		return ""
 	}
 	switch {
-	case strings.HasPrefix(e.mediaType, "multipart/"):
-		parts, _ := splitMultipart(e.body, e.params["boundary"])
-		var ents []*entity
+	case strings.HasPrefix(e.MediaType, "multipart/"):
+		parts, _ := SplitMultipart(e.Body, e.Params["boundary"])
+		var ents []*Entity
 		for _, raw := range parts {
-			if p, err := parseEntity(raw); err == nil && !p.isAttachment() {
+			if p, err := Parse(raw); err == nil && !p.IsAttachment() {
 				ents = append(ents, p)
 			}
 		}
-		if e.mediaType == "multipart/alternative" {
+		if e.MediaType == "multipart/alternative" {
 			for _, p := range ents { // prefer the plain text alternative
-				if p.mediaType == "text/plain" {
+				if p.MediaType == "text/plain" {
 					return readableText(p, depth+1)
 				}
 			}
@@ -35,7 +40,7 @@ func readableText(e *entity, depth int) string {
 			}
 			return ""
 		}
-		if e.mediaType == "multipart/signed" && len(ents) > 0 {
+		if e.MediaType == "multipart/signed" && len(ents) > 0 {
 			ents = ents[:1]
 		}
 		var texts []string
@@ -45,24 +50,26 @@ func readableText(e *entity, depth int) string {
 			}
 		}
 		return strings.Join(texts, "\n")
-	case e.mediaType == "text/plain", e.mediaType == "text/html":
-		if e.isAttachment() {
+	case e.MediaType == "text/plain", e.MediaType == "text/html":
+		if e.IsAttachment() {
 			return ""
 		}
-		body, err := e.decodedBody()
+		body, err := e.DecodedBody()
 		if err != nil && len(body) == 0 {
 			return ""
 		}
-		body = toUTF8(body, e.params["charset"])
-		if e.mediaType == "text/html" {
-			return htmlToText(body)
+		body = ToUTF8(body, e.Params["charset"])
+		if e.MediaType == "text/html" {
+			return HTMLToText(body)
 		}
 		return strings.ReplaceAll(string(body), "\r\n", "\n")
 	}
 	return ""
 }
 
-func toUTF8(b []byte, cs string) []byte {
+// ToUTF8 converts b from charset cs to UTF-8; it returns b unchanged when
+// cs is empty, UTF-8 or US-ASCII, unknown, or does not decode.
+func ToUTF8(b []byte, cs string) []byte {
 	cs = strings.ToLower(strings.TrimSpace(cs))
 	if cs == "" || cs == "utf-8" || cs == "us-ascii" {
 		return b
@@ -78,9 +85,9 @@ func toUTF8(b []byte, cs string) []byte {
 	return out
 }
 
-// htmlToText keeps text nodes, drops script and style, and breaks lines at
+// HTMLToText keeps text nodes, drops script and style, and breaks lines at
 // block elements.
-func htmlToText(b []byte) string {
+func HTMLToText(b []byte) string {
 	z := html.NewTokenizer(bytes.NewReader(b))
 	var sb strings.Builder
 	skip := 0

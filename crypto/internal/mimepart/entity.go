@@ -1,9 +1,10 @@
-package pgp
+package mimepart
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"io"
 	"mime"
 	"mime/quotedprintable"
@@ -12,25 +13,31 @@ import (
 	"github.com/emersion/go-message/textproto"
 )
 
-// entity is one MIME entity kept as raw bytes, so that signed content can
-// be hashed exactly as it was on the wire (RFC 8551 section 3.1.1).
-type entity struct {
-	raw       []byte
-	header    textproto.Header
-	body      []byte // still transfer-encoded
-	mediaType string // lowercased, "text/plain" when absent
-	params    map[string]string
+// Entity is one MIME entity kept as raw bytes, so that signed content can
+// be hashed exactly as it was on the wire (RFC 8551 section 3.1.1). Parse
+// sets the fields; Raw and Body share raw's memory, so treat them as
+// read-only.
+type Entity struct {
+	Raw       []byte            // the whole entity, as passed to Parse
+	Header    textproto.Header  // empty when the entity has no header
+	Body      []byte            // the rest of Raw, still transfer-encoded
+	MediaType string            // lowercased, "text/plain" when absent
+	Params    map[string]string // Content-Type parameters, never nil
 }
 
 const maxHeaderBytes = 1 << 20
 
-// parseEntity splits raw into header and body. An entity without any
-// header line is read as text/plain.
-func parseEntity(raw []byte) (*entity, error) {
-	e := &entity{raw: raw}
+// ErrHeaderTooLarge is Parse's error for a header block over 1 MiB.
+var ErrHeaderTooLarge = errors.New("mime: the header is larger than 1 MiB")
+
+// Parse splits raw into header and body. An entity without any header line
+// is read as text/plain. Its errors are ErrHeaderTooLarge and those of
+// textproto.ReadHeader.
+func Parse(raw []byte) (*Entity, error) {
+	e := &Entity{Raw: raw}
 	hdrEnd, bodyStart := headerEnd(raw)
 	if hdrEnd > maxHeaderBytes {
-		return nil, ErrNotMessage
+		return nil, ErrHeaderTooLarge
 	}
 	hb := raw[:hdrEnd]
 	if hdrEnd > 0 {
@@ -38,11 +45,11 @@ func parseEntity(raw []byte) (*entity, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.header = h
+		e.Header = h
 	}
-	e.body = raw[bodyStart:]
-	e.mediaType = "text/plain"
-	if ct := e.header.Get("Content-Type"); ct != "" {
+	e.Body = raw[bodyStart:]
+	e.MediaType = "text/plain"
+	if ct := e.Header.Get("Content-Type"); ct != "" {
 		mt, params, err := mime.ParseMediaType(ct)
 		if err != nil {
 			// QUIRK: broken parameters (unquoted specials) are common;
@@ -50,11 +57,11 @@ func parseEntity(raw []byte) (*entity, error) {
 			mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
 			params = lenientParams(ct)
 		}
-		e.mediaType = strings.ToLower(mt)
-		e.params = params
+		e.MediaType = strings.ToLower(mt)
+		e.Params = params
 	}
-	if e.params == nil {
-		e.params = map[string]string{}
+	if e.Params == nil {
+		e.Params = map[string]string{}
 	}
 	return e, nil
 }
@@ -103,11 +110,11 @@ func headerEnd(raw []byte) (int, int) {
 	return len(raw), len(raw)
 }
 
-// decodedBody undoes the Content-Transfer-Encoding.
-func (e *entity) decodedBody() ([]byte, error) {
-	switch strings.ToLower(strings.TrimSpace(e.header.Get("Content-Transfer-Encoding"))) {
+// DecodedBody undoes the Content-Transfer-Encoding.
+func (e *Entity) DecodedBody() ([]byte, error) {
+	switch strings.ToLower(strings.TrimSpace(e.Header.Get("Content-Transfer-Encoding"))) {
 	case "base64":
-		clean := stripSpace(e.body)
+		clean := StripSpace(e.Body)
 		if i := bytes.IndexByte(clean, '='); i >= 0 {
 			clean = clean[:i]
 		}
@@ -118,28 +125,30 @@ func (e *entity) decodedBody() ([]byte, error) {
 		n, err := base64.RawStdEncoding.Decode(out, clean)
 		return out[:n], err
 	case "quoted-printable":
-		return io.ReadAll(quotedprintable.NewReader(bytes.NewReader(e.body)))
+		return io.ReadAll(quotedprintable.NewReader(bytes.NewReader(e.Body)))
 	}
-	return e.body, nil
+	return e.Body, nil
 }
 
-// isAttachment: Content-Disposition attachment.
-func (e *entity) isAttachment() bool {
-	d, _, _ := mime.ParseMediaType(e.header.Get("Content-Disposition"))
+// IsAttachment reports Content-Disposition: attachment.
+func (e *Entity) IsAttachment() bool {
+	d, _, _ := mime.ParseMediaType(e.Header.Get("Content-Disposition"))
 	return strings.EqualFold(d, "attachment")
 }
 
-// filename returns the name from Content-Disposition or Content-Type.
-func (e *entity) filename() string {
-	if _, p, err := mime.ParseMediaType(e.header.Get("Content-Disposition")); err == nil && p["filename"] != "" {
+// Filename returns the name from Content-Disposition or Content-Type.
+func (e *Entity) Filename() string {
+	if _, p, err := mime.ParseMediaType(e.Header.Get("Content-Disposition")); err == nil && p["filename"] != "" {
 		return p["filename"]
 	}
-	return e.params["name"]
+	return e.Params["name"]
 }
 
-// splitMultipart returns the raw bytes of each body part (RFC 2046 section
-// 5.1.1): the CRLF before a delimiter belongs to the delimiter.
-func splitMultipart(body []byte, boundary string) ([][]byte, bool) {
+// SplitMultipart returns the raw bytes of each body part (RFC 2046 section
+// 5.1.1): the CRLF before a delimiter belongs to the delimiter. It reports
+// whether the closing delimiter was found; without one, the last part runs
+// to the end of body.
+func SplitMultipart(body []byte, boundary string) ([][]byte, bool) {
 	if boundary == "" {
 		return nil, false
 	}
@@ -191,8 +200,9 @@ func splitMultipart(body []byte, boundary string) ([][]byte, bool) {
 	return parts, false
 }
 
-// canonicalCRLF turns bare LF into CRLF (RFC 8551 section 3.1.1).
-func canonicalCRLF(b []byte) []byte {
+// CanonicalCRLF turns bare LF into CRLF (RFC 8551 section 3.1.1). It
+// returns b itself when b has no line feed.
+func CanonicalCRLF(b []byte) []byte {
 	if !bytes.Contains(b, []byte("\n")) {
 		return b
 	}
@@ -207,7 +217,9 @@ func canonicalCRLF(b []byte) []byte {
 	return out.Bytes()
 }
 
-func stripSpace(b []byte) []byte {
+// StripSpace removes ASCII white space (space, tab, CR, LF), which base64
+// in mail may contain anywhere (RFC 2045 section 6.8).
+func StripSpace(b []byte) []byte {
 	out := make([]byte, 0, len(b))
 	for _, c := range b {
 		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
@@ -215,11 +227,4 @@ func stripSpace(b []byte) []byte {
 		}
 	}
 	return out
-}
-
-// isPGPFile reports whether a file name is an OpenPGP file by its
-// extension (what GnuPG writes: .pgp, .gpg; armored: .asc).
-func isPGPFile(name string) bool {
-	n := strings.ToLower(name)
-	return strings.HasSuffix(n, ".pgp") || strings.HasSuffix(n, ".gpg") || strings.HasSuffix(n, ".asc")
 }
