@@ -148,6 +148,10 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		// Key material only goes in; ExportPrivateKey writes to a file the
 		// agent picks in a native dialog and returns its path.
 		"*app.Certificates": {"Delete", "ExportCertificate", "ExportPrivateKey", "ImportCertificates", "ImportPrivateKey", "List"},
+		// Likewise: ExportSecret writes to a file picked in a native dialog.
+		"*app.PGPKeys": {"Delete", "ExportPublic", "ExportSecret", "Import", "List"},
+		// Keys found in mail: the agent decides, one key at a time.
+		"*app.PendingKeys": {"Accept", "List", "Reject"},
 	}
 	s := NewServices(openProfile(t, keystore.NewMemory(0)))
 	if len(s.Bind()) != len(want) {

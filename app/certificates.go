@@ -23,7 +23,13 @@ type Certificates struct {
 	sec  *security.Service
 	emit Emitter
 	// saveDialog asks where to save a file; "" means the agent cancelled.
-	saveDialog func(defaultName string) (string, error)
+	saveDialog func(SaveRequest) (string, error)
+}
+
+// SaveRequest is what a native save dialog shows.
+type SaveRequest struct {
+	Title, Name     string
+	Filter, Pattern string // e.g. "Encrypted private key (*.pem)", "*.pem"
 }
 
 // ImportCertificatesRequest carries one uploaded or pasted file.
@@ -89,18 +95,11 @@ func (c *Certificates) ImportCertificates(req ImportCertificatesRequest) (securi
 // ImportPrivateKey imports a private key (for a certificate already
 // imported) or a PKCS #12 file (key, certificate and chain).
 func (c *Certificates) ImportPrivateKey(req ImportPrivateKeyRequest) (security.ImportResult, error) {
-	data, err := decodeUpload(req.Data, req.FileName)
+	data, pass, release, err := secretUpload(req.Data, req.FileName, req.Passphrase)
 	if err != nil {
 		return security.ImportResult{}, err
 	}
-	defer keystore.Zero(data)
-	// The request's strings cannot be wiped (Go strings are immutable);
-	// the copies made here are.
-	var pass []byte
-	if req.Passphrase != "" {
-		pass = []byte(req.Passphrase)
-		defer keystore.Zero(pass)
-	}
+	defer release()
 	res, err := c.sec.ImportKey(context.Background(), data, pass)
 	if err != nil {
 		return res, err
@@ -140,7 +139,8 @@ func (c *Certificates) ExportPrivateKey(req ExportPrivateKeyRequest) (ExportPriv
 	if !cert.HasPrivate {
 		return ExportPrivateKeyResult{}, invalid(errors.New("SealDesk holds no private key for " + security.Describe(cert)))
 	}
-	path, err := c.saveDialog(keyFileName(cert.Subject, cert.Fingerprint))
+	path, err := c.saveDialog(SaveRequest{Title: "Save the encrypted private key", Name: keyFileName(cert.Subject, cert.Fingerprint),
+		Filter: "Encrypted private key (*.pem)", Pattern: "*.pem"})
 	if err != nil || path == "" {
 		return ExportPrivateKeyResult{Cancelled: err == nil}, err
 	}
@@ -166,6 +166,19 @@ func (c *Certificates) changed(rechecked int) {
 	}
 }
 
+// secretUpload decodes an upload that holds secret material and copies its
+// passphrase (nil when empty); release zeroes both. The request's strings
+// cannot be wiped (Go strings are immutable); the copies made here are.
+func secretUpload(data, fileName, passphrase string) (b, pass []byte, release func(), err error) {
+	if b, err = decodeUpload(data, fileName); err != nil {
+		return nil, nil, nil, err
+	}
+	if passphrase != "" {
+		pass = []byte(passphrase)
+	}
+	return b, pass, func() { keystore.Zero(b); keystore.Zero(pass) }, nil
+}
+
 // decodeUpload turns the wire form into bytes: PEM or other text as is,
 // base64 decoded. Binary read as text (the web view's readAsText on a .der
 // or .p12) arrives with replacement characters, which no decoding can
@@ -189,7 +202,7 @@ func decodeUpload(s, fileName string) ([]byte, error) {
 		return b, nil
 	}
 	switch strings.ToLower(filepath.Ext(fileName)) {
-	case ".der", ".cer", ".crt", ".p7b", ".p7c", ".p12", ".pfx", ".key":
+	case ".der", ".cer", ".crt", ".p7b", ".p7c", ".p12", ".pfx", ".key", ".gpg", ".pgp":
 		return nil, errBinary
 	}
 	return []byte(s), nil
@@ -205,18 +218,22 @@ func keyFileName(subject, fp string) string {
 			break
 		}
 	}
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.' {
+	return safeFileName(name) + "-" + fp[:min(8, len(fp))] + ".key.pem"
+}
+
+// safeFileName keeps only characters every file system accepts.
+func safeFileName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.' || r == '@' {
 			return r
 		}
 		return '-'
 	}, name)
-	return name + "-" + fp[:min(8, len(fp))] + ".key.pem"
 }
 
 // wailsSaveDialog opens the native save dialog of the window.
-func wailsSaveDialog(w *wailsEmitter) func(string) (string, error) {
-	return func(defaultName string) (string, error) {
+func wailsSaveDialog(w *wailsEmitter) func(SaveRequest) (string, error) {
+	return func(req SaveRequest) (string, error) {
 		w.mu.RLock()
 		ctx := w.ctx
 		w.mu.RUnlock()
@@ -224,9 +241,9 @@ func wailsSaveDialog(w *wailsEmitter) func(string) (string, error) {
 			return "", errors.New("the window is not ready yet")
 		}
 		return runtime.SaveFileDialog(ctx, runtime.SaveDialogOptions{
-			Title:           "Save the encrypted private key",
-			DefaultFilename: defaultName,
-			Filters:         []runtime.FileFilter{{DisplayName: "Encrypted private key (*.pem)", Pattern: "*.pem"}},
+			Title:           req.Title,
+			DefaultFilename: req.Name,
+			Filters:         []runtime.FileFilter{{DisplayName: req.Filter, Pattern: req.Pattern}},
 		})
 	}
 }

@@ -64,8 +64,8 @@ func newCertificates(t *testing.T) (*Certificates, *recorder, *security.Service)
 	sec := security.New(p, security.Options{Now: func() time.Time { return certNow }, KDFIterations: 1000})
 	r := &recorder{}
 	dir := t.TempDir()
-	return &Certificates{sec: sec, emit: r, saveDialog: func(name string) (string, error) {
-		return filepath.Join(dir, name), nil
+	return &Certificates{sec: sec, emit: r, saveDialog: func(req SaveRequest) (string, error) {
+		return filepath.Join(dir, req.Name), nil
 	}}, r, sec
 }
 
@@ -158,7 +158,7 @@ func TestCertificatesPrivateKeyNeverComesBack(t *testing.T) {
 	if k, err := smime.ParsePrivateKey(b, []byte("export")); err != nil || !smime.KeyMatches(alice.cert, k) {
 		t.Fatalf("exported key: %v", err)
 	}
-	svc.saveDialog = func(string) (string, error) { return "", nil }
+	svc.saveDialog = func(SaveRequest) (string, error) { return "", nil }
 	if out, err := svc.ExportPrivateKey(ExportPrivateKeyRequest{Fingerprint: fp, Passphrase: "export"}); err != nil || !out.Cancelled {
 		t.Fatalf("cancelled dialog: %+v, %v", out, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
@@ -72,9 +73,10 @@ func Classify(err error) *Error {
 		return &Error{Code: CodeKeychainCorrupt, Message: err.Error()}
 	case errors.Is(err, security.ErrDuplicate):
 		return &Error{Code: CodeDuplicate, Message: forPerson(err)}
-	case errors.Is(err, smime.ErrPassphraseRequired), errors.Is(err, security.ErrNoPassphrase):
+	case errors.Is(err, smime.ErrPassphraseRequired), errors.Is(err, security.ErrNoPassphrase),
+		errors.Is(err, security.ErrPGPPassphraseRequired), errors.Is(err, pgp.ErrPassphraseRequired):
 		return &Error{Code: CodePassphraseRequired, Message: forPerson(err)}
-	case errors.Is(err, smime.ErrWrongPassphrase):
+	case errors.Is(err, smime.ErrWrongPassphrase), errors.Is(err, pgp.ErrWrongPassphrase):
 		return &Error{Code: CodeWrongPassphrase, Message: forPerson(err)}
 	case errors.Is(err, security.ErrNoMatchingCertificate):
 		return &Error{Code: CodeCertificateMissing, Message: forPerson(err)}
@@ -90,16 +92,19 @@ func Classify(err error) *Error {
 func isUserInput(err error) bool {
 	var ie *smime.ImportError
 	var se *smime.SealError
-	return errors.As(err, &ie) || errors.As(err, &se) ||
+	var pie *pgp.ImportError
+	var pse *pgp.SealError
+	return errors.As(err, &ie) || errors.As(err, &se) || errors.As(err, &pie) || errors.As(err, &pse) ||
 		errors.Is(err, security.ErrBadFingerprint) || errors.Is(err, security.ErrAmbiguous) ||
-		errors.Is(err, smime.ErrNoPrivateKey) || errors.Is(err, smime.ErrNotMessage)
+		errors.Is(err, smime.ErrNoPrivateKey) || errors.Is(err, smime.ErrNotMessage) ||
+		errors.Is(err, pgp.ErrNoSecretKey) || errors.Is(err, pgp.ErrEmpty) || errors.Is(err, store.ErrDecided)
 }
 
 // forPerson drops the package prefixes, which help a log reader but not
 // the agent reading a form error.
 func forPerson(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"security: ", "smime: "} {
+	for _, p := range []string{"security: ", "smime: ", "pgp: "} {
 		msg = strings.TrimPrefix(msg, p)
 	}
 	if msg != "" {

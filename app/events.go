@@ -17,6 +17,12 @@ const (
 	// EventCertificatesChanged (empty payload) tells the certificate list
 	// to reload after an import or delete.
 	EventCertificatesChanged = "certificates:changed"
+	// EventPGPKeysChanged (empty payload) tells the OpenPGP key list to
+	// reload after an import, delete or an accepted found key.
+	EventPGPKeysChanged = "pgpkeys:changed"
+	// EventPendingChanged (empty payload) tells the list of keys found in
+	// mail to reload after a decision.
+	EventPendingChanged = "pending:changed"
 	// EventArticlesRechecked carries ArticlesRechecked after an import
 	// changed the security outcome of stored articles.
 	EventArticlesRechecked = "articles:rechecked"

@@ -15,6 +15,10 @@ type Services struct {
 	Logs     *Logs
 	// Certificates manages S/MIME certificates and keys.
 	Certificates *Certificates
+	// PGPKeys manages OpenPGP keys.
+	PGPKeys *PGPKeys
+	// PendingKeys decides on keys found in received mail.
+	PendingKeys *PendingKeys
 
 	emitter *wailsEmitter
 }
@@ -24,21 +28,25 @@ type Services struct {
 func NewServices(p *profile.Profile) *Services {
 	w := &wailsEmitter{}
 	emit := NewThrottle(w, MinEventInterval)
+	// One security.Service for the window: its cache of unlocked OpenPGP
+	// keys is shared, and a delete through one service locks the key for
+	// all of them.
+	sec := security.New(p, security.Options{})
 	return &Services{
-		Settings: &Settings{p: p, emit: emit},
-		Tickets:  &Tickets{p: p},
-		Groups:   &Groups{p: p},
-		Logs:     &Logs{p: p},
-		Certificates: &Certificates{
-			sec: security.New(p, security.Options{}), emit: emit, saveDialog: wailsSaveDialog(w),
-		},
-		emitter: w,
+		Settings:     &Settings{p: p, emit: emit},
+		Tickets:      &Tickets{p: p},
+		Groups:       &Groups{p: p},
+		Logs:         &Logs{p: p},
+		Certificates: &Certificates{sec: sec, emit: emit, saveDialog: wailsSaveDialog(w)},
+		PGPKeys:      &PGPKeys{sec: sec, emit: emit, saveDialog: wailsSaveDialog(w)},
+		PendingKeys:  &PendingKeys{sec: sec, emit: emit},
+		emitter:      w,
 	}
 }
 
 // Bind lists what Wails exposes to the web view.
 func (s *Services) Bind() []any {
-	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates}
+	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates, s.PGPKeys, s.PendingKeys}
 }
 
 // Startup is options.App.OnStartup: it hands the window context to the

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/store"
@@ -67,7 +68,7 @@ func (s *Service) ImportCertificates(ctx context.Context, inputs ...Input) (Impo
 		return ImportResult{}, &DuplicateError{Existing: present}
 	}
 	res := ImportResult{Imported: added, Skipped: orEmpty(present), Keys: []string{}}
-	s.recheck(ctx, &res)
+	s.recheck(ctx, sdcrypto.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -112,7 +113,7 @@ func (s *Service) ImportKey(ctx context.Context, data, passphrase []byte) (Impor
 		return ImportResult{}, err
 	}
 	res := ImportResult{Imported: []store.Certificate{}, Skipped: []store.Certificate{}, Keys: fresh}
-	s.recheck(ctx, &res)
+	s.recheck(ctx, sdcrypto.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -140,7 +141,7 @@ func (s *Service) ImportPKCS12(ctx context.Context, data, passphrase []byte) (Im
 	if err != nil {
 		return ImportResult{}, err
 	}
-	s.recheck(ctx, &res)
+	s.recheck(ctx, sdcrypto.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -180,13 +181,14 @@ func (s *Service) storeKey(ctx context.Context, key crypto.Signer, fps []string,
 	return nil
 }
 
-// recheck re-runs the failed articles after an import. Its failure does
-// not undo the import: it is reported, and the articles stay retryable.
-func (s *Service) recheck(ctx context.Context, res *ImportResult) {
-	n, err := s.RecheckFailed(ctx)
-	res.Rechecked = n
+// recheck re-runs the failed articles of one technology after an import.
+// Its failure does not undo the import: it is reported, and the articles
+// stay retryable.
+func (s *Service) recheck(ctx context.Context, tech sdcrypto.Technology, changed *int, errText *string) {
+	n, err := s.recheckFailed(ctx, tech)
+	*changed = n
 	if err != nil {
-		res.RecheckError = err.Error()
+		*errText = err.Error()
 	}
 }
 

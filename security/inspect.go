@@ -14,7 +14,6 @@ import (
 	"github.com/emersion/go-message/charset"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
-	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -27,6 +26,9 @@ type Inspection struct {
 	// Text is the readable plain text after decryption; what a signature
 	// covers is said by Security.Sign.Success, never by the text.
 	Text string `json:"text"`
+	// Pending are the keys and certificates this message offered that were
+	// not proposed before; they wait for the agent's decision.
+	Pending []store.PendingKey `json:"pending"`
 }
 
 // InspectOptions tunes Inspect.
@@ -37,11 +39,12 @@ type InspectOptions struct {
 }
 
 // Inspect processes one raw message as an incoming article: it runs the
-// S/MIME engine, stores the article (raw as received, metadata, result,
-// decrypted content sealed with the store key) and logs the verify and
-// decrypt operations. A message already stored (same bytes) is processed
-// again in place instead of stored twice. Only input that is not a message
-// at all is an error (smime.ErrNotMessage).
+// S/MIME or the OpenPGP engine (see process), stores the article (raw as
+// received, metadata, result, decrypted content sealed with the store key),
+// logs the verify and decrypt operations and proposes the keys the message
+// carries (see proposeFound). A message already stored (same bytes) is
+// processed again in place instead of stored twice. Only input that is not
+// a message at all is an error (smime.ErrNotMessage).
 func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) (Inspection, error) {
 	at := opts.At
 	if at.IsZero() {
@@ -53,16 +56,16 @@ func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) 
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return Inspection{}, err
 	}
-	kr, err := s.Keyring(ctx)
-	if err != nil {
-		return Inspection{}, err
-	}
-	defer kr.Release()
-	p, err := process(kr, raw, at)
+	ks := s.keySet(ctx)
+	defer ks.Release()
+	p, err := ks.process(raw, at)
 	if err != nil {
 		return Inspection{}, err
 	}
 	meta := parseMeta(raw)
+	if p.Subject != "" {
+		meta.Subject = p.Subject
+	}
 	// Threading a message into an existing ticket is the sync engine's
 	// job; a message inspected by hand opens its own ticket (TicketID 0).
 	a, err := s.p.Store.InsertArticle(ctx, store.Article{
@@ -73,7 +76,8 @@ func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) 
 		return Inspection{}, err
 	}
 	s.logIncoming(ctx, a.ID, meta.MessageID, p.Result)
-	return Inspection{ArticleID: a.ID, Subject: meta.Subject, From: meta.From, Security: p.Result, Text: p.Text}, nil
+	return Inspection{ArticleID: a.ID, Subject: meta.Subject, From: meta.From, Security: p.Result, Text: p.Text,
+		Pending: s.proposeFound(ctx, a.ID, raw, p)}, nil
 }
 
 // Retry processes a stored article again from its raw message (the
@@ -87,22 +91,24 @@ func (s *Service) Retry(ctx context.Context, articleID int64) (Inspection, bool,
 	return s.retry(ctx, a, nil, s.now())
 }
 
-// RecheckFailed runs the engine again over every article whose S/MIME
-// result failed, with one keyring snapshot, and returns how many changed
-// outcome (a signature now valid, a message now decrypted). It is what an
-// import calls: re-running only the articles the new material could fix
-// would need to know why each failed, and re-running a failed one costs
-// little.
+// RecheckFailed runs the engines again over every article whose security
+// result failed, S/MIME and OpenPGP, and returns how many changed outcome
+// (a signature now valid, a message now decrypted).
 func (s *Service) RecheckFailed(ctx context.Context) (int, error) {
-	ids, err := s.p.Store.ArticlesToRetry(ctx, string(sdcrypto.TechSMIME))
+	return s.recheckFailed(ctx, sdcrypto.TechNone)
+}
+
+// recheckFailed re-runs the failed articles of one technology (TechNone:
+// all) with one keyring snapshot. It is what an import calls: re-running
+// only the articles the new material could fix would need to know why
+// each failed, and re-running a failed one costs little.
+func (s *Service) recheckFailed(ctx context.Context, tech sdcrypto.Technology) (int, error) {
+	ids, err := s.p.Store.ArticlesToRetry(ctx, string(tech))
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
-	kr, err := s.Keyring(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer kr.Release()
+	ks := s.keySet(ctx)
+	defer ks.Release()
 	changed := 0
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
@@ -115,7 +121,7 @@ func (s *Service) RecheckFailed(ctx context.Context) (int, error) {
 		if err != nil {
 			return changed, err
 		}
-		_, ch, err := s.retry(ctx, a, kr, s.now())
+		_, ch, err := s.retry(ctx, a, ks, s.now())
 		if err != nil {
 			return changed, err
 		}
@@ -126,24 +132,26 @@ func (s *Service) RecheckFailed(ctx context.Context) (int, error) {
 	return changed, nil
 }
 
-func (s *Service) retry(ctx context.Context, a store.Article, kr *Keyring, at time.Time) (Inspection, bool, error) {
-	if kr == nil {
-		var err error
-		if kr, err = s.Keyring(ctx); err != nil {
-			return Inspection{}, false, err
-		}
-		defer kr.Release()
+func (s *Service) retry(ctx context.Context, a store.Article, ks *keySet, at time.Time) (Inspection, bool, error) {
+	if ks == nil {
+		ks = s.keySet(ctx)
+		defer ks.Release()
 	}
-	p, err := process(kr, a.Raw, at)
+	p, err := ks.process(a.Raw, at)
 	if err != nil {
 		return Inspection{}, false, fmt.Errorf("security: article %d: %w", a.ID, err)
 	}
-	if err := s.p.Store.UpdateArticleSecurity(ctx, a.ID, p.Result, s.sealContent(p)); err != nil {
+	if err := s.p.Store.UpdateArticleProcessed(ctx, a.ID, p.Subject, p.Result, s.sealContent(p)); err != nil {
 		return Inspection{}, false, err
 	}
 	s.logIncoming(ctx, a.ID, a.MessageID, p.Result)
 	changed := outcome(a.Security) != outcome(p.Result)
-	return Inspection{ArticleID: a.ID, Subject: a.Subject, From: a.From, Security: p.Result, Text: p.Text}, changed, nil
+	subject := a.Subject
+	if p.Subject != "" {
+		subject = p.Subject
+	}
+	return Inspection{ArticleID: a.ID, Subject: subject, From: a.From, Security: p.Result, Text: p.Text,
+		Pending: s.proposeFound(ctx, a.ID, a.Raw, p)}, changed, nil
 }
 
 // outcome is what "changed" means for a re-run: the state, or whether the
@@ -152,24 +160,11 @@ func outcome(r sdcrypto.Result) string {
 	return fmt.Sprint(store.SecurityState(r), r.Sign.Success, r.Encryption.Success)
 }
 
-// process runs the engine and replaces the engine's "key missing" with
-// the real reason when the keychain could not be read.
-func process(kr *Keyring, raw []byte, at time.Time) (*smime.Processed, error) {
-	p, err := smime.NewEngine(kr).Process(raw, smime.ProcessOptions{Now: at})
-	if err != nil {
-		return nil, err
-	}
-	if kerr := kr.KeychainErr(); kerr != nil && p.Result.Encrypted && !p.Result.Encryption.Success {
-		p.Result.Encryption.Comment = "Our private key could not be read from the OS keychain (" + kerr.Error() + "): unlock it, then retry."
-	}
-	return p, nil
-}
-
 // sealContent caches the decrypted entity sealed with the store key, bound
 // to the article. Plain and signed-only mail is not cached: its raw form is
 // already readable. When the store key cannot be had the cache is skipped:
 // it is derived data, and the article must still be stored.
-func (s *Service) sealContent(p *smime.Processed) store.SealFunc {
+func (s *Service) sealContent(p *processed) store.SealFunc {
 	if !p.Result.Encrypted || !p.Result.Encryption.Success || p.Entity == nil {
 		return nil
 	}
@@ -189,21 +184,21 @@ func ArticleAAD(id int64) []byte { return []byte("article:" + strconv.FormatInt(
 // comment, written for the agent; it never holds content or key material.
 // A log write failing does not fail the processing.
 func (s *Service) logIncoming(ctx context.Context, articleID int64, messageID string, r sdcrypto.Result) {
-	if r.Type != sdcrypto.TechSMIME {
+	if r.Type == sdcrypto.TechNone {
 		return
 	}
 	if r.Encrypted {
-		s.log(ctx, store.LogEntry{Direction: "in", Operation: "decrypt", Status: status(r.Encryption.Success),
+		s.log(ctx, r.Type, store.LogEntry{Direction: "in", Operation: "decrypt", Status: status(r.Encryption.Success),
 			ArticleID: articleID, MessageID: messageID, Detail: r.Encryption.Comment})
 	}
 	if r.Signed {
-		s.log(ctx, store.LogEntry{Direction: "in", Operation: "verify", Status: status(r.Sign.Success),
+		s.log(ctx, r.Type, store.LogEntry{Direction: "in", Operation: "verify", Status: status(r.Sign.Success),
 			ArticleID: articleID, MessageID: messageID, Detail: r.Sign.Comment})
 	}
 }
 
-func (s *Service) log(ctx context.Context, e store.LogEntry) {
-	e.Technology = string(sdcrypto.TechSMIME)
+func (s *Service) log(ctx context.Context, tech sdcrypto.Technology, e store.LogEntry) {
+	e.Technology = string(tech)
 	_, _ = s.p.Store.AppendLog(ctx, e)
 }
 

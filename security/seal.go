@@ -8,6 +8,8 @@ import (
 	"net/mail"
 	"strings"
 
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -20,41 +22,85 @@ import (
 // instead of the engine's "no private key".
 func (s *Service) Seal(ctx context.Context, raw []byte, sign, encrypt bool) ([]byte, error) {
 	if !sign && !encrypt {
-		return nil, errors.New("security: nothing to do: ask for signing, encryption or both")
+		return nil, errNothingToSeal
 	}
 	kr, err := s.Keyring(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer kr.Release()
-	messageID, from, rcpts := outgoingHeader(raw)
 	out, err := smime.NewEngine(kr).Seal(raw, sign, encrypt, smime.SealOptions{Now: s.now()})
 	if err != nil {
-		if kerr := kr.KeychainErr(); kerr != nil {
-			err = fmt.Errorf("security: our private key could not be read: %w", kerr)
-		}
 		// Log what failed: the step the engine names, else every step asked.
-		failSign, failEnc := sign, encrypt
 		var se *smime.SealError
 		if errors.As(err, &se) && (se.Sign != nil || se.Recipients != nil) {
-			failSign, failEnc = se.Sign != nil, se.Recipients != nil
+			sign, encrypt = se.Sign != nil, se.Recipients != nil
 		}
-		for op, failed := range map[string]bool{"sign": failSign, "encrypt": failEnc} {
-			if failed {
-				s.log(ctx, store.LogEntry{Direction: "out", Operation: op, Status: "failed", MessageID: messageID, Detail: err.Error()})
-			}
-		}
+	}
+	return out, s.logSeal(ctx, sdcrypto.TechSMIME, raw, sign, encrypt, err, kr.KeychainErr())
+}
+
+// PGPSealOptions tunes SealPGP. The zero value signs and/or encrypts only.
+type PGPSealOptions struct {
+	// Autocrypt adds our public key as an Autocrypt header (a group's
+	// setting); PreferEncrypt adds prefer-encrypt=mutual.
+	Autocrypt, PreferEncrypt bool
+	// HideSubject sends "[...]" as the outer Subject of an encrypted
+	// message; the real one travels inside (RFC 9788).
+	HideSubject bool
+}
+
+// SealPGP is Seal with the profile's OpenPGP keys: PGP/MIME (RFC 3156),
+// signed with our key for From, encrypted to To, Cc, Bcc and the sender.
+// A *pgp.SealError says what is impossible.
+func (s *Service) SealPGP(ctx context.Context, raw []byte, sign, encrypt bool, opts PGPSealOptions) ([]byte, error) {
+	if !sign && !encrypt {
+		return nil, errNothingToSeal
+	}
+	kr, err := s.PGPKeyring(ctx)
+	if err != nil {
 		return nil, err
 	}
+	defer kr.Release()
+	out, err := pgp.NewEngine(kr).Seal(raw, sign, encrypt, pgp.SealOptions{Now: s.now(),
+		Autocrypt: opts.Autocrypt, PreferEncrypt: opts.PreferEncrypt, HideSubject: opts.HideSubject})
+	if err != nil {
+		var se *pgp.SealError
+		if errors.As(err, &se) && (se.Sign != nil || se.Recipients != nil) {
+			sign, encrypt = se.Sign != nil, se.Recipients != nil
+		}
+	}
+	return out, s.logSeal(ctx, sdcrypto.TechPGP, raw, sign, encrypt, err, kr.KeychainErr())
+}
+
+var errNothingToSeal = errors.New("security: nothing to do: ask for signing, encryption or both")
+
+// logSeal records the sign and encrypt steps of an outgoing message and
+// returns err, made "the keychain is unreachable" when that is why a key
+// could not be read. On failure sign and encrypt name the steps that
+// failed.
+func (s *Service) logSeal(ctx context.Context, tech sdcrypto.Technology, raw []byte, sign, encrypt bool, err, kerr error) error {
+	messageID, from, rcpts := outgoingHeader(raw)
+	if err != nil {
+		if kerr != nil {
+			err = fmt.Errorf("security: our private key could not be read: %w", kerr)
+		}
+		for op, failed := range map[string]bool{"sign": sign, "encrypt": encrypt} {
+			if failed {
+				s.log(ctx, tech, store.LogEntry{Direction: "out", Operation: op, Status: "failed", MessageID: messageID, Detail: err.Error()})
+			}
+		}
+		return err
+	}
 	if sign {
-		s.log(ctx, store.LogEntry{Direction: "out", Operation: "sign", Status: "success", MessageID: messageID,
+		s.log(ctx, tech, store.LogEntry{Direction: "out", Operation: "sign", Status: "success", MessageID: messageID,
 			Detail: "Signed as " + from + "."})
 	}
 	if encrypt {
-		s.log(ctx, store.LogEntry{Direction: "out", Operation: "encrypt", Status: "success", MessageID: messageID,
+		s.log(ctx, tech, store.LogEntry{Direction: "out", Operation: "encrypt", Status: "success", MessageID: messageID,
 			Detail: "Encrypted to " + strings.Join(rcpts, ", ") + " and the sender."})
 	}
-	return out, nil
+	return nil
 }
 
 // outgoingHeader reads what the log names: Message-ID, the From address

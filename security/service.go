@@ -20,6 +20,11 @@ type Options struct {
 	// DefaultKDFIterations. Tests lower it: each iteration is paid again
 	// on every import of the exported file.
 	KDFIterations int
+	// PGPUnlockTTL is how long an unlocked OpenPGP secret key stays in
+	// memory after its last use; 0 means DefaultUnlockTTL, negative means
+	// not at all (every operation unlocks again, which costs an S2K
+	// derivation each time).
+	PGPUnlockTTL time.Duration
 }
 
 // Service runs the security use cases of one profile. It is safe for
@@ -28,11 +33,13 @@ type Service struct {
 	p    *profile.Profile
 	now  func() time.Time
 	iter int
+	// unlocked holds OpenPGP secret keys unlocked by recent operations.
+	unlocked *unlockCache
 }
 
 // New returns the use cases over an open profile.
 func New(p *profile.Profile, opts Options) *Service {
-	s := &Service{p: p, now: opts.Now, iter: opts.KDFIterations}
+	s := &Service{p: p, now: opts.Now, iter: opts.KDFIterations, unlocked: newUnlockCache(opts.PGPUnlockTTL)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -68,6 +75,8 @@ type DuplicateError struct {
 	Existing []store.Certificate
 	// Key is true when the duplicate is a private key already imported.
 	Key bool
+	// PGPKeys are OpenPGP keys already present and unchanged by the import.
+	PGPKeys []store.PGPKey
 }
 
 func (e *DuplicateError) Error() string {
@@ -75,8 +84,15 @@ func (e *DuplicateError) Error() string {
 	for _, c := range e.Existing {
 		names = append(names, Describe(c))
 	}
+	for _, k := range e.PGPKeys {
+		names = append(names, DescribePGP(k))
+	}
 	what := "this certificate is already imported"
 	switch {
+	case len(e.PGPKeys) == 1:
+		what = "this OpenPGP key is already present, unchanged"
+	case len(e.PGPKeys) > 1:
+		what = fmt.Sprintf("all %d OpenPGP keys are already present, unchanged", len(e.PGPKeys))
 	case e.Key:
 		what = "this private key is already imported, for"
 	case len(e.Existing) > 1:
@@ -94,14 +110,17 @@ func Describe(c store.Certificate) string {
 
 // FormatFingerprint writes a fingerprint the way certificate viewers do:
 // upper case, colon-separated bytes.
-func FormatFingerprint(fp string) string {
+func FormatFingerprint(fp string) string { return groupHex(fp, 2, ':') }
+
+// groupHex writes hex upper case in groups of n separated by sep.
+func groupHex(fp string, n int, sep byte) string {
 	fp = strings.ToUpper(fp)
 	var b strings.Builder
-	for i := 0; i < len(fp); i += 2 {
+	for i := 0; i < len(fp); i += n {
 		if i > 0 {
-			b.WriteByte(':')
+			b.WriteByte(sep)
 		}
-		b.WriteString(fp[i:min(i+2, len(fp))])
+		b.WriteString(fp[i:min(i+n, len(fp))])
 	}
 	return b.String()
 }
@@ -120,18 +139,26 @@ func NormalizeFingerprint(s string) (string, error) {
 // Resolve finds the certificate a fingerprint, or a unique prefix of at
 // least 8 hex digits, names. Unknown is store.ErrNotFound.
 func (s *Service) Resolve(ctx context.Context, fingerprint string) (store.Certificate, error) {
+	return resolve(ctx, fingerprint, "certificate", strings.ToLower, s.p.Store.CertificatesByPrefix, Describe)
+}
+
+// resolve looks a fingerprint or unique prefix up with byPrefix, which
+// returns at most two matches; norm puts the hex in the store's case.
+func resolve[T any](ctx context.Context, fingerprint, what string, norm func(string) string,
+	byPrefix func(context.Context, string) ([]T, error), describe func(T) string) (T, error) {
+	var zero T
 	fp, err := NormalizeFingerprint(fingerprint)
 	if err != nil {
-		return store.Certificate{}, err
+		return zero, err
 	}
-	found, err := s.p.Store.CertificatesByPrefix(ctx, fp)
+	found, err := byPrefix(ctx, norm(fp))
 	switch {
 	case err != nil:
-		return store.Certificate{}, err
+		return zero, err
 	case len(found) == 0:
-		return store.Certificate{}, fmt.Errorf("security: no certificate has the fingerprint %s: %w", fingerprint, store.ErrNotFound)
+		return zero, fmt.Errorf("security: no %s has the fingerprint %s: %w", what, fingerprint, store.ErrNotFound)
 	case len(found) > 1:
-		return store.Certificate{}, fmt.Errorf("%w (%s, %s, …)", ErrAmbiguous, Describe(found[0]), Describe(found[1]))
+		return zero, fmt.Errorf("%w (%s, %s, …)", ErrAmbiguous, describe(found[0]), describe(found[1]))
 	}
 	return found[0], nil
 }
@@ -160,13 +187,21 @@ func (s *Service) List(ctx context.Context) ([]Certificate, error) {
 	for _, r := range rows {
 		c := Certificate{Certificate: r}
 		nb, _ := time.Parse(time.RFC3339, r.NotBefore)
-		na, _ := time.Parse(time.RFC3339, r.NotAfter)
-		c.Expired = now.After(na)
 		c.NotYetValid = now.Before(nb)
-		c.ExpiresSoon = !c.Expired && now.Add(ExpiryWarning).After(na)
+		c.Expired, c.ExpiresSoon = expiry(now, r.NotAfter)
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// expiry judges an RFC 3339 end of validity at now; "" never expires.
+func expiry(now time.Time, end string) (expired, soon bool) {
+	if end == "" {
+		return false, false
+	}
+	t, _ := time.Parse(time.RFC3339, end)
+	expired = now.After(t)
+	return expired, !expired && now.Add(ExpiryWarning).After(t)
 }
 
 // Delete removes a certificate and its private key. The key goes first: a

@@ -124,6 +124,14 @@ func (s *Store) InsertArticle(ctx context.Context, a Article, seal SealFunc) (Ar
 // UpdateArticleSecurity replaces an article's security result and sealed
 // content after the engines ran again over its raw message.
 func (s *Store) UpdateArticleSecurity(ctx context.Context, id int64, r sdcrypto.Result, seal SealFunc) error {
+	return s.UpdateArticleProcessed(ctx, id, "", r, seal)
+}
+
+// UpdateArticleProcessed is UpdateArticleSecurity that also sets the
+// subject, in the same statement: a message that is decrypted only now
+// reveals its protected Subject (RFC 9788). An empty subject keeps the
+// stored one.
+func (s *Store) UpdateArticleProcessed(ctx context.Context, id int64, subject string, r sdcrypto.Result, seal SealFunc) error {
 	sec, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -132,8 +140,9 @@ func (s *Store) UpdateArticleSecurity(ctx context.Context, id int64, r sdcrypto.
 	if err != nil {
 		return err
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE articles SET security = ?, security_state = ?, sealed_content = ? WHERE id = ?`,
-		string(sec), SecurityState(r), sealed, id)
+	res, err := s.db.ExecContext(ctx, `UPDATE articles SET security = ?, security_state = ?, sealed_content = ?,
+	    subject = CASE WHEN ? = '' THEN subject ELSE ? END WHERE id = ?`,
+		string(sec), SecurityState(r), sealed, subject, subject, id)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -27,18 +28,7 @@ var certCommands = map[string]func(e *env, args []string) error{
 
 // runCert dispatches `sealctl cert SUBCOMMAND`.
 func runCert(e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(e.stdout, "usage: sealctl [--data DIR] "+certUsage)
-		if len(args) == 0 {
-			return usageError{msg: "cert needs a subcommand: import, key, list, delete or export"}
-		}
-		return nil
-	}
-	sub, ok := certCommands[args[0]]
-	if !ok {
-		return usageError{msg: fmt.Sprintf("unknown cert subcommand %q (import, key, list, delete, export)", args[0])}
-	}
-	return sub(e, args[1:])
+	return dispatch(e, "cert", certUsage, certCommands, args)
 }
 
 // runCertImport imports the certificates of every file in one
@@ -54,13 +44,9 @@ func runCertImport(e *env, args []string) error {
 	if len(files) == 0 {
 		return usageError{msg: "cert import needs at least one FILE"}
 	}
-	var inputs []security.Input
-	for _, f := range files {
-		data, err := readInput(f)
-		if err != nil {
-			return err
-		}
-		inputs = append(inputs, security.Input{Name: f, Data: data})
+	inputs, err := readInputs(files)
+	if err != nil {
+		return err
 	}
 	res, err := e.security().ImportCertificates(e.ctx, inputs...)
 	if err != nil {
@@ -80,12 +66,30 @@ func printImport(e *env, res security.ImportResult) {
 	for _, fp := range res.Keys {
 		fmt.Fprintf(e.stdout, "stored the private key of %s in the keychain\n", security.FormatFingerprint(fp))
 	}
-	if res.Rechecked > 0 {
-		fmt.Fprintf(e.stdout, "re-checked stored articles: %d changed\n", res.Rechecked)
+	printRecheck(e, res.Rechecked, res.RecheckError)
+}
+
+// printRecheck reports the re-run of failed articles after an import.
+func printRecheck(e *env, changed int, errText string) {
+	if changed > 0 {
+		fmt.Fprintf(e.stdout, "re-checked stored articles: %d changed\n", changed)
 	}
-	if res.RecheckError != "" {
-		fmt.Fprintln(e.stderr, "sealctl: imported, but re-checking the stored articles failed: "+res.RecheckError)
+	if errText != "" {
+		fmt.Fprintln(e.stderr, "sealctl: imported, but re-checking the stored articles failed: "+errText)
 	}
+}
+
+// readInputs reads every input file of an import, named for its errors.
+func readInputs(files []string) ([]security.Input, error) {
+	var inputs []security.Input
+	for _, f := range files {
+		data, err := readInput(f)
+		if err != nil {
+			return nil, err
+		}
+		inputs = append(inputs, security.Input{Name: f, Data: data})
+	}
+	return inputs, nil
 }
 
 func runCertKey(e *env, args []string) error {
@@ -121,19 +125,15 @@ func runCertKey(e *env, args []string) error {
 }
 
 func runCertList(e *env, args []string) error {
-	fs := e.flags("cert list", "[--json]")
-	asJSON := fs.Bool("json", false, "print the inventory as a JSON array")
-	if err := e.parse(fs, args); err != nil {
+	asJSON, err := e.listFlags("cert list", args)
+	if err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{msg: "cert list takes no arguments"}
 	}
 	list, err := e.security().List(e.ctx)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return e.printJSON(list)
 	}
 	if len(list) == 0 {
@@ -168,6 +168,29 @@ func notes(c security.Certificate) []string {
 	return n
 }
 
+// listFlags parses the flags of a list command: --json and no arguments.
+func (e *env) listFlags(cmd string, args []string) (asJSON bool, err error) {
+	fs := e.flags(cmd, "[--json]")
+	j := fs.Bool("json", false, "print the list as a JSON array")
+	if err := e.parse(fs, args); err != nil {
+		return false, err
+	}
+	if fs.NArg() > 0 {
+		return false, usageError{msg: cmd + " takes no arguments"}
+	}
+	return *j, nil
+}
+
+// fingerprintCommand parses a command whose one argument is a FINGERPRINT,
+// with the flags already declared on fs.
+func (e *env) fingerprintCommand(fs *flag.FlagSet, cmd string, args []string) (string, error) {
+	pos, err := e.parseInterspersed(fs, args)
+	if err != nil {
+		return "", err
+	}
+	return fingerprintArg(pos, cmd)
+}
+
 // fingerprintArg takes the one FINGERPRINT argument; a malformed one is a
 // usage error, an unknown one exit 4 (store.ErrNotFound).
 func fingerprintArg(pos []string, cmd string) (string, error) {
@@ -181,12 +204,7 @@ func fingerprintArg(pos []string, cmd string) (string, error) {
 }
 
 func runCertDelete(e *env, args []string) error {
-	fs := e.flags("cert delete", "FINGERPRINT")
-	pos, err := e.parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	fp, err := fingerprintArg(pos, "cert delete")
+	fp, err := e.fingerprintCommand(e.flags("cert delete", "FINGERPRINT"), "cert delete", args)
 	if err != nil {
 		return err
 	}
@@ -206,11 +224,7 @@ func runCertExport(e *env, args []string) error {
 	fs := e.flags("cert export", "FINGERPRINT [--private --passphrase-file F]")
 	private := fs.Bool("private", false, "export the private key, encrypted (PKCS#8, AES-256) under the passphrase")
 	passFile := fs.String("passphrase-file", "", "with --private: file whose first line is the passphrase to encrypt the key with")
-	pos, err := e.parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	fp, err := fingerprintArg(pos, "cert export")
+	fp, err := e.fingerprintCommand(fs, "cert export", args)
 	if err != nil {
 		return err
 	}

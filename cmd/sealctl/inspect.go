@@ -84,6 +84,16 @@ func printInspection(e *env, in security.Inspection) {
 	if r.Signed && r.Sign.Success && r.Sign.Comment != "" {
 		fmt.Fprintf(w, "           %s\n", r.Sign.Comment)
 	}
+	if r.Type != sdcrypto.TechNone {
+		fmt.Fprintf(w, "Type:      %s\n", r.Type)
+	}
+	for _, k := range in.Pending {
+		change := ""
+		if k.KeyChange {
+			change = ", a KEY CHANGE for " + k.Address
+		}
+		fmt.Fprintf(w, "Found key: %s %s%s: sealctl pending accept %d (or reject %d)\n", k.Technology, describePending(k), change, k.ID, k.ID)
+	}
 	fmt.Fprintf(w, "\n%s\n", strings.TrimRight(in.Text, "\r\n"))
 }
 

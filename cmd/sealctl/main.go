@@ -30,8 +30,10 @@ var commands = map[string]command{
 	"version": {summary: "print the version", run: runVersion},
 	"status":  {summary: "show the data directory, schema and keychain state", needsProfile: true, run: runStatus},
 	"cert":    {summary: "S/MIME certificates and keys: import, key, list, delete, export", needsProfile: true, run: runCert},
+	"pgp":     {summary: "OpenPGP keys: import, list, delete, export", needsProfile: true, run: runPGP},
+	"pending": {summary: "keys found in received mail: list, accept, reject", needsProfile: true, run: runPending},
 	"inspect": {summary: "process one message as an incoming article and show its security", needsProfile: true, run: runInspect},
-	"seal":    {summary: "sign and/or encrypt an outgoing message (--type smime)", needsProfile: true, run: runSeal},
+	"seal":    {summary: "sign and/or encrypt an outgoing message (--type smime|pgp)", needsProfile: true, run: runSeal},
 }
 
 func main() {

@@ -3,24 +3,27 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sealdesk/sealdesk/security"
 )
 
 // runSeal signs and/or encrypts a plain outgoing message and writes it to
-// stdout. Only --type smime exists until the OpenPGP engine lands.
+// stdout, as S/MIME or as PGP/MIME.
 func runSeal(e *env, args []string) error {
-	fs := e.flags("seal", "--type smime [--sign] [--encrypt] FILE.eml")
-	typ := fs.String("type", "", "the technology: smime")
-	sign := fs.Bool("sign", false, "sign with our certificate for the From address")
+	fs := e.flags("seal", "--type smime|pgp [--sign] [--encrypt] FILE.eml")
+	typ := fs.String("type", "", "the technology: smime or pgp")
+	sign := fs.Bool("sign", false, "sign with our certificate or key for the From address")
 	encrypt := fs.Bool("encrypt", false, "encrypt to To, Cc, Bcc and the sender")
 	files, err := e.parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
+	tech := strings.ToLower(*typ)
 	switch {
 	case len(files) != 1:
 		return usageError{msg: "seal needs exactly one FILE.eml"}
-	case strings.ToLower(*typ) != "smime":
-		return usageError{msg: "seal needs --type smime (the only technology sealctl seals with yet)"}
+	case tech != "smime" && tech != "pgp":
+		return usageError{msg: "seal needs --type smime or --type pgp"}
 	case !*sign && !*encrypt:
 		return usageError{msg: "seal needs --sign, --encrypt or both"}
 	}
@@ -28,7 +31,12 @@ func runSeal(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := e.security().Seal(e.ctx, raw, *sign, *encrypt)
+	var out []byte
+	if tech == "pgp" {
+		out, err = e.security().SealPGP(e.ctx, raw, *sign, *encrypt, security.PGPSealOptions{})
+	} else {
+		out, err = e.security().Seal(e.ctx, raw, *sign, *encrypt)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", files[0], err)
 	}

@@ -209,7 +209,7 @@ func TestCertKeyErrors(t *testing.T) {
 	c.run(exitNotFound, "cert", "export", "01:23:45:67:89:AB:CD:EF")
 	c.run(exitUsage, "cert", "export", "xyz")
 	c.run(exitUsage, "cert", "frob")
-	c.run(exitUsage, "seal", "--type", "pgp", "--sign", p12)
+	c.run(exitUsage, "seal", "--type", "openpgp", "--sign", p12)
 	if kc.Len() != 0 {
 		t.Fatalf("failed commands left %d keychain items", kc.Len())
 	}

@@ -67,6 +67,8 @@ describe('SealDesk window', () => {
       Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List'],
       Groups: ['Delete', 'List', 'Save'],
       Logs: ['List'],
+      PGPKeys: ['Delete', 'ExportPublic', 'ExportSecret', 'Import', 'List'],
+      PendingKeys: ['Accept', 'List', 'Reject'],
       Settings: ['CheckKeychain', 'Get', 'UpdateIntegrations'],
       Tickets: ['List'],
     })

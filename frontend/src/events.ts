@@ -7,6 +7,8 @@ export interface EventPayloads {
   'settings:changed': SettingsView
   'keychain:status': KeychainStatus
   'certificates:changed': Record<string, never>
+  'pgpkeys:changed': Record<string, never>
+  'pending:changed': Record<string, never>
   'articles:rechecked': ArticlesRechecked
 }
 

@@ -4,6 +4,8 @@
 import * as CertificatesBinding from '../wailsjs/go/app/Certificates'
 import * as GroupsBinding from '../wailsjs/go/app/Groups'
 import * as LogsBinding from '../wailsjs/go/app/Logs'
+import * as PendingKeysBinding from '../wailsjs/go/app/PendingKeys'
+import * as PGPKeysBinding from '../wailsjs/go/app/PGPKeys'
 import * as SettingsBinding from '../wailsjs/go/app/Settings'
 import * as TicketsBinding from '../wailsjs/go/app/Tickets'
 import { call } from './errors'
@@ -15,6 +17,10 @@ import type {
   KeychainStatus,
   LogEntry,
   LogQuery,
+  PendingKey,
+  PendingResult,
+  PGPImportResult,
+  PGPKey,
   SettingsView,
   TicketPage,
   TicketQuery,
@@ -54,6 +60,25 @@ export interface CertificatesApi {
   exportPrivateKey(fingerprint: string, passphrase: string): Promise<ExportPrivateKeyResult>
 }
 
+// Secret keys only go in: exportSecret saves to a file the agent picks in a
+// native dialog (protected by the key's stored passphrase) and resolves to
+// its path.
+export interface PGPKeysApi {
+  list(): Promise<PGPKey[]>
+  /** data: armored text, or base64 of a binary key file; passphrase: '' for public keys. */
+  importKeys(data: string, fileName: string, passphrase: string): Promise<PGPImportResult>
+  remove(fingerprint: string): Promise<void>
+  exportPublic(fingerprint: string): Promise<string>
+  exportSecret(fingerprint: string): Promise<ExportPrivateKeyResult>
+}
+
+// Keys and certificates found in received mail, waiting for the agent.
+export interface PendingKeysApi {
+  list(): Promise<PendingKey[]>
+  accept(id: number): Promise<PendingResult>
+  reject(id: number): Promise<PendingKey>
+}
+
 export const settingsApi: SettingsApi = {
   get: () => call(() => SettingsBinding.Get()),
   updateIntegrations: (req) => call(() => SettingsBinding.UpdateIntegrations(req as never)),
@@ -83,6 +108,20 @@ export const certificatesApi: CertificatesApi = {
   exportCertificate: (fingerprint) => call(() => CertificatesBinding.ExportCertificate({ fingerprint } as never)),
   exportPrivateKey: (fingerprint, passphrase) =>
     call(() => CertificatesBinding.ExportPrivateKey({ fingerprint, passphrase } as never)),
+}
+
+export const pgpKeysApi: PGPKeysApi = {
+  list: () => call(() => PGPKeysBinding.List()),
+  importKeys: (data, file_name, passphrase) => call(() => PGPKeysBinding.Import({ data, file_name, passphrase } as never)),
+  remove: (fingerprint) => call(() => PGPKeysBinding.Delete({ fingerprint } as never)),
+  exportPublic: (fingerprint) => call(() => PGPKeysBinding.ExportPublic({ fingerprint } as never)),
+  exportSecret: (fingerprint) => call(() => PGPKeysBinding.ExportSecret({ fingerprint } as never)),
+}
+
+export const pendingKeysApi: PendingKeysApi = {
+  list: () => call(() => PendingKeysBinding.List()),
+  accept: (id) => call(() => PendingKeysBinding.Accept({ id } as never)),
+  reject: (id) => call(() => PendingKeysBinding.Reject({ id } as never)),
 }
 
 export { AppError, toAppError } from './errors'

@@ -17,5 +17,9 @@ export type LogQuery = Plain<store.LogQuery>
 export type Certificate = Plain<security.Certificate>
 export type ImportResult = Plain<security.ImportResult>
 export type ExportPrivateKeyResult = Plain<app.ExportPrivateKeyResult>
+export type PGPKey = Plain<security.PGPKey>
+export type PGPImportResult = Plain<security.PGPImportResult>
+export type PendingKey = Plain<store.PendingKey>
+export type PendingResult = Plain<security.PendingResult>
 // Event payload only (not in the generated models): mirrors app.ArticlesRechecked.
 export type ArticlesRechecked = { changed: number }

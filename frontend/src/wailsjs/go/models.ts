@@ -78,6 +78,22 @@ export namespace app {
 	        this.file_name = source["file_name"];
 	    }
 	}
+	export class ImportPGPKeysRequest {
+	    data: string;
+	    file_name: string;
+	    passphrase: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportPGPKeysRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.data = source["data"];
+	        this.file_name = source["file_name"];
+	        this.passphrase = source["passphrase"];
+	    }
+	}
 	export class ImportPrivateKeyRequest {
 	    data: string;
 	    file_name: string;
@@ -108,6 +124,30 @@ export namespace app {
 	        this.ok = source["ok"];
 	        this.service = source["service"];
 	        this.message = source["message"];
+	    }
+	}
+	export class PGPKeyRequest {
+	    fingerprint: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PGPKeyRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fingerprint = source["fingerprint"];
+	    }
+	}
+	export class PendingKeyRequest {
+	    id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PendingKeyRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
 	    }
 	}
 	export class SettingsView {
@@ -251,6 +291,149 @@ export namespace security {
 		    return a;
 		}
 	}
+	export class PGPMerge {
+	    key: store.PGPKey;
+	    added: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PGPMerge(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = this.convertValues(source["key"], store.PGPKey);
+	        this.added = source["added"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PGPImportResult {
+	    imported: store.PGPKey[];
+	    merged: PGPMerge[];
+	    unchanged: store.PGPKey[];
+	    secret: string[];
+	    warnings: string[];
+	    rechecked: number;
+	    recheck_error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PGPImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.imported = this.convertValues(source["imported"], store.PGPKey);
+	        this.merged = this.convertValues(source["merged"], PGPMerge);
+	        this.unchanged = this.convertValues(source["unchanged"], store.PGPKey);
+	        this.secret = source["secret"];
+	        this.warnings = source["warnings"];
+	        this.rechecked = source["rechecked"];
+	        this.recheck_error = source["recheck_error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PGPKey {
+	    id: number;
+	    fingerprint: string;
+	    user_ids: string[];
+	    emails: string[];
+	    algorithm: string;
+	    created: string;
+	    expires: string;
+	    revoked: boolean;
+	    has_secret: boolean;
+	    created_at: string;
+	    expired: boolean;
+	    expires_soon: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new PGPKey(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.fingerprint = source["fingerprint"];
+	        this.user_ids = source["user_ids"];
+	        this.emails = source["emails"];
+	        this.algorithm = source["algorithm"];
+	        this.created = source["created"];
+	        this.expires = source["expires"];
+	        this.revoked = source["revoked"];
+	        this.has_secret = source["has_secret"];
+	        this.created_at = source["created_at"];
+	        this.expired = source["expired"];
+	        this.expires_soon = source["expires_soon"];
+	    }
+	}
+	
+	export class PendingResult {
+	    pending: store.PendingKey;
+	    rechecked: number;
+	    recheck_error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PendingResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pending = this.convertValues(source["pending"], store.PendingKey);
+	        this.rechecked = source["rechecked"];
+	        this.recheck_error = source["recheck_error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 
@@ -362,6 +545,72 @@ export namespace store {
 	        this.status = source["status"];
 	        this.search = source["search"];
 	        this.limit = source["limit"];
+	    }
+	}
+	export class PGPKey {
+	    id: number;
+	    fingerprint: string;
+	    user_ids: string[];
+	    emails: string[];
+	    algorithm: string;
+	    created: string;
+	    expires: string;
+	    revoked: boolean;
+	    has_secret: boolean;
+	    created_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PGPKey(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.fingerprint = source["fingerprint"];
+	        this.user_ids = source["user_ids"];
+	        this.emails = source["emails"];
+	        this.algorithm = source["algorithm"];
+	        this.created = source["created"];
+	        this.expires = source["expires"];
+	        this.revoked = source["revoked"];
+	        this.has_secret = source["has_secret"];
+	        this.created_at = source["created_at"];
+	    }
+	}
+	export class PendingKey {
+	    id: number;
+	    technology: string;
+	    source: string;
+	    address: string;
+	    fingerprint: string;
+	    label: string;
+	    article_id: number;
+	    found_at: string;
+	    status: string;
+	    key_change: boolean;
+	    replaces: string;
+	    warning: string;
+	    decided_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PendingKey(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.technology = source["technology"];
+	        this.source = source["source"];
+	        this.address = source["address"];
+	        this.fingerprint = source["fingerprint"];
+	        this.label = source["label"];
+	        this.article_id = source["article_id"];
+	        this.found_at = source["found_at"];
+	        this.status = source["status"];
+	        this.key_change = source["key_change"];
+	        this.replaces = source["replaces"];
+	        this.warning = source["warning"];
+	        this.decided_at = source["decided_at"];
 	    }
 	}
 	export class Ticket {

@@ -1,0 +1,156 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/security"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// PGPKeys is the bound service behind the OpenPGP key screen. As with
+// Certificates, secret material goes in (an import) and never comes back
+// out to the web view: a secret key is exported only to a file the agent
+// picks in a native dialog.
+type PGPKeys struct {
+	sec        *security.Service
+	emit       Emitter
+	saveDialog func(SaveRequest) (string, error)
+}
+
+// ImportPGPKeysRequest carries one uploaded or pasted key file and the
+// passphrase of its secret keys (empty for public keys).
+type ImportPGPKeysRequest struct {
+	// Data is armored text as pasted or read, or base64 of a binary file.
+	Data       string `json:"data"`
+	FileName   string `json:"file_name"`
+	Passphrase string `json:"passphrase"`
+}
+
+// PGPKeyRequest names a key by fingerprint (or a unique prefix of at least
+// 8 hex digits).
+type PGPKeyRequest struct {
+	Fingerprint string `json:"fingerprint"`
+}
+
+// List returns the OpenPGP key inventory.
+func (k *PGPKeys) List() ([]security.PGPKey, error) {
+	return k.sec.ListPGP(context.Background())
+}
+
+// Import imports every key of one file.
+func (k *PGPKeys) Import(req ImportPGPKeysRequest) (security.PGPImportResult, error) {
+	data, pass, release, err := secretUpload(req.Data, req.FileName, req.Passphrase)
+	if err != nil {
+		return security.PGPImportResult{}, err
+	}
+	defer release()
+	res, err := k.sec.ImportPGP(context.Background(), pass, security.Input{Name: req.FileName, Data: data})
+	if err != nil {
+		return res, err
+	}
+	k.changed(res.Rechecked)
+	return res, nil
+}
+
+// Delete removes a key with its secret key and passphrase.
+func (k *PGPKeys) Delete(req PGPKeyRequest) error {
+	if _, err := k.sec.DeletePGP(context.Background(), req.Fingerprint); err != nil {
+		return err
+	}
+	k.changed(0)
+	return nil
+}
+
+// ExportPublic returns the public key, armored, for the agent to copy or
+// save: it is public.
+func (k *PGPKeys) ExportPublic(req PGPKeyRequest) (string, error) {
+	b, err := k.sec.ExportPGPPublic(context.Background(), req.Fingerprint)
+	return string(b), err
+}
+
+// ExportSecret writes the secret key, protected by its stored passphrase,
+// to a file the agent picks in a native save dialog. The key never passes
+// through the web view.
+func (k *PGPKeys) ExportSecret(req PGPKeyRequest) (ExportPrivateKeyResult, error) {
+	ctx := context.Background()
+	key, err := k.sec.ResolvePGP(ctx, req.Fingerprint)
+	if err != nil {
+		return ExportPrivateKeyResult{}, err
+	}
+	if !key.HasSecret {
+		return ExportPrivateKeyResult{}, invalid(errors.New("SealDesk holds no secret key for " + security.DescribePGP(key)))
+	}
+	label := "openpgp-key"
+	if len(key.Emails) > 0 {
+		label = key.Emails[0]
+	}
+	path, err := k.saveDialog(SaveRequest{Title: "Save the protected OpenPGP secret key",
+		Name: safeFileName(label) + "-" + key.Fingerprint[:8] + ".secret.asc", Filter: "OpenPGP secret key (*.asc)", Pattern: "*.asc"})
+	if err != nil || path == "" {
+		return ExportPrivateKeyResult{Cancelled: err == nil}, err
+	}
+	armored, err := k.sec.ExportPGPSecret(ctx, key.Fingerprint)
+	if err != nil {
+		return ExportPrivateKeyResult{}, err
+	}
+	defer keystore.Zero(armored)
+	if err := os.WriteFile(path, armored, 0o600); err != nil {
+		return ExportPrivateKeyResult{}, errors.New("the key could not be saved to " + path + ": " + err.Error())
+	}
+	return ExportPrivateKeyResult{Path: path}, nil
+}
+
+func (k *PGPKeys) changed(rechecked int) {
+	k.emit.Emit(EventPGPKeysChanged, struct{}{})
+	if rechecked > 0 {
+		k.emit.Emit(EventArticlesRechecked, ArticlesRechecked{Changed: rechecked})
+	}
+}
+
+// PendingKeys is the bound service behind the list of keys and
+// certificates found in received mail.
+type PendingKeys struct {
+	sec  *security.Service
+	emit Emitter
+}
+
+// PendingKeyRequest names a found key by its ID.
+type PendingKeyRequest struct {
+	ID int64 `json:"id"`
+}
+
+// List returns the found keys waiting for a decision.
+func (p *PendingKeys) List() ([]store.PendingKey, error) {
+	return p.sec.ListPending(context.Background())
+}
+
+// Accept imports a found key; failed articles are re-checked.
+func (p *PendingKeys) Accept(req PendingKeyRequest) (security.PendingResult, error) {
+	res, err := p.sec.AcceptPending(context.Background(), req.ID)
+	if err != nil {
+		return res, err
+	}
+	p.emit.Emit(EventPendingChanged, struct{}{})
+	if res.Pending.Technology == "PGP" {
+		p.emit.Emit(EventPGPKeysChanged, struct{}{})
+	} else {
+		p.emit.Emit(EventCertificatesChanged, struct{}{})
+	}
+	if res.Rechecked > 0 {
+		p.emit.Emit(EventArticlesRechecked, ArticlesRechecked{Changed: res.Rechecked})
+	}
+	return res, nil
+}
+
+// Reject marks a found key rejected; it is not proposed again.
+func (p *PendingKeys) Reject(req PendingKeyRequest) (store.PendingKey, error) {
+	k, err := p.sec.RejectPending(context.Background(), req.ID)
+	if err != nil {
+		return k, err
+	}
+	p.emit.Emit(EventPendingChanged, struct{}{})
+	return k, nil
+}

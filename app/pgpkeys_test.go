@@ -1,0 +1,128 @@
+package app
+
+import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/crypto/pgp"
+	"github.com/sealdesk/sealdesk/internal/gpgtest"
+	"github.com/sealdesk/sealdesk/security"
+)
+
+func TestMain(m *testing.M) { gpgtest.Main(m) }
+
+func newPGPServices(t *testing.T) (*PGPKeys, *PendingKeys, *recorder, *security.Service) {
+	t.Helper()
+	p := openProfile(t, keystore.NewMemory(keystore.WindowsItemLimit))
+	sec := security.New(p, security.Options{Now: time.Now})
+	r := &recorder{}
+	dir := t.TempDir()
+	return &PGPKeys{sec: sec, emit: r, saveDialog: func(req SaveRequest) (string, error) {
+		return filepath.Join(dir, req.Name), nil
+	}}, &PendingKeys{sec: sec, emit: r}, r, sec
+}
+
+func TestPGPKeysImportExportAndEvents(t *testing.T) {
+	g := gpgtest.Get(t)
+	svc, _, rec, _ := newPGPServices(t)
+	_, err := svc.Import(ImportPGPKeysRequest{Data: string(g.DeskSecret), FileName: "desk.asc"})
+	if code(err) != CodePassphraseRequired {
+		t.Fatalf("secret key without passphrase: %v (%s)", err, code(err))
+	}
+	_, err = svc.Import(ImportPGPKeysRequest{Data: string(g.DeskSecret), FileName: "desk.asc", Passphrase: "wrong"})
+	if code(err) != CodeWrongPassphrase {
+		t.Fatalf("wrong passphrase: %v (%s)", err, code(err))
+	}
+	if _, err := svc.Import(ImportPGPKeysRequest{Data: string(g.DeskSecret), FileName: "desk.asc", Passphrase: gpgtest.DeskPass}); err != nil {
+		t.Fatal(err)
+	}
+	// Binary keys arrive base64-encoded.
+	res, err := svc.Import(ImportPGPKeysRequest{Data: base64.StdEncoding.EncodeToString(g.AliceBinary), FileName: "alice.gpg"})
+	if err != nil || len(res.Imported) != 1 {
+		t.Fatalf("binary import: %+v, %v", res, err)
+	}
+	if _, err := svc.Import(ImportPGPKeysRequest{Data: base64.StdEncoding.EncodeToString(g.AliceBinary), FileName: "alice.gpg"}); code(err) != CodeDuplicate {
+		t.Fatalf("duplicate: %v", err)
+	}
+	if _, err := svc.Import(ImportPGPKeysRequest{Data: "not a key at all", FileName: "x.asc"}); code(err) != CodeInvalid {
+		t.Fatalf("not a key: %v", err)
+	}
+	list, err := svc.List()
+	if err != nil || len(list) != 2 {
+		t.Fatalf("list: %+v, %v", list, err)
+	}
+	pub, err := svc.ExportPublic(PGPKeyRequest{Fingerprint: g.Alice})
+	if err != nil || !strings.Contains(pub, "PUBLIC KEY BLOCK") {
+		t.Fatalf("public export: %v", err)
+	}
+	out, err := svc.ExportSecret(PGPKeyRequest{Fingerprint: g.Desk})
+	if err != nil || out.Path == "" {
+		t.Fatalf("secret export: %+v, %v", out, err)
+	}
+	b, _ := os.ReadFile(out.Path)
+	fi, _ := os.Stat(out.Path)
+	k, perr := pgp.ParseKey(b)
+	if perr != nil || !k.Locked() || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("exported file: %v, mode %v", perr, fi.Mode())
+	}
+	if _, err := svc.ExportSecret(PGPKeyRequest{Fingerprint: g.Alice}); code(err) != CodeInvalid {
+		t.Fatalf("secret export of a public key: %v", err)
+	}
+	svc.saveDialog = func(SaveRequest) (string, error) { return "", nil }
+	if out, err := svc.ExportSecret(PGPKeyRequest{Fingerprint: g.Desk}); err != nil || !out.Cancelled {
+		t.Fatalf("cancelled dialog: %+v, %v", out, err)
+	}
+	if err := svc.Delete(PGPKeyRequest{Fingerprint: g.Desk}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Delete(PGPKeyRequest{Fingerprint: g.Desk}); code(err) != CodeNotFound {
+		t.Fatalf("second delete: %v", err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.events) != 3 || rec.events[0] != EventPGPKeysChanged {
+		t.Fatalf("events %v", rec.events)
+	}
+}
+
+func TestPendingKeysAcceptRejectAndEvents(t *testing.T) {
+	g := gpgtest.Get(t)
+	_, pending, rec, sec := newPGPServices(t)
+	ctx := t.Context()
+	if _, err := sec.Inspect(ctx, g.Signed(t, "before"), security.InspectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := sec.Inspect(ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "ac", g.AliceBinary), security.InspectOptions{})
+	if err != nil || len(in.Pending) != 1 {
+		t.Fatalf("inspect: %+v, %v", in.Pending, err)
+	}
+	list, err := pending.List()
+	if err != nil || len(list) != 1 {
+		t.Fatalf("list: %+v, %v", list, err)
+	}
+	res, err := pending.Accept(PendingKeyRequest{ID: list[0].ID})
+	if err != nil || res.Rechecked != 1 {
+		t.Fatalf("accept: %+v, %v", res, err)
+	}
+	if _, err := pending.Accept(PendingKeyRequest{ID: list[0].ID}); code(err) != CodeInvalid {
+		t.Fatalf("second accept: %v", err)
+	}
+	in, _ = sec.Inspect(ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "other", g.MalloryBinary), security.InspectOptions{})
+	if _, err := pending.Reject(PendingKeyRequest{ID: in.Pending[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pending.Reject(PendingKeyRequest{ID: 999}); code(err) != CodeNotFound {
+		t.Fatalf("reject unknown: %v", err)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	want := []string{EventPendingChanged, EventPGPKeysChanged, EventArticlesRechecked}
+	if strings.Join(rec.events[:3], ",") != strings.Join(want, ",") || rec.events[len(rec.events)-1] != EventPendingChanged {
+		t.Fatalf("events %v", rec.events)
+	}
+}

@@ -1,0 +1,230 @@
+package security
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
+	"strings"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/pgp"
+	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// PendingResult is the outcome of accepting a found key.
+type PendingResult struct {
+	Pending      store.PendingKey `json:"pending"`
+	Rechecked    int              `json:"rechecked"`
+	RecheckError string           `json:"recheck_error,omitempty"`
+}
+
+// ListPending returns the found keys waiting for a decision.
+func (s *Service) ListPending(ctx context.Context) ([]store.PendingKey, error) {
+	return s.p.Store.PendingKeys(ctx, store.PendingOpen)
+}
+
+// AcceptPending imports a found key through the normal import path (so
+// failed articles are re-run) and marks it accepted. A key that meanwhile
+// arrived by another way is accepted as it is.
+func (s *Service) AcceptPending(ctx context.Context, id int64) (PendingResult, error) {
+	k, err := s.openPending(ctx, id)
+	if err != nil {
+		return PendingResult{}, err
+	}
+	var res PendingResult
+	in := Input{Name: fmt.Sprintf("found key %d", id), Data: k.Key}
+	if k.Technology == string(sdcrypto.TechPGP) {
+		r, ierr := s.ImportPGP(ctx, nil, in)
+		res.Rechecked, res.RecheckError, err = r.Rechecked, r.RecheckError, ierr
+	} else {
+		r, ierr := s.ImportCertificates(ctx, in)
+		res.Rechecked, res.RecheckError, err = r.Rechecked, r.RecheckError, ierr
+	}
+	if err != nil && !errors.Is(err, ErrDuplicate) {
+		return PendingResult{}, err
+	}
+	if err := s.p.Store.DecidePendingKey(ctx, id, store.PendingAccepted); err != nil {
+		return PendingResult{}, err
+	}
+	res.Pending, err = s.p.Store.PendingKey(ctx, id)
+	return res, err
+}
+
+// RejectPending marks a found key rejected: it is not used, and the same
+// key found again later is not proposed again.
+func (s *Service) RejectPending(ctx context.Context, id int64) (store.PendingKey, error) {
+	if _, err := s.openPending(ctx, id); err != nil {
+		return store.PendingKey{}, err
+	}
+	if err := s.p.Store.DecidePendingKey(ctx, id, store.PendingRejected); err != nil {
+		return store.PendingKey{}, err
+	}
+	return s.p.Store.PendingKey(ctx, id)
+}
+
+func (s *Service) openPending(ctx context.Context, id int64) (store.PendingKey, error) {
+	k, err := s.p.Store.PendingKey(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return k, fmt.Errorf("security: no found key has the ID %d: %w", id, err)
+	}
+	if err == nil && k.Status != store.PendingOpen {
+		err = fmt.Errorf("security: found key %d was %s already: %w", id, k.Status, store.ErrDecided)
+	}
+	return k, err
+}
+
+// proposeFound records the keys a processed message carries and that the
+// store does not hold yet: OpenPGP keys from Autocrypt headers and
+// attachments, and the certificates of an S/MIME signature. None is used
+// until the agent accepts it; a different key for an address we hold a key
+// for is flagged as a key change. Failing to record them does not fail the
+// processing: they are offered again when the article is re-run.
+func (s *Service) proposeFound(ctx context.Context, articleID int64, raw []byte, p *processed) []store.PendingKey {
+	var found []store.PendingKey
+	for _, fk := range p.Found {
+		if pk, ok := s.foundPGP(ctx, fk); ok {
+			found = append(found, pk)
+		}
+	}
+	if p.Result.Type == sdcrypto.TechSMIME && p.Result.Signed {
+		for _, c := range carriedCertificates(raw) {
+			if pk, ok := s.foundCertificate(ctx, c, p.Result.Sign); ok {
+				found = append(found, pk)
+			}
+		}
+	}
+	for i := range found {
+		found[i].ArticleID = articleID
+	}
+	added, err := s.p.Store.AddPendingKeys(ctx, found)
+	if err != nil || added == nil {
+		return []store.PendingKey{}
+	}
+	return added
+}
+
+func (s *Service) foundPGP(ctx context.Context, fk pgp.FoundKey) (store.PendingKey, bool) {
+	k := fk.Key
+	if _, err := s.p.Store.PGPKey(ctx, k.Fingerprint); !errors.Is(err, store.ErrNotFound) {
+		return store.PendingKey{}, false // held already (or unknown: offer it next time)
+	}
+	pub, err := k.PublicBytes()
+	if err != nil {
+		return store.PendingKey{}, false
+	}
+	pk := store.PendingKey{Technology: string(sdcrypto.TechPGP), Source: fk.Source, Address: fk.Address,
+		Fingerprint: k.Fingerprint, Label: k.String(), Key: pub}
+	if pk.Address == "" && len(k.Emails) > 0 {
+		pk.Address = k.Emails[0]
+	}
+	pk.Warning = strings.Join(append(nonEmpty(fk.Warning), k.Warnings...), "; ")
+	if held, err := s.p.Store.PGPKeysByEmail(ctx, pk.Address); err == nil && pk.Address != "" {
+		for _, h := range held {
+			if h.Fingerprint != k.Fingerprint {
+				pk.KeyChange, pk.Replaces = true, h.Fingerprint
+				break
+			}
+		}
+	}
+	return pk, true
+}
+
+func (s *Service) foundCertificate(ctx context.Context, c *x509.Certificate, sign sdcrypto.SignResult) (store.PendingKey, bool) {
+	fp := smime.Fingerprint(c)
+	if _, err := s.p.Store.Certificate(ctx, fp); !errors.Is(err, store.ErrNotFound) {
+		return store.PendingKey{}, false
+	}
+	pk := store.PendingKey{Technology: string(sdcrypto.TechSMIME), Source: "signature", Fingerprint: fp,
+		Label: nameString(c.Subject), Key: c.Raw}
+	if emails := smime.Emails(c); len(emails) > 0 {
+		pk.Address = strings.ToLower(emails[0])
+	}
+	var warn []string
+	if c.IsCA {
+		warn = append(warn, "a certificate authority: accepting it trusts every certificate it issued")
+	}
+	if !sign.Success {
+		warn = append(warn, "the signature of the message that carried it is not valid: "+sign.Comment)
+	}
+	pk.Warning = strings.Join(warn, "; ")
+	if pk.Address != "" {
+		if held, err := s.p.Store.Certificates(ctx); err == nil {
+			for _, h := range held {
+				if !h.IsCA && h.Fingerprint != fp && containsFold(h.Emails, pk.Address) {
+					pk.KeyChange, pk.Replaces = true, h.Fingerprint
+					break
+				}
+			}
+		}
+	}
+	return pk, true
+}
+
+// carriedCertificates returns the certificates of the message's outer
+// S/MIME signature: the detached signature of multipart/signed (RFC 8551
+// section 3.5) or an opaque signed-data (section 3.2). WARNING: a
+// signature inside the encryption is not reached, as the engine does not
+// hand out the certificates it verified with.
+func carriedCertificates(raw []byte) []*x509.Certificate {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return nil
+	}
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		return nil
+	}
+	body := msg.Body
+	cte := msg.Header.Get("Content-Transfer-Encoding")
+	if mt == "multipart/signed" {
+		mr := multipart.NewReader(msg.Body, params["boundary"])
+		if _, err := mr.NextRawPart(); err != nil {
+			return nil
+		}
+		sig, err := mr.NextRawPart()
+		if err != nil {
+			return nil
+		}
+		if mt, _, _ = mime.ParseMediaType(sig.Header.Get("Content-Type")); !strings.Contains(mt, "pkcs7-signature") {
+			return nil
+		}
+		body, cte = sig, sig.Header.Get("Content-Transfer-Encoding")
+	} else if !strings.Contains(mt, "pkcs7-mime") {
+		return nil
+	}
+	data, err := io.ReadAll(io.LimitReader(body, 16<<20))
+	if err != nil {
+		return nil
+	}
+	if strings.EqualFold(strings.TrimSpace(cte), "base64") {
+		if data, err = base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(data)), "")); err != nil {
+			return nil
+		}
+	}
+	certs, _ := smime.ParseCertificates(data)
+	return certs
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,95 @@
+package security
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/internal/gpgtest"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+func TestAutocryptKeyIsPendingUntilAccepted(t *testing.T) {
+	g := gpgtest.Get(t)
+	f := newPGPFixture(t, Options{})
+	// A signed mail whose key is missing fails, and waits for the key.
+	signed, err := f.svc.Inspect(f.ctx, g.Signed(t, "signed before"), InspectOptions{})
+	if err != nil || signed.Security.Sign.Success {
+		t.Fatalf("signed mail without the key: %+v, %v", signed.Security.Sign, err)
+	}
+	in, err := f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "autocrypt", g.AliceBinary), InspectOptions{})
+	if err != nil || len(in.Pending) != 1 {
+		t.Fatalf("autocrypt mail: %+v, %v", in.Pending, err)
+	}
+	pk := in.Pending[0]
+	if pk.Source != "autocrypt" || pk.Address != gpgtest.AliceAddr || pk.Fingerprint != g.Alice || pk.KeyChange || pk.ArticleID != in.ArticleID {
+		t.Fatalf("pending key: %+v", pk)
+	}
+	// Found, not trusted: the key is not in the store and the signature
+	// still fails.
+	if keys, _ := f.pgpCount(t); keys != 0 {
+		t.Fatal("a key found in mail was imported without the agent")
+	}
+	again, _ := f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "autocrypt again", g.AliceBinary), InspectOptions{})
+	if len(again.Pending) != 0 {
+		t.Fatalf("the same key was proposed twice: %+v", again.Pending)
+	}
+	res, err := f.svc.AcceptPending(f.ctx, pk.ID)
+	if err != nil || res.Pending.Status != store.PendingAccepted || res.Rechecked != 1 {
+		t.Fatalf("accept: %+v, %v", res, err)
+	}
+	if a, _ := f.p.Store.Article(f.ctx, signed.ArticleID); !a.Security.Sign.Success {
+		t.Fatalf("the signed mail after accepting the key: %+v", a.Security.Sign)
+	}
+	if _, err := f.svc.AcceptPending(f.ctx, pk.ID); !errors.Is(err, store.ErrDecided) {
+		t.Fatalf("second accept: %v", err)
+	}
+	if _, err := f.svc.RejectPending(f.ctx, 999); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("reject of an unknown ID: %v", err)
+	}
+
+	// Another key for Alice's address is a key change, never a silent
+	// replacement; rejected, it is not proposed again.
+	in, _ = f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "other key", g.MalloryBinary), InspectOptions{})
+	if len(in.Pending) != 1 || !in.Pending[0].KeyChange || in.Pending[0].Replaces != g.Alice {
+		t.Fatalf("key change: %+v", in.Pending)
+	}
+	if _, err := f.svc.RejectPending(f.ctx, in.Pending[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	in, _ = f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "other key again", g.MalloryBinary), InspectOptions{})
+	list, _ := f.svc.ListPending(f.ctx)
+	if len(in.Pending) != 0 || len(list) != 0 {
+		t.Fatalf("a rejected key came back: %+v %+v", in.Pending, list)
+	}
+	if k, _ := f.p.Store.PGPKey(f.ctx, g.Mallory); k.Fingerprint != "" {
+		t.Fatal("the rejected key is in the store")
+	}
+}
+
+func TestSMIMESignerCertificateIsProposed(t *testing.T) {
+	p := getPKI(t)
+	f := newFixture(t)
+	in, err := f.svc.Inspect(f.ctx, signedByAlice(t, "carried cert"), InspectOptions{})
+	if err != nil || len(in.Pending) != 1 {
+		t.Fatalf("pending after an S/MIME signed mail: %+v, %v", in.Pending, err)
+	}
+	pk := in.Pending[0]
+	if pk.Technology != "S/MIME" || pk.Source != "signature" || pk.Fingerprint != smime.Fingerprint(p.alice.cert) ||
+		pk.Address != "alice@example.test" || !strings.Contains(pk.Warning, "not valid") {
+		t.Fatalf("pending certificate: %+v", pk)
+	}
+	mustImport(t, f, p.root.certPEM())
+	res, err := f.svc.AcceptPending(f.ctx, pk.ID)
+	if err != nil || res.Pending.Status != store.PendingAccepted {
+		t.Fatalf("accept: %+v, %v", res, err)
+	}
+	if c, err := f.p.Store.Certificate(f.ctx, pk.Fingerprint); err != nil || c.Subject != "CN=Alice" {
+		t.Fatalf("accepted certificate: %+v, %v", c, err)
+	}
+	// A certificate we hold is not proposed again.
+	if in, _ := f.svc.Inspect(f.ctx, signedByAlice(t, "carried cert again"), InspectOptions{}); len(in.Pending) != 0 {
+		t.Fatalf("a held certificate was proposed: %+v", in.Pending)
+	}
+}

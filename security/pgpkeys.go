@@ -1,0 +1,120 @@
+package security
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/crypto/pgp"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// PGPKey is one OpenPGP inventory entry with what the list shows about it
+// at the service's clock.
+type PGPKey struct {
+	store.PGPKey
+	Expired bool `json:"expired"`
+	// ExpiresSoon: valid now but not 30 days from now.
+	ExpiresSoon bool `json:"expires_soon"`
+}
+
+// ListPGP returns the OpenPGP key inventory, ours first.
+func (s *Service) ListPGP(ctx context.Context) ([]PGPKey, error) {
+	rows, err := s.p.Store.PGPKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]PGPKey, 0, len(rows))
+	for _, r := range rows {
+		k := PGPKey{PGPKey: r}
+		k.Expired, k.ExpiresSoon = expiry(now, r.Expires)
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// ResolvePGP finds the key a fingerprint, or a unique prefix of at least 8
+// hex digits, names. Unknown is store.ErrNotFound.
+func (s *Service) ResolvePGP(ctx context.Context, fingerprint string) (store.PGPKey, error) {
+	return resolve(ctx, fingerprint, "OpenPGP key", strings.ToUpper, s.p.Store.PGPKeysByPrefix, DescribePGP)
+}
+
+// DeletePGP removes a key, its secret key and passphrase. The keychain
+// items go first: a keychain that cannot be reached leaves everything in
+// place rather than an orphaned secret key nobody can see or delete. The
+// unlocked copy, if the service holds one, is wiped.
+func (s *Service) DeletePGP(ctx context.Context, fingerprint string) (store.PGPKey, error) {
+	k, err := s.ResolvePGP(ctx, fingerprint)
+	if err != nil {
+		return k, err
+	}
+	if k.HasSecret {
+		for _, name := range []string{PGPKeyItemName(k.Fingerprint), PGPPassItemName(k.Fingerprint)} {
+			if err := s.p.Keys.Delete(name); err != nil && !errors.Is(err, keystore.ErrNotFound) {
+				return k, fmt.Errorf("security: deleting the secret key of %s: %w", DescribePGP(k), err)
+			}
+		}
+	}
+	s.unlocked.lock(k.Fingerprint)
+	return k, s.p.Store.DeletePGPKey(ctx, k.Fingerprint)
+}
+
+// LockPGP wipes every unlocked OpenPGP secret key the service holds; the
+// next operation that needs one unlocks it from the keychain again.
+func (s *Service) LockPGP() { s.unlocked.lock() }
+
+// ExportPGPPublic returns the public key, ASCII-armored.
+func (s *Service) ExportPGPPublic(ctx context.Context, fingerprint string) ([]byte, error) {
+	row, err := s.ResolvePGP(ctx, fingerprint)
+	if err != nil {
+		return nil, err
+	}
+	k, err := pgp.ParseKey(row.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("security: the stored key %s no longer reads: %w", DescribePGP(row), err)
+	}
+	return pgp.ExportPublic(k)
+}
+
+// ExportPGPSecret returns the secret key, ASCII-armored and protected by
+// the passphrase it was imported with (kept in the keychain), with every
+// user ID and subkey merged into the public key since. Whoever calls it
+// has chosen to take the key out of SealDesk: the app writes it only to a
+// file picked in a native dialog, sealctl only for an admin who asked.
+// A key imported without a passphrase is not exported: SealDesk never
+// writes an unprotected secret key (pgp.ErrPassphraseRequired).
+func (s *Service) ExportPGPSecret(ctx context.Context, fingerprint string) ([]byte, error) {
+	row, err := s.ResolvePGP(ctx, fingerprint)
+	if err != nil {
+		return nil, err
+	}
+	if !row.HasSecret {
+		return nil, fmt.Errorf("security: SealDesk holds only the public key of %s: %w", DescribePGP(row), pgp.ErrNoSecretKey)
+	}
+	pass, err := s.p.Keys.Get(PGPPassItemName(row.Fingerprint))
+	if errors.Is(err, keystore.ErrNotFound) {
+		return nil, fmt.Errorf("security: %s was imported without a passphrase, and SealDesk never exports an unprotected secret key: %w", DescribePGP(row), pgp.ErrPassphraseRequired)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("security: reading the passphrase of %s: %w", DescribePGP(row), err)
+	}
+	defer keystore.Zero(pass)
+	secret, err := readSecretKey(s.p.Keys, row.Fingerprint)
+	if err != nil {
+		return nil, err
+	}
+	defer secret.Wipe()
+	public, err := pgp.ParseKey(row.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("security: the stored key %s no longer reads: %w", DescribePGP(row), err)
+	}
+	full, _, err := pgp.Merge(secret, public)
+	if err != nil {
+		return nil, err
+	}
+	defer full.Wipe()
+	return pgp.ExportSecret(full, pass)
+}

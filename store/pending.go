@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Pending key states.
+const (
+	PendingOpen     = "pending"
+	PendingAccepted = "accepted"
+	PendingRejected = "rejected"
+)
+
+// ErrDecided: the pending key was accepted or rejected already.
+var ErrDecided = errors.New("store: this key was already accepted or rejected")
+
+// PendingKey is a key or certificate found in a received message, waiting
+// for the agent's decision. It is never used before it is accepted.
+type PendingKey struct {
+	ID          int64  `json:"id"`
+	Technology  string `json:"technology"` // PGP, S/MIME
+	Source      string `json:"source"`     // autocrypt, attachment, signature
+	Address     string `json:"address"`
+	Fingerprint string `json:"fingerprint"`
+	Label       string `json:"label"` // primary user ID or certificate subject
+	// Key is the binary public key (PGP) or the certificate DER (S/MIME).
+	Key       []byte `json:"-"`
+	ArticleID int64  `json:"article_id"`
+	FoundAt   string `json:"found_at"`
+	Status    string `json:"status"`
+	// KeyChange: we hold another key for Address; Replaces names it.
+	KeyChange bool   `json:"key_change"`
+	Replaces  string `json:"replaces"`
+	Warning   string `json:"warning"`
+	DecidedAt string `json:"decided_at"`
+}
+
+const pendingColumns = `id, technology, source, address, fingerprint, label, key, COALESCE(article_id, 0), found_at,
+	status, key_change, replaces, warning, decided_at`
+
+// AddPendingKeys proposes keys in one transaction and returns those that
+// are new proposals. A key already pending or rejected is left as it is
+// (rejected stays rejected); one accepted earlier is proposed again, as
+// the caller only offers keys the store no longer holds.
+func (s *Store) AddPendingKeys(ctx context.Context, keys []PendingKey) ([]PendingKey, error) {
+	var added []PendingKey
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		added = added[:0]
+		for _, k := range keys {
+			k.FoundAt, k.Status, k.DecidedAt = now(), PendingOpen, ""
+			var article any
+			if k.ArticleID != 0 {
+				article = k.ArticleID
+			}
+			err := tx.QueryRowContext(ctx, `INSERT INTO pending_keys(technology, source, address, fingerprint, label, key,
+			    article_id, found_at, status, key_change, replaces, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+			    ON CONFLICT(technology, fingerprint) DO UPDATE SET source = excluded.source, address = excluded.address,
+			    label = excluded.label, key = excluded.key, article_id = excluded.article_id, found_at = excluded.found_at,
+			    status = 'pending', key_change = excluded.key_change, replaces = excluded.replaces,
+			    warning = excluded.warning, decided_at = '' WHERE pending_keys.status = 'accepted'
+			    RETURNING id`,
+				k.Technology, k.Source, k.Address, k.Fingerprint, k.Label, k.Key, article, k.FoundAt,
+				k.KeyChange, k.Replaces, k.Warning).Scan(&k.ID)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // pending or rejected already
+			}
+			if err != nil {
+				return fmt.Errorf("store: proposing key %s: %w", k.Fingerprint, err)
+			}
+			added = append(added, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return added, nil
+}
+
+// PendingKeys lists the found keys in one status ("" for all), oldest
+// first.
+func (s *Store) PendingKeys(ctx context.Context, status string) ([]PendingKey, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+pendingColumns+` FROM pending_keys
+	    WHERE ? = '' OR status = ? ORDER BY id`, status, status)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []PendingKey{}
+	for rows.Next() {
+		k, err := scanPending(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// PendingKey returns one found key, or ErrNotFound.
+func (s *Store) PendingKey(ctx context.Context, id int64) (PendingKey, error) {
+	k, err := scanPending(s.db.QueryRowContext(ctx, `SELECT `+pendingColumns+` FROM pending_keys WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return k, ErrNotFound
+	}
+	return k, err
+}
+
+// DecidePendingKey records the agent's decision on a pending key:
+// ErrNotFound for no such key, ErrDecided when it was decided already (by
+// another window, say).
+func (s *Store) DecidePendingKey(ctx context.Context, id int64, status string) error {
+	if status != PendingAccepted && status != PendingRejected {
+		return fmt.Errorf("store: %q is not a decision on a pending key", status)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE pending_keys SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'`,
+		status, now(), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := s.PendingKey(ctx, id); err != nil {
+			return err
+		}
+		return ErrDecided
+	}
+	return nil
+}
+
+func scanPending(r scanner) (PendingKey, error) {
+	var k PendingKey
+	err := r.Scan(&k.ID, &k.Technology, &k.Source, &k.Address, &k.Fingerprint, &k.Label, &k.Key, &k.ArticleID,
+		&k.FoundAt, &k.Status, &k.KeyChange, &k.Replaces, &k.Warning, &k.DecidedAt)
+	return k, err
+}
