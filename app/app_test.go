@@ -11,6 +11,7 @@ import (
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/profile"
+	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -94,7 +95,7 @@ func TestFormatError(t *testing.T) {
 func TestSettingsRoundTripAndEvent(t *testing.T) {
 	p := openProfile(t, keystore.NewMemory(0))
 	r := &recorder{}
-	s := &Settings{p: p, emit: r}
+	s := &Settings{p: p, sec: security.New(p, security.Options{}), emit: r}
 	v, err := s.Get()
 	if err != nil {
 		t.Fatal(err)
@@ -152,6 +153,8 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		"*app.PGPKeys": {"Delete", "ExportPublic", "ExportSecret", "Import", "List"},
 		// Keys found in mail: the agent decides, one key at a time.
 		"*app.PendingKeys": {"Accept", "List", "Reject"},
+		// The composer asks before a send; public material only.
+		"*app.Compose": {"Readiness"},
 	}
 	s := NewServices(openProfile(t, keystore.NewMemory(0)))
 	if len(s.Bind()) != len(want) {
@@ -162,5 +165,35 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		if fmt.Sprint(methods) != fmt.Sprint(want[name]) {
 			t.Errorf("%s binds %v, want %v", name, methods, want[name])
 		}
+	}
+}
+
+func TestSettingsSwitchOnRechecksAndAESGCMRoundTrips(t *testing.T) {
+	p := openProfile(t, keystore.NewMemory(0))
+	r := &recorder{}
+	s := &Settings{p: p, sec: security.New(p, security.Options{}), emit: r}
+	on, off := true, false
+	v, err := s.UpdateIntegrations(UpdateIntegrationsRequest{SMIMEAESGCM: &on, PGPEnabled: &off})
+	if err != nil || !v.SMIMEAESGCM || v.PGPEnabled {
+		t.Fatalf("after update: %+v, %v", v, err)
+	}
+	// Switching on with nothing failed re-checks nothing and says nothing.
+	if _, err := s.UpdateIntegrations(UpdateIntegrationsRequest{PGPEnabled: &on}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.last[EventArticlesRechecked]; ok {
+		t.Fatalf("articles:rechecked sent with nothing to re-check: %v", r.events)
+	}
+}
+
+func TestComposeReadinessNeedsATechnology(t *testing.T) {
+	p := openProfile(t, keystore.NewMemory(0))
+	c := &Compose{sec: security.New(p, security.Options{})}
+	if _, err := c.Readiness(ReadinessRequest{Technology: "ROT13"}); Classify(err).Code != CodeInvalid {
+		t.Fatalf("unknown technology: %v", err)
+	}
+	r, err := c.Readiness(ReadinessRequest{Technology: "S/MIME", From: "a@example.test", Recipients: []string{"b@example.test"}})
+	if err != nil || r.CanSign || r.CanEncrypt || len(r.Recipients) != 1 || r.Recipients[0].Reason != "no_certificate" {
+		t.Fatalf("readiness with no certificates: %+v, %v", r, err)
 	}
 }

@@ -19,6 +19,8 @@ type Services struct {
 	PGPKeys *PGPKeys
 	// PendingKeys decides on keys found in received mail.
 	PendingKeys *PendingKeys
+	// Compose answers the composer's questions before a send.
+	Compose *Compose
 
 	emitter *wailsEmitter
 }
@@ -33,7 +35,8 @@ func NewServices(p *profile.Profile) *Services {
 	// all of them.
 	sec := security.New(p, security.Options{})
 	return &Services{
-		Settings:     &Settings{p: p, emit: emit},
+		Settings:     &Settings{p: p, sec: sec, emit: emit},
+		Compose:      &Compose{sec: sec},
 		Tickets:      &Tickets{p: p},
 		Groups:       &Groups{p: p},
 		Logs:         &Logs{p: p},
@@ -46,7 +49,7 @@ func NewServices(p *profile.Profile) *Services {
 
 // Bind lists what Wails exposes to the web view.
 func (s *Services) Bind() []any {
-	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates, s.PGPKeys, s.PendingKeys}
+	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates, s.PGPKeys, s.PendingKeys, s.Compose}
 }
 
 // Startup is options.App.OnStartup: it hands the window context to the

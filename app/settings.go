@@ -6,6 +6,7 @@ import (
 
 	"github.com/sealdesk/sealdesk/internal/version"
 	"github.com/sealdesk/sealdesk/profile"
+	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -22,6 +23,7 @@ type SettingsView struct {
 	SMIMEEnabled     bool           `json:"smime_enabled"`
 	PGPEnabled       bool           `json:"pgp_enabled"`
 	TrustSystemRoots bool           `json:"trust_system_roots"`
+	SMIMEAESGCM      bool           `json:"smime_aes_gcm"`
 	DataDir          string         `json:"data_dir"`
 	Version          string         `json:"version"`
 	Keychain         KeychainStatus `json:"keychain"`
@@ -32,11 +34,13 @@ type UpdateIntegrationsRequest struct {
 	SMIMEEnabled     *bool `json:"smime_enabled,omitempty"`
 	PGPEnabled       *bool `json:"pgp_enabled,omitempty"`
 	TrustSystemRoots *bool `json:"trust_system_roots,omitempty"`
+	SMIMEAESGCM      *bool `json:"smime_aes_gcm,omitempty"`
 }
 
 // Settings is the bound service behind the Settings and About screens.
 type Settings struct {
 	p    *profile.Profile
+	sec  *security.Service
 	emit Emitter
 }
 
@@ -48,6 +52,7 @@ func (s *Settings) Get() (SettingsView, error) {
 		store.SettingSMIMEEnabled:     &v.SMIMEEnabled,
 		store.SettingPGPEnabled:       &v.PGPEnabled,
 		store.SettingTrustSystemRoots: &v.TrustSystemRoots,
+		store.SettingSMIMEAESGCM:      &v.SMIMEAESGCM,
 	} {
 		b, err := s.p.Store.BoolSetting(ctx, key)
 		if err != nil {
@@ -65,6 +70,7 @@ func (s *Settings) UpdateIntegrations(req UpdateIntegrationsRequest) (SettingsVi
 		store.SettingSMIMEEnabled:     req.SMIMEEnabled,
 		store.SettingPGPEnabled:       req.PGPEnabled,
 		store.SettingTrustSystemRoots: req.TrustSystemRoots,
+		store.SettingSMIMEAESGCM:      req.SMIMEAESGCM,
 	} {
 		if val == nil {
 			continue
@@ -74,11 +80,25 @@ func (s *Settings) UpdateIntegrations(req UpdateIntegrationsRequest) (SettingsVi
 		}
 	}
 	v, err := s.Get()
-	if err == nil {
-		s.emit.Emit(EventSettingsChanged, v)
+	if err != nil {
+		return v, err
 	}
-	return v, err
+	s.emit.Emit(EventSettingsChanged, v)
+	// Switching a technology on (or trusting more CAs) can fix articles
+	// that failed while it was off: check them again, as after an import.
+	if isTrue(req.SMIMEEnabled) || isTrue(req.PGPEnabled) || isTrue(req.TrustSystemRoots) {
+		changed, err := s.sec.RecheckFailed(ctx)
+		if err != nil {
+			return v, err
+		}
+		if changed > 0 {
+			s.emit.Emit(EventArticlesRechecked, ArticlesRechecked{Changed: changed})
+		}
+	}
+	return v, nil
 }
+
+func isTrue(b *bool) bool { return b != nil && *b }
 
 // CheckKeychain probes the keychain again (after the user unlocked it) and
 // publishes the result.

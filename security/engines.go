@@ -72,29 +72,74 @@ type processed struct {
 // handles plain mail (inline blocks, Autocrypt headers, attached keys).
 // The engines' "key missing" becomes the real reason when the keychain
 // could not be read.
+//
+// A technology switched off in Settings still has its engine run, but over
+// an empty keyring: the article says what the message is (signed,
+// encrypted, by which technology) and that the integration is off, and no
+// key of ours is touched. Switching it on re-runs those articles.
 func (ks *keySet) process(raw []byte, at time.Time) (*processed, error) {
-	skr, err := ks.SMIME()
+	on, err := ks.s.Integrations(ks.ctx)
 	if err != nil {
 		return nil, err
+	}
+	var skr smime.Keyring = smime.NewMemoryKeyring()
+	var ours *Keyring
+	if on.SMIME {
+		if ours, err = ks.SMIME(); err != nil {
+			return nil, err
+		}
+		skr = ours
 	}
 	sp, err := smime.NewEngine(skr).Process(raw, smime.ProcessOptions{Now: at})
 	if err != nil {
 		return nil, err
 	}
 	if sp.Result.Type == sdcrypto.TechSMIME {
-		keychainComment(&sp.Result, skr.KeychainErr())
+		if on.SMIME {
+			keychainComment(&sp.Result, ours.KeychainErr())
+		} else {
+			switchedOff(&sp.Result)
+		}
 		return &processed{Result: sp.Result, Entity: sp.Entity, Text: sp.Text}, nil
 	}
-	pkr, err := ks.PGP()
-	if err != nil {
-		return nil, err
+	var pkr pgp.Keyring = pgp.NewMemoryKeyring()
+	var pours *PGPKeyring
+	if on.PGP {
+		if pours, err = ks.PGP(); err != nil {
+			return nil, err
+		}
+		pkr = pours
 	}
 	pp, err := pgp.NewEngine(pkr).Process(raw, pgp.ProcessOptions{Now: at})
 	if err != nil {
 		return nil, err
 	}
-	keychainComment(&pp.Result, pkr.KeychainErr())
-	return &processed{Result: pp.Result, Entity: pp.Entity, Text: pp.Text, Subject: pp.ProtectedSubject, Found: pp.FoundKeys}, nil
+	found := pp.FoundKeys
+	if on.PGP {
+		keychainComment(&pp.Result, pours.KeychainErr())
+	} else {
+		switchedOff(&pp.Result)
+		found = nil // keys in mail are proposed only while OpenPGP is on
+	}
+	return &processed{Result: pp.Result, Entity: pp.Entity, Text: pp.Text, Subject: pp.ProtectedSubject, Found: found}, nil
+}
+
+// switchedOff turns an engine's outcome over an empty keyring into "this
+// technology is off": nothing was checked, so nothing may read as valid.
+func switchedOff(r *sdcrypto.Result) {
+	if r.Type == sdcrypto.TechNone {
+		return
+	}
+	comment := string(r.Type) + " is switched off in Settings > Integrations: switch it on to check this message."
+	if r.Signed {
+		r.Sign.Success, r.Sign.Comment, r.Sign.Checks = false, comment, nil
+		for i := range r.Sign.Signers {
+			r.Sign.Signers[i].Valid = false
+		}
+	}
+	if r.Encrypted {
+		r.Encryption.Success, r.Encryption.Comment = false, comment
+	}
 }
 
 func keychainComment(r *sdcrypto.Result, kerr error) {

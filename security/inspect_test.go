@@ -66,13 +66,7 @@ func TestImportingTheCARechecksFailedArticles(t *testing.T) {
 }
 
 func TestSealInspectRoundTripCachesOnlySealedContent(t *testing.T) {
-	p := getPKI(t)
-	f := newFixture(t)
-	mustImport(t, f, append(p.root.certPEM(), p.bob.certPEM()...))
-	mustImport(t, f, p.alice.certPEM())
-	if _, err := f.svc.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
-		t.Fatal(err)
-	}
+	f := aliceWithBob(t)
 	const secret = "The vault code is 4711."
 	out, err := f.svc.Seal(f.ctx, message("alice@example.test", "Bob <bob@example.test>", "sealed", secret), true, true)
 	if err != nil {

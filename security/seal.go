@@ -15,7 +15,8 @@ import (
 )
 
 // Seal signs and/or encrypts a plain outgoing RFC 5322 message with the
-// profile's S/MIME keys (From picks our key; To, Cc and Bcc the
+// profile's S/MIME keys (AES-256-CBC, or AES-256-GCM AuthEnvelopedData when
+// store.SettingSMIMEAESGCM is on) (From picks our key; To, Cc and Bcc the
 // recipients) and logs the sign and encrypt operations. A *smime.SealError
 // says what is impossible; when a key could not be read because the
 // keychain is unreachable, that error (keystore.ErrUnavailable) is returned
@@ -24,12 +25,20 @@ func (s *Service) Seal(ctx context.Context, raw []byte, sign, encrypt bool) ([]b
 	if !sign && !encrypt {
 		return nil, errNothingToSeal
 	}
+	if err := s.requireOn(ctx, sdcrypto.TechSMIME); err != nil {
+		return nil, err
+	}
+	gcm, err := s.p.Store.BoolSetting(ctx, store.SettingSMIMEAESGCM)
+	if err != nil {
+		return nil, err
+	}
 	kr, err := s.Keyring(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer kr.Release()
-	out, err := smime.NewEngine(kr).Seal(raw, sign, encrypt, smime.SealOptions{Now: s.now()})
+	out, err := smime.NewEngine(kr).Seal(raw, sign, encrypt, smime.SealOptions{Now: s.now(),
+		Encrypt: smime.EncryptOptions{AuthEnveloped: gcm}})
 	if err != nil {
 		// Log what failed: the step the engine names, else every step asked.
 		var se *smime.SealError
@@ -56,6 +65,9 @@ type PGPSealOptions struct {
 func (s *Service) SealPGP(ctx context.Context, raw []byte, sign, encrypt bool, opts PGPSealOptions) ([]byte, error) {
 	if !sign && !encrypt {
 		return nil, errNothingToSeal
+	}
+	if err := s.requireOn(ctx, sdcrypto.TechPGP); err != nil {
+		return nil, err
 	}
 	kr, err := s.PGPKeyring(ctx)
 	if err != nil {

@@ -12,7 +12,11 @@ const (
 	SettingSMIMEEnabled     = "integration.smime.enabled"
 	SettingPGPEnabled       = "integration.pgp.enabled"
 	SettingTrustSystemRoots = "integration.smime.trust_system_roots"
-	SettingTicketPattern    = "tickets.subject_pattern"
+	// SettingSMIMEAESGCM sends S/MIME encrypted mail as AuthEnvelopedData
+	// with AES-256-GCM (RFC 5083) instead of AES-256-CBC, which every
+	// client reads; off by default for compatibility.
+	SettingSMIMEAESGCM   = "integration.smime.aes_gcm"
+	SettingTicketPattern = "tickets.subject_pattern"
 )
 
 // settingDefaults are what an unset setting reads as.
@@ -20,6 +24,7 @@ var settingDefaults = map[string]string{
 	SettingSMIMEEnabled:     "true",
 	SettingPGPEnabled:       "true",
 	SettingTrustSystemRoots: "false",
+	SettingSMIMEAESGCM:      "false",
 	SettingTicketPattern:    `[Ticket#NNNNN]`,
 }
 

@@ -64,6 +64,7 @@ describe('SealDesk window', () => {
       Object.fromEntries(Object.entries(window.go.app).map(([svc, m]) => [svc, Object.keys(m).sort()])),
     )
     assert.deepEqual(bound, {
+      Compose: ['Readiness'],
       Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List'],
       Groups: ['Delete', 'List', 'Save'],
       Logs: ['List'],

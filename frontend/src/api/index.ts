@@ -2,6 +2,7 @@
 // import from here, never from src/wailsjs directly, so the bindings can be
 // regenerated (and faked in tests) in one place.
 import * as CertificatesBinding from '../wailsjs/go/app/Certificates'
+import * as ComposeBinding from '../wailsjs/go/app/Compose'
 import * as GroupsBinding from '../wailsjs/go/app/Groups'
 import * as LogsBinding from '../wailsjs/go/app/Logs'
 import * as PendingKeysBinding from '../wailsjs/go/app/PendingKeys'
@@ -21,6 +22,8 @@ import type {
   PendingResult,
   PGPImportResult,
   PGPKey,
+  Readiness,
+  ReadinessRequest,
   SettingsView,
   TicketPage,
   TicketQuery,
@@ -122,6 +125,15 @@ export const pendingKeysApi: PendingKeysApi = {
   list: () => call(() => PendingKeysBinding.List()),
   accept: (id) => call(() => PendingKeysBinding.Accept({ id } as never)),
   reject: (id) => call(() => PendingKeysBinding.Reject({ id } as never)),
+}
+
+export interface ComposeApi {
+  /** Per recipient, why Sign or Encrypt must stay off (public material only). */
+  readiness(req: ReadinessRequest): Promise<Readiness>
+}
+
+export const composeApi: ComposeApi = {
+  readiness: (req) => call(() => ComposeBinding.Readiness(req as never)),
 }
 
 export { AppError, toAppError } from './errors'

@@ -23,3 +23,6 @@ export type PendingKey = Plain<store.PendingKey>
 export type PendingResult = Plain<security.PendingResult>
 // Event payload only (not in the generated models): mirrors app.ArticlesRechecked.
 export type ArticlesRechecked = { changed: number }
+export type Readiness = Plain<security.Readiness>
+export type AddressStatus = Plain<security.AddressStatus>
+export type ReadinessRequest = Plain<app.ReadinessRequest>

@@ -12,6 +12,7 @@ describe('SettingsScreen', () => {
       smime_enabled: true,
       pgp_enabled: true,
       trust_system_roots: false,
+      smime_aes_gcm: false,
       data_dir: '/data',
       version: 'v1.2.3',
       keychain: { ok: true, service: 'SealDesk/p', message: '' },

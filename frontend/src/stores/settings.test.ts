@@ -8,6 +8,7 @@ const base: SettingsView = {
   smime_enabled: true,
   pgp_enabled: true,
   trust_system_roots: false,
+  smime_aes_gcm: false,
   data_dir: '/tmp/x',
   version: 'v0.1.0',
   keychain: { ok: false, service: 'SealDesk/abc', message: 'no Secret Service' },

@@ -150,10 +150,27 @@ export namespace app {
 	        this.id = source["id"];
 	    }
 	}
+	export class ReadinessRequest {
+	    technology: string;
+	    from: string;
+	    recipients: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ReadinessRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.technology = source["technology"];
+	        this.from = source["from"];
+	        this.recipients = source["recipients"];
+	    }
+	}
 	export class SettingsView {
 	    smime_enabled: boolean;
 	    pgp_enabled: boolean;
 	    trust_system_roots: boolean;
+	    smime_aes_gcm: boolean;
 	    data_dir: string;
 	    version: string;
 	    keychain: KeychainStatus;
@@ -167,6 +184,7 @@ export namespace app {
 	        this.smime_enabled = source["smime_enabled"];
 	        this.pgp_enabled = source["pgp_enabled"];
 	        this.trust_system_roots = source["trust_system_roots"];
+	        this.smime_aes_gcm = source["smime_aes_gcm"];
 	        this.data_dir = source["data_dir"];
 	        this.version = source["version"];
 	        this.keychain = this.convertValues(source["keychain"], KeychainStatus);
@@ -194,6 +212,7 @@ export namespace app {
 	    smime_enabled?: boolean;
 	    pgp_enabled?: boolean;
 	    trust_system_roots?: boolean;
+	    smime_aes_gcm?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new UpdateIntegrationsRequest(source);
@@ -204,6 +223,7 @@ export namespace app {
 	        this.smime_enabled = source["smime_enabled"];
 	        this.pgp_enabled = source["pgp_enabled"];
 	        this.trust_system_roots = source["trust_system_roots"];
+	        this.smime_aes_gcm = source["smime_aes_gcm"];
 	    }
 	}
 
@@ -211,6 +231,26 @@ export namespace app {
 
 export namespace security {
 	
+	export class AddressStatus {
+	    address: string;
+	    ok: boolean;
+	    reason: string;
+	    comment: string;
+	    key: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AddressStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.address = source["address"];
+	        this.ok = source["ok"];
+	        this.reason = source["reason"];
+	        this.comment = source["comment"];
+	        this.key = source["key"];
+	    }
+	}
 	export class Certificate {
 	    id: number;
 	    fingerprint: string;
@@ -414,6 +454,46 @@ export namespace security {
 	        this.pending = this.convertValues(source["pending"], store.PendingKey);
 	        this.rechecked = source["rechecked"];
 	        this.recheck_error = source["recheck_error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Readiness {
+	    technology: string;
+	    enabled: boolean;
+	    can_sign: boolean;
+	    can_encrypt: boolean;
+	    sign: AddressStatus;
+	    recipients: AddressStatus[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Readiness(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.technology = source["technology"];
+	        this.enabled = source["enabled"];
+	        this.can_sign = source["can_sign"];
+	        this.can_encrypt = source["can_encrypt"];
+	        this.sign = this.convertValues(source["sign"], AddressStatus);
+	        this.recipients = this.convertValues(source["recipients"], AddressStatus);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

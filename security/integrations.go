@@ -1,0 +1,44 @@
+package security
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// Integrations says which technologies are switched on in Settings
+// (Zammad's System > Integrations switches).
+type Integrations struct {
+	SMIME bool
+	PGP   bool
+}
+
+// ErrSwitchedOff is returned when an outgoing operation asks for a
+// technology that is switched off; it wraps into a message that says so.
+var ErrSwitchedOff = errors.New("security: switched off")
+
+// Integrations reads the switches.
+func (s *Service) Integrations(ctx context.Context) (Integrations, error) {
+	var on Integrations
+	var err error
+	if on.SMIME, err = s.p.Store.BoolSetting(ctx, store.SettingSMIMEEnabled); err != nil {
+		return on, err
+	}
+	on.PGP, err = s.p.Store.BoolSetting(ctx, store.SettingPGPEnabled)
+	return on, err
+}
+
+// requireOn fails with a message a person can act on when tech is off.
+func (s *Service) requireOn(ctx context.Context, tech sdcrypto.Technology) error {
+	on, err := s.Integrations(ctx)
+	if err != nil {
+		return err
+	}
+	if tech == sdcrypto.TechSMIME && !on.SMIME || tech == sdcrypto.TechPGP && !on.PGP {
+		return fmt.Errorf("%w: %s is switched off in Settings > Integrations: switch it on to sign or encrypt with it", ErrSwitchedOff, tech)
+	}
+	return nil
+}

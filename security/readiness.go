@@ -1,0 +1,106 @@
+package security
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/pgp"
+	"github.com/sealdesk/sealdesk/crypto/smime"
+)
+
+// AddressStatus says whether one address can be signed as or encrypted to,
+// and if not, why, in words the composer shows beside the address.
+type AddressStatus struct {
+	Address string `json:"address"`
+	OK      bool   `json:"ok"`
+	// Reason is the engine's reason code (e.g. "no certificate",
+	// "expired"); empty when OK.
+	Reason  string `json:"reason"`
+	Comment string `json:"comment"`
+	// Key is the certificate or OpenPGP key fingerprint that would be used.
+	Key string `json:"key"`
+}
+
+// Readiness is what the composer needs before a send with one technology:
+// whether it is switched on, whether the sender can sign, and per
+// recipient whether the message can be encrypted to them. Encryption is
+// possible only when every recipient is OK.
+type Readiness struct {
+	Technology sdcrypto.Technology `json:"technology"`
+	Enabled    bool                `json:"enabled"`
+	CanSign    bool                `json:"can_sign"`
+	CanEncrypt bool                `json:"can_encrypt"`
+	Sign       AddressStatus       `json:"sign"`
+	Recipients []AddressStatus     `json:"recipients"`
+}
+
+// Readiness judges from and recipients for tech at the service's clock.
+// It reads public material only: no private key is unlocked to answer it.
+func (s *Service) Readiness(ctx context.Context, tech sdcrypto.Technology, from string, recipients []string) (Readiness, error) {
+	r := Readiness{Technology: tech, Recipients: []AddressStatus{}}
+	on, err := s.Integrations(ctx)
+	if err != nil {
+		return r, err
+	}
+	now := s.now()
+	switch tech {
+	case sdcrypto.TechSMIME:
+		r.Enabled = on.SMIME
+		kr, err := s.Keyring(ctx)
+		if err != nil {
+			return r, err
+		}
+		defer kr.Release()
+		e := smime.NewEngine(kr)
+		st := e.CanSign(from, now)
+		r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, smimeFingerprint(st.Certificate))
+		for _, rs := range e.CanEncrypt(recipients, now) {
+			r.Recipients = append(r.Recipients, addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, smimeFingerprint(rs.Certificate)))
+		}
+	case sdcrypto.TechPGP:
+		r.Enabled = on.PGP
+		kr, err := s.PGPKeyring(ctx)
+		if err != nil {
+			return r, err
+		}
+		defer kr.Release()
+		e := pgp.NewEngine(kr)
+		st := e.CanSign(from, now)
+		r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, pgpFingerprint(st.Key))
+		for _, rs := range e.CanEncrypt(recipients, now) {
+			r.Recipients = append(r.Recipients, addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, pgpFingerprint(rs.Key)))
+		}
+	default:
+		return r, fmt.Errorf("security: unknown technology %q: use S/MIME or PGP", tech)
+	}
+	r.CanSign = r.Enabled && r.Sign.OK
+	r.CanEncrypt = r.Enabled && len(r.Recipients) > 0
+	for _, a := range r.Recipients {
+		r.CanEncrypt = r.CanEncrypt && a.OK
+	}
+	return r, nil
+}
+
+func addressStatus(addr string, ok bool, reason fmt.Stringer, comment, key string) AddressStatus {
+	a := AddressStatus{Address: addr, OK: ok, Comment: comment, Key: key}
+	if !ok {
+		a.Reason = reason.String()
+	}
+	return a
+}
+
+func smimeFingerprint(c *x509.Certificate) string {
+	if c == nil {
+		return ""
+	}
+	return smime.Fingerprint(c)
+}
+
+func pgpFingerprint(k *pgp.Key) string {
+	if k == nil {
+		return ""
+	}
+	return k.Fingerprint
+}
