@@ -105,3 +105,6 @@ for row in "engine:$se_rsa" "inspect:$se_rsa_insp"; do
 		"$(echo "$t / $rsa_op_ms" | bc -l)" "$(echo "$t / $go_rsa_op_ms" | bc -l)"
 done
 echo '  (inspect adds the SQLite store and security log to the engine)' 
+
+echo
+scripts/bench-pgp.sh "$work" "$loops"

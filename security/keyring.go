@@ -41,15 +41,16 @@ type Keyring struct {
 
 var _ smime.Keyring = (*Keyring)(nil)
 
-// LoadKeyring reads the certificate store. It does not touch the keychain.
-func LoadKeyring(ctx context.Context, st *store.Store, keys *keystore.Store) (*Keyring, error) {
+// loadKeyring reads the certificate store, parsing through the shared cache.
+// It does not touch the keychain.
+func loadKeyring(ctx context.Context, st *store.Store, keys *keystore.Store, parsed *parseCache) (*Keyring, error) {
 	rows, err := st.Certificates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("security: reading the certificate store: %w", err)
 	}
 	k := &Keyring{keys: keys, private: map[string]bool{}, loaded: map[string]crypto.Signer{}}
 	for _, r := range rows {
-		c, err := x509.ParseCertificate(r.DER)
+		c, err := parsed.certificate(r.DER)
 		if err != nil {
 			// A row that no longer parses (a newer Go is stricter) must not
 			// take every other certificate down with it.

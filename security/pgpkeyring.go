@@ -36,6 +36,7 @@ type PGPKeyring struct {
 	st     *store.Store
 	keys   *keystore.Store
 	cache  *unlockCache
+	shared *parseCache
 	secret map[string]bool // fingerprints the store says the keychain holds
 
 	mu     sync.Mutex
@@ -52,7 +53,7 @@ func (s *Service) PGPKeyring(ctx context.Context) (*PGPKeyring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("security: reading the OpenPGP key store: %w", err)
 	}
-	k := &PGPKeyring{ctx: ctx, st: s.p.Store, keys: s.p.Keys, cache: s.unlocked,
+	k := &PGPKeyring{ctx: ctx, st: s.p.Store, keys: s.p.Keys, cache: s.unlocked, shared: s.parsed,
 		secret: map[string]bool{}, parsed: map[string]*pgp.Key{}}
 	for _, fp := range fps {
 		k.secret[fp] = true
@@ -160,7 +161,7 @@ func (k *PGPKeyring) parse(rows []store.PGPKey, err error) []*pgp.Key {
 	for _, r := range rows {
 		key, ok := k.parsed[r.Fingerprint]
 		if !ok {
-			key, err = pgp.ParseKey(r.PublicKey)
+			key, err = k.shared.pgpKey(r.PublicKey)
 			if err != nil {
 				continue
 			}

@@ -35,11 +35,13 @@ type Service struct {
 	iter int
 	// unlocked holds OpenPGP secret keys unlocked by recent operations.
 	unlocked *unlockCache
+	// parsed keeps parsed certificates and public keys across operations.
+	parsed *parseCache
 }
 
 // New returns the use cases over an open profile.
 func New(p *profile.Profile, opts Options) *Service {
-	s := &Service{p: p, now: opts.Now, iter: opts.KDFIterations, unlocked: newUnlockCache(opts.PGPUnlockTTL)}
+	s := &Service{p: p, now: opts.Now, iter: opts.KDFIterations, unlocked: newUnlockCache(opts.PGPUnlockTTL), parsed: newParseCache()}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -51,7 +53,7 @@ func New(p *profile.Profile, opts Options) *Service {
 
 // Keyring loads the profile's current certificates as an smime.Keyring.
 func (s *Service) Keyring(ctx context.Context) (*Keyring, error) {
-	return LoadKeyring(ctx, s.p.Store, s.p.Keys)
+	return loadKeyring(ctx, s.p.Store, s.p.Keys, s.parsed)
 }
 
 // Errors a caller is expected to react to.

@@ -46,6 +46,10 @@ const pendingColumns = `id, technology, source, address, fingerprint, label, key
 // (rejected stays rejected); one accepted earlier is proposed again, as
 // the caller only offers keys the store no longer holds.
 func (s *Store) AddPendingKeys(ctx context.Context, keys []PendingKey) ([]PendingKey, error) {
+	if len(keys) == 0 {
+		// Most mail carries no keys: no write transaction for nothing.
+		return []PendingKey{}, nil
+	}
 	var added []PendingKey
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		added = added[:0]
