@@ -2,6 +2,8 @@ package security
 
 import (
 	"context"
+	"crypto"
+	"crypto/x509"
 	"time"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
@@ -83,20 +85,20 @@ func (ks *keySet) process(raw []byte, at time.Time) (*processed, error) {
 		return nil, err
 	}
 	var skr smime.Keyring = smime.NewMemoryKeyring()
-	var ours *Keyring
+	lazy := &lazySMIME{ks: ks}
 	if on.SMIME {
-		if ours, err = ks.SMIME(); err != nil {
-			return nil, err
-		}
-		skr = ours
+		skr = lazy
 	}
 	sp, err := smime.NewEngine(skr).Process(raw, smime.ProcessOptions{Now: at})
+	if err == nil {
+		err = lazy.err
+	}
 	if err != nil {
 		return nil, err
 	}
 	if sp.Result.Type == sdcrypto.TechSMIME {
 		if on.SMIME {
-			keychainComment(&sp.Result, ours.KeychainErr())
+			keychainComment(&sp.Result, lazy.keychainErr())
 		} else {
 			switchedOff(&sp.Result)
 		}
@@ -146,4 +148,51 @@ func keychainComment(r *sdcrypto.Result, kerr error) {
 	if kerr != nil && r.Encrypted && !r.Encryption.Success {
 		r.Encryption.Comment = "Our private key could not be read from the OS keychain (" + kerr.Error() + "): unlock it, then retry."
 	}
+}
+
+// lazySMIME hands the S/MIME engine our keyring, loaded on its first
+// question: a mail with no S/MIME in it (most OpenPGP and plain mail) never
+// reads the certificate store. A failure to load is kept and returned
+// after the engine ran, never read as "no certificates".
+type lazySMIME struct {
+	ks  *keySet
+	kr  *Keyring
+	err error
+}
+
+var _ smime.Keyring = (*lazySMIME)(nil)
+
+func (l *lazySMIME) load() *Keyring {
+	if l.kr == nil && l.err == nil {
+		l.kr, l.err = l.ks.SMIME()
+	}
+	return l.kr
+}
+
+func (l *lazySMIME) TrustAnchors() []*x509.Certificate {
+	if k := l.load(); k != nil {
+		return k.TrustAnchors()
+	}
+	return nil
+}
+
+func (l *lazySMIME) Certificates() []*x509.Certificate {
+	if k := l.load(); k != nil {
+		return k.Certificates()
+	}
+	return nil
+}
+
+func (l *lazySMIME) PrivateKey(fp string) (crypto.Signer, error) {
+	if k := l.load(); k != nil {
+		return k.PrivateKey(fp)
+	}
+	return nil, l.err
+}
+
+func (l *lazySMIME) keychainErr() error {
+	if l.kr == nil {
+		return nil
+	}
+	return l.kr.KeychainErr()
 }

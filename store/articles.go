@@ -140,7 +140,7 @@ func (s *Store) UpdateArticleProcessed(ctx context.Context, id int64, subject st
 	if err != nil {
 		return err
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE articles SET security = ?, security_state = ?, sealed_content = ?,
+	res, err := s.exec(ctx, `UPDATE articles SET security = ?, security_state = ?, sealed_content = ?,
 	    subject = CASE WHEN ? = '' THEN subject ELSE ? END WHERE id = ?`,
 		string(sec), SecurityState(r), sealed, subject, subject, id)
 	if err != nil {
@@ -177,7 +177,7 @@ func (s *Store) ArticleByContent(ctx context.Context, sha string) (Article, erro
 func (s *Store) articleWhere(ctx context.Context, cond string, args ...any) (Article, error) {
 	var a Article
 	var sec string
-	err := s.db.QueryRowContext(ctx, `SELECT id, ticket_id, COALESCE(mailbox_id, 0), uid, message_id, content_sha256,
+	err := s.queryRow(ctx, `SELECT id, ticket_id, COALESCE(mailbox_id, 0), uid, message_id, content_sha256,
 	    direction, from_addr, to_addrs, cc_addrs, subject, date, raw, security, security_state, sealed_content,
 	    parse_error, created_at FROM articles WHERE `+cond, args...).Scan(
 		&a.ID, &a.TicketID, &a.MailboxID, &a.UID, &a.MessageID, &a.ContentSHA256, &a.Direction, &a.From, &a.To,
@@ -205,7 +205,7 @@ func (s *Store) ArticlesToRetry(ctx context.Context, technology string) ([]int64
 		q += ` AND json_extract(security, '$.type') = ?`
 		args = append(args, technology)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY id`, args...)
+	rows, err := s.query(ctx, q+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}

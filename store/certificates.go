@@ -34,7 +34,7 @@ const certColumns = `id, fingerprint, subject, issuer, serial, emails, not_befor
 // Certificates returns every imported certificate, CAs first, then by
 // subject.
 func (s *Store) Certificates(ctx context.Context) ([]Certificate, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+certColumns+` FROM smime_certificates ORDER BY is_ca DESC, subject, id`)
+	rows, err := s.query(ctx, `SELECT `+certColumns+` FROM smime_certificates ORDER BY is_ca DESC, subject, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (s *Store) Certificates(ctx context.Context) ([]Certificate, error) {
 // with prefix (lowercase hex), at most two: enough to tell "unique" from
 // "ambiguous".
 func (s *Store) CertificatesByPrefix(ctx context.Context, prefix string) ([]Certificate, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+certColumns+` FROM smime_certificates
+	rows, err := s.query(ctx, `SELECT `+certColumns+` FROM smime_certificates
 	    WHERE substr(fingerprint, 1, ?) = ? ORDER BY fingerprint LIMIT 2`, len(prefix), prefix)
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func (s *Store) CertificatesByPrefix(ctx context.Context, prefix string) ([]Cert
 // Certificate returns the certificate with this exact fingerprint, or
 // ErrNotFound.
 func (s *Store) Certificate(ctx context.Context, fingerprint string) (Certificate, error) {
-	c, err := scanCert(s.db.QueryRowContext(ctx, `SELECT `+certColumns+` FROM smime_certificates WHERE fingerprint = ?`, fingerprint))
+	c, err := scanCert(s.queryRow(ctx, `SELECT `+certColumns+` FROM smime_certificates WHERE fingerprint = ?`, fingerprint))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
@@ -125,7 +125,7 @@ func (s *Store) AddCertificates(ctx context.Context, certs []Certificate, privat
 // SetCertificatePrivate records whether the keychain holds the private key
 // of a certificate.
 func (s *Store) SetCertificatePrivate(ctx context.Context, fingerprint string, has bool) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE smime_certificates SET has_private = ? WHERE fingerprint = ?`, has, fingerprint)
+	res, err := s.exec(ctx, `UPDATE smime_certificates SET has_private = ? WHERE fingerprint = ?`, has, fingerprint)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *Store) SetCertificatePrivate(ctx context.Context, fingerprint string, h
 
 // DeleteCertificate removes a certificate row, or returns ErrNotFound.
 func (s *Store) DeleteCertificate(ctx context.Context, fingerprint string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM smime_certificates WHERE fingerprint = ?`, fingerprint)
+	res, err := s.exec(ctx, `DELETE FROM smime_certificates WHERE fingerprint = ?`, fingerprint)
 	if err != nil {
 		return err
 	}

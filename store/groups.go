@@ -37,7 +37,7 @@ func (g Group) Validate() error {
 
 // Groups lists every group by name.
 func (s *Store) Groups(ctx context.Context) ([]Group, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, sender_address, default_sign, default_encrypt, technology, autocrypt
+	rows, err := s.query(ctx, `SELECT id, name, sender_address, default_sign, default_encrypt, technology, autocrypt
 	    FROM groups ORDER BY name`)
 	if err != nil {
 		return nil, err
@@ -61,12 +61,12 @@ func (s *Store) SaveGroup(ctx context.Context, g Group) (Group, error) {
 	}
 	var err error
 	if g.ID == 0 {
-		err = s.db.QueryRowContext(ctx, `INSERT INTO groups(name, sender_address, default_sign, default_encrypt, technology, autocrypt)
+		err = s.queryRow(ctx, `INSERT INTO groups(name, sender_address, default_sign, default_encrypt, technology, autocrypt)
 		    VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 			g.Name, g.SenderAddress, g.DefaultSign, g.DefaultEncrypt, g.Technology, g.Autocrypt).Scan(&g.ID)
 	} else {
 		var res sql.Result
-		res, err = s.db.ExecContext(ctx, `UPDATE groups SET name = ?, sender_address = ?, default_sign = ?, default_encrypt = ?,
+		res, err = s.exec(ctx, `UPDATE groups SET name = ?, sender_address = ?, default_sign = ?, default_encrypt = ?,
 		    technology = ?, autocrypt = ? WHERE id = ?`,
 			g.Name, g.SenderAddress, g.DefaultSign, g.DefaultEncrypt, g.Technology, g.Autocrypt, g.ID)
 		if err == nil {
@@ -83,7 +83,7 @@ func (s *Store) SaveGroup(ctx context.Context, g Group) (Group, error) {
 
 // DeleteGroup removes a group; its tickets keep existing without a group.
 func (s *Store) DeleteGroup(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM groups WHERE id = ?`, id)
+	res, err := s.exec(ctx, `DELETE FROM groups WHERE id = ?`, id)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func (s *Store) AddPendingKeys(ctx context.Context, keys []PendingKey) ([]Pendin
 // PendingKeys lists the found keys in one status ("" for all), oldest
 // first.
 func (s *Store) PendingKeys(ctx context.Context, status string) ([]PendingKey, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+pendingColumns+` FROM pending_keys
+	rows, err := s.query(ctx, `SELECT `+pendingColumns+` FROM pending_keys
 	    WHERE ? = '' OR status = ? ORDER BY id`, status, status)
 	if err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ func (s *Store) PendingKeys(ctx context.Context, status string) ([]PendingKey, e
 
 // PendingKey returns one found key, or ErrNotFound.
 func (s *Store) PendingKey(ctx context.Context, id int64) (PendingKey, error) {
-	k, err := scanPending(s.db.QueryRowContext(ctx, `SELECT `+pendingColumns+` FROM pending_keys WHERE id = ?`, id))
+	k, err := scanPending(s.queryRow(ctx, `SELECT `+pendingColumns+` FROM pending_keys WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, ErrNotFound
 	}
@@ -120,7 +120,7 @@ func (s *Store) DecidePendingKey(ctx context.Context, id int64, status string) e
 	if status != PendingAccepted && status != PendingRejected {
 		return fmt.Errorf("store: %q is not a decision on a pending key", status)
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE pending_keys SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'`,
+	res, err := s.exec(ctx, `UPDATE pending_keys SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'`,
 		status, now(), id)
 	if err != nil {
 		return err

@@ -61,7 +61,7 @@ func (s *Store) PGPKeysByKeyID(ctx context.Context, keyID string) ([]PGPKey, err
 
 // PGPKey returns the key with this exact fingerprint, or ErrNotFound.
 func (s *Store) PGPKey(ctx context.Context, fingerprint string) (PGPKey, error) {
-	k, err := scanPGPKey(s.db.QueryRowContext(ctx, `SELECT `+pgpColumns+` FROM pgp_keys WHERE fingerprint = ?`, fingerprint))
+	k, err := scanPGPKey(s.queryRow(ctx, `SELECT `+pgpColumns+` FROM pgp_keys WHERE fingerprint = ?`, fingerprint))
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, ErrNotFound
 	}
@@ -70,7 +70,7 @@ func (s *Store) PGPKey(ctx context.Context, fingerprint string) (PGPKey, error) 
 
 // PGPSecretFingerprints lists the keys whose secret key the keychain holds.
 func (s *Store) PGPSecretFingerprints(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT fingerprint FROM pgp_keys WHERE has_secret = 1 ORDER BY fingerprint`)
+	rows, err := s.query(ctx, `SELECT fingerprint FROM pgp_keys WHERE has_secret = 1 ORDER BY fingerprint`)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (s *Store) PutPGPKeys(ctx context.Context, keys []PGPKey) ([]PGPKey, error)
 
 // DeletePGPKey removes a key (and its key IDs), or returns ErrNotFound.
 func (s *Store) DeletePGPKey(ctx context.Context, fingerprint string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM pgp_keys WHERE fingerprint = ?`, fingerprint)
+	res, err := s.exec(ctx, `DELETE FROM pgp_keys WHERE fingerprint = ?`, fingerprint)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *Store) DeletePGPKey(ctx context.Context, fingerprint string) error {
 }
 
 func (s *Store) queryPGPKeys(ctx context.Context, q string, args ...any) ([]PGPKey, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func (s *Store) AppendLog(ctx context.Context, e LogEntry) (LogEntry, error) {
 	if e.ArticleID != 0 {
 		article = e.ArticleID
 	}
-	err := s.db.QueryRowContext(ctx, `INSERT INTO security_log(at, direction, technology, operation, status, article_id, message_id, detail)
+	err := s.queryRow(ctx, `INSERT INTO security_log(at, direction, technology, operation, status, article_id, message_id, detail)
 	    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		e.At, e.Direction, e.Technology, e.Operation, e.Status, article, e.MessageID, e.Detail).Scan(&e.ID)
 	return e, err
@@ -66,7 +66,7 @@ func (s *Store) Log(ctx context.Context, q LogQuery) ([]LogEntry, error) {
 	if len(where) > 0 {
 		cond = "WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, direction, technology, operation, status, COALESCE(article_id, 0), message_id, detail
+	rows, err := s.query(ctx, `SELECT id, at, direction, technology, operation, status, COALESCE(article_id, 0), message_id, detail
 	    FROM security_log `+cond+` ORDER BY at DESC, id DESC LIMIT ?`, append(args, q.Limit)...)
 	if err != nil {
 		return nil, err

@@ -36,8 +36,9 @@ const FileName = "sealdesk.db"
 
 // Store is an open database. It is safe for concurrent use.
 type Store struct {
-	db  *sql.DB
-	dir string
+	db    *sql.DB
+	dir   string
+	stmts stmtCache
 }
 
 // ErrNotFound is returned when a requested row does not exist.
@@ -64,7 +65,10 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.closeStatements()
+	return s.db.Close()
+}
 
 // Dir is the data directory.
 func (s *Store) Dir() string { return s.dir }
@@ -76,7 +80,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 // SchemaVersion returns the number of the last applied migration.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+	err := s.queryRow(ctx, `PRAGMA user_version`).Scan(&v)
 	return v, err
 }
 
@@ -135,7 +139,7 @@ func (s *Store) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
 // collide and a moved directory keeps its keys.
 func (s *Store) ProfileID(ctx context.Context) (string, error) {
 	var id string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'profile_id'`).Scan(&id)
+	err := s.queryRow(ctx, `SELECT value FROM meta WHERE key = 'profile_id'`).Scan(&id)
 	if err == nil {
 		return id, nil
 	}
@@ -147,11 +151,11 @@ func (s *Store) ProfileID(ctx context.Context) (string, error) {
 		return "", err
 	}
 	id = hex.EncodeToString(b)
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('profile_id', ?) ON CONFLICT(key) DO NOTHING`, id); err != nil {
+	if _, err := s.exec(ctx, `INSERT INTO meta(key, value) VALUES ('profile_id', ?) ON CONFLICT(key) DO NOTHING`, id); err != nil {
 		return "", err
 	}
 	// Another process may have won the race: read back what is stored.
-	err = s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'profile_id'`).Scan(&id)
+	err = s.queryRow(ctx, `SELECT value FROM meta WHERE key = 'profile_id'`).Scan(&id)
 	return id, err
 }
 

@@ -63,10 +63,10 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 		cond = "WHERE " + strings.Join(where, " AND ")
 	}
 	page := TicketPage{Tickets: []Ticket{}}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets t `+cond, args...).Scan(&page.Total); err != nil {
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM tickets t `+cond, args...).Scan(&page.Total); err != nil {
 		return page, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT t.id, t.number, t.subject, t.state, COALESCE(t.group_id, 0), t.customer,
+	rows, err := s.query(ctx, `SELECT t.id, t.number, t.subject, t.state, COALESCE(t.group_id, 0), t.customer,
 	        t.unread, t.created_at, t.updated_at, `+securitySummary+`
 	    FROM tickets t `+cond+` ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?`,
 		append(args, q.Limit, q.Offset)...)
@@ -89,7 +89,7 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 func (s *Store) CreateTicket(ctx context.Context, subject, customer string) (Ticket, error) {
 	t := Ticket{Subject: subject, Customer: customer, State: "open", Unread: true, CreatedAt: now()}
 	t.UpdatedAt = t.CreatedAt
-	err := s.db.QueryRowContext(ctx, `INSERT INTO tickets(number, subject, customer, created_at, updated_at)
+	err := s.queryRow(ctx, `INSERT INTO tickets(number, subject, customer, created_at, updated_at)
 	    VALUES ((SELECT COALESCE(MAX(number), 10000) + 1 FROM tickets), ?, ?, ?, ?) RETURNING id, number`,
 		subject, customer, t.CreatedAt, t.UpdatedAt).Scan(&t.ID, &t.Number)
 	t.Security = "none"
