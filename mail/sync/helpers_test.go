@@ -1,0 +1,106 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"sync/atomic"
+	"testing"
+
+	imapx "github.com/sealdesk/sealdesk/mail/imap"
+	"github.com/sealdesk/sealdesk/mail/internal/imaptest"
+)
+
+func memConfig(srv *imaptest.Server) imapx.Config {
+	return imapx.Config{Addr: srv.Addr, TLS: imapx.TLSNone, Username: srv.User, Password: srv.Pass}
+}
+
+// assertMirror checks that mailbox holds exactly the messages with ids,
+// each once, byte for byte as wantRaw (when given).
+func assertMirror(t *testing.T, store *MemoryStore, mailbox string, ids []string, wantRaw [][]byte) {
+	t.Helper()
+	msgs := store.Messages(mailbox)
+	count := map[string]int{}
+	for _, m := range msgs {
+		count[m.MessageID]++
+		if m.Size != int64(len(m.Raw)) {
+			t.Errorf("%s UID %d: size %d, raw %d bytes", mailbox, m.UID, m.Size, len(m.Raw))
+		}
+		if m.InternalDate.IsZero() {
+			t.Errorf("%s UID %d: no INTERNALDATE", mailbox, m.UID)
+		}
+	}
+	lost, dup := 0, 0
+	for i, id := range ids {
+		switch count[id] {
+		case 0:
+			lost++
+		case 1:
+		default:
+			dup++
+		}
+		if wantRaw != nil && count[id] == 1 {
+			for _, m := range msgs {
+				if m.MessageID == id && !bytes.Equal(m.Raw, wantRaw[i]) {
+					t.Errorf("%s: message <%s> differs from what was appended", mailbox, id)
+				}
+			}
+		}
+	}
+	if lost != 0 || dup != 0 || len(msgs) != len(ids) {
+		t.Fatalf("%s: %d lost, %d duplicated, %d stored for %d expected", mailbox, lost, dup, len(msgs), len(ids))
+	}
+}
+
+// cancelDialer cancels a context once the client has read more than limit
+// bytes: a cancellation in the middle of whatever is streaming then.
+type cancelDialer struct {
+	limit  int64
+	cancel context.CancelFunc
+	read   atomic.Int64
+}
+
+func (d *cancelDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return &countingConn{Conn: c, d: d}, nil
+}
+
+type countingConn struct {
+	net.Conn
+	d *cancelDialer
+}
+
+func (c *countingConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if c.d.read.Add(int64(n)) > c.d.limit {
+		c.d.cancel()
+	}
+	return n, err
+}
+
+// countingProcessor counts calls and fails or panics on demand.
+type countingProcessor struct {
+	calls atomic.Int64
+	fail  func(m Message) error
+}
+
+func (p *countingProcessor) Process(_ context.Context, m Message) error {
+	p.calls.Add(1)
+	if p.fail != nil {
+		return p.fail(m)
+	}
+	return nil
+}
+
+func progressEvents(r *Recorder, mailbox string) []Progress {
+	var out []Progress
+	for _, e := range r.Events() {
+		if p, ok := e.(Progress); ok && p.Mailbox == mailbox {
+			out = append(out, p)
+		}
+	}
+	return out
+}
