@@ -133,18 +133,30 @@ func runCertList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	return printList(e, asJSON, list, "no certificates imported", "FINGERPRINT\tSUBJECT\tEMAILS\tEXPIRES\tNOTES",
+		func(c security.Certificate) []string {
+			return []string{c.Fingerprint[:16], c.Subject, strings.Join(c.Emails, ", "),
+				strings.SplitN(c.NotAfter, "T", 2)[0], strings.Join(notes(c), ", ")}
+		})
+}
+
+// printList prints a list for scripts (--json, always an array) or for
+// people: a table with one row per item, or a line saying it is empty.
+func printList[T any](e *env, asJSON bool, list []T, empty, header string, row func(T) []string) error {
 	if asJSON {
+		if list == nil {
+			list = []T{}
+		}
 		return e.printJSON(list)
 	}
 	if len(list) == 0 {
-		fmt.Fprintln(e.stdout, "no certificates imported")
+		fmt.Fprintln(e.stdout, empty)
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "FINGERPRINT\tSUBJECT\tEMAILS\tEXPIRES\tNOTES")
-	for _, c := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Fingerprint[:16], c.Subject, strings.Join(c.Emails, ", "),
-			strings.SplitN(c.NotAfter, "T", 2)[0], strings.Join(notes(c), ", "))
+	fmt.Fprintln(tw, header)
+	for _, item := range list {
+		fmt.Fprintln(tw, strings.Join(row(item), "\t"))
 	}
 	return tw.Flush()
 }

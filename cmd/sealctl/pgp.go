@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/security"
@@ -110,38 +109,29 @@ func runPGPList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if asJSON {
-		return e.printJSON(list)
-	}
-	if len(list) == 0 {
-		fmt.Fprintln(e.stdout, "no OpenPGP keys imported")
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "FINGERPRINT\tUSER ID\tALGORITHM\tEXPIRES\tNOTES")
-	for _, k := range list {
-		uid, expires := "", "never"
-		if len(k.UserIDs) > 0 {
-			uid = k.UserIDs[0]
-		}
-		if k.Expires != "" {
-			expires = strings.SplitN(k.Expires, "T", 2)[0]
-		}
-		var notes []string
-		if k.HasSecret {
-			notes = append(notes, "secret key")
-		}
-		switch {
-		case k.Revoked:
-			notes = append(notes, "revoked")
-		case k.Expired:
-			notes = append(notes, "expired")
-		case k.ExpiresSoon:
-			notes = append(notes, "expires within 30 days")
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.Fingerprint[:16], uid, k.Algorithm, expires, strings.Join(notes, ", "))
-	}
-	return tw.Flush()
+	return printList(e, asJSON, list, "no OpenPGP keys imported", "FINGERPRINT\tUSER ID\tALGORITHM\tEXPIRES\tNOTES",
+		func(k security.PGPKey) []string {
+			uid, expires := "", "never"
+			if len(k.UserIDs) > 0 {
+				uid = k.UserIDs[0]
+			}
+			if k.Expires != "" {
+				expires = strings.SplitN(k.Expires, "T", 2)[0]
+			}
+			var notes []string
+			if k.HasSecret {
+				notes = append(notes, "secret key")
+			}
+			switch {
+			case k.Revoked:
+				notes = append(notes, "revoked")
+			case k.Expired:
+				notes = append(notes, "expired")
+			case k.ExpiresSoon:
+				notes = append(notes, "expires within 30 days")
+			}
+			return []string{k.Fingerprint[:16], uid, k.Algorithm, expires, strings.Join(notes, ", ")}
+		})
 }
 
 func runPGPDelete(e *env, args []string) error {
