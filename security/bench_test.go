@@ -71,22 +71,26 @@ func benchMail(b *testing.B, dir, kind string) []byte {
 // snapshot from SQLite, private key from the keychain, the S/MIME engine,
 // the article written back with its sealed content, and the security log.
 func BenchmarkSMIMEInspect(b *testing.B) {
-	ctx := context.Background()
 	for alg, dir := range benchDirs(b) {
 		svc := benchService(b, dir)
 		for _, kind := range benchKinds {
 			raw := benchMail(b, dir, kind)
-			b.Run(alg+"/"+kind, func(b *testing.B) {
-				in, err := svc.Inspect(ctx, raw, InspectOptions{})
-				if err != nil || in.Security.Failed() {
-					b.Fatalf("the benchmark mail does not process cleanly: %v %+v", err, in.Security)
-				}
-				for b.Loop() {
-					if _, err := svc.Inspect(ctx, raw, InspectOptions{}); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+			b.Run(alg+"/"+kind, func(b *testing.B) { benchInspect(b, svc, raw, "S/MIME") })
+		}
+	}
+}
+
+// benchInspect inspects raw once to check it processes cleanly as tech,
+// then again and again: the steady state of re-processing a stored article.
+func benchInspect(b *testing.B, svc *Service, raw []byte, tech string) {
+	ctx := context.Background()
+	in, err := svc.Inspect(ctx, raw, InspectOptions{})
+	if err != nil || in.Security.Failed() || string(in.Security.Type) != tech {
+		b.Fatalf("the benchmark mail does not process cleanly as %s: %v %+v", tech, err, in.Security)
+	}
+	for b.Loop() {
+		if _, err := svc.Inspect(ctx, raw, InspectOptions{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
