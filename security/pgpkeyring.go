@@ -67,7 +67,16 @@ func (k *PGPKeyring) KeysByAddress(addr string) []*pgp.Key {
 }
 
 func (k *PGPKeyring) KeyByFingerprint(fp string) (*pgp.Key, error) {
-	row, err := k.st.PGPKey(k.ctx, strings.ToUpper(fp))
+	fp = strings.ToUpper(fp)
+	// The engine looks the signer up by key ID, then by fingerprint: within
+	// one operation the store has already answered.
+	k.mu.Lock()
+	key, ok := k.parsed[fp]
+	k.mu.Unlock()
+	if ok {
+		return key, nil
+	}
+	row, err := k.st.PGPKey(k.ctx, fp)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, pgp.ErrKeyNotFound
 	}
