@@ -155,6 +155,10 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		"*app.PendingKeys": {"Accept", "List", "Reject"},
 		// The composer asks before a send; public material only.
 		"*app.Compose": {"Readiness"},
+		// Passwords only go in (Save); List returns none.
+		"*app.Accounts": {"Delete", "List", "Save", "TestConnection"},
+		// The background sync: one request struct per call.
+		"*app.Sync": {"Start", "Status", "Stop"},
 	}
 	s := NewServices(openProfile(t, keystore.NewMemory(0)))
 	if len(s.Bind()) != len(want) {

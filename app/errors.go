@@ -8,6 +8,8 @@ import (
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	imapx "github.com/sealdesk/sealdesk/mail/imap"
+	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -32,6 +34,14 @@ const (
 	// CodeCertificateMissing: a private key whose certificate must be
 	// imported first.
 	CodeCertificateMissing ErrorCode = "certificate_missing"
+	// CodeAuthFailed: the mail server rejected the user name or password.
+	CodeAuthFailed ErrorCode = "auth_failed"
+	// CodeCertificateUntrusted: the server's TLS certificate did not
+	// verify (or does not match the pin); the message names its
+	// fingerprint to check and pin.
+	CodeCertificateUntrusted ErrorCode = "certificate_untrusted"
+	// CodeUnreachable: nothing answers at the server's address.
+	CodeUnreachable ErrorCode = "unreachable"
 )
 
 // Error is what the UI receives for a failed call: options.App.ErrorFormatter
@@ -64,6 +74,7 @@ func FormatError(err error) any {
 // on.
 func Classify(err error) *Error {
 	var e *Error
+	var certErr *imapx.CertificateError
 	switch {
 	case errors.As(err, &e):
 		return e
@@ -78,6 +89,12 @@ func Classify(err error) *Error {
 		return &Error{Code: CodePassphraseRequired, Message: forPerson(err)}
 	case errors.Is(err, smime.ErrWrongPassphrase), errors.Is(err, pgp.ErrWrongPassphrase):
 		return &Error{Code: CodeWrongPassphrase, Message: forPerson(err)}
+	case errors.Is(err, imapx.ErrAuthFailed):
+		return &Error{Code: CodeAuthFailed, Message: forPerson(err)}
+	case errors.As(err, &certErr):
+		return &Error{Code: CodeCertificateUntrusted, Message: forPerson(certErr)}
+	case errors.Is(err, imapx.ErrConnRefused):
+		return &Error{Code: CodeUnreachable, Message: forPerson(err)}
 	case errors.Is(err, security.ErrNoMatchingCertificate):
 		return &Error{Code: CodeCertificateMissing, Message: forPerson(err)}
 	case isUserInput(err):
@@ -97,14 +114,16 @@ func isUserInput(err error) bool {
 	return errors.As(err, &ie) || errors.As(err, &se) || errors.As(err, &pie) || errors.As(err, &pse) ||
 		errors.Is(err, security.ErrBadFingerprint) || errors.Is(err, security.ErrAmbiguous) ||
 		errors.Is(err, smime.ErrNoPrivateKey) || errors.Is(err, smime.ErrNotMessage) ||
-		errors.Is(err, pgp.ErrNoSecretKey) || errors.Is(err, pgp.ErrEmpty) || errors.Is(err, store.ErrDecided)
+		errors.Is(err, pgp.ErrNoSecretKey) || errors.Is(err, pgp.ErrEmpty) || errors.Is(err, store.ErrDecided) ||
+		errors.Is(err, mailbox.ErrInvalid) || errors.Is(err, mailbox.ErrNoAccount) || errors.Is(err, imapx.ErrInsecure) ||
+		errors.Is(err, imapx.ErrConfig)
 }
 
 // forPerson drops the package prefixes, which help a log reader but not
 // the agent reading a form error.
 func forPerson(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"security: ", "smime: ", "pgp: "} {
+	for _, p := range []string{"security: ", "smime: ", "pgp: ", "mailbox: ", "imap: ", "sync: "} {
 		msg = strings.TrimPrefix(msg, p)
 	}
 	if msg != "" {

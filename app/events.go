@@ -26,6 +26,16 @@ const (
 	// EventArticlesRechecked carries ArticlesRechecked after an import
 	// changed the security outcome of stored articles.
 	EventArticlesRechecked = "articles:rechecked"
+	// EventSyncProgress carries SyncProgress while new mail is saved.
+	EventSyncProgress = "sync:progress"
+	// EventSyncState carries SyncStatus when the sync's state changes.
+	EventSyncState = "sync:state"
+	// EventTicketsChanged (empty payload) tells the ticket list to reload
+	// after a sync pass saved or expunged mail.
+	EventTicketsChanged = "tickets:changed"
+	// EventAccountsChanged (empty payload) tells the account list to
+	// reload after a save or delete.
+	EventAccountsChanged = "accounts:changed"
 )
 
 // ArticlesRechecked says how many stored articles changed outcome.

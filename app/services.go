@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
 )
@@ -21,6 +22,9 @@ type Services struct {
 	PendingKeys *PendingKeys
 	// Compose answers the composer's questions before a send.
 	Compose *Compose
+	// Accounts manages mailbox accounts; Sync runs their sync.
+	Accounts *Accounts
+	Sync     *Sync
 
 	emitter *wailsEmitter
 }
@@ -34,7 +38,10 @@ func NewServices(p *profile.Profile) *Services {
 	// keys is shared, and a delete through one service locks the key for
 	// all of them.
 	sec := security.New(p, security.Options{})
+	mb := mailbox.New(p, sec)
 	return &Services{
+		Accounts:     &Accounts{mb: mb, emit: emit},
+		Sync:         &Sync{mb: mb, emit: emit, status: SyncStatus{State: SyncStopped}},
 		Settings:     &Settings{p: p, sec: sec, emit: emit},
 		Compose:      &Compose{sec: sec},
 		Tickets:      &Tickets{p: p},
@@ -49,11 +56,18 @@ func NewServices(p *profile.Profile) *Services {
 
 // Bind lists what Wails exposes to the web view.
 func (s *Services) Bind() []any {
-	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates, s.PGPKeys, s.PendingKeys, s.Compose}
+	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates, s.PGPKeys, s.PendingKeys, s.Compose, s.Accounts, s.Sync}
 }
 
 // Startup is options.App.OnStartup: it hands the window context to the
 // event adapter.
 func (s *Services) Startup(ctx context.Context) {
 	s.emitter.start(ctx)
+}
+
+// Shutdown is options.App.OnShutdown: it stops the sync and waits for it,
+// so that the last batch is committed or rolled back before the store
+// closes.
+func (s *Services) Shutdown(context.Context) {
+	s.Sync.stop()
 }

@@ -130,7 +130,7 @@ func (s *Store) UpdateArticleSecurity(ctx context.Context, id int64, r sdcrypto.
 // UpdateArticleProcessed is UpdateArticleSecurity that also sets the
 // subject, in the same statement: a message that is decrypted only now
 // reveals its protected Subject (RFC 9788). An empty subject keeps the
-// stored one.
+// stored one. The article is no longer security_pending.
 func (s *Store) UpdateArticleProcessed(ctx context.Context, id int64, subject string, r sdcrypto.Result, seal SealFunc) error {
 	sec, err := json.Marshal(r)
 	if err != nil {
@@ -140,7 +140,7 @@ func (s *Store) UpdateArticleProcessed(ctx context.Context, id int64, subject st
 	if err != nil {
 		return err
 	}
-	res, err := s.exec(ctx, `UPDATE articles SET security = ?, security_state = ?, sealed_content = ?,
+	res, err := s.exec(ctx, `UPDATE articles SET security = ?, security_state = ?, sealed_content = ?, security_pending = 0,
 	    subject = CASE WHEN ? = '' THEN subject ELSE ? END WHERE id = ?`,
 		string(sec), SecurityState(r), sealed, subject, subject, id)
 	if err != nil {

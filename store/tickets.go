@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 )
 
 // Ticket is one row of the ticket list.
@@ -98,4 +102,44 @@ func (s *Store) CreateTicket(ctx context.Context, subject, customer string) (Tic
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ArticleSummary is an article as a ticket's history lists it.
+type ArticleSummary struct {
+	ID        int64           `json:"id"`
+	MessageID string          `json:"message_id"`
+	From      string          `json:"from"`
+	To        string          `json:"to"`
+	Subject   string          `json:"subject"`
+	Date      string          `json:"date"`
+	Direction string          `json:"direction"`
+	Security  sdcrypto.Result `json:"security"`
+	// Pending: the security engines have not run over it yet.
+	Pending  bool `json:"pending"`
+	Expunged bool `json:"expunged"`
+}
+
+// TicketArticles lists a ticket's articles, oldest first.
+func (s *Store) TicketArticles(ctx context.Context, ticketID int64) ([]ArticleSummary, error) {
+	rows, err := s.query(ctx, `SELECT id, message_id, from_addr, to_addrs, subject, date, direction, security,
+	        security_pending, expunged
+	    FROM articles WHERE ticket_id = ? ORDER BY id`, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ArticleSummary{}
+	for rows.Next() {
+		var a ArticleSummary
+		var sec string
+		if err := rows.Scan(&a.ID, &a.MessageID, &a.From, &a.To, &a.Subject, &a.Date, &a.Direction, &sec,
+			&a.Pending, &a.Expunged); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(sec), &a.Security); err != nil {
+			return nil, fmt.Errorf("store: article %d has an unreadable security result: %w", a.ID, err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }

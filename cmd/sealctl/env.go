@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
 )
@@ -53,6 +54,11 @@ func (e *env) close() {
 // security returns the mail-security use cases over the open profile.
 func (e *env) security() *security.Service {
 	return security.New(e.profile, security.Options{Now: clock})
+}
+
+// mailbox returns the account and sync use cases over the open profile.
+func (e *env) mailbox() *mailbox.Service {
+	return mailbox.New(e.profile, e.security())
 }
 
 // flags returns a command's flag set, printing its help to stdout on -h.

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -37,7 +38,7 @@ func exitCode(err error) int {
 	var u usageError
 	var i ioError
 	switch {
-	case errors.As(err, &u):
+	case errors.As(err, &u), errors.Is(err, mailbox.ErrInvalid):
 		return exitUsage
 	case errors.Is(err, keystore.ErrUnavailable):
 		return exitKeychain

@@ -34,6 +34,10 @@ var commands = map[string]command{
 	"pending": {summary: "keys found in received mail: list, accept, reject", needsProfile: true, run: runPending},
 	"inspect": {summary: "process one message as an incoming article and show its security", needsProfile: true, run: runInspect},
 	"seal":    {summary: "sign and/or encrypt an outgoing message (--type smime|pgp)", needsProfile: true, run: runSeal},
+	"account": {summary: "mailbox accounts: add, list (passwords in the keychain)", needsProfile: true, run: runAccount},
+	"sync":    {summary: "mirror the accounts' mailboxes into tickets (--once, or keep syncing with IDLE)", needsProfile: true, run: runSync},
+	"tickets": {summary: "list the tickets with their articles", needsProfile: true, run: runTickets},
+	"retry":   {summary: "run the security engines again over failed articles (--all) or one", needsProfile: true, run: runRetry},
 }
 
 func main() {

@@ -64,6 +64,7 @@ describe('SealDesk window', () => {
       Object.fromEntries(Object.entries(window.go.app).map(([svc, m]) => [svc, Object.keys(m).sort()])),
     )
     assert.deepEqual(bound, {
+      Accounts: ['Delete', 'List', 'Save', 'TestConnection'],
       Compose: ['Readiness'],
       Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List'],
       Groups: ['Delete', 'List', 'Save'],
@@ -71,6 +72,7 @@ describe('SealDesk window', () => {
       PGPKeys: ['Delete', 'ExportPublic', 'ExportSecret', 'Import', 'List'],
       PendingKeys: ['Accept', 'List', 'Reject'],
       Settings: ['CheckKeychain', 'Get', 'UpdateIntegrations'],
+      Sync: ['Start', 'Status', 'Stop'],
       Tickets: ['List'],
     })
   })

@@ -1,7 +1,7 @@
 // Typed events from Go (names mirror app/events.go). Components subscribe
 // with on() and call the returned function when they are destroyed.
 import { EventsOn } from './wailsjs/runtime/runtime'
-import type { ArticlesRechecked, KeychainStatus, SettingsView } from './api/types'
+import type { ArticlesRechecked, KeychainStatus, SettingsView, SyncProgress, SyncStatus } from './api/types'
 
 export interface EventPayloads {
   'settings:changed': SettingsView
@@ -10,6 +10,10 @@ export interface EventPayloads {
   'pgpkeys:changed': Record<string, never>
   'pending:changed': Record<string, never>
   'articles:rechecked': ArticlesRechecked
+  'sync:progress': SyncProgress
+  'sync:state': SyncStatus
+  'tickets:changed': Record<string, never>
+  'accounts:changed': Record<string, never>
 }
 
 export type EventName = keyof EventPayloads

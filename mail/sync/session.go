@@ -75,6 +75,11 @@ func (s *session) mailboxes(ctx context.Context) ([]string, error) {
 	}
 	if found.Sent != "" && !s.e.opt.SkipSent {
 		out = append(out, found.Sent)
+		if n, ok := s.e.store.(SentNoter); ok {
+			if err := n.NoteSent(ctx, found.Sent); err != nil {
+				return nil, fmt.Errorf("sync: %q: note as Sent: %w", found.Sent, err)
+			}
+		}
 	}
 	for _, want := range s.e.opt.Mailboxes {
 		i := slices.IndexFunc(found.All, func(m imapx.Mailbox) bool { return m.Name == want })
@@ -142,10 +147,10 @@ func (s *session) searchAll(ctx context.Context, mailbox string) ([]uint32, erro
 // wait blocks until there is news (IDLE, RFC 2177) or the poll interval
 // passes (full is then true). INBOX must be selected.
 func (s *session) wait(ctx context.Context, inbox string) (full bool, err error) {
-	s.e.report(Idle{Mailbox: inbox})
 	timer := time.NewTimer(s.e.opt.PollInterval)
 	defer timer.Stop()
 	if !s.idle {
+		s.e.report(Idle{Mailbox: inbox})
 		select {
 		case <-ctx.Done():
 			return false, ctx.Err()
@@ -159,6 +164,10 @@ func (s *session) wait(ctx context.Context, inbox string) (full bool, err error)
 	if err != nil {
 		return false, s.cmdErr(ctx, inbox, "IDLE", err)
 	}
+	// Only now is the server idling (it answered the continuation, RFC 2177
+	// section 3): reporting earlier would claim push before a message that
+	// arrives in between is sure to be announced.
+	s.e.report(Idle{Mailbox: inbox})
 	var closedErr error
 	select {
 	case <-ctx.Done():

@@ -116,6 +116,15 @@ type Counter interface {
 	CountUIDs(ctx context.Context, mailbox string) (int, error)
 }
 
+// SentNoter is an optional [Store] capability: before mirroring it, the
+// engine names the folder it found to be Sent (SPECIAL-USE \Sent, RFC
+// 6154, else by name), so that the store can file what is there as
+// outgoing mail.
+type SentNoter interface {
+	Store
+	NoteSent(ctx context.Context, mailbox string) error
+}
+
 // Processor runs the security engines over a message once it is saved.
 //
 // It is called from a pool of goroutines, concurrently, after the batch

@@ -1,6 +1,7 @@
 // The typed facade over the generated Wails bindings. Components and stores
 // import from here, never from src/wailsjs directly, so the bindings can be
 // regenerated (and faked in tests) in one place.
+import * as AccountsBinding from '../wailsjs/go/app/Accounts'
 import * as CertificatesBinding from '../wailsjs/go/app/Certificates'
 import * as ComposeBinding from '../wailsjs/go/app/Compose'
 import * as GroupsBinding from '../wailsjs/go/app/Groups'
@@ -8,10 +9,13 @@ import * as LogsBinding from '../wailsjs/go/app/Logs'
 import * as PendingKeysBinding from '../wailsjs/go/app/PendingKeys'
 import * as PGPKeysBinding from '../wailsjs/go/app/PGPKeys'
 import * as SettingsBinding from '../wailsjs/go/app/Settings'
+import * as SyncBinding from '../wailsjs/go/app/Sync'
 import * as TicketsBinding from '../wailsjs/go/app/Tickets'
 import { call } from './errors'
 import type {
+  Account,
   Certificate,
+  ConnectionResult,
   ExportPrivateKeyResult,
   Group,
   ImportResult,
@@ -24,7 +28,9 @@ import type {
   PGPKey,
   Readiness,
   ReadinessRequest,
+  SaveAccountRequest,
   SettingsView,
+  SyncStatus,
   TicketPage,
   TicketQuery,
   UpdateIntegrationsRequest,
@@ -134,6 +140,37 @@ export interface ComposeApi {
 
 export const composeApi: ComposeApi = {
   readiness: (req) => call(() => ComposeBinding.Readiness(req as never)),
+}
+
+// Mailbox accounts. The password only goes in: list() never returns one,
+// and save() with an empty password keeps the stored one.
+export interface AccountsApi {
+  list(): Promise<Account[]>
+  save(req: SaveAccountRequest): Promise<Account>
+  remove(name: string): Promise<void>
+  /** Rejects with code auth_failed, certificate_untrusted (the message names the fingerprint to pin), unreachable or invalid. */
+  testConnection(name: string): Promise<ConnectionResult>
+}
+
+export const accountsApi: AccountsApi = {
+  list: () => call(() => AccountsBinding.List()),
+  save: (req) => call(() => AccountsBinding.Save(req as never)),
+  remove: (name) => call(() => AccountsBinding.Delete({ name } as never)),
+  testConnection: (name) => call(() => AccountsBinding.TestConnection({ name } as never)),
+}
+
+// The background sync; progress arrives as sync:progress and sync:state events.
+export interface SyncApi {
+  /** account: '' syncs every account. */
+  start(account: string): Promise<SyncStatus>
+  stop(): Promise<SyncStatus>
+  status(): Promise<SyncStatus>
+}
+
+export const syncApi: SyncApi = {
+  start: (account) => call(() => SyncBinding.Start({ account } as never)),
+  stop: () => call(() => SyncBinding.Stop({} as never)),
+  status: () => call(() => SyncBinding.Status()),
 }
 
 export { AppError, toAppError } from './errors'

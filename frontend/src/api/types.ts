@@ -26,3 +26,18 @@ export type ArticlesRechecked = { changed: number }
 export type Readiness = Plain<security.Readiness>
 export type AddressStatus = Plain<security.AddressStatus>
 export type ReadinessRequest = Plain<app.ReadinessRequest>
+export type Account = Plain<store.Account>
+export type SaveAccountRequest = Plain<app.SaveAccountRequest>
+export type ConnectionResult = Plain<app.ConnectionResult>
+export type SyncStatus = Plain<app.SyncStatus>
+// Event payload only (not in the generated models): mirrors app.SyncProgress.
+export type SyncProgress = {
+  account: string
+  mailbox: string
+  done: number
+  total: number
+  /** messages per second */
+  rate: number
+  /** estimate to finish the pass; 0 if unknown */
+  remaining_seconds: number
+}

@@ -1,5 +1,29 @@
 export namespace app {
 	
+	export class ConnectionResult {
+	    ok: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectionResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	    }
+	}
+	export class DeleteAccountRequest {
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeleteAccountRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	    }
+	}
 	export class DeleteCertificateRequest {
 	    fingerprint: string;
 	
@@ -166,6 +190,32 @@ export namespace app {
 	        this.recipients = source["recipients"];
 	    }
 	}
+	export class SaveAccountRequest {
+	    name: string;
+	    imap: string;
+	    imap_tls: string;
+	    smtp: string;
+	    smtp_tls: string;
+	    username: string;
+	    password: string;
+	    pinned_cert: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SaveAccountRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.imap = source["imap"];
+	        this.imap_tls = source["imap_tls"];
+	        this.smtp = source["smtp"];
+	        this.smtp_tls = source["smtp_tls"];
+	        this.username = source["username"];
+	        this.password = source["password"];
+	        this.pinned_cert = source["pinned_cert"];
+	    }
+	}
 	export class SettingsView {
 	    smime_enabled: boolean;
 	    pgp_enabled: boolean;
@@ -207,6 +257,60 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class StartSyncRequest {
+	    account: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new StartSyncRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account = source["account"];
+	    }
+	}
+	export class StopSyncRequest {
+	
+	
+	    static createFrom(source: any = {}) {
+	        return new StopSyncRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	
+	    }
+	}
+	export class SyncStatus {
+	    running: boolean;
+	    state: string;
+	    account: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.state = source["state"];
+	        this.account = source["account"];
+	        this.message = source["message"];
+	    }
+	}
+	export class TestConnectionRequest {
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TestConnectionRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	    }
 	}
 	export class UpdateIntegrationsRequest {
 	    smime_enabled?: boolean;
@@ -519,6 +623,42 @@ export namespace security {
 
 export namespace store {
 	
+	export class Account {
+	    id: number;
+	    name: string;
+	    imap_host: string;
+	    imap_port: number;
+	    imap_tls: string;
+	    smtp_host: string;
+	    smtp_port: number;
+	    smtp_tls: string;
+	    username: string;
+	    pinned_cert: string;
+	    smtp_pinned_cert: string;
+	    created_at: string;
+	    updated_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Account(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.imap_host = source["imap_host"];
+	        this.imap_port = source["imap_port"];
+	        this.imap_tls = source["imap_tls"];
+	        this.smtp_host = source["smtp_host"];
+	        this.smtp_port = source["smtp_port"];
+	        this.smtp_tls = source["smtp_tls"];
+	        this.username = source["username"];
+	        this.pinned_cert = source["pinned_cert"];
+	        this.smtp_pinned_cert = source["smtp_pinned_cert"];
+	        this.created_at = source["created_at"];
+	        this.updated_at = source["updated_at"];
+	    }
+	}
 	export class Certificate {
 	    id: number;
 	    fingerprint: string;

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// ticketJSON and articleJSON are the stable `tickets --json` shape.
+type ticketJSON struct {
+	Number   int64         `json:"number"`
+	Subject  string        `json:"subject"`
+	State    string        `json:"state"`
+	Articles []articleJSON `json:"articles"`
+}
+
+type articleJSON struct {
+	ID        int64           `json:"id"`
+	MessageID string          `json:"message_id"`
+	From      string          `json:"from"`
+	To        string          `json:"to"`
+	Subject   string          `json:"subject"`
+	Date      string          `json:"date"`
+	Direction string          `json:"direction"`
+	Security  sdcrypto.Result `json:"security"`
+}
+
+// runTickets lists every ticket, most recently updated first, with its
+// articles.
+func runTickets(e *env, args []string) error {
+	fs := e.flags("tickets", "[--json]")
+	asJSON := fs.Bool("json", false, "print a JSON array of tickets with their articles")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	out := []ticketJSON{}
+	for offset := 0; ; {
+		page, err := e.profile.Store.Tickets(e.ctx, store.TicketQuery{Offset: offset, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, t := range page.Tickets {
+			arts, err := e.profile.Store.TicketArticles(e.ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			tj := ticketJSON{Number: t.Number, Subject: t.Subject, State: t.State, Articles: []articleJSON{}}
+			for _, a := range arts {
+				tj.Articles = append(tj.Articles, articleJSON{ID: a.ID, MessageID: a.MessageID, From: a.From, To: a.To,
+					Subject: a.Subject, Date: a.Date, Direction: a.Direction, Security: a.Security})
+			}
+			out = append(out, tj)
+		}
+		offset += len(page.Tickets)
+		if len(page.Tickets) == 0 || offset >= page.Total {
+			break
+		}
+	}
+	if *asJSON {
+		return e.printJSON(out)
+	}
+	if len(out) == 0 {
+		fmt.Fprintln(e.stdout, "no tickets")
+	}
+	for _, t := range out {
+		fmt.Fprintf(e.stdout, "#%d  %-7s %s\n", t.Number, t.State, t.Subject)
+		for _, a := range t.Articles {
+			arrow := "<-"
+			if a.Direction == "out" {
+				arrow = "->"
+			}
+			fmt.Fprintf(e.stdout, "    %s %d  %s  %s  [%s]\n", arrow, a.ID, a.From, a.Subject, securityWord(a.Security))
+		}
+	}
+	return nil
+}
+
+// securityWord sums a result up in a word or two.
+func securityWord(r sdcrypto.Result) string {
+	switch {
+	case r.Type == sdcrypto.TechNone && !r.Signed && !r.Encrypted:
+		return "plain"
+	case r.Failed():
+		return string(r.Type) + " FAILED"
+	case r.Encrypted && r.Signed:
+		return string(r.Type) + " signed+encrypted"
+	case r.Encrypted:
+		return string(r.Type) + " encrypted"
+	case r.Signed:
+		return string(r.Type) + " signed, valid"
+	}
+	return string(r.Type)
+}

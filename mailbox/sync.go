@@ -1,0 +1,163 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	gosync "sync"
+	"sync/atomic"
+
+	"github.com/sealdesk/sealdesk/mail/sync"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// SyncOptions tunes a sync. The zero value is what the app and sealctl use.
+type SyncOptions struct {
+	// Engine tunes mail/sync's engine (batch size, extra folders,
+	// backoff); its Processor is always the security engines and its
+	// Reporter is Reporter below.
+	Engine sync.Options
+	// Reporter receives the engine's events; nil means none. It must be
+	// safe for concurrent use and must not block.
+	Reporter sync.Reporter
+}
+
+// Summary sums up a sync of one account.
+type Summary struct {
+	Account string       `json:"account"`
+	Stats   []sync.Stats `json:"stats"`
+	// Processed articles went through the security engines (pending ones
+	// from an earlier run included); Failed could not be processed and
+	// stay pending for the next run.
+	Processed int `json:"processed"`
+	Failed    int `json:"failed"`
+}
+
+// New is the number of messages saved across the mailboxes.
+func (s Summary) New() (n int) {
+	for _, st := range s.Stats {
+		n += st.New
+	}
+	return n
+}
+
+// counter counts the processing outcomes of one sync.
+type counter struct{ ok, failed atomic.Int64 }
+
+// processor runs the security engines over a saved message: the article at
+// the message's mailbox UID goes through security.Service.ProcessStored.
+type processor struct {
+	s       *Service
+	account int64
+	n       *counter
+}
+
+func (p processor) Process(ctx context.Context, m sync.Message) error {
+	id, err := p.s.p.Store.ArticleAt(ctx, p.account, m.Mailbox, m.UID)
+	if err == nil {
+		_, err = p.s.sec.ProcessStored(ctx, id)
+	}
+	if err != nil {
+		p.n.failed.Add(1)
+		return err
+	}
+	p.n.ok.Add(1)
+	return nil
+}
+
+// engine builds the engine of one account.
+func (s *Service) engine(ctx context.Context, name string, opt SyncOptions, n *counter) (*sync.Engine, store.Account, error) {
+	a, err := s.p.Store.AccountByName(ctx, name)
+	if err != nil {
+		return nil, a, err
+	}
+	cfg, err := s.IMAPConfig(a)
+	if err != nil {
+		return nil, a, err
+	}
+	eo := opt.Engine
+	eo.Processor = processor{s: s, account: a.ID, n: n}
+	eo.Reporter = opt.Reporter
+	return sync.New(cfg, NewMirror(s.p.Store, a.ID), eo), a, nil
+}
+
+// SyncOnce brings one account's mirror up to date: first the articles an
+// earlier run left security_pending are processed, then one pass over the
+// mailboxes saves, threads and processes what is new.
+func (s *Service) SyncOnce(ctx context.Context, name string, opt SyncOptions) (Summary, error) {
+	sum := Summary{Account: name}
+	n := &counter{}
+	e, _, err := s.engine(ctx, name, opt, n)
+	if err != nil {
+		return sum, err
+	}
+	s.processPending(ctx, n)
+	sum.Stats, err = e.SyncOnce(ctx)
+	sum.Processed, sum.Failed = int(n.ok.Load()), int(n.failed.Load())
+	return sum, err
+}
+
+// Run keeps one account in sync (IDLE, reconnecting with backoff) until
+// ctx ends; see sync.Engine.Run. It returns nil when ctx ends and an error
+// only for what retrying cannot fix (wrong password, untrusted
+// certificate).
+func (s *Service) Run(ctx context.Context, name string, opt SyncOptions) error {
+	e, _, err := s.engine(ctx, name, opt, &counter{})
+	if err != nil {
+		return err
+	}
+	s.processPending(ctx, &counter{})
+	return e.Run(ctx)
+}
+
+// RunAll runs every account (see Run) until ctx ends, and returns the
+// first account's permanent error, if any, after all have stopped.
+func (s *Service) RunAll(ctx context.Context, opt SyncOptions) error {
+	accounts, err := s.p.Store.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	if len(accounts) == 0 {
+		return ErrNoAccount
+	}
+	var wg gosync.WaitGroup
+	errs := make([]error, len(accounts))
+	for i, a := range accounts {
+		wg.Go(func() {
+			if err := s.Run(ctx, a.Name, opt); err != nil {
+				errs[i] = fmt.Errorf("account %q: %w", a.Name, err)
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// ErrNoAccount: there is nothing to sync.
+var ErrNoAccount = errors.New("mailbox: no account configured: add one first (sealctl account add, or Settings → Accounts)")
+
+// ProcessPending runs the security engines over every article left
+// security_pending, and returns how many were processed and how many
+// failed (they stay pending).
+func (s *Service) ProcessPending(ctx context.Context) (processed, failed int) {
+	n := &counter{}
+	s.processPending(ctx, n)
+	return int(n.ok.Load()), int(n.failed.Load())
+}
+
+func (s *Service) processPending(ctx context.Context, n *counter) {
+	ids, err := s.p.Store.PendingArticles(ctx)
+	if err != nil {
+		return // the next run tries again
+	}
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			return
+		}
+		if _, err := s.sec.ProcessStored(ctx, id); err != nil {
+			n.failed.Add(1)
+			continue
+		}
+		n.ok.Add(1)
+	}
+}

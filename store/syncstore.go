@@ -1,0 +1,349 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The mailbox mirror: what mail/sync's engine saves, in SQLite. The types
+// here are the store's own, so that store depends on no IMAP code; the
+// adapter in package mailbox translates. Every method is scoped to one
+// account's mailbox, named as the server names it.
+
+// Checkpoint is how far a mailbox is mirrored (see mail/sync.Checkpoint).
+type Checkpoint struct {
+	UIDValidity   uint32
+	LastUID       uint32
+	HighestModSeq uint64
+}
+
+// MailboxMessage is one message fetched from a mailbox, raw as received.
+type MailboxMessage struct {
+	UID          uint32
+	Flags        []string
+	InternalDate time.Time
+	Size         int64
+	ModSeq       uint64
+	Raw          []byte
+	// MessageID is without angle brackets; ContentSHA256 is hex (see
+	// ContentSHA256). Together they match a detached article.
+	MessageID     string
+	ContentSHA256 string
+	// Rebind attaches the UID to the detached article with the same
+	// Message-ID and content instead of adding one (UIDVALIDITY change).
+	Rebind bool
+}
+
+// FlagChange is the new, complete flag list of one UID.
+type FlagChange struct {
+	UID    uint32
+	Flags  []string
+	ModSeq uint64
+}
+
+// MirroredArticle is an article as the mirror sees it, for tests and tools.
+type MirroredArticle struct {
+	ID            int64
+	TicketID      int64
+	UID           uint32
+	Flags         []string
+	InternalDate  time.Time
+	Size          int64
+	ModSeq        uint64
+	Raw           []byte
+	MessageID     string
+	ContentSHA256 string
+	Pending       bool
+}
+
+// SpecialUseSent marks the Sent folder (RFC 6154); mail found there is
+// outgoing.
+const SpecialUseSent = `\Sent`
+
+// mailboxID returns the row of an account's mailbox, creating it.
+func mailboxID(ctx context.Context, q querier, accountID int64, name string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `INSERT INTO mailboxes(account_id, name) VALUES (?, ?)
+	    ON CONFLICT(account_id, name) DO UPDATE SET name = excluded.name RETURNING id`, accountID, name).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: mailbox %q: %w", name, err)
+	}
+	return id, nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// SetSpecialUse records a mailbox's special use (RFC 6154), e.g. `\Sent`.
+func (s *Store) SetSpecialUse(ctx context.Context, accountID int64, mailbox, use string) error {
+	id, err := mailboxID(ctx, s.db, accountID, mailbox)
+	if err != nil {
+		return err
+	}
+	_, err = s.exec(ctx, `UPDATE mailboxes SET special_use = ? WHERE id = ?`, use, id)
+	return err
+}
+
+// MailboxCheckpoint returns the saved checkpoint; zero for a mailbox never
+// synced.
+func (s *Store) MailboxCheckpoint(ctx context.Context, accountID int64, mailbox string) (Checkpoint, error) {
+	var cp Checkpoint
+	err := s.queryRow(ctx, `SELECT uid_validity, last_uid, highest_modseq FROM mailboxes WHERE account_id = ? AND name = ?`,
+		accountID, mailbox).Scan(&cp.UIDValidity, &cp.LastUID, &cp.HighestModSeq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Checkpoint{}, nil
+	}
+	return cp, err
+}
+
+// SaveMailboxBatch stores msgs, threads each new one into a ticket (see
+// threader), and saves cp, in ONE transaction: after a crash either all of
+// it is there or none. New articles are security_pending until the
+// engines ran over them.
+func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox string, msgs []MailboxMessage, cp Checkpoint) error {
+	pattern := s.ticketPattern(ctx)
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		mb, err := mailboxID(ctx, tx, accountID, mailbox)
+		if err != nil {
+			return err
+		}
+		var held Checkpoint
+		var use string
+		if err := tx.QueryRowContext(ctx, `SELECT uid_validity, special_use FROM mailboxes WHERE id = ?`, mb).Scan(&held.UIDValidity, &use); err != nil {
+			return err
+		}
+		if held.UIDValidity != 0 && held.UIDValidity != cp.UIDValidity {
+			return fmt.Errorf("store: checkpoint of UIDVALIDITY %d for %q, which is at %d", cp.UIDValidity, mailbox, held.UIDValidity)
+		}
+		th := &threader{ctx: ctx, tx: tx, pattern: pattern, out: use == SpecialUseSent}
+		for _, m := range msgs {
+			if m.UID == 0 || m.UID > cp.LastUID {
+				return fmt.Errorf("store: %q UID %d outside the checkpoint's last UID %d", mailbox, m.UID, cp.LastUID)
+			}
+			if m.ContentSHA256 == "" {
+				m.ContentSHA256 = ContentSHA256(m.Raw)
+			}
+			if err := saveMessage(ctx, tx, th, mb, cp.UIDValidity, m); err != nil {
+				return fmt.Errorf("store: %q UID %d: %w", mailbox, m.UID, err)
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE mailboxes SET uid_validity = ?, last_uid = ?, highest_modseq = ?, synced_at = ? WHERE id = ?`,
+			cp.UIDValidity, cp.LastUID, cp.HighestModSeq, now(), mb)
+		return err
+	})
+}
+
+// saveMessage rebinds, claims or inserts one message.
+func saveMessage(ctx context.Context, tx *sql.Tx, th *threader, mb int64, uv uint32, m MailboxMessage) error {
+	flags := strings.Join(m.Flags, "\n")
+	date := ""
+	if !m.InternalDate.IsZero() {
+		date = m.InternalDate.UTC().Format(time.RFC3339)
+	}
+	set := func(cond string, args ...any) (bool, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE articles SET mailbox_id = ?, uid = ?, uid_validity = ?, flags = ?,
+		    internal_date = ?, size = ?, modseq = ?, detached = 0, expunged = 0
+		    WHERE id = (SELECT id FROM articles WHERE `+cond+` ORDER BY id LIMIT 1)`,
+			append([]any{mb, m.UID, uv, flags, date, m.Size, m.ModSeq}, args...)...)
+		if err != nil {
+			return false, err
+		}
+		n, _ := res.RowsAffected()
+		return n > 0, nil
+	}
+	if m.Rebind {
+		// RFC 9051 section 2.3.1.1: same message, new UID.
+		if ok, err := set(`mailbox_id = ? AND detached = 1 AND message_id = ? AND content_sha256 = ?`, mb, m.MessageID, m.ContentSHA256); err != nil || ok {
+			return err
+		}
+	}
+	// A message stored before it was seen on this server (sealctl inspect,
+	// or sent by us and now found in Sent) is claimed, not stored twice.
+	if ok, err := set(`mailbox_id IS NULL AND uid = 0 AND content_sha256 = ?`, m.ContentSHA256); err != nil || ok {
+		return err
+	}
+	a, ticketID, err := th.thread(m.Raw)
+	if err != nil {
+		return err
+	}
+	t := now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO articles(ticket_id, mailbox_id, uid, uid_validity, message_id, content_sha256,
+	        direction, from_addr, to_addrs, cc_addrs, subject, date, raw, flags, internal_date, size, modseq,
+	        security_pending, parse_error, created_at)
+	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		ticketID, mb, m.UID, uv, m.MessageID, m.ContentSHA256, a.Direction, a.From, a.To, a.Cc, a.Subject, a.Date,
+		m.Raw, flags, date, m.Size, m.ModSeq, a.ParseError, t); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE tickets SET updated_at = ?, unread = 1 WHERE id = ?`, t, ticketID)
+	return err
+}
+
+// ApplyMailboxFlags sets the flags of the UIDs it holds; others are ignored.
+func (s *Store) ApplyMailboxFlags(ctx context.Context, accountID int64, mailbox string, changes []FlagChange) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		mb, err := mailboxID(ctx, tx, accountID, mailbox)
+		if err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if _, err := tx.ExecContext(ctx, `UPDATE articles SET flags = ?, modseq = CASE WHEN ? = 0 THEN modseq ELSE ? END
+			    WHERE mailbox_id = ? AND uid = ? AND detached = 0 AND expunged = 0`,
+				strings.Join(c.Flags, "\n"), c.ModSeq, c.ModSeq, mb, c.UID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ExpungeUIDs marks the articles at these UIDs as gone from the server;
+// they stay in their tickets.
+func (s *Store) ExpungeUIDs(ctx context.Context, accountID int64, mailbox string, uids []uint32) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		mb, err := mailboxID(ctx, tx, accountID, mailbox)
+		if err != nil {
+			return err
+		}
+		for _, uid := range uids {
+			if _, err := tx.ExecContext(ctx, `UPDATE articles SET expunged = 1
+			    WHERE mailbox_id = ? AND uid = ? AND detached = 0`, mb, uid); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ResetMailbox handles a UIDVALIDITY change: every article of the mailbox
+// loses its UID (UIDs of the new validity would collide), the live ones are
+// detached to be matched again, and the checkpoint becomes {uidValidity}.
+func (s *Store) ResetMailbox(ctx context.Context, accountID int64, mailbox string, uidValidity uint32) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		mb, err := mailboxID(ctx, tx, accountID, mailbox)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET detached = CASE WHEN expunged = 0 THEN 1 ELSE 0 END, uid = 0
+		    WHERE mailbox_id = ? AND detached = 0`, mb); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE mailboxes SET uid_validity = ?, last_uid = 0, highest_modseq = 0 WHERE id = ?`, uidValidity, mb)
+		return err
+	})
+}
+
+// MailboxUIDs returns the UIDs of the mailbox's live articles, ascending.
+func (s *Store) MailboxUIDs(ctx context.Context, accountID int64, mailbox string) ([]uint32, error) {
+	rows, err := s.query(ctx, `SELECT a.uid FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
+	    WHERE m.account_id = ? AND m.name = ? AND a.detached = 0 AND a.expunged = 0 AND a.uid > 0 ORDER BY a.uid`, accountID, mailbox)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	uids := []uint32{}
+	for rows.Next() {
+		var u uint32
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		uids = append(uids, u)
+	}
+	return uids, rows.Err()
+}
+
+// CountMailboxUIDs is len(MailboxUIDs) without listing them.
+func (s *Store) CountMailboxUIDs(ctx context.Context, accountID int64, mailbox string) (int, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
+	    WHERE m.account_id = ? AND m.name = ? AND a.detached = 0 AND a.expunged = 0 AND a.uid > 0`, accountID, mailbox).Scan(&n)
+	return n, err
+}
+
+// LookupDetached reports for each (Message-ID, content SHA-256 hex) pair
+// whether a detached article of the mailbox matches it.
+func (s *Store) LookupDetached(ctx context.Context, accountID int64, mailbox string, keys [][2]string) ([]bool, error) {
+	out := make([]bool, len(keys))
+	for i, k := range keys {
+		var n int
+		err := s.queryRow(ctx, `SELECT COUNT(*) FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
+		    WHERE m.account_id = ? AND m.name = ? AND a.detached = 1 AND a.message_id = ? AND a.content_sha256 = ?`,
+			accountID, mailbox, k[0], k[1]).Scan(&n)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n > 0
+	}
+	return out, nil
+}
+
+// ArticleAt returns the ID of the live article at a mailbox UID.
+func (s *Store) ArticleAt(ctx context.Context, accountID int64, mailbox string, uid uint32) (int64, error) {
+	var id int64
+	err := s.queryRow(ctx, `SELECT a.id FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
+	    WHERE m.account_id = ? AND m.name = ? AND a.uid = ? AND a.detached = 0`, accountID, mailbox, uid).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("store: no article at %q UID %d: %w", mailbox, uid, ErrNotFound)
+	}
+	return id, err
+}
+
+// PendingArticles lists, oldest first, the articles the security engines
+// have not (completely) run over.
+func (s *Store) PendingArticles(ctx context.Context) ([]int64, error) {
+	rows, err := s.query(ctx, `SELECT id FROM articles WHERE security_pending = 1 ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// MirroredArticles returns the mailbox's live articles by UID.
+func (s *Store) MirroredArticles(ctx context.Context, accountID int64, mailbox string) ([]MirroredArticle, error) {
+	rows, err := s.query(ctx, `SELECT a.id, a.ticket_id, a.uid, a.flags, a.internal_date, a.size, a.modseq, a.raw,
+	        a.message_id, a.content_sha256, a.security_pending
+	    FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
+	    WHERE m.account_id = ? AND m.name = ? AND a.detached = 0 AND a.expunged = 0 AND a.uid > 0 ORDER BY a.uid`, accountID, mailbox)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MirroredArticle
+	for rows.Next() {
+		var a MirroredArticle
+		var flags, date string
+		if err := rows.Scan(&a.ID, &a.TicketID, &a.UID, &flags, &date, &a.Size, &a.ModSeq, &a.Raw,
+			&a.MessageID, &a.ContentSHA256, &a.Pending); err != nil {
+			return nil, err
+		}
+		if flags != "" {
+			a.Flags = strings.Split(flags, "\n")
+		}
+		a.InternalDate, _ = time.Parse(time.RFC3339, date)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// ClearPending marks an article processed without a security result, with
+// why (a raw message that does not parse).
+func (s *Store) ClearPending(ctx context.Context, id int64, parseError string) error {
+	_, err := s.exec(ctx, `UPDATE articles SET security_pending = 0, parse_error = ? WHERE id = ?`, parseError, id)
+	return err
+}

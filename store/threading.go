@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/sealdesk/sealdesk/mail/thread"
+)
+
+// ticketPattern is the configured ticket marker (SettingTicketPattern);
+// an unusable setting falls back to thread.DefaultPattern rather than
+// stopping the sync.
+func (s *Store) ticketPattern(ctx context.Context) *thread.Pattern {
+	v, err := s.Setting(ctx, SettingTicketPattern)
+	if err == nil {
+		if p, err := thread.NewPattern(v); err == nil {
+			return p
+		}
+	}
+	return thread.MustPattern(thread.DefaultPattern)
+}
+
+// threader picks the ticket of messages saved in one transaction.
+type threader struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	pattern *thread.Pattern
+	// out: the mailbox is Sent, its mail is outgoing.
+	out bool
+}
+
+// articleMeta is what an article keeps from the header for lists.
+type articleMeta struct {
+	Direction, From, To, Cc, Subject, Date, ParseError string
+}
+
+// thread decides the ticket of one message: the ticket of a copy of the
+// same message (another folder), else thread.Resolve — the ticket of the
+// message it replies to (In-Reply-To, References: RFC 5322 section
+// 3.6.4), else the ticket its Subject names by number, else a new ticket
+// with the next number.
+func (th *threader) thread(raw []byte) (articleMeta, int64, error) {
+	h, perr := thread.ParseHeader(raw)
+	m := articleMeta{Direction: "in", Subject: h.Subject, From: addrs(h.From), To: addrs(h.To), Cc: addrs(h.Cc)}
+	if th.out {
+		m.Direction = "out"
+	}
+	if perr != nil {
+		m.ParseError = perr.Error()
+	}
+	if !h.Date.IsZero() {
+		m.Date = h.Date.Format(time.RFC1123Z)
+	}
+	if h.MessageID != "" {
+		if id, ok, err := th.ticketOfMessage(h.MessageID); err != nil || ok {
+			return m, id, err
+		}
+	}
+	var lookErr error
+	found := map[string]int64{}
+	d := thread.Resolve(h, th.pattern, func(mid string) bool {
+		id, ok, err := th.ticketOfMessage(mid)
+		if err != nil {
+			lookErr = err
+		}
+		found[mid] = id
+		return ok
+	})
+	if lookErr != nil {
+		return m, 0, lookErr
+	}
+	switch d.Kind {
+	case thread.ByMessage:
+		return m, found[d.MessageID], nil
+	case thread.ByNumber:
+		var id int64
+		err := th.tx.QueryRowContext(th.ctx, `SELECT id FROM tickets WHERE number = ?`, int64(d.Number)).Scan(&id)
+		if err == nil {
+			return m, id, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return m, 0, err
+		}
+	}
+	customer := m.From
+	if th.out {
+		customer = m.To
+	}
+	id, err := newTicket(th.ctx, th.tx, m.Subject, customer)
+	return m, id, err
+}
+
+func (th *threader) ticketOfMessage(messageID string) (int64, bool, error) {
+	var id int64
+	err := th.tx.QueryRowContext(th.ctx, `SELECT ticket_id FROM articles WHERE message_id = ? ORDER BY id LIMIT 1`, messageID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
+
+// newTicket opens a ticket with the next number.
+func newTicket(ctx context.Context, q querier, subject, customer string) (int64, error) {
+	t := now()
+	var id int64
+	err := q.QueryRowContext(ctx, `INSERT INTO tickets(number, subject, customer, created_at, updated_at)
+	    VALUES ((SELECT COALESCE(MAX(number), 10000) + 1 FROM tickets), ?, ?, ?, ?) RETURNING id`,
+		subject, customer, t, t).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: opening a ticket: %w", err)
+	}
+	return id, nil
+}
+
+// addrs writes an address list for display, names unencoded.
+func addrs(list []*mail.Address) string {
+	var out []string
+	for _, a := range list {
+		if a.Name != "" {
+			out = append(out, a.Name+" <"+a.Address+">")
+		} else {
+			out = append(out, a.Address)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// RethreadBySubject runs when processing revealed an article's protected
+// Subject (RFC 9788): the outer one ("...") could not name its ticket. If
+// the article alone makes up its ticket, the ticket takes the real
+// subject, and when that subject names an existing ticket by number the
+// article moves there and its own empty ticket goes. It reports whether
+// the article moved.
+func (s *Store) RethreadBySubject(ctx context.Context, articleID int64, subject string) (bool, error) {
+	pattern := s.ticketPattern(ctx)
+	moved := false
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		var ticketID int64
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT ticket_id, (SELECT COUNT(*) FROM articles b WHERE b.ticket_id = a.ticket_id)
+		    FROM articles a WHERE id = ?`, articleID).Scan(&ticketID, &n); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		if n != 1 {
+			return nil // threaded by its references, or others joined it
+		}
+		if num, ok := pattern.Find(subject); ok {
+			var target int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM tickets WHERE number = ? AND id != ?`, int64(num), ticketID).Scan(&target)
+			if err == nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE articles SET ticket_id = ? WHERE id = ?`, target, articleID); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE tickets SET updated_at = ?, unread = 1 WHERE id = ?`, now(), target); err != nil {
+					return err
+				}
+				_, err := tx.ExecContext(ctx, `DELETE FROM tickets WHERE id = ?`, ticketID)
+				moved = err == nil
+				return err
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE tickets SET subject = ? WHERE id = ?`, subject, ticketID)
+		return err
+	})
+	return moved, err
+}
