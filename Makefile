@@ -18,12 +18,15 @@ FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) f
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) go.mod go.sum
 
 .PHONY: help run test deps tools frontend build build-dev sealctl bindings bench clean screenshots
+.PHONY: nfpm package package-linux package-windows test-package print-version
 
 help:
 	@echo "make run    - install what is missing, build and open SealDesk"
 	@echo "make test   - install what is missing and run every test (what CI runs)"
 	@echo "make build  - build/bin/sealdesk;  make sealctl - build/bin/sealctl (no cgo)"
 	@echo "make bindings - regenerate frontend/src/wailsjs after changing bound Go services"
+	@echo "make package - dist/: .deb, .rpm, Windows exe + NSIS installer, each with a .sha256"
+	@echo "make test-package - build the packages, install the .deb (upgrade, remove), check the rest"
 
 deps:
 	@scripts/deps.sh
@@ -50,7 +53,7 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SR
 build: build/bin/sealdesk
 build/bin/sealdesk: tools frontend/dist/index.html $(GO_SRC)
 	@echo "==> building SealDesk $(VERSION)"
-	@wails build -s -tags $(UI_TAGS) -ldflags "$(LDFLAGS)" >build/wails-build.log 2>&1 || { cat build/wails-build.log; exit 1; }
+	@wails build -s -skipbindings -tags $(UI_TAGS) -ldflags "$(LDFLAGS)" >build/wails-build.log 2>&1 || { cat build/wails-build.log; exit 1; }
 
 # The dev build serves the UI to a browser through Wails' dev bridge; the
 # end-to-end tests drive it in headless Chromium.
@@ -83,3 +86,34 @@ screenshots: build
 # Benchmarks beside their peers (openssl speed, openssl cms), as ratios.
 bench: deps
 	@scripts/bench.sh
+
+# --- Packages (see README "Install") ----------------------------------------
+# dist/ gets the .deb and .rpm (nfpm), the Windows exe and its NSIS installer
+# (cross-built), each with NAME.sha256. Versions come from VERSION, mapped per
+# format by scripts/package-version.sh. Up-to-date artifacts are not rebuilt.
+NFPM_VERSION := v2.45.2
+
+# nfpm at exactly the pinned version (later ones do not install from the proxy).
+nfpm: $(GOBIN)/nfpm
+$(GOBIN)/nfpm: Makefile
+	@if ! go version -m $@ 2>/dev/null | grep -qE '^\s+mod\s+github.com/goreleaser/nfpm/v2\s+$(NFPM_VERSION)\s'; then \
+		echo "==> installing nfpm $(NFPM_VERSION)"; \
+		go install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION); \
+	fi
+	@touch $@
+
+package: package-linux package-windows
+
+package-linux: build sealctl nfpm
+	@VERSION='$(VERSION)' scripts/package.sh linux
+
+package-windows: tools frontend/dist/index.html
+	@VERSION='$(VERSION)' scripts/package.sh windows
+
+# Builds the packages, then installs, upgrades and removes the .deb on this
+# machine (as root: CI's fresh machine), see scripts/test-package.sh.
+test-package: package
+	@VERSION='$(VERSION)' scripts/test-package.sh
+
+print-version:
+	@echo '$(VERSION)'

@@ -27,8 +27,8 @@ PACKAGES=(
 	gnome-keyring libsecret-tools dbus-daemon dbus-x11
 	# crypto / interop tooling
 	openssl gnupg sq isync
-	# Windows installer
-	nsis
+	# Windows installer and its signing; rpm checks the .rpm (scripts/test-package.sh)
+	nsis osslsigncode rpm
 )
 
 log() { printf 'deps: %s\n' "$*"; }
