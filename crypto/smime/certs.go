@@ -21,16 +21,19 @@ import (
 // .p7c; RFC 8551 section 3.6). On failure it returns an *ImportError whose
 // Reason names what the input is instead.
 func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 {
+	// Trim only to judge and to read text: DER is binary, and its last
+	// byte (part of a random signature) is a white-space byte in about one
+	// certificate in forty.
+	text := bytes.TrimSpace(data)
+	if len(text) == 0 {
 		return nil, importErr(ReasonEmpty, "the file is empty", ErrEmpty)
 	}
-	if bytes.Contains(data, []byte("-----BEGIN ")) {
-		return parseCertsPEM(data)
+	if bytes.Contains(text, []byte("-----BEGIN ")) {
+		return parseCertsPEM(text)
 	}
-	if isText(data) {
-		if bytes.HasPrefix(data, []byte("MI")) { // bare base64 DER, no armour
-			if der, err := base64.StdEncoding.DecodeString(string(mimepart.StripSpace(data))); err == nil {
+	if isText(text) {
+		if bytes.HasPrefix(text, []byte("MI")) { // bare base64 DER, no armour
+			if der, err := base64.StdEncoding.DecodeString(string(mimepart.StripSpace(text))); err == nil {
 				return parseCertsDER(der)
 			}
 		}

@@ -17,16 +17,19 @@ import (
 // ErrPassphraseRequired, a wrong one ErrWrongPassphrase. Other failures
 // are *ImportError.
 func ParsePrivateKey(data, passphrase []byte) (crypto.Signer, error) {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 {
+	// Trim only to judge and to read text: DER is binary and may end in a
+	// byte that looks like white space.
+	text := bytes.TrimSpace(data)
+	if len(text) == 0 {
 		return nil, importErr(ReasonEmpty, "the file is empty", ErrEmpty)
 	}
-	if !bytes.Contains(data, []byte("-----BEGIN ")) {
-		if isText(data) {
+	if !bytes.Contains(text, []byte("-----BEGIN ")) {
+		if isText(text) {
 			return nil, importErr(ReasonText, "this is text, not a private key: expected a PEM file starting with -----BEGIN PRIVATE KEY-----", nil)
 		}
 		return parseKeyDER(data, passphrase)
 	}
+	data = text
 	// Scan every block: a PEM file often holds the certificate before the
 	// key. Report the most useful error: any other than "this is a
 	// certificate" (which is only the answer when nothing else was there).
