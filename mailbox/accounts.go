@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	imapx "github.com/sealdesk/sealdesk/mail/imap"
@@ -24,10 +25,18 @@ var ErrInvalid = errors.New("mailbox: invalid account")
 type Service struct {
 	p   *profile.Profile
 	sec *security.Service
+	// sent is the accounts' Sent folders (IMAP); now is the outbox clock.
+	sent SentFolder
+	now  func() time.Time
 }
 
-// New returns the use cases; sec processes synced mail.
-func New(p *profile.Profile, sec *security.Service) *Service { return &Service{p: p, sec: sec} }
+// New returns the use cases; sec processes synced mail and seals outgoing
+// mail.
+func New(p *profile.Profile, sec *security.Service) *Service {
+	s := &Service{p: p, sec: sec, now: time.Now}
+	s.sent = imapSent{s}
+	return s
+}
 
 // PasswordItem is the keychain item holding an account's password.
 func PasswordItem(name string) string { return "account-password:" + name }

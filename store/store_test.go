@@ -29,8 +29,8 @@ func TestOpenMigratesOnceAndUsesWAL(t *testing.T) {
 			t.Fatal(err)
 		}
 		v, err := s.SchemaVersion(ctx)
-		if err != nil || v != 3 {
-			t.Fatalf("schema version %d, %v; want 3", v, err)
+		if err != nil || v != 4 {
+			t.Fatalf("schema version %d, %v; want 4", v, err)
 		}
 		var mode string
 		if err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {

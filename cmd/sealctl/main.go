@@ -35,6 +35,7 @@ var commands = map[string]command{
 	"inspect": {summary: "process one message as an incoming article and show its security", needsProfile: true, run: runInspect},
 	"seal":    {summary: "sign and/or encrypt an outgoing message (--type smime|pgp)", needsProfile: true, run: runSeal},
 	"account": {summary: "mailbox accounts: add, list (passwords in the keychain)", needsProfile: true, run: runAccount},
+	"send":    {summary: "send a message (--sign, --encrypt, --type smime|pgp) through the account's SMTP server, via the outbox", needsProfile: true, run: runSend},
 	"sync":    {summary: "mirror the accounts' mailboxes into tickets (--once, or keep syncing with IDLE)", needsProfile: true, run: runSync},
 	"tickets": {summary: "list the tickets with their articles", needsProfile: true, run: runTickets},
 	"retry":   {summary: "run the security engines again over failed articles (--all) or one", needsProfile: true, run: runRetry},

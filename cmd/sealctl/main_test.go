@@ -57,7 +57,7 @@ func TestStatusUsesTheDataDirectory(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		t.Fatalf("status --json printed %q: %v", out, err)
 	}
-	if st.DataDir != dir || st.SchemaVersion != 3 {
+	if st.DataDir != dir || st.SchemaVersion != 4 {
 		t.Fatalf("status = %+v", st)
 	}
 	// Without a Secret Service the status says so and exits 3; with the

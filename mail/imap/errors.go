@@ -19,7 +19,10 @@ var (
 // CertificateError is a failed check of the server's certificate. The UI
 // shows Fingerprint so that the user can compare it out of band and pin it.
 type CertificateError struct {
-	Addr string
+	// Protocol prefixes the message: "imap" when empty, "smtp" for the
+	// account's submission server (see [ClientTLSConfig]).
+	Protocol string
+	Addr     string
 	// Fingerprint is the SHA-256 of the server's leaf certificate, as
 	// upper-case hex pairs joined by colons.
 	Fingerprint string
@@ -31,12 +34,16 @@ type CertificateError struct {
 }
 
 func (e *CertificateError) Error() string {
+	proto := e.Protocol
+	if proto == "" {
+		proto = "imap"
+	}
 	if e.Pinned != "" {
-		return fmt.Sprintf("imap: the certificate of %s has SHA-256 fingerprint %s, not the pinned %s: "+
+		return fmt.Sprintf(proto+": the certificate of %s has SHA-256 fingerprint %s, not the pinned %s: "+
 			"the server's certificate changed or someone is intercepting the connection; pin the new fingerprint only if you have checked it",
 			e.Addr, e.Fingerprint, e.Pinned)
 	}
-	return fmt.Sprintf("imap: TLS verification of %s failed (%v); if you trust this server, check and pin its certificate SHA-256 fingerprint %s",
+	return fmt.Sprintf(proto+": TLS verification of %s failed (%v); if you trust this server, check and pin its certificate SHA-256 fingerprint %s",
 		e.Addr, e.Err, e.Fingerprint)
 }
 

@@ -44,6 +44,50 @@ func normalizeFingerprint(pin string) ([]byte, error) {
 	return b, nil
 }
 
+// ClientTLSConfig is the TLS client configuration Dial uses, for the other
+// servers of an account (SMTP submission, RFC 8314): normal verification
+// against roots (nil: the system roots), or, with pin (a SHA-256
+// fingerprint, hex, colons ignored), exactly the pinned leaf certificate.
+// protocol ("smtp") prefixes the *CertificateError of a failed handshake;
+// see [AsCertificateError].
+//
+// WARNING: as with Config.PinnedSHA256, a pinned certificate is not checked
+// for expiry or host name.
+func ClientTLSConfig(protocol, addr, serverName, pin string, roots *x509.CertPool) (*tls.Config, error) {
+	b, err := normalizeFingerprint(pin)
+	if err != nil {
+		return nil, err
+	}
+	cfg := tlsConfig(addr, serverName, b, roots)
+	if b != nil {
+		verify := cfg.VerifyConnection
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			err := verify(cs)
+			var ce *CertificateError
+			if errors.As(err, &ce) {
+				ce.Protocol = protocol
+			}
+			return err
+		}
+	}
+	return cfg, nil
+}
+
+// AsCertificateError returns the *CertificateError (with the fingerprint
+// to compare and pin) that a failed handshake with addr amounts to, or nil
+// when err is not about the server's certificate.
+func AsCertificateError(protocol, addr string, err error) *CertificateError {
+	var certErr *CertificateError
+	if errors.As(err, &certErr) {
+		return certErr
+	}
+	var verr *tls.CertificateVerificationError
+	if errors.As(err, &verr) && len(verr.UnverifiedCertificates) > 0 {
+		return &CertificateError{Protocol: protocol, Addr: addr, Fingerprint: Fingerprint(verr.UnverifiedCertificates[0]), Err: verr.Err}
+	}
+	return nil
+}
+
 // tlsConfig verifies normally, or, with a pin, accepts exactly the pinned
 // leaf certificate.
 func tlsConfig(addr, serverName string, pin []byte, roots *x509.CertPool) *tls.Config {
@@ -73,13 +117,8 @@ func tlsError(ctx context.Context, addr string, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("imap: TLS handshake with %s: %w", addr, ctx.Err())
 	}
-	var certErr *CertificateError
-	if errors.As(err, &certErr) {
+	if certErr := AsCertificateError("", addr, err); certErr != nil {
 		return certErr
-	}
-	var verr *tls.CertificateVerificationError
-	if errors.As(err, &verr) && len(verr.UnverifiedCertificates) > 0 {
-		return &CertificateError{Addr: addr, Fingerprint: Fingerprint(verr.UnverifiedCertificates[0]), Err: verr.Err}
 	}
 	var recErr tls.RecordHeaderError
 	if errors.As(err, &recErr) {
