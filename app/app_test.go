@@ -159,6 +159,8 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		"*app.Accounts": {"Delete", "List", "Save", "TestConnection"},
 		// The background sync: one request struct per call.
 		"*app.Sync": {"Start", "Status", "Stop"},
+		// The demo mailbox: started once, for a profile without accounts.
+		"*app.Demo": {"Start", "Status"},
 	}
 	s := NewServices(openProfile(t, keystore.NewMemory(0)))
 	if len(s.Bind()) != len(want) {

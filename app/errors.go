@@ -42,6 +42,9 @@ const (
 	CodeCertificateUntrusted ErrorCode = "certificate_untrusted"
 	// CodeUnreachable: nothing answers at the server's address.
 	CodeUnreachable ErrorCode = "unreachable"
+	// CodeAccountExists: the demo mailbox is only offered to a profile
+	// without accounts.
+	CodeAccountExists ErrorCode = "account_exists"
 )
 
 // Error is what the UI receives for a failed call: options.App.ErrorFormatter

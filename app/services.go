@@ -25,6 +25,8 @@ type Services struct {
 	// Accounts manages mailbox accounts; Sync runs their sync.
 	Accounts *Accounts
 	Sync     *Sync
+	// Demo runs the demo mailbox for a profile without accounts.
+	Demo *Demo
 
 	emitter *wailsEmitter
 }
@@ -39,9 +41,11 @@ func NewServices(p *profile.Profile) *Services {
 	// all of them.
 	sec := security.New(p, security.Options{})
 	mb := mailbox.New(p, sec)
+	sync := &Sync{mb: mb, emit: emit, status: SyncStatus{State: SyncStopped}}
 	return &Services{
 		Accounts:     &Accounts{mb: mb, emit: emit},
-		Sync:         &Sync{mb: mb, emit: emit, status: SyncStatus{State: SyncStopped}},
+		Sync:         sync,
+		Demo:         &Demo{mb: mb, sec: sec, sync: sync, emit: emit},
 		Settings:     &Settings{p: p, sec: sec, emit: emit},
 		Compose:      &Compose{sec: sec},
 		Tickets:      &Tickets{p: p},
@@ -56,7 +60,7 @@ func NewServices(p *profile.Profile) *Services {
 
 // Bind lists what Wails exposes to the web view.
 func (s *Services) Bind() []any {
-	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates, s.PGPKeys, s.PendingKeys, s.Compose, s.Accounts, s.Sync}
+	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates, s.PGPKeys, s.PendingKeys, s.Compose, s.Accounts, s.Sync, s.Demo}
 }
 
 // Startup is options.App.OnStartup: it hands the window context to the
@@ -67,7 +71,8 @@ func (s *Services) Startup(ctx context.Context) {
 
 // Shutdown is options.App.OnShutdown: it stops the sync and waits for it,
 // so that the last batch is committed or rolled back before the store
-// closes.
+// closes, then the demo server.
 func (s *Services) Shutdown(context.Context) {
 	s.Sync.stop()
+	s.Demo.stop()
 }

@@ -88,7 +88,12 @@ func (s *Sync) Start(req StartSyncRequest) (SyncStatus, error) {
 	rep := &syncReporter{s: s, account: req.Account}
 	go func() {
 		defer close(done)
-		opt := mailbox.SyncOptions{Reporter: rep}
+		// A flush after a pass that sent queued mail adds its articles.
+		opt := mailbox.SyncOptions{Reporter: rep, AfterFlush: func(sum mailbox.FlushSummary, _ error) {
+			if len(sum.Results) > 0 {
+				s.emit.Emit(EventTicketsChanged, struct{}{})
+			}
+		}}
 		var err error
 		if req.Account != "" {
 			err = s.mb.Run(ctx, req.Account, opt)

@@ -20,6 +20,10 @@ type SyncOptions struct {
 	// Reporter receives the engine's events; nil means none. It must be
 	// safe for concurrent use and must not block.
 	Reporter sync.Reporter
+	// AfterFlush, in Run, receives the outcome of each outbox flush that
+	// follows a completed sync pass; nil means none. It runs on the flush
+	// goroutine and may block it.
+	AfterFlush func(FlushSummary, error)
 }
 
 // Summary sums up a sync of one account.
@@ -100,8 +104,13 @@ func (s *Service) SyncOnce(ctx context.Context, name string, opt SyncOptions) (S
 // Run keeps one account in sync (IDLE, reconnecting with backoff) until
 // ctx ends; see sync.Engine.Run. It returns nil when ctx ends and an error
 // only for what retrying cannot fix (wrong password, untrusted
-// certificate).
+// certificate). After every completed pass the outbox is flushed (see
+// flush.go), so mail queued while offline goes out once the server is
+// back.
 func (s *Service) Run(ctx context.Context, name string, opt SyncOptions) error {
+	rep, stop := s.withFlush(ctx, opt)
+	defer stop()
+	opt.Reporter = rep
 	e, _, err := s.engine(ctx, name, opt, &counter{})
 	if err != nil {
 		return err

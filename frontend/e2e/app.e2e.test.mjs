@@ -66,6 +66,7 @@ describe('SealDesk window', () => {
     assert.deepEqual(bound, {
       Accounts: ['Delete', 'List', 'Save', 'TestConnection'],
       Compose: ['Readiness'],
+      Demo: ['Start', 'Status'],
       Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List'],
       Groups: ['Delete', 'List', 'Save'],
       Logs: ['List'],
@@ -75,6 +76,24 @@ describe('SealDesk window', () => {
       Sync: ['Start', 'Status', 'Stop'],
       Tickets: ['List'],
     })
+  })
+
+  // Last of the window tests: the demo adds an account to the profile.
+  it('fills the ticket list from the demo mailbox', async () => {
+    await app.page.getByTestId('nav-tickets').click()
+    await app.page.getByRole('button', { name: 'Try the demo mailbox' }).click()
+    const list = app.page.getByTestId('ticket-list')
+    await list.waitFor({ timeout: 30_000 })
+    await list.getByText('Printer on floor 3 prints blank pages').waitFor({ timeout: 30_000 })
+    await app.page.waitForFunction(
+      async () => (await window.go.app.Tickets.List({ search: '', state: '', offset: 0, limit: 50 })).total === 7,
+      null,
+      { timeout: 30_000, polling: 250 },
+    )
+    await list.getByText('Contract renewal (confidential)').waitFor({ timeout: 30_000 })
+    assert.deepEqual(await app.page.evaluate(() => window.go.app.Demo.Status()), { running: true, account: 'Demo' })
+    const again = await app.page.evaluate(() => window.go.app.Demo.Start({}).then(() => null, (e) => JSON.parse(e instanceof Error ? e.message : e)))
+    assert.equal(again, null, 'a second Start while running is a no-op')
   })
 
   it('logs no errors in the page', () => {

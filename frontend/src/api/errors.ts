@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'not_found'
   | 'invalid'
   | 'internal'
+  | 'account_exists'
 
 export class AppError extends Error {
   constructor(

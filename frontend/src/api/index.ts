@@ -4,6 +4,7 @@
 import * as AccountsBinding from '../wailsjs/go/app/Accounts'
 import * as CertificatesBinding from '../wailsjs/go/app/Certificates'
 import * as ComposeBinding from '../wailsjs/go/app/Compose'
+import * as DemoBinding from '../wailsjs/go/app/Demo'
 import * as GroupsBinding from '../wailsjs/go/app/Groups'
 import * as LogsBinding from '../wailsjs/go/app/Logs'
 import * as PendingKeysBinding from '../wailsjs/go/app/PendingKeys'
@@ -16,6 +17,7 @@ import type {
   Account,
   Certificate,
   ConnectionResult,
+  DemoStatus,
   ExportPrivateKeyResult,
   Group,
   ImportResult,
@@ -171,6 +173,19 @@ export const syncApi: SyncApi = {
   start: (account) => call(() => SyncBinding.Start({ account } as never)),
   stop: () => call(() => SyncBinding.Stop({} as never)),
   status: () => call(() => SyncBinding.Status()),
+}
+
+// The demo mailbox: a loopback IMAP server with seeded mail, its account,
+// keys and sync set up by Go. Offered only while no account exists.
+export interface DemoApi {
+  /** Rejects with code account_exists when the profile has an account. */
+  start(): Promise<DemoStatus>
+  status(): Promise<DemoStatus>
+}
+
+export const demoApi: DemoApi = {
+  start: () => call(() => DemoBinding.Start({} as never)),
+  status: () => call(() => DemoBinding.Status()),
 }
 
 export { AppError, toAppError } from './errors'

@@ -30,6 +30,7 @@ export type Account = Plain<store.Account>
 export type SaveAccountRequest = Plain<app.SaveAccountRequest>
 export type ConnectionResult = Plain<app.ConnectionResult>
 export type SyncStatus = Plain<app.SyncStatus>
+export type DemoStatus = Plain<app.DemoStatus>
 // Event payload only (not in the generated models): mirrors app.SyncProgress.
 export type SyncProgress = {
   account: string

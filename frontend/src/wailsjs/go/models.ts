@@ -48,6 +48,20 @@ export namespace app {
 	        this.id = source["id"];
 	    }
 	}
+	export class DemoStatus {
+	    running: boolean;
+	    account: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DemoStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.account = source["account"];
+	    }
+	}
 	export class ExportCertificateRequest {
 	    fingerprint: string;
 	
@@ -257,6 +271,18 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class StartDemoRequest {
+	
+	
+	    static createFrom(source: any = {}) {
+	        return new StartDemoRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	
+	    }
 	}
 	export class StartSyncRequest {
 	    account: string;
