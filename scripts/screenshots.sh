@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots from the native window under Xvfb, with the
-# real keychain session: the ticket list, then Settings (clicked with xdotool).
+# real keychain session: the empty ticket list, the demo mailbox's tickets,
+# then Settings (clicked with xdotool at their places in a 1280x800 window).
 # Usage: scripts/screenshots.sh (after `make build`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,10 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
 	pid=$!
 	for _ in $(seq 100); do xwininfo -root -tree | grep -q "\"SealDesk\"" && break; sleep 0.2; done
 	sleep 3
+	import -window root "$2/empty.png"
+	# "Try the demo mailbox" in the empty list; the demo syncs in seconds.
+	xdotool mousemove 740 342 click 1
+	sleep 8
 	import -window root "$2/tickets.png"
 	xdotool mousemove 60 121 click 1
 	sleep 1
@@ -24,4 +29,4 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
 	kill $pid
 ' _ "$data" "$out"
 rm -rf "$data"
-echo "wrote $out/tickets.png and $out/settings.png"
+echo "wrote $out/empty.png, $out/tickets.png and $out/settings.png"
