@@ -108,3 +108,6 @@ echo '  (inspect adds the SQLite store and security log to the engine)'
 
 echo
 scripts/bench-pgp.sh "$work" "$loops"
+
+echo
+scripts/bench-sync.sh "$work"

@@ -26,7 +26,9 @@ PACKAGES=(
 	# Secret Service test harness
 	gnome-keyring libsecret-tools dbus-daemon dbus-x11
 	# crypto / interop tooling
-	openssl gnupg sq isync
+	openssl gnupg sq isync bc
+	# make bench: /usr/bin/time measures mbsync's wall time and peak RSS (scripts/bench-sync.sh)
+	time
 	# Windows installer and its signing; rpm checks the .rpm (scripts/test-package.sh)
 	nsis osslsigncode rpm
 )

@@ -284,11 +284,17 @@ func (s *Store) LookupDetached(ctx context.Context, accountID int64, mailbox str
 	return out, nil
 }
 
+const articleAtQuery = `SELECT a.id FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
+    WHERE m.account_id = ? AND m.name = ? AND a.mailbox_id IS NOT NULL AND a.uid > 0 AND a.uid = ? AND a.detached = 0`
+
 // ArticleAt returns the ID of the live article at a mailbox UID.
 func (s *Store) ArticleAt(ctx context.Context, accountID int64, mailbox string, uid uint32) (int64, error) {
 	var id int64
-	err := s.queryRow(ctx, `SELECT a.id FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
-	    WHERE m.account_id = ? AND m.name = ? AND a.uid = ? AND a.detached = 0`, accountID, mailbox, uid).Scan(&id)
+	// "mailbox_id IS NOT NULL AND uid > 0" repeats the condition of the
+	// partial index articles_mailbox_uid: SQLite cannot prove it from a
+	// bound "uid = ?", and without it every call scanned the whole table
+	// (the initial sync turned quadratic; see TestSyncLookupsUseIndexes).
+	err := s.queryRow(ctx, articleAtQuery, accountID, mailbox, uid).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("store: no article at %q UID %d: %w", mailbox, uid, ErrNotFound)
 	}
