@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -39,6 +40,11 @@ type Store struct {
 	db    *sql.DB
 	dir   string
 	stmts stmtCache
+	// writes serialises this process's writers. SQLite allows one writer
+	// at a time; contending writers otherwise wait in SQLite's busy
+	// handler, which sleeps in steps of milliseconds and left a core idle
+	// while the sync's processors queued for the lock.
+	writes sync.Mutex
 }
 
 // ErrNotFound is returned when a requested row does not exist.
@@ -123,6 +129,8 @@ func (s *Store) migrate(ctx context.Context) error {
 // Tx runs fn in one transaction, committed when fn returns nil and rolled
 // back otherwise, so a write that spans rows is all or nothing.
 func (s *Store) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	s.writes.Lock()
+	defer s.writes.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
