@@ -37,9 +37,10 @@ type Demo struct {
 }
 
 // Start runs the demo server for the app's lifetime, saves the account
-// "Demo", imports the demo keys and starts the sync. It refuses with
-// account_exists when the profile has an account; a second call while it
-// runs is a no-op.
+// "Demo", imports the demo keys and starts the sync. When the profile's
+// only account is the demo's (a later run of the app), it resumes it. It
+// refuses with account_exists when the profile has any other account; a
+// second call while it runs is a no-op.
 func (d *Demo) Start(StartDemoRequest) (DemoStatus, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -51,14 +52,25 @@ func (d *Demo) Start(StartDemoRequest) (DemoStatus, error) {
 	if err != nil {
 		return DemoStatus{}, err
 	}
-	if len(accounts) > 0 {
+	resume := len(accounts) == 1 && accounts[0].Name == demo.AccountName
+	if len(accounts) > 0 && !resume {
 		return DemoStatus{}, &Error{Code: CodeAccountExists, Message: accountsExist}
 	}
 	m, err := demo.Start(ctx)
 	if err != nil {
 		return DemoStatus{}, err
 	}
-	if _, err := demo.Setup(ctx, d.mb, d.sec, m); err != nil {
+	if resume {
+		// The demo's server lived in an earlier run of the app. A new one
+		// is seeded the same way (the same folders in the same order, so
+		// the same UIDVALIDITY and UIDs): pointing the saved account at it
+		// syncs nothing twice. Its freshly made keys are not imported; the
+		// stored articles were judged with the first ones.
+		_, err = d.mb.SaveAccount(ctx, m.Account())
+	} else {
+		_, err = demo.Setup(ctx, d.mb, d.sec, m)
+	}
+	if err != nil {
 		_ = m.Close()
 		return DemoStatus{}, err
 	}
@@ -95,4 +107,16 @@ func (d *Demo) stop() {
 		_ = d.m.Close()
 		d.m = nil
 	}
+}
+
+// resume restarts the demo at start-up when it is the profile's only
+// account, so its tickets stay live across restarts of the app. Failures
+// show in Status and in the sync state; there is nothing to resume
+// otherwise.
+func (d *Demo) resume() {
+	accounts, err := d.mb.Accounts(context.Background())
+	if err != nil || len(accounts) != 1 || accounts[0].Name != demo.AccountName {
+		return
+	}
+	_, _ = d.Start(StartDemoRequest{})
 }

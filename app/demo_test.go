@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -51,9 +52,46 @@ func TestDemoStartsAndSyncs(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	// The demo counts as an account now: it is not offered twice.
-	s.Demo.stop()
-	if _, err := s.Demo.Start(StartDemoRequest{}); Classify(err).Code != CodeAccountExists {
-		t.Fatalf("start after the demo account exists: %v", err)
+	articles := countArticles(t, p)
+
+	// A later run of the app: the demo resumes on a new server and its
+	// sync stores nothing twice.
+	s.Shutdown(context.Background())
+	s2 := NewServices(p)
+	defer s2.Shutdown(context.Background())
+	if st, err := s2.Demo.Start(StartDemoRequest{}); err != nil || !st.Running {
+		t.Fatalf("resume: %+v, %v", st, err)
 	}
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		st, _ := s2.Sync.Status()
+		if st.State == "idle" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the resumed sync did not settle: %+v", st)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	page, _ := p.Store.Tickets(context.Background(), store.TicketQuery{Limit: 50})
+	if page.Total != 7 || countArticles(t, p) != articles {
+		t.Fatalf("after resuming: %d tickets, %d articles; want 7 and %d", page.Total, countArticles(t, p), articles)
+	}
+	// The demo never joins a real desk: with another account it is refused.
+	s2.Demo.stop()
+	if _, err := s2.Accounts.Save(SaveAccountRequest{Name: "help", IMAP: "imap.example.org", Username: "u", Password: "pw"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.Demo.Start(StartDemoRequest{}); Classify(err).Code != CodeAccountExists {
+		t.Fatalf("start with the demo and another account: %v", err)
+	}
+}
+
+func countArticles(t *testing.T, p *profile.Profile) int {
+	t.Helper()
+	var n int
+	if err := p.Store.DB().QueryRow(`SELECT COUNT(*) FROM articles`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

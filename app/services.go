@@ -67,6 +67,7 @@ func (s *Services) Bind() []any {
 // event adapter.
 func (s *Services) Startup(ctx context.Context) {
 	s.emitter.start(ctx)
+	go s.Demo.resume()
 }
 
 // Shutdown is options.App.OnShutdown: it stops the sync and waits for it,
