@@ -32,7 +32,8 @@ export async function startApp() {
   if (!process.env.DISPLAY) throw new Error('DISPLAY unset: run under Xvfb (make test does)')
   const dataDir = mkdtempSync(join(tmpdir(), 'sealdesk-e2e-'))
   const log = []
-  const app = spawn(devBinary, ['-assetdir', join(root, 'frontend/dist'), '-devserver', `127.0.0.1:${port}`], {
+  const assetDir = process.env.SEALDESK_ASSET_DIR ?? join(root, 'frontend/dist')
+  const app = spawn(devBinary, ['-assetdir', assetDir, '-devserver', `127.0.0.1:${port}`], {
     env: { ...process.env, SEALDESK_DATA: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
