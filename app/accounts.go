@@ -30,6 +30,9 @@ type SaveAccountRequest struct {
 	// PinnedCert trusts a self-signed IMAP server by its SHA-256
 	// fingerprint, as TestConnection reported it.
 	PinnedCert string `json:"pinned_cert"`
+	// SMTPPinnedCert is the same for the SMTP server. The form sends both
+	// back as it got them, so that an edit keeps them.
+	SMTPPinnedCert string `json:"smtp_pinned_cert"`
 }
 
 // DeleteAccountRequest names the account to remove.
@@ -55,7 +58,7 @@ func (a *Accounts) List() ([]store.Account, error) {
 // Save validates and stores an account; the password goes to the keychain.
 func (a *Accounts) Save(req SaveAccountRequest) (store.Account, error) {
 	in := mailbox.AccountInput{Name: req.Name, IMAP: req.IMAP, IMAPTLS: req.IMAPTLS, SMTP: req.SMTP, SMTPTLS: req.SMTPTLS,
-		Username: req.Username, PinnedSHA256: req.PinnedCert}
+		Username: req.Username, PinnedSHA256: req.PinnedCert, SMTPPinnedSHA256: req.SMTPPinnedCert}
 	if req.Password != "" {
 		in.Password = []byte(req.Password)
 	}

@@ -143,18 +143,22 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 	// every bound service's exported methods are listed here on purpose.
 	want := map[string][]string{
 		"*app.Settings": {"CheckKeychain", "Get", "UpdateIntegrations"},
-		"*app.Tickets":  {"List"},
-		"*app.Groups":   {"Delete", "List", "Save"},
-		"*app.Logs":     {"List"},
+		// SaveAttachment writes to a file picked in a native dialog.
+		"*app.Tickets": {"Content", "Get", "List", "MarkRead", "Recheckable", "Retry", "RetryFailed", "SaveAttachment", "SetState"},
+		"*app.Groups":  {"Delete", "List", "Save"},
+		// Export writes to a file picked in a native dialog.
+		"*app.Logs": {"Export", "List"},
 		// Key material only goes in; ExportPrivateKey writes to a file the
 		// agent picks in a native dialog and returns its path.
-		"*app.Certificates": {"Delete", "ExportCertificate", "ExportPrivateKey", "ImportCertificates", "ImportPrivateKey", "List"},
+		"*app.Certificates": {"Delete", "ExportCertificate", "ExportPrivateKey", "ImportCertificates", "ImportPrivateKey", "List", "SaveCertificate"},
 		// Likewise: ExportSecret writes to a file picked in a native dialog.
-		"*app.PGPKeys": {"Delete", "ExportPublic", "ExportSecret", "Import", "List"},
+		"*app.PGPKeys": {"Delete", "ExportPublic", "ExportSecret", "Import", "List", "SavePublic"},
 		// Keys found in mail: the agent decides, one key at a time.
 		"*app.PendingKeys": {"Accept", "List", "Reject"},
 		// The composer asks before a send; public material only.
-		"*app.Compose": {"Readiness"},
+		// Private keys never pass; drafts are stored sealed.
+		"*app.Compose": {"Contacts", "DeleteDraft", "DiscardOutbox", "Drafts", "Fixes", "ImportCarried", "OpenDraft", "Outbox", "Prepare",
+			"Readiness", "RetryOutbox", "SaveDraft", "Send"},
 		// Passwords only go in (Save); List returns none.
 		"*app.Accounts": {"Delete", "List", "Save", "TestConnection"},
 		// The background sync: one request struct per call.

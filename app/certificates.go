@@ -124,6 +124,31 @@ func (c *Certificates) ExportCertificate(req ExportCertificateRequest) (string, 
 	return string(b), err
 }
 
+// SaveCertificate writes the certificate as PEM to a file the agent picks
+// in a native save dialog (the web view cannot save downloads) and returns
+// its path, or "" when the agent cancelled.
+func (c *Certificates) SaveCertificate(req ExportCertificateRequest) (string, error) {
+	ctx := context.Background()
+	cert, err := c.sec.Resolve(ctx, req.Fingerprint)
+	if err != nil {
+		return "", err
+	}
+	pemBytes, err := c.sec.ExportCertificate(ctx, cert.Fingerprint)
+	if err != nil {
+		return "", err
+	}
+	name := strings.TrimSuffix(keyFileName(cert.Subject, cert.Fingerprint), ".key.pem") + ".pem"
+	path, err := c.saveDialog(SaveRequest{Title: "Save the certificate", Name: name,
+		Filter: "Certificate (*.pem)", Pattern: "*.pem"})
+	if err != nil || path == "" {
+		return "", err
+	}
+	if err := os.WriteFile(path, pemBytes, 0o644); err != nil {
+		return "", errors.New("the certificate could not be saved to " + path + ": " + err.Error() + ". Choose another folder.")
+	}
+	return path, nil
+}
+
 // ExportPrivateKey writes the private key, encrypted under the passphrase,
 // to a file the agent picks in a native save dialog. The key never passes
 // through the web view.

@@ -2,23 +2,39 @@ package app
 
 import (
 	"context"
+	"errors"
+	"net/mail"
+	"strings"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/mail/outgoing"
+	"github.com/sealdesk/sealdesk/mail/thread"
+	"github.com/sealdesk/sealdesk/mailbox"
+	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
+	"github.com/sealdesk/sealdesk/store"
 )
 
-// Compose is the bound service behind the composer's Sign and Encrypt
-// toggles: it says, per recipient, why a toggle must stay off.
+// Compose is the bound service behind the composer: it prefills replies
+// and forwards, completes addresses, says per recipient why Sign or
+// Encrypt must stay off and offers the fixes, keeps drafts sealed, and
+// sends through the outbox (compose_send.go, compose_drafts.go).
+// Private keys never pass through it; the sealing happens in Go.
 type Compose struct {
-	sec *security.Service
+	p    *profile.Profile
+	sec  *security.Service
+	mb   *mailbox.Service
+	emit Emitter
 }
 
 // ReadinessRequest names the sender, the recipients (To, Cc and Bcc
-// together) and the technology, "S/MIME" or "PGP".
+// together) and the technology, "S/MIME" or "PGP". Keys are the S/MIME
+// certificates picked for addresses with several (address → fingerprint).
 type ReadinessRequest struct {
-	Technology string   `json:"technology"`
-	From       string   `json:"from"`
-	Recipients []string `json:"recipients"`
+	Technology string            `json:"technology"`
+	From       string            `json:"from"`
+	Recipients []string          `json:"recipients"`
+	Keys       map[string]string `json:"keys"`
 }
 
 // Readiness reports whether the message can be signed and encrypted, and
@@ -28,5 +44,184 @@ func (c *Compose) Readiness(req ReadinessRequest) (security.Readiness, error) {
 	if tech != sdcrypto.TechSMIME && tech != sdcrypto.TechPGP {
 		return security.Readiness{}, &Error{Code: CodeInvalid, Message: "Choose S/MIME or PGP."}
 	}
-	return c.sec.Readiness(context.Background(), tech, req.From, req.Recipients)
+	return c.sec.ReadinessChosen(context.Background(), tech, req.From, req.Recipients, security.KeyChoice(req.Keys))
+}
+
+// PrepareRequest is what the composer was opened for.
+type PrepareRequest struct {
+	Mode      string `json:"mode"` // new, reply, reply-all, forward
+	TicketID  int64  `json:"ticket_id"`
+	ArticleID int64  `json:"article_id"`
+}
+
+// Prepare returns the draft to start from: the saved draft of the same
+// intent when there is one, else a new one prefilled from the article
+// (recipients, subject with the ticket marker, quoted text, threading) and
+// the group: the one whose address the article was sent to, with its
+// Sign/Encrypt defaults and technology.
+func (c *Compose) Prepare(req PrepareRequest) (DraftMessage, error) {
+	ctx := context.Background()
+	mode := outgoing.Mode(req.Mode)
+	if !mode.Valid() {
+		return DraftMessage{}, &Error{Code: CodeInvalid, Message: "The composer opens for new, reply, reply-all or forward."}
+	}
+	if mode != outgoing.ModeNew && req.ArticleID == 0 {
+		return DraftMessage{}, &Error{Code: CodeInvalid, Message: "Choose the article to " + strings.ReplaceAll(req.Mode, "-", " ") + " first."}
+	}
+	if d, err := c.p.Store.DraftFor(ctx, req.TicketID, req.ArticleID, req.Mode); err == nil {
+		return c.openDraft(d)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return DraftMessage{}, err
+	}
+	groups, err := c.p.Store.Groups(ctx)
+	if err != nil {
+		return DraftMessage{}, err
+	}
+	d := DraftMessage{Mode: req.Mode, TicketID: req.TicketID, ArticleID: req.ArticleID, To: []string{}, Cc: []string{}, Bcc: []string{},
+		Keys: map[string]string{}, Attachments: []Attachment{}, References: []string{}}
+	var orig outgoing.Original
+	if req.ArticleID != 0 {
+		var art store.Article
+		orig, art, err = c.sec.QuoteSource(ctx, req.ArticleID)
+		if err != nil {
+			return DraftMessage{}, err
+		}
+		if d.TicketID == 0 {
+			d.TicketID = art.TicketID
+		}
+	}
+	g, ok := groupFor(groups, orig)
+	if ok {
+		d.GroupID, d.From = g.ID, g.SenderAddress
+		d.Sign, d.Encrypt, d.Technology = g.DefaultSign, g.DefaultEncrypt, g.Technology
+	} else {
+		d.Technology = string(sdcrypto.TechSMIME)
+	}
+	ours := func(addr string) bool { _, ok := groupByAddress(groups, addr); return ok }
+	to, cc := outgoing.Recipients(mode, orig, ours)
+	d.To, d.Cc = append(d.To, to...), append(d.Cc, cc...)
+	marker := ""
+	if d.TicketID != 0 {
+		if n, err := c.p.Store.TicketNumber(ctx, d.TicketID); err == nil {
+			marker = c.pattern(ctx).Format(uint64(n))
+		}
+	}
+	d.Subject = outgoing.Subject(mode, orig.Subject, marker, func(s string) bool { _, ok := c.pattern(ctx).Find(s); return ok })
+	switch mode {
+	case outgoing.ModeReply, outgoing.ModeReplyAll:
+		d.Text = outgoing.QuoteReply(orig)
+		irt, refs := outgoing.Threading(orig, thread.MaxIDs)
+		d.InReplyTo, d.References = irt, append(d.References, refs...)
+	case outgoing.ModeForward:
+		d.Text = outgoing.QuoteForward(orig)
+	}
+	return d, nil
+}
+
+// pattern is the configured ticket marker, else the default.
+func (c *Compose) pattern(ctx context.Context) *thread.Pattern {
+	if v, err := c.p.Store.Setting(ctx, store.SettingTicketPattern); err == nil {
+		if p, err := thread.NewPattern(v); err == nil {
+			return p
+		}
+	}
+	return thread.MustPattern(thread.DefaultPattern)
+}
+
+// groupFor picks the sending group of a reply: the group whose address
+// the article was sent to (or, for our own article, sent from), else the
+// only group.
+func groupFor(groups []store.Group, o outgoing.Original) (store.Group, bool) {
+	addrs := append(append([]*mail.Address{}, o.To...), o.Cc...)
+	if o.Outgoing {
+		addrs = o.From
+	}
+	for _, a := range addrs {
+		if g, ok := groupByAddress(groups, a.Address); ok {
+			return g, true
+		}
+	}
+	if len(groups) > 0 {
+		return groups[0], true
+	}
+	return store.Group{}, false
+}
+
+func groupByAddress(groups []store.Group, addr string) (store.Group, bool) {
+	for _, g := range groups {
+		if a, err := mail.ParseAddress(g.SenderAddress); err == nil && strings.EqualFold(a.Address, addr) {
+			return g, true
+		}
+	}
+	return store.Group{}, false
+}
+
+// Contacts completes an address from known contacts: senders and
+// recipients of stored mail and the addresses of certificates and keys.
+func (c *Compose) Contacts(q store.ContactQuery) ([]store.Contact, error) {
+	return c.p.Store.Contacts(context.Background(), q)
+}
+
+// FixesRequest asks what the ticket's mail offers for addresses that
+// cannot be encrypted to.
+type FixesRequest struct {
+	TicketID  int64    `json:"ticket_id"`
+	Addresses []string `json:"addresses"`
+}
+
+// CarriedFix is a certificate for Address that an earlier signed mail of
+// the ticket carried, ready to import.
+type CarriedFix struct {
+	Address     string `json:"address"`
+	Fingerprint string `json:"fingerprint"`
+	Subject     string `json:"subject"`
+	NotAfter    string `json:"not_after"`
+	ArticleID   int64  `json:"article_id"`
+}
+
+// Fixes lists, per address, the certificate an earlier signed mail of the
+// ticket carried and that is not imported yet (at most one per address).
+func (c *Compose) Fixes(req FixesRequest) ([]CarriedFix, error) {
+	out := []CarriedFix{}
+	if req.TicketID == 0 {
+		return out, nil
+	}
+	for _, a := range req.Addresses {
+		found, err := c.sec.CarriedFor(context.Background(), req.TicketID, a)
+		if err != nil {
+			return nil, err
+		}
+		if len(found) > 0 {
+			f := found[0]
+			out = append(out, CarriedFix{Address: strings.ToLower(a), Fingerprint: f.Fingerprint, Subject: f.Subject, NotAfter: f.NotAfter, ArticleID: f.ArticleID})
+		}
+	}
+	return out, nil
+}
+
+// ImportCarriedRequest names the ticket and the recipient address.
+type ImportCarriedRequest struct {
+	TicketID int64  `json:"ticket_id"`
+	Address  string `json:"address"`
+}
+
+// ImportCarried imports the recipient's certificate carried by the
+// ticket's newest signed mail (the end-entity certificate only; a CA is
+// never trusted this way), and re-checks failed articles.
+func (c *Compose) ImportCarried(req ImportCarriedRequest) (security.ImportResult, error) {
+	res, err := c.sec.ImportCarried(context.Background(), req.TicketID, req.Address)
+	if errors.Is(err, security.ErrNothingCarried) {
+		return res, &Error{Code: CodeNotFound, Message: forPerson(err)}
+	}
+	if err != nil {
+		return res, err
+	}
+	if c.emit != nil {
+		c.emit.Emit(EventCertificatesChanged, struct{}{})
+		c.emit.Emit(EventPendingChanged, struct{}{})
+		if res.Rechecked > 0 {
+			c.emit.Emit(EventArticlesRechecked, ArticlesRechecked{Changed: res.Rechecked})
+		}
+	}
+	return res, nil
 }

@@ -111,12 +111,13 @@ func (d *Demo) stop() {
 
 // resume restarts the demo at start-up when it is the profile's only
 // account, so its tickets stay live across restarts of the app. Failures
-// show in Status and in the sync state; there is nothing to resume
-// otherwise.
-func (d *Demo) resume() {
+// show in Status and in the sync state. It reports whether the profile
+// was the demo's.
+func (d *Demo) resume() bool {
 	accounts, err := d.mb.Accounts(context.Background())
 	if err != nil || len(accounts) != 1 || accounts[0].Name != demo.AccountName {
-		return
+		return false
 	}
 	_, _ = d.Start(StartDemoRequest{})
+	return true
 }

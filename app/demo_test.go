@@ -43,7 +43,7 @@ func TestDemoStartsAndSyncs(t *testing.T) {
 	for {
 		page, err := p.Store.Tickets(context.Background(), store.TicketQuery{Limit: 50})
 		pending, _ := p.Store.PendingArticles(context.Background())
-		if err == nil && page.Total == 7 && len(pending) == 0 {
+		if err == nil && page.Total == 8 && len(pending) == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -74,8 +74,8 @@ func TestDemoStartsAndSyncs(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	page, _ := p.Store.Tickets(context.Background(), store.TicketQuery{Limit: 50})
-	if page.Total != 7 || countArticles(t, p) != articles {
-		t.Fatalf("after resuming: %d tickets, %d articles; want 7 and %d", page.Total, countArticles(t, p), articles)
+	if page.Total != 8 || countArticles(t, p) != articles {
+		t.Fatalf("after resuming: %d tickets, %d articles; want 8 and %d", page.Total, countArticles(t, p), articles)
 	}
 	// The demo never joins a real desk: with another account it is refused.
 	s2.Demo.stop()

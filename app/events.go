@@ -36,6 +36,11 @@ const (
 	// EventAccountsChanged (empty payload) tells the account list to
 	// reload after a save or delete.
 	EventAccountsChanged = "accounts:changed"
+	// EventOutboxChanged (empty payload) tells the outbox list to reload
+	// after a send, retry or discard.
+	EventOutboxChanged = "outbox:changed"
+	// EventSendProgress carries SendProgress for each step of a send.
+	EventSendProgress = "send:progress"
 )
 
 // ArticlesRechecked says how many stored articles changed outcome.

@@ -71,6 +71,38 @@ func (k *PGPKeys) ExportPublic(req PGPKeyRequest) (string, error) {
 	return string(b), err
 }
 
+// SavePublic writes the armored public key to a file the agent picks in a
+// native save dialog (the web view cannot save downloads) and returns its
+// path, or "" when the agent cancelled.
+func (k *PGPKeys) SavePublic(req PGPKeyRequest) (string, error) {
+	ctx := context.Background()
+	key, err := k.sec.ResolvePGP(ctx, req.Fingerprint)
+	if err != nil {
+		return "", err
+	}
+	armored, err := k.sec.ExportPGPPublic(ctx, key.Fingerprint)
+	if err != nil {
+		return "", err
+	}
+	path, err := k.saveDialog(SaveRequest{Title: "Save the OpenPGP public key",
+		Name: pgpFileLabel(key) + "-" + key.Fingerprint[:8] + ".asc", Filter: "OpenPGP public key (*.asc)", Pattern: "*.asc"})
+	if err != nil || path == "" {
+		return "", err
+	}
+	if err := os.WriteFile(path, armored, 0o644); err != nil {
+		return "", errors.New("the key could not be saved to " + path + ": " + err.Error() + ". Choose another folder.")
+	}
+	return path, nil
+}
+
+// pgpFileLabel names a key file after its first address.
+func pgpFileLabel(key store.PGPKey) string {
+	if len(key.Emails) > 0 {
+		return safeFileName(key.Emails[0])
+	}
+	return "openpgp-key"
+}
+
 // ExportSecret writes the secret key, protected by its stored passphrase,
 // to a file the agent picks in a native save dialog. The key never passes
 // through the web view.
@@ -83,12 +115,8 @@ func (k *PGPKeys) ExportSecret(req PGPKeyRequest) (ExportPrivateKeyResult, error
 	if !key.HasSecret {
 		return ExportPrivateKeyResult{}, invalid(errors.New("SealDesk holds no secret key for " + security.DescribePGP(key)))
 	}
-	label := "openpgp-key"
-	if len(key.Emails) > 0 {
-		label = key.Emails[0]
-	}
 	path, err := k.saveDialog(SaveRequest{Title: "Save the protected OpenPGP secret key",
-		Name: safeFileName(label) + "-" + key.Fingerprint[:8] + ".secret.asc", Filter: "OpenPGP secret key (*.asc)", Pattern: "*.asc"})
+		Name: pgpFileLabel(key) + "-" + key.Fingerprint[:8] + ".secret.asc", Filter: "OpenPGP secret key (*.asc)", Pattern: "*.asc"})
 	if err != nil || path == "" {
 		return ExportPrivateKeyResult{Cancelled: err == nil}, err
 	}

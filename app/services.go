@@ -47,10 +47,10 @@ func NewServices(p *profile.Profile) *Services {
 		Sync:         sync,
 		Demo:         &Demo{mb: mb, sec: sec, sync: sync, emit: emit},
 		Settings:     &Settings{p: p, sec: sec, emit: emit},
-		Compose:      &Compose{sec: sec},
-		Tickets:      &Tickets{p: p},
+		Compose:      &Compose{p: p, sec: sec, mb: mb, emit: emit},
+		Tickets:      &Tickets{p: p, sec: sec, emit: emit, saveDialog: wailsSaveDialog(w)},
 		Groups:       &Groups{p: p},
-		Logs:         &Logs{p: p},
+		Logs:         &Logs{p: p, saveDialog: wailsSaveDialog(w)},
 		Certificates: &Certificates{sec: sec, emit: emit, saveDialog: wailsSaveDialog(w)},
 		PGPKeys:      &PGPKeys{sec: sec, emit: emit, saveDialog: wailsSaveDialog(w)},
 		PendingKeys:  &PendingKeys{sec: sec, emit: emit},
@@ -67,7 +67,21 @@ func (s *Services) Bind() []any {
 // event adapter.
 func (s *Services) Startup(ctx context.Context) {
 	s.emitter.start(ctx)
-	go s.Demo.resume()
+	go s.resume()
+}
+
+// resume picks up where the last run stopped: the demo mailbox comes back
+// with its server, and a profile with real accounts starts syncing (the
+// outbox is flushed after each pass, so queued replies go out too).
+func (s *Services) resume() {
+	if s.Demo.resume() {
+		return
+	}
+	accounts, err := s.Accounts.mb.Accounts(context.Background())
+	if err != nil || len(accounts) == 0 {
+		return
+	}
+	_, _ = s.Sync.Start(StartSyncRequest{})
 }
 
 // Shutdown is options.App.OnShutdown: it stops the sync and waits for it,

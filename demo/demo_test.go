@@ -37,7 +37,7 @@ func TestDemoMailboxSyncsIntoEveryOutcome(t *testing.T) {
 		t.Fatalf("accounts: %+v", accounts)
 	}
 	sum, err := mb.SyncOnce(ctx, AccountName, mailbox.SyncOptions{})
-	if err != nil || sum.New() != 9 || sum.Failed != 0 {
+	if err != nil || sum.New() != 10 || sum.Failed != 0 {
 		t.Fatalf("sync: %+v, %v", sum, err)
 	}
 
@@ -45,8 +45,8 @@ func TestDemoMailboxSyncsIntoEveryOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.Total != 7 {
-		t.Errorf("%d tickets, want 7", page.Total)
+	if page.Total != 8 {
+		t.Errorf("%d tickets, want 8", page.Total)
 	}
 	arts := map[string]store.Article{}
 	for _, tk := range page.Tickets {
@@ -84,6 +84,7 @@ func TestDemoMailboxSyncsIntoEveryOutcome(t *testing.T) {
 		{"unknown sender", IDUnknownSender, ptr(false), nil, "import the CA certificate"},
 		{"key we lack", IDKeyWeLack, nil, ptr(false), "certificate and private key for decryption are missing"},
 		{"plain", IDPlain, nil, nil, ""},
+		{"hostile html", IDHostileHTML, nil, nil, ""},
 	}
 	for _, tc := range cases {
 		a := get(tc.id)

@@ -219,5 +219,12 @@ we reset your portal session; please try again. (Our answer, from the Sent
 folder.)
 
 Your helpdesk`), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	// Last in INBOX, so the UIDs of the mails above stay what they were.
+	d = day(0, 1)
+	err = add("INBOX", d, hostileHTML(d), nil)
 	return out, err
 }

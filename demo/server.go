@@ -1,7 +1,8 @@
 // Package demo runs a demo mailbox: go-imap's in-memory IMAP server on
 // loopback, seeded at start-up with a handful of helpdesk mails that show
 // every security outcome (signed, encrypted, both, OpenPGP, tampered, an
-// unknown sender, encrypted to a key we lack, plain, a threaded reply),
+// unknown sender, encrypted to a key we lack, plain, a threaded reply,
+// HTML that tries scripts and remote content),
 // and the key material to import so that they read as intended. All keys
 // are made at start-up and live only in memory; nothing is written to
 // disk except through Setup, into the profile like any account.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +59,9 @@ type AccountInput struct {
 	// fingerprint (see imap.Config.PinnedSHA256); SMTPPinnedSHA256 the
 	// same for SMTP.
 	PinnedSHA256, SMTPPinnedSHA256 string
+	// Folders are mirrored besides INBOX and Sent, by their server names;
+	// nil keeps the stored list, empty clears it.
+	Folders []string
 }
 
 // SaveAccount validates and stores an account: the password first, in the
@@ -155,6 +159,9 @@ func validate(in AccountInput) (store.Account, error) {
 			return a, err
 		}
 	}
+	if a.Folders, err = folders(in.Folders); err != nil {
+		return a, err
+	}
 	for _, pin := range []string{a.PinnedCert, a.SMTPPinnedCert} {
 		if pin == "" {
 			continue
@@ -165,6 +172,27 @@ func validate(in AccountInput) (store.Account, error) {
 		}
 	}
 	return a, nil
+}
+
+// folders cleans the extra folder list: names trimmed, empty ones and
+// repeats dropped, INBOX left out (always mirrored). Whether a folder
+// exists is the server's to say at the next sync (sync.ErrNoSuchFolder).
+func folders(in []string) ([]string, error) {
+	if in == nil {
+		return nil, nil
+	}
+	out := []string{}
+	for _, f := range in {
+		f = strings.TrimSpace(f)
+		if f == "" || strings.EqualFold(f, "INBOX") || slices.Contains(out, f) {
+			continue
+		}
+		if strings.ContainsAny(f, "\r\n") || len(f) > 255 {
+			return nil, fmt.Errorf("%w: folder name %q: at most 255 characters, no line breaks", ErrInvalid, f)
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }
 
 // server parses host:port or scheme://host:port and checks the TLS mode:

@@ -67,6 +67,19 @@ type SendInput struct {
 	// is the From address, else S/MIME.
 	Sign, Encrypt bool
 	Technology    string
+	// Keys are the S/MIME certificates the agent picked for recipients
+	// with several (nil: the engine's pick).
+	Keys security.KeyChoice
+	// Progress, when set, hears each step as it starts: "sealing",
+	// "queued", "sending" (the composer's progress). The outcome is the
+	// result.
+	Progress func(step string)
+}
+
+func (in SendInput) step(name string) {
+	if in.Progress != nil {
+		in.Progress(name)
+	}
 }
 
 // SendResult says what happened to one message.
@@ -148,6 +161,7 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 	}
 	res.MessageID, res.Recipients = thread.MessageID(plain), env.To
 	if in.Sign || in.Encrypt {
+		in.step("sealing")
 		g, tech, err := s.technology(ctx, in.Technology, env.From)
 		if err != nil {
 			return res, err
@@ -155,7 +169,7 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 		if tech == "PGP" {
 			wire, err = s.sec.SealPGP(ctx, plain, in.Sign, in.Encrypt, security.PGPSealOptions{Autocrypt: g.Autocrypt})
 		} else {
-			wire, err = s.sec.Seal(ctx, plain, in.Sign, in.Encrypt)
+			wire, err = s.sec.SealChosen(ctx, plain, in.Sign, in.Encrypt, in.Keys)
 		}
 		if err != nil {
 			return res, err
@@ -171,6 +185,8 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 		return res, err
 	}
 	res.OutboxID = it.ID
+	in.step("queued")
+	in.step("sending")
 	return s.attempt(ctx, a, it, res)
 }
 

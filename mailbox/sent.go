@@ -17,7 +17,9 @@ import (
 // process died while sending) is looked for by its Message-ID.
 type SentFolder interface {
 	// Append saves raw, marked \Seen, in the account's Sent folder and
-	// returns the folder's name.
+	// returns the folder's name. On a server that files sent mail itself
+	// (Gmail, see serverSavesSent) nothing is appended: the server's own
+	// copy is the one in Sent.
 	Append(ctx context.Context, a store.Account, raw []byte) (string, error)
 	// Contains reports whether a message with this Message-ID (without
 	// angle brackets) is in the account's Sent folder.
@@ -54,13 +56,27 @@ func (f imapSent) connect(ctx context.Context, a store.Account) (*imapx.Client, 
 	return c, boxes.Sent, nil
 }
 
-// Append implements SentFolder with APPEND (RFC 9051 section 6.3.12).
+// capGmail is Gmail's IMAP extension capability
+// (https://developers.google.com/gmail/imap/imap-extensions).
+const capGmail goimap.Cap = "X-GM-EXT-1"
+
+// serverSavesSent reports whether the server files what its SMTP server
+// sent into Sent by itself. QUIRK: Gmail does ("[Gmail]/Sent Mail"), so an
+// APPEND of ours would leave two copies there; Gmail is recognised by its
+// X-GM-EXT-1 capability.
+func serverSavesSent(caps goimap.CapSet) bool { return caps.Has(capGmail) }
+
+// Append implements SentFolder with APPEND (RFC 9051 section 6.3.12),
+// skipped where the server saves sent mail itself (serverSavesSent).
 func (f imapSent) Append(ctx context.Context, a store.Account, raw []byte) (string, error) {
 	c, sent, err := f.connect(ctx, a)
 	if err != nil {
 		return "", err
 	}
 	defer c.Logout()
+	if serverSavesSent(c.Caps()) {
+		return sent, nil
+	}
 	stop := c.Guard(ctx)
 	defer stop()
 	cmd := c.Raw().Append(sent, int64(len(raw)), &goimap.AppendOptions{Flags: []goimap.Flag{goimap.FlagSeen}, Time: time.Now()})

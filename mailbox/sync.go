@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	gosync "sync"
 	"sync/atomic"
 
@@ -58,6 +59,13 @@ type processor struct {
 
 func (p processor) Process(ctx context.Context, m sync.Message) error {
 	id, err := p.s.p.Store.ArticleAt(ctx, p.account, m.Mailbox, m.UID)
+	if errors.Is(err, store.ErrNotFound) {
+		// A further place of an article saved before (store/copies.go):
+		// the article is processed through its own place.
+		if _, isCopy, cerr := p.s.p.Store.IsCopyAt(ctx, p.account, m.Mailbox, m.UID); cerr == nil && isCopy {
+			return nil
+		}
+	}
 	if err == nil {
 		_, err = p.s.sec.ProcessStored(ctx, id)
 	}
@@ -67,6 +75,42 @@ func (p processor) Process(ctx context.Context, m sync.Message) error {
 	}
 	p.n.ok.Add(1)
 	return nil
+}
+
+var _ sync.BatchProcessor = processor{}
+
+// ProcessBatch implements sync.BatchProcessor: the articles at the
+// messages' places go through security.Service.ProcessStoredBatch, their
+// results written in one transaction. Further places of an article saved
+// before (store/copies.go) are skipped.
+func (p processor) ProcessBatch(ctx context.Context, msgs []sync.Message) []error {
+	errs := make([]error, len(msgs))
+	ids := make([]int64, 0, len(msgs))
+	at := make([]int, 0, len(msgs)) // index in msgs of each ID
+	for i, m := range msgs {
+		id, err := p.s.p.Store.ArticleAt(ctx, p.account, m.Mailbox, m.UID)
+		if errors.Is(err, store.ErrNotFound) {
+			if _, isCopy, cerr := p.s.p.Store.IsCopyAt(ctx, p.account, m.Mailbox, m.UID); cerr == nil && isCopy {
+				continue
+			}
+		}
+		if err != nil {
+			errs[i] = err
+			p.n.failed.Add(1)
+			continue
+		}
+		ids = append(ids, id)
+		at = append(at, i)
+	}
+	for k, err := range p.s.sec.ProcessStoredBatch(ctx, ids) {
+		errs[at[k]] = err
+		if err != nil {
+			p.n.failed.Add(1)
+		} else {
+			p.n.ok.Add(1)
+		}
+	}
+	return errs
 }
 
 // engine builds the engine of one account.
@@ -80,6 +124,7 @@ func (s *Service) engine(ctx context.Context, name string, opt SyncOptions, n *c
 		return nil, a, err
 	}
 	eo := opt.Engine
+	eo.Mailboxes = append(slices.Clip(eo.Mailboxes), a.Folders...)
 	eo.Processor = processor{s: s, account: a.ID, n: n}
 	eo.Reporter = opt.Reporter
 	return sync.New(cfg, NewMirror(s.p.Store, a.ID), eo), a, nil
@@ -159,14 +204,19 @@ func (s *Service) processPending(ctx context.Context, n *counter) {
 	if err != nil {
 		return // the next run tries again
 	}
-	for _, id := range ids {
+	for chunk := range slices.Chunk(ids, pendingBatch) {
 		if ctx.Err() != nil {
 			return
 		}
-		if _, err := s.sec.ProcessStored(ctx, id); err != nil {
-			n.failed.Add(1)
-			continue
+		for _, err := range s.sec.ProcessStoredBatch(ctx, chunk) {
+			if err != nil {
+				n.failed.Add(1)
+			} else {
+				n.ok.Add(1)
+			}
 		}
-		n.ok.Add(1)
 	}
 }
+
+// pendingBatch is how many pending articles are processed per transaction.
+const pendingBatch = 32

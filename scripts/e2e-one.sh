@@ -9,7 +9,7 @@ if [ -z "${SEALDESK_TEST_KEYRING:-}" ]; then exec scripts/with-keyring.sh "$0" "
 if [ -z "${SEALDESK_TEST_IMAP_ADDR:-}" ]; then exec scripts/with-services.sh "$0" "$@"; fi
 work=$(mktemp -d /tmp/sealdesk-e2e-one.XXXXXX)
 trap 'kill ${xvfb_pid:-} 2>/dev/null; rm -rf "$work"' EXIT
-(cd frontend && npx svelte-check --threshold error >/dev/null && npx vite build --outDir "$work/dist" --emptyOutDir >/dev/null)
+(cd frontend && npx svelte-check --threshold error --output human | tail -n 20 && npx vite build --outDir "$work/dist" --emptyOutDir >/dev/null)
 [ -f frontend/dist/index.html ] || make -s frontend
 go build -tags dev,webkit2_41 -o "$work/sealdesk-dev" .
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >/dev/null 2>&1 &

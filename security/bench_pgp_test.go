@@ -12,6 +12,7 @@ import (
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/profile"
+	"github.com/sealdesk/sealdesk/store"
 )
 
 // The OpenPGP benchmarks run over keys and PGP/MIME mails that GnuPG made
@@ -67,6 +68,50 @@ func BenchmarkPGPInspect(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPGPProcessBatch is the same pipeline as the sync runs it:
+// stored articles processed in batches of pgpBatch (ProcessStoredBatch:
+// one keyring snapshot, results and log entries written in one
+// transaction). ns/op is per article.
+func BenchmarkPGPProcessBatch(b *testing.B) {
+	ctx := context.Background()
+	for alg, dir := range pgpBenchDirs(b) {
+		svc := pgpBenchService(b, dir)
+		for _, kind := range benchKinds {
+			raw := readBench(b, dir, kind+".eml")
+			ids := make([]int64, pgpBatch)
+			for i := range ids {
+				a, err := svc.p.Store.InsertArticle(ctx, store.Article{Direction: "in", Raw: raw}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ids[i] = a.ID
+			}
+			b.Run(alg+"/"+kind, func(b *testing.B) {
+				for _, err := range svc.ProcessStoredBatch(ctx, ids) {
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				if a, _ := svc.p.Store.Article(ctx, ids[0]); a.Security.Failed() || a.Security.Type != "PGP" {
+					b.Fatalf("the benchmark mail does not process cleanly: %+v", a.Security)
+				}
+				b.ResetTimer()
+				for done := 0; done < b.N; done += len(ids) {
+					for _, err := range svc.ProcessStoredBatch(ctx, ids[:min(len(ids), b.N-done)]) {
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// pgpBatch is the batch size of BenchmarkPGPProcessBatch (the sync's
+// workers take up to 32 waiting messages at a time).
+const pgpBatch = 32
 
 // BenchmarkPGPEngine is the OpenPGP engine alone over the same mails.
 func BenchmarkPGPEngine(b *testing.B) {

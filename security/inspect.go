@@ -77,7 +77,7 @@ func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) 
 	}
 	s.logIncoming(ctx, a.ID, meta.MessageID, p.Result)
 	return Inspection{ArticleID: a.ID, Subject: meta.Subject, From: meta.From, Security: p.Result, Text: p.Text,
-		Pending: s.proposeFound(ctx, a.ID, raw, p)}, nil
+		Pending: s.proposeFound(ctx, a.ID, raw, p, at)}, nil
 }
 
 // Retry processes a stored article again from its raw message (the
@@ -141,17 +141,21 @@ func (s *Service) retry(ctx context.Context, a store.Article, ks *keySet, at tim
 	if err != nil {
 		return Inspection{}, false, fmt.Errorf("security: article %d: %w", a.ID, err)
 	}
-	if err := s.p.Store.UpdateArticleProcessed(ctx, a.ID, p.Subject, p.Result, s.sealContent(p)); err != nil {
+	// Result and log entries in one transaction (store.SaveProcessed).
+	missing, err := s.p.Store.SaveProcessed(ctx, []store.Processed{s.processedRow(a, p)})
+	if err == nil && len(missing) > 0 {
+		err = fmt.Errorf("security: article %d: %w", a.ID, store.ErrNotFound)
+	}
+	if err != nil {
 		return Inspection{}, false, err
 	}
-	s.logIncoming(ctx, a.ID, a.MessageID, p.Result)
 	changed := outcome(a.Security) != outcome(p.Result)
 	subject := a.Subject
 	if p.Subject != "" {
 		subject = p.Subject
 	}
 	return Inspection{ArticleID: a.ID, Subject: subject, From: a.From, Security: p.Result, Text: p.Text,
-		Pending: s.proposeFound(ctx, a.ID, a.Raw, p)}, changed, nil
+		Pending: s.proposeFound(ctx, a.ID, a.Raw, p, at)}, changed, nil
 }
 
 // outcome is what "changed" means for a re-run: the state, or whether the
@@ -180,20 +184,38 @@ func (s *Service) sealContent(p *processed) store.SealFunc {
 // ArticleAAD binds an article's sealed content to its row.
 func ArticleAAD(id int64) []byte { return []byte("article:" + strconv.FormatInt(id, 10)) }
 
-// logIncoming records verify and decrypt. The detail is the engine's
-// comment, written for the agent; it never holds content or key material.
-// A log write failing does not fail the processing.
-func (s *Service) logIncoming(ctx context.Context, articleID int64, messageID string, r sdcrypto.Result) {
+// processedRow is what the store writes for one engine run over a stored
+// article: its result, sealed content, protected subject and log entries.
+func (s *Service) processedRow(a store.Article, p *processed) store.Processed {
+	return store.Processed{ArticleID: a.ID, Subject: p.Subject, Result: p.Result, Seal: s.sealContent(p),
+		Log: incomingLog(a.ID, a.MessageID, p.Result)}
+}
+
+// incomingLog are the verify and decrypt entries of one processing. The
+// detail is the engine's comment, written for the agent; it never holds
+// content or key material.
+func incomingLog(articleID int64, messageID string, r sdcrypto.Result) []store.LogEntry {
 	if r.Type == sdcrypto.TechNone {
-		return
+		return nil
 	}
+	var out []store.LogEntry
+	e := store.LogEntry{Direction: "in", Technology: string(r.Type), ArticleID: articleID, MessageID: messageID}
 	if r.Encrypted {
-		s.log(ctx, r.Type, store.LogEntry{Direction: "in", Operation: "decrypt", Status: status(r.Encryption.Success),
-			ArticleID: articleID, MessageID: messageID, Detail: r.Encryption.Comment})
+		e.Operation, e.Status, e.Detail = "decrypt", status(r.Encryption.Success), r.Encryption.Comment
+		out = append(out, e)
 	}
 	if r.Signed {
-		s.log(ctx, r.Type, store.LogEntry{Direction: "in", Operation: "verify", Status: status(r.Sign.Success),
-			ArticleID: articleID, MessageID: messageID, Detail: r.Sign.Comment})
+		e.Operation, e.Status, e.Detail = "verify", status(r.Sign.Success), r.Sign.Comment
+		out = append(out, e)
+	}
+	return out
+}
+
+// logIncoming records verify and decrypt of an article just inserted. A
+// log write failing does not fail the processing.
+func (s *Service) logIncoming(ctx context.Context, articleID int64, messageID string, r sdcrypto.Result) {
+	for _, e := range incomingLog(articleID, messageID, r) {
+		_, _ = s.p.Store.AppendLog(ctx, e)
 	}
 }
 

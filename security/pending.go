@@ -12,6 +12,7 @@ import (
 	"mime/multipart"
 	"net/mail"
 	"strings"
+	"time"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
@@ -24,6 +25,11 @@ type PendingResult struct {
 	Pending      store.PendingKey `json:"pending"`
 	Rechecked    int              `json:"rechecked"`
 	RecheckError string           `json:"recheck_error,omitempty"`
+	// Superseded are the fingerprints of the keys an accepted key change
+	// replaced for the pending key's address (see AcceptPending).
+	Superseded []string `json:"superseded,omitempty"`
+	// Note says what accepting did beyond the import, for a person.
+	Note string `json:"note,omitempty"`
 }
 
 // ListPending returns the found keys waiting for a decision.
@@ -33,7 +39,17 @@ func (s *Service) ListPending(ctx context.Context) ([]store.PendingKey, error) {
 
 // AcceptPending imports a found key through the normal import path (so
 // failed articles are re-run) and marks it accepted. A key that meanwhile
-// arrived by another way is accepted as it is.
+// arrived by another way is accepted as it is; an update of a key we hold
+// is merged into it (ImportPGP).
+//
+// Accepting an OpenPGP key CHANGE (a different key for an address we hold
+// a key for) means the admin trusts the new key for that address, so the
+// old one must no longer be picked when encrypting to it: it is marked
+// superseded for that address (store.SupersedePGPKey), not deleted, so
+// that signatures it made on old mail still check, and deleting the new
+// key brings it back. Two exceptions, said in Note: a key of ours (we
+// hold its secret key) is never superseded by a key from mail, and
+// nothing is superseded when the new key does not carry the address.
 func (s *Service) AcceptPending(ctx context.Context, id int64) (PendingResult, error) {
 	k, err := s.openPending(ctx, id)
 	if err != nil {
@@ -51,11 +67,54 @@ func (s *Service) AcceptPending(ctx context.Context, id int64) (PendingResult, e
 	if err != nil && !errors.Is(err, ErrDuplicate) {
 		return PendingResult{}, err
 	}
+	if k.Technology == string(sdcrypto.TechPGP) && k.KeyChange {
+		if err := s.supersede(ctx, k, &res); err != nil {
+			return PendingResult{}, err
+		}
+	}
 	if err := s.p.Store.DecidePendingKey(ctx, id, store.PendingAccepted); err != nil {
 		return PendingResult{}, err
 	}
 	res.Pending, err = s.p.Store.PendingKey(ctx, id)
 	return res, err
+}
+
+// supersede marks the keys an accepted key change replaces for its address
+// (see AcceptPending).
+func (s *Service) supersede(ctx context.Context, k store.PendingKey, res *PendingResult) error {
+	addr := strings.ToLower(k.Address)
+	nk, err := s.p.Store.PGPKey(ctx, k.Fingerprint)
+	if err != nil {
+		return err
+	}
+	if addr == "" || !containsFold(nk.Emails, addr) {
+		res.Note = fmt.Sprintf("The accepted key does not carry %s: the keys held for it stay in use.", addr)
+		return nil
+	}
+	held, err := s.p.Store.PGPKeysByEmail(ctx, addr)
+	if err != nil {
+		return err
+	}
+	var ours []string
+	for _, h := range held {
+		switch {
+		case h.Fingerprint == k.Fingerprint:
+		case h.HasSecret:
+			ours = append(ours, FormatPGPFingerprint(h.Fingerprint))
+		default:
+			if err := s.p.Store.SupersedePGPKey(ctx, h.Fingerprint, addr, k.Fingerprint); err != nil {
+				return err
+			}
+			res.Superseded = append(res.Superseded, h.Fingerprint)
+		}
+	}
+	if len(res.Superseded) > 0 {
+		res.Note = fmt.Sprintf("The new key replaces %d older key(s) for %s; they are kept only to check old signatures.", len(res.Superseded), addr)
+	}
+	if len(ours) > 0 {
+		res.Note = strings.TrimSpace(res.Note + fmt.Sprintf(" Our own key %s for %s stays in use: a key found in mail never replaces one of ours; delete it in the key manager if it is really retired.", strings.Join(ours, ", "), addr))
+	}
+	return nil
 }
 
 // RejectPending marks a found key rejected: it is not used, and the same
@@ -87,10 +146,10 @@ func (s *Service) openPending(ctx context.Context, id int64) (store.PendingKey, 
 // until the agent accepts it; a different key for an address we hold a key
 // for is flagged as a key change. Failing to record them does not fail the
 // processing: they are offered again when the article is re-run.
-func (s *Service) proposeFound(ctx context.Context, articleID int64, raw []byte, p *processed) []store.PendingKey {
+func (s *Service) proposeFound(ctx context.Context, articleID int64, raw []byte, p *processed, at time.Time) []store.PendingKey {
 	var found []store.PendingKey
 	for _, fk := range p.Found {
-		if pk, ok := s.foundPGP(ctx, fk); ok {
+		if pk, ok := s.foundPGP(ctx, fk, at); ok {
 			found = append(found, pk)
 		}
 	}
@@ -111,22 +170,23 @@ func (s *Service) proposeFound(ctx context.Context, articleID int64, raw []byte,
 	return added
 }
 
-func (s *Service) foundPGP(ctx context.Context, fk pgp.FoundKey) (store.PendingKey, bool) {
+func (s *Service) foundPGP(ctx context.Context, fk pgp.FoundKey, at time.Time) (store.PendingKey, bool) {
 	k := fk.Key
-	if _, err := s.p.Store.PGPKey(ctx, k.Fingerprint); !errors.Is(err, store.ErrNotFound) {
-		return store.PendingKey{}, false // held already (or unknown: offer it next time)
+	update, ok := s.pgpUpdate(ctx, k)
+	if !ok {
+		return store.PendingKey{}, false
 	}
 	pub, err := k.PublicBytes()
 	if err != nil {
 		return store.PendingKey{}, false
 	}
 	pk := store.PendingKey{Technology: string(sdcrypto.TechPGP), Source: fk.Source, Address: fk.Address,
-		Fingerprint: k.Fingerprint, Label: k.String(), Key: pub}
+		Fingerprint: k.Fingerprint, Label: k.String(), Key: pub, Update: update != "", UpdateSummary: update}
 	if pk.Address == "" && len(k.Emails) > 0 {
 		pk.Address = k.Emails[0]
 	}
-	pk.Warning = strings.Join(append(nonEmpty(fk.Warning), k.Warnings...), "; ")
-	if held, err := s.p.Store.PGPKeysByEmail(ctx, pk.Address); err == nil && pk.Address != "" {
+	pk.Warning = strings.Join(append(nonEmpty(fk.Warning), k.Warnings(at)...), "; ")
+	if held, err := s.p.Store.PGPKeysByEmail(ctx, pk.Address); err == nil && pk.Address != "" && !pk.Update {
 		for _, h := range held {
 			if h.Fingerprint != k.Fingerprint {
 				pk.KeyChange, pk.Replaces = true, h.Fingerprint
@@ -135,6 +195,31 @@ func (s *Service) foundPGP(ctx context.Context, fk pgp.FoundKey) (store.PendingK
 		}
 	}
 	return pk, true
+}
+
+// pgpUpdate says whether a found key is worth proposing: one we do not
+// hold is (update ""); one we hold only when the found copy brings
+// something new, which update says for a person ("a new expiry date
+// (2027-01-31), 1 new subkey"). Accepting it merges (ImportPGP). A store
+// that cannot answer proposes nothing: the key is offered again when the
+// article is re-run.
+func (s *Service) pgpUpdate(ctx context.Context, k *pgp.Key) (update string, ok bool) {
+	old, err := s.p.Store.PGPKey(ctx, k.Fingerprint)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", true
+	}
+	if err != nil {
+		return "", false
+	}
+	known, err := s.parsed.pgpKey(old.PublicKey)
+	if err != nil {
+		return "", false
+	}
+	_, rep, err := pgp.Merge(known, k)
+	if err != nil || !rep.Changed() {
+		return "", false
+	}
+	return mergeSummary(rep, false), true
 }
 
 func (s *Service) foundCertificate(ctx context.Context, c *x509.Certificate, sign sdcrypto.SignResult) (store.PendingKey, bool) {

@@ -69,7 +69,7 @@ func (s *Service) ImportPGP(ctx context.Context, passphrase []byte, inputs ...In
 			if k.Secret {
 				secrets = append(secrets, k)
 			}
-			for _, w := range k.Warnings {
+			for _, w := range k.Warnings(s.now()) {
 				res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %s", k, w))
 			}
 			continue
@@ -261,8 +261,20 @@ func mergeSummary(rep pgp.MergeReport, secret bool) string {
 			parts = append(parts, fmt.Sprintf("%d new %ss", n, what))
 		}
 	}
+	switch {
+	case rep.NewExpiry && rep.Expires.IsZero():
+		parts = append(parts, "no expiry date any more")
+	case rep.NewExpiry:
+		parts = append(parts, "a new expiry date ("+rep.Expires.Format("2006-01-02")+")")
+	}
 	count(len(rep.NewUserIDs), "user ID")
 	count(len(rep.NewSubkeys), "subkey")
+	switch n := len(rep.SubkeyExpiries); {
+	case n == 1:
+		parts = append(parts, "a new expiry date for 1 subkey")
+	case n > 1:
+		parts = append(parts, fmt.Sprintf("new expiry dates for %d subkeys", n))
+	}
 	if rep.NewRevocation {
 		parts = append(parts, "its revocation")
 	}

@@ -41,8 +41,12 @@ type PGPKeyring struct {
 
 	mu     sync.Mutex
 	parsed map[string]*pgp.Key
-	held   []*unlocked
-	kcErr  error
+	// byID memoises KeysByKeyID: a batch asks for the same signer and
+	// recipient keys again and again, and the store's answer does not
+	// change while the keyring is held.
+	byID  map[uint64][]*pgp.Key
+	held  []*unlocked
+	kcErr error
 }
 
 var _ pgp.Keyring = (*PGPKeyring)(nil)
@@ -87,8 +91,23 @@ func (k *PGPKeyring) KeyByFingerprint(fp string) (*pgp.Key, error) {
 }
 
 func (k *PGPKeyring) KeysByKeyID(id uint64) []*pgp.Key {
+	k.mu.Lock()
+	keys, ok := k.byID[id]
+	k.mu.Unlock()
+	if ok {
+		return keys
+	}
 	rows, err := k.st.PGPKeysByKeyID(k.ctx, fmt.Sprintf("%016X", id))
-	return k.parse(rows, err)
+	keys = k.parse(rows, err)
+	if err == nil {
+		k.mu.Lock()
+		if k.byID == nil {
+			k.byID = map[uint64][]*pgp.Key{}
+		}
+		k.byID[id] = keys
+		k.mu.Unlock()
+	}
+	return keys
 }
 
 func (k *PGPKeyring) SecretKeys() []string {

@@ -21,6 +21,9 @@ type AddressStatus struct {
 	Comment string `json:"comment"`
 	// Key is the certificate or OpenPGP key fingerprint that would be used.
 	Key string `json:"key"`
+	// Candidates are the S/MIME certificates held for the address when
+	// there are several, to pick from (see KeyChoice); empty otherwise.
+	Candidates []KeyCandidate `json:"candidates"`
 }
 
 // Readiness is what the composer needs before a send with one technology:
@@ -39,6 +42,13 @@ type Readiness struct {
 // Readiness judges from and recipients for tech at the service's clock.
 // It reads public material only: no private key is unlocked to answer it.
 func (s *Service) Readiness(ctx context.Context, tech sdcrypto.Technology, from string, recipients []string) (Readiness, error) {
+	return s.ReadinessChosen(ctx, tech, from, recipients, nil)
+}
+
+// ReadinessChosen is Readiness with the certificates the agent picked
+// (see KeyChoice): a picked certificate is judged instead of the engine's
+// best one, and every recipient with several lists them as Candidates.
+func (s *Service) ReadinessChosen(ctx context.Context, tech sdcrypto.Technology, from string, recipients []string, chosen KeyChoice) (Readiness, error) {
 	r := Readiness{Technology: tech, Recipients: []AddressStatus{}}
 	on, err := s.Integrations(ctx)
 	if err != nil {
@@ -53,11 +63,13 @@ func (s *Service) Readiness(ctx context.Context, tech sdcrypto.Technology, from 
 			return r, err
 		}
 		defer kr.Release()
-		e := smime.NewEngine(kr)
+		e := smime.NewEngine(chosen.keyring(kr))
 		st := e.CanSign(from, now)
 		r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, smimeFingerprint(st.Certificate))
 		for _, rs := range e.CanEncrypt(recipients, now) {
-			r.Recipients = append(r.Recipients, addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, smimeFingerprint(rs.Certificate)))
+			a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, smimeFingerprint(rs.Certificate))
+			a.Candidates = candidates(smime.NewEngine(kr), kr, rs.Address, now)
+			r.Recipients = append(r.Recipients, a)
 		}
 	case sdcrypto.TechPGP:
 		r.Enabled = on.PGP
@@ -84,7 +96,7 @@ func (s *Service) Readiness(ctx context.Context, tech sdcrypto.Technology, from 
 }
 
 func addressStatus(addr string, ok bool, reason fmt.Stringer, comment, key string) AddressStatus {
-	a := AddressStatus{Address: addr, OK: ok, Comment: comment, Key: key}
+	a := AddressStatus{Address: addr, OK: ok, Comment: comment, Key: key, Candidates: []KeyCandidate{}}
 	if !ok {
 		a.Reason = reason.String()
 	}

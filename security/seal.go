@@ -22,6 +22,12 @@ import (
 // keychain is unreachable, that error (keystore.ErrUnavailable) is returned
 // instead of the engine's "no private key".
 func (s *Service) Seal(ctx context.Context, raw []byte, sign, encrypt bool) ([]byte, error) {
+	return s.SealChosen(ctx, raw, sign, encrypt, nil)
+}
+
+// SealChosen is Seal with the certificates the agent picked for addresses
+// that have several (see KeyChoice); nil means the engine's pick.
+func (s *Service) SealChosen(ctx context.Context, raw []byte, sign, encrypt bool, chosen KeyChoice) ([]byte, error) {
 	if !sign && !encrypt {
 		return nil, errNothingToSeal
 	}
@@ -37,7 +43,7 @@ func (s *Service) Seal(ctx context.Context, raw []byte, sign, encrypt bool) ([]b
 		return nil, err
 	}
 	defer kr.Release()
-	out, err := smime.NewEngine(kr).Seal(raw, sign, encrypt, smime.SealOptions{Now: s.now(),
+	out, err := smime.NewEngine(chosen.keyring(kr)).Seal(raw, sign, encrypt, smime.SealOptions{Now: s.now(),
 		Encrypt: smime.EncryptOptions{AuthEnveloped: gcm}})
 	if err != nil {
 		// Log what failed: the step the engine names, else every step asked.

@@ -140,8 +140,7 @@ func (s *Store) UpdateArticleProcessed(ctx context.Context, id int64, subject st
 	if err != nil {
 		return err
 	}
-	res, err := s.exec(ctx, `UPDATE articles SET security = ?, security_state = ?, sealed_content = ?, security_pending = 0,
-	    subject = CASE WHEN ? = '' THEN subject ELSE ? END WHERE id = ?`,
+	res, err := s.exec(ctx, updateProcessedQuery,
 		string(sec), SecurityState(r), sealed, subject, subject, id)
 	if err != nil {
 		return err
@@ -194,6 +193,47 @@ func (s *Store) articleWhere(ctx context.Context, cond string, args ...any) (Art
 	return a, nil
 }
 
+// RawArticle is what one run of the security engines needs of a stored
+// article: the raw message and the fields its outcome is written with.
+type RawArticle struct {
+	ID        int64
+	MessageID string
+	Subject   string
+	Raw       []byte
+}
+
+// RawArticles loads the raw messages of ids in one query, by ID; an ID
+// with no article is absent from the map. It reads none of the derived
+// columns (the stored result as JSON, the sealed content): the engines
+// recompute them, and decoding the old result cost as much as reading the
+// row (make bench, a batch of OpenPGP articles).
+func (s *Store) RawArticles(ctx context.Context, ids []int64) (map[int64]RawArticle, error) {
+	out := make(map[int64]RawArticle, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// One statement text for any number of IDs (a JSON array bound to
+	// json_each), so the prepared-statement cache holds one entry.
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, `SELECT id, message_id, subject, raw FROM articles
+	    WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a RawArticle
+		if err := rows.Scan(&a.ID, &a.MessageID, &a.Subject, &a.Raw); err != nil {
+			return nil, err
+		}
+		out[a.ID] = a
+	}
+	return out, rows.Err()
+}
+
 // ArticlesToRetry lists the IDs of articles whose security process failed,
 // oldest first; technology ("S/MIME", "PGP") narrows them to one engine's
 // results, empty means any. IDs only: the caller loads one raw message at a
@@ -219,4 +259,96 @@ func (s *Store) ArticlesToRetry(ctx context.Context, technology string) ([]int64
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// Processed is the outcome of one run of the security engines over a
+// stored article, as SaveProcessed writes it.
+type Processed struct {
+	ArticleID int64
+	// Subject replaces the stored one when not empty (the protected
+	// Subject, RFC 9788).
+	Subject string
+	Result  sdcrypto.Result
+	Seal    SealFunc
+	// Log are the verify and decrypt entries of the run.
+	Log []LogEntry
+}
+
+// SaveProcessed writes the outcomes of a batch of engine runs in ONE
+// transaction: each article's result, sealed content and subject (no
+// longer security_pending) and its security log entries. A batch costs one
+// commit instead of one per row (make bench: about a tenth of a millisecond
+// per article saved). An article deleted meanwhile is skipped and reported
+// in missing; any other failure rolls the whole batch back.
+func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (missing []int64, err error) {
+	if len(batch) == 0 {
+		return nil, nil
+	}
+	type row struct {
+		sec    []byte
+		sealed []byte
+	}
+	rows := make([]row, len(batch))
+	for i, p := range batch {
+		if rows[i].sec, err = json.Marshal(p.Result); err != nil {
+			return nil, err
+		}
+		// Sealing happens before the write lock is taken: it is CPU work.
+		if rows[i].sealed, err = sealFor(p.Seal, p.ArticleID); err != nil {
+			return nil, err
+		}
+	}
+	at := now()
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		missing = missing[:0]
+		update, err := s.txStmt(ctx, tx, updateProcessedQuery)
+		if err != nil {
+			return err
+		}
+		logIns, err := s.txStmt(ctx, tx, insertLogQuery)
+		if err != nil {
+			return err
+		}
+		for i, p := range batch {
+			res, err := update.ExecContext(ctx, string(rows[i].sec), SecurityState(p.Result), rows[i].sealed, p.Subject, p.Subject, p.ArticleID)
+			if err != nil {
+				return fmt.Errorf("store: saving the security result of article %d: %w", p.ArticleID, err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				missing = append(missing, p.ArticleID)
+				continue
+			}
+			for _, e := range p.Log {
+				if e.At == "" {
+					e.At = at
+				}
+				var article any
+				if e.ArticleID != 0 {
+					article = e.ArticleID
+				}
+				if _, err := logIns.ExecContext(ctx, e.At, e.Direction, e.Technology, e.Operation, e.Status, article, e.MessageID, e.Detail); err != nil {
+					return fmt.Errorf("store: logging the processing of article %d: %w", p.ArticleID, err)
+				}
+			}
+		}
+		return nil
+	})
+	return missing, err
+}
+
+const updateProcessedQuery = `UPDATE articles SET security = ?, security_state = ?, sealed_content = ?, security_pending = 0,
+    subject = CASE WHEN ? = '' THEN subject ELSE ? END WHERE id = ?`
+
+// insertLogQuery is AppendLog's insert (securitylog.go), run inside a
+// SaveProcessed transaction.
+const insertLogQuery = `INSERT INTO security_log(at, direction, technology, operation, status, article_id, message_id, detail)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+// txStmt is the cached prepared statement bound to tx (see stmts.go), or
+// the text prepared in tx when the cache has none.
+func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if st := s.prepared(ctx, query); st != nil {
+		return tx.StmtContext(ctx, st), nil
+	}
+	return tx.PrepareContext(ctx, query)
 }

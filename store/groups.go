@@ -21,6 +21,9 @@ type Group struct {
 	Autocrypt      bool   `json:"autocrypt"`
 }
 
+// ErrGroupExists: another group has the name.
+var ErrGroupExists = errors.New("store: a group of that name already exists")
+
 // Validate checks a group before it is saved and says what to correct.
 func (g Group) Validate() error {
 	if strings.TrimSpace(g.Name) == "" {
@@ -76,7 +79,7 @@ func (s *Store) SaveGroup(ctx context.Context, g Group) (Group, error) {
 		}
 	}
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
-		return g, fmt.Errorf("store: a group named %q already exists", g.Name)
+		return g, fmt.Errorf("store: a group named %q already exists: choose another name: %w", g.Name, ErrGroupExists)
 	}
 	return g, err
 }

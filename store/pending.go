@@ -36,15 +36,23 @@ type PendingKey struct {
 	Replaces  string `json:"replaces"`
 	Warning   string `json:"warning"`
 	DecidedAt string `json:"decided_at"`
+	// Update: we hold this very key and the found copy brings something
+	// new (UpdateSummary says what: a new expiry date, subkey, user ID,
+	// revocation); accepting merges it into ours.
+	Update        bool   `json:"update,omitempty"`
+	UpdateSummary string `json:"update_summary,omitempty"`
 }
 
 const pendingColumns = `id, technology, source, address, fingerprint, label, key, COALESCE(article_id, 0), found_at,
-	status, key_change, replaces, warning, decided_at`
+	status, key_change, replaces, warning, decided_at, key_update, update_summary`
 
 // AddPendingKeys proposes keys in one transaction and returns those that
 // are new proposals. A key already pending or rejected is left as it is
 // (rejected stays rejected); one accepted earlier is proposed again, as
-// the caller only offers keys the store no longer holds.
+// the caller only offers keys the store no longer holds or updates of
+// held keys. An update whose key differs from the row's (it brings
+// something else again) replaces a pending or rejected row and is open
+// again.
 func (s *Store) AddPendingKeys(ctx context.Context, keys []PendingKey) ([]PendingKey, error) {
 	if len(keys) == 0 {
 		// Most mail carries no keys: no write transaction for nothing.
@@ -60,14 +68,17 @@ func (s *Store) AddPendingKeys(ctx context.Context, keys []PendingKey) ([]Pendin
 				article = k.ArticleID
 			}
 			err := tx.QueryRowContext(ctx, `INSERT INTO pending_keys(technology, source, address, fingerprint, label, key,
-			    article_id, found_at, status, key_change, replaces, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+			    article_id, found_at, status, key_change, replaces, warning, key_update, update_summary)
+			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
 			    ON CONFLICT(technology, fingerprint) DO UPDATE SET source = excluded.source, address = excluded.address,
 			    label = excluded.label, key = excluded.key, article_id = excluded.article_id, found_at = excluded.found_at,
 			    status = 'pending', key_change = excluded.key_change, replaces = excluded.replaces,
-			    warning = excluded.warning, decided_at = '' WHERE pending_keys.status = 'accepted'
+			    warning = excluded.warning, decided_at = '', key_update = excluded.key_update,
+			    update_summary = excluded.update_summary
+			    WHERE pending_keys.status = 'accepted' OR (excluded.key_update = 1 AND pending_keys.key <> excluded.key)
 			    RETURNING id`,
 				k.Technology, k.Source, k.Address, k.Fingerprint, k.Label, k.Key, article, k.FoundAt,
-				k.KeyChange, k.Replaces, k.Warning).Scan(&k.ID)
+				k.KeyChange, k.Replaces, k.Warning, k.Update, k.UpdateSummary).Scan(&k.ID)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // pending or rejected already
 			}
@@ -137,6 +148,6 @@ func (s *Store) DecidePendingKey(ctx context.Context, id int64, status string) e
 func scanPending(r scanner) (PendingKey, error) {
 	var k PendingKey
 	err := r.Scan(&k.ID, &k.Technology, &k.Source, &k.Address, &k.Fingerprint, &k.Label, &k.Key, &k.ArticleID,
-		&k.FoundAt, &k.Status, &k.KeyChange, &k.Replaces, &k.Warning, &k.DecidedAt)
+		&k.FoundAt, &k.Status, &k.KeyChange, &k.Replaces, &k.Warning, &k.DecidedAt, &k.Update, &k.UpdateSummary)
 	return k, err
 }

@@ -28,9 +28,14 @@ type PGPKey struct {
 	// PutPGPKeys; not read back by the listing queries.
 	KeyIDs    []string `json:"-"`
 	CreatedAt string   `json:"created_at"`
+	// SupersededFor are the addresses for which an accepted key change
+	// replaced this key (see SupersedePGPKey): it still checks old
+	// signatures but is no longer offered for them.
+	SupersededFor []string `json:"superseded_for,omitempty"`
 }
 
-const pgpColumns = `id, fingerprint, user_ids, emails, algorithm, created, expires, revoked, has_secret, public_key, created_at`
+const pgpColumns = `id, fingerprint, user_ids, emails, algorithm, created, expires, revoked, has_secret, public_key, created_at,
+    (SELECT COALESCE(group_concat(address, ','), '') FROM pgp_key_superseded s WHERE s.fingerprint = pgp_keys.fingerprint)`
 
 // PGPKeys returns every imported key, ours (with a secret key) first, then
 // by primary user ID.
@@ -47,9 +52,24 @@ func (s *Store) PGPKeysByPrefix(ctx context.Context, prefix string) ([]PGPKey, e
 
 // PGPKeysByEmail returns the keys with a user ID that carries addr
 // (lowercase).
+//
+// Keys superseded for addr (SupersedePGPKey) are left out: they are no
+// longer used for encrypting to it or signing as it.
 func (s *Store) PGPKeysByEmail(ctx context.Context, addr string) ([]PGPKey, error) {
 	return s.queryPGPKeys(ctx, `SELECT `+pgpColumns+` FROM pgp_keys
-	    WHERE instr(',' || emails || ',', ',' || ? || ',') > 0 ORDER BY created DESC, id`, addr)
+	    WHERE instr(',' || emails || ',', ',' || ? || ',') > 0
+	    AND fingerprint NOT IN (SELECT fingerprint FROM pgp_key_superseded WHERE address = ?) ORDER BY created DESC, id`, addr, addr)
+}
+
+// SupersedePGPKey records that key by replaced key old for addr (an
+// accepted key change): old stays, for checking old signatures, but
+// PGPKeysByEmail no longer returns it for addr. Deleting by lifts the mark
+// (ON DELETE CASCADE): the old key is in use again.
+func (s *Store) SupersedePGPKey(ctx context.Context, old, addr, by string) error {
+	_, err := s.exec(ctx, `INSERT INTO pgp_key_superseded(fingerprint, address, superseded_by, at) VALUES (?, ?, ?, ?)
+	    ON CONFLICT(fingerprint, address) DO UPDATE SET superseded_by = excluded.superseded_by, at = excluded.at`,
+		old, strings.ToLower(addr), by, now())
+	return err
 }
 
 // PGPKeysByKeyID returns the keys whose primary key or a subkey has this
@@ -155,10 +175,13 @@ func (s *Store) queryPGPKeys(ctx context.Context, q string, args ...any) ([]PGPK
 
 func scanPGPKey(r scanner) (PGPKey, error) {
 	var k PGPKey
-	var uids, emails string
+	var uids, emails, superseded string
 	err := r.Scan(&k.ID, &k.Fingerprint, &uids, &emails, &k.Algorithm, &k.Created, &k.Expires, &k.Revoked,
-		&k.HasSecret, &k.PublicKey, &k.CreatedAt)
+		&k.HasSecret, &k.PublicKey, &k.CreatedAt, &superseded)
 	k.Emails = splitList(emails)
+	if superseded != "" {
+		k.SupersededFor = splitList(superseded)
+	}
 	k.UserIDs = []string{}
 	if uids != "" {
 		k.UserIDs = strings.Split(uids, "\n")

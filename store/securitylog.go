@@ -20,6 +20,7 @@ type LogEntry struct {
 
 // LogQuery filters the security log. Zero values mean "any".
 type LogQuery struct {
+	Direction  string `json:"direction"` // in, out
 	Technology string `json:"technology"`
 	Operation  string `json:"operation"`
 	Status     string `json:"status"`
@@ -51,7 +52,7 @@ func (s *Store) Log(ctx context.Context, q LogQuery) ([]LogEntry, error) {
 	q.Limit = min(q.Limit, 5000)
 	var where []string
 	var args []any
-	for col, v := range map[string]string{"technology": q.Technology, "operation": q.Operation, "status": q.Status} {
+	for col, v := range map[string]string{"direction": q.Direction, "technology": q.Technology, "operation": q.Operation, "status": q.Status} {
 		if v != "" {
 			where = append(where, col+" = ?")
 			args = append(args, v)

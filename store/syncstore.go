@@ -130,7 +130,7 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 			if m.ContentSHA256 == "" {
 				m.ContentSHA256 = ContentSHA256(m.Raw)
 			}
-			if err := saveMessage(ctx, tx, th, mb, cp.UIDValidity, m); err != nil {
+			if err := saveMessage(ctx, tx, th, accountID, mb, cp.UIDValidity, m); err != nil {
 				return fmt.Errorf("store: %q UID %d: %w", mailbox, m.UID, err)
 			}
 		}
@@ -140,8 +140,9 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 	})
 }
 
-// saveMessage rebinds, claims or inserts one message.
-func saveMessage(ctx context.Context, tx *sql.Tx, th *threader, mb int64, uv uint32, m MailboxMessage) error {
+// saveMessage rebinds, claims, records as a further place of its article
+// (copies.go) or inserts one message.
+func saveMessage(ctx context.Context, tx *sql.Tx, th *threader, accountID, mb int64, uv uint32, m MailboxMessage) error {
 	flags := strings.Join(m.Flags, "\n")
 	date := ""
 	if !m.InternalDate.IsZero() {
@@ -168,6 +169,14 @@ func saveMessage(ctx context.Context, tx *sql.Tx, th *threader, mb int64, uv uin
 	// or sent by us and now found in Sent) is claimed, not stored twice.
 	if ok, err := set(`mailbox_id IS NULL AND uid = 0 AND content_sha256 = ?`, m.ContentSHA256); err != nil || ok {
 		return err
+	}
+	// The same message in another folder of the account (or twice in
+	// one) is the same article.
+	if id, err := sameMessage(ctx, tx, accountID, m); err != nil || id != 0 {
+		if err != nil {
+			return err
+		}
+		return addCopy(ctx, tx, id, mb, uv, m, flags, date)
 	}
 	a, ticketID, err := th.thread(m.Raw)
 	if err != nil {
@@ -199,13 +208,18 @@ func (s *Store) ApplyMailboxFlags(ctx context.Context, accountID int64, mailbox 
 				strings.Join(c.Flags, "\n"), c.ModSeq, c.ModSeq, mb, c.UID); err != nil {
 				return err
 			}
+			if _, err := tx.ExecContext(ctx, `UPDATE article_copies SET flags = ?, modseq = CASE WHEN ? = 0 THEN modseq ELSE ? END
+			    WHERE mailbox_id = ? AND uid = ?`, strings.Join(c.Flags, "\n"), c.ModSeq, c.ModSeq, mb, c.UID); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 }
 
-// ExpungeUIDs marks the articles at these UIDs as gone from the server;
-// they stay in their tickets.
+// ExpungeUIDs records that these UIDs are gone from the server: an article
+// whose last place is gone is marked expunged and stays in its ticket; one
+// still held in another place moves there (see copies.go).
 func (s *Store) ExpungeUIDs(ctx context.Context, accountID int64, mailbox string, uids []uint32) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		mb, err := mailboxID(ctx, tx, accountID, mailbox)
@@ -213,8 +227,7 @@ func (s *Store) ExpungeUIDs(ctx context.Context, accountID int64, mailbox string
 			return err
 		}
 		for _, uid := range uids {
-			if _, err := tx.ExecContext(ctx, `UPDATE articles SET expunged = 1
-			    WHERE mailbox_id = ? AND uid = ? AND detached = 0`, mb, uid); err != nil {
+			if err := expungeUID(ctx, tx, mb, uid); err != nil {
 				return err
 			}
 		}
@@ -235,6 +248,11 @@ func (s *Store) ResetMailbox(ctx context.Context, accountID int64, mailbox strin
 		    WHERE mailbox_id = ? AND detached = 0`, mb); err != nil {
 			return err
 		}
+		// Copies hold no article of their own: refetched, they are found
+		// again as copies of their article.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM article_copies WHERE mailbox_id = ?`, mb); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE mailboxes SET uid_validity = ?, last_uid = 0, highest_modseq = 0 WHERE id = ?`, uidValidity, mb)
 		return err
 	})
@@ -243,7 +261,9 @@ func (s *Store) ResetMailbox(ctx context.Context, accountID int64, mailbox strin
 // MailboxUIDs returns the UIDs of the mailbox's live articles, ascending.
 func (s *Store) MailboxUIDs(ctx context.Context, accountID int64, mailbox string) ([]uint32, error) {
 	rows, err := s.query(ctx, `SELECT a.uid FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
-	    WHERE m.account_id = ? AND m.name = ? AND a.detached = 0 AND a.expunged = 0 AND a.uid > 0 ORDER BY a.uid`, accountID, mailbox)
+	    WHERE m.account_id = ? AND m.name = ? AND a.detached = 0 AND a.expunged = 0 AND a.uid > 0
+	    UNION ALL SELECT c.uid FROM article_copies c JOIN mailboxes m ON m.id = c.mailbox_id
+	    WHERE m.account_id = ? AND m.name = ? ORDER BY 1`, accountID, mailbox, accountID, mailbox)
 	if err != nil {
 		return nil, err
 	}
@@ -262,8 +282,10 @@ func (s *Store) MailboxUIDs(ctx context.Context, accountID int64, mailbox string
 // CountMailboxUIDs is len(MailboxUIDs) without listing them.
 func (s *Store) CountMailboxUIDs(ctx context.Context, accountID int64, mailbox string) (int, error) {
 	var n int
-	err := s.queryRow(ctx, `SELECT COUNT(*) FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
-	    WHERE m.account_id = ? AND m.name = ? AND a.detached = 0 AND a.expunged = 0 AND a.uid > 0`, accountID, mailbox).Scan(&n)
+	err := s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
+	    WHERE m.account_id = ? AND m.name = ? AND a.detached = 0 AND a.expunged = 0 AND a.uid > 0)
+	    + (SELECT COUNT(*) FROM article_copies c JOIN mailboxes m ON m.id = c.mailbox_id WHERE m.account_id = ? AND m.name = ?)`,
+		accountID, mailbox, accountID, mailbox).Scan(&n)
 	return n, err
 }
 
@@ -320,12 +342,14 @@ func (s *Store) PendingArticles(ctx context.Context) ([]int64, error) {
 	return ids, rows.Err()
 }
 
-// MirroredArticles returns the mailbox's live articles by UID.
+// MirroredArticles returns the mailbox's live articles by UID, the ones
+// held there as a further place (copies.go) included.
 func (s *Store) MirroredArticles(ctx context.Context, accountID int64, mailbox string) ([]MirroredArticle, error) {
 	rows, err := s.query(ctx, `SELECT a.id, a.ticket_id, a.uid, a.flags, a.internal_date, a.size, a.modseq, a.raw,
 	        a.message_id, a.content_sha256, a.security_pending
 	    FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
-	    WHERE m.account_id = ? AND m.name = ? AND a.detached = 0 AND a.expunged = 0 AND a.uid > 0 ORDER BY a.uid`, accountID, mailbox)
+	    WHERE m.account_id = ? AND m.name = ? AND a.detached = 0 AND a.expunged = 0 AND a.uid > 0
+	    UNION ALL `+copiesQuery+` ORDER BY 3`, accountID, mailbox, accountID, mailbox)
 	if err != nil {
 		return nil, err
 	}
@@ -338,9 +362,7 @@ func (s *Store) MirroredArticles(ctx context.Context, accountID int64, mailbox s
 			&a.MessageID, &a.ContentSHA256, &a.Pending); err != nil {
 			return nil, err
 		}
-		if flags != "" {
-			a.Flags = strings.Split(flags, "\n")
-		}
+		a.Flags = splitFlags(flags)
 		a.InternalDate, _ = time.Parse(time.RFC3339, date)
 		out = append(out, a)
 	}

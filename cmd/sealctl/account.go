@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
@@ -20,7 +21,7 @@ func runAccount(e *env, args []string) error {
 	case "list":
 		return runAccountList(e, args[1:])
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stdout, "usage: sealctl [--data DIR] account add NAME --imap imap://HOST:PORT --tls implicit|starttls|none --user U --password-file F [--smtp smtp://HOST:PORT --smtp-tls implicit|starttls|none] [--pin SHA256]")
+		fmt.Fprintln(e.stdout, "usage: sealctl [--data DIR] account add NAME --imap imap://HOST:PORT --tls implicit|starttls|none --user U --password-file F [--smtp smtp://HOST:PORT --smtp-tls implicit|starttls|none] [--pin SHA256] [--folders NAME,NAME]")
 		fmt.Fprintln(e.stdout, "       sealctl [--data DIR] account list [--json]")
 		return nil
 	}
@@ -30,7 +31,7 @@ func runAccount(e *env, args []string) error {
 // runAccountAdd stores an account (an existing name is updated): the
 // password goes to the keychain as account-password:NAME, never to SQLite.
 func runAccountAdd(e *env, args []string) error {
-	fs := e.flags("account add", "NAME --imap imap://HOST:PORT --tls implicit|starttls|none --user U --password-file F [--smtp smtp://HOST:PORT --smtp-tls MODE] [--pin SHA256]")
+	fs := e.flags("account add", "NAME --imap imap://HOST:PORT --tls implicit|starttls|none --user U --password-file F [--smtp smtp://HOST:PORT --smtp-tls MODE] [--pin SHA256] [--folders NAME,NAME]")
 	imapAddr := fs.String("imap", "", "IMAP server, imap://HOST:PORT or HOST:PORT")
 	tls := fs.String("tls", "implicit", "IMAP transport security: implicit (993), starttls (143) or none (loopback only)")
 	user := fs.String("user", "", "user name")
@@ -38,6 +39,16 @@ func runAccountAdd(e *env, args []string) error {
 	smtpAddr := fs.String("smtp", "", "SMTP submission server, smtp://HOST:PORT (optional)")
 	smtpTLS := fs.String("smtp-tls", "starttls", "SMTP transport security: implicit (465), starttls (587) or none (loopback only)")
 	pin := fs.String("pin", "", "trust a self-signed IMAP server by its certificate's SHA-256 fingerprint")
+	var extra []string // nil: --folders not given, the stored list stays
+	fs.Func("folders", "folders to mirror besides INBOX and Sent, comma-separated (\"\" clears them)", func(v string) error {
+		extra = []string{}
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				extra = append(extra, f)
+			}
+		}
+		return nil
+	})
 	pos, err := e.parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -55,7 +66,7 @@ func runAccountAdd(e *env, args []string) error {
 	defer keystore.Zero(pw)
 	a, err := e.mailbox().SaveAccount(e.ctx, mailbox.AccountInput{
 		Name: pos[0], IMAP: *imapAddr, IMAPTLS: *tls, Username: *user, Password: pw,
-		SMTP: *smtpAddr, SMTPTLS: *smtpTLS, PinnedSHA256: *pin,
+		SMTP: *smtpAddr, SMTPTLS: *smtpTLS, PinnedSHA256: *pin, Folders: extra,
 	})
 	if err != nil {
 		return err
@@ -96,6 +107,10 @@ func describeAccount(a store.Account) string {
 	}
 	if a.SMTPHost != "" {
 		s += fmt.Sprintf(", SMTP %s:%d (TLS %s)", a.SMTPHost, a.SMTPPort, a.SMTPTLS)
+	}
+	if len(a.Folders) > 0 {
+		// Only with extra folders: without them the line stays as it was.
+		s += ", folders " + strings.Join(a.Folders, ", ")
 	}
 	return s
 }

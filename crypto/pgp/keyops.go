@@ -3,6 +3,7 @@ package pgp
 import (
 	"bytes"
 	"fmt"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
@@ -105,11 +106,20 @@ type MergeReport struct {
 	NewSubkeys    []string // fingerprints
 	NewRevocation bool     // the incoming copy revokes the key
 	SecretAdded   bool     // the incoming copy brought the secret key
+	// NewExpiry: the merged key's primary key expires at Expires (zero:
+	// never) instead of when the known copy did (a newer self-signature
+	// moved it, e.g. gpg --quick-set-expire).
+	NewExpiry bool
+	Expires   time.Time
+	// SubkeyExpiries are the fingerprints of known subkeys whose expiry
+	// date the merge moved.
+	SubkeyExpiries []string
 }
 
 // Changed reports whether the merge added anything.
 func (r MergeReport) Changed() bool {
-	return len(r.NewUserIDs) > 0 || len(r.NewSubkeys) > 0 || r.NewRevocation || r.SecretAdded
+	return len(r.NewUserIDs) > 0 || len(r.NewSubkeys) > 0 || r.NewRevocation || r.SecretAdded ||
+		r.NewExpiry || len(r.SubkeyExpiries) > 0
 }
 
 // Merge combines two copies of the same key (same primary fingerprint):
@@ -177,6 +187,16 @@ func Merge(known, incoming *Key) (*Key, MergeReport, error) {
 	merged := inventory(c)
 	if merged.Revoked && !wasRevoked {
 		rep.NewRevocation = true
+	}
+	if !merged.Expires.Equal(known.Expires) {
+		rep.NewExpiry, rep.Expires = true, merged.Expires
+	}
+	for _, s := range merged.Subkeys {
+		for _, o := range known.Subkeys {
+			if o.Fingerprint == s.Fingerprint && !o.Expires.Equal(s.Expires) {
+				rep.SubkeyExpiries = append(rep.SubkeyExpiries, s.Fingerprint)
+			}
+		}
 	}
 	if rep.SecretAdded {
 		for _, s := range merged.Subkeys {

@@ -42,9 +42,8 @@ type Key struct {
 	// Unprotected is set for a secret key that is not passphrase-protected
 	// (a warning for the key manager: anyone who copies the file has it).
 	Unprotected bool
-	// Warnings are plain-language remarks for the key manager (expired,
-	// revoked, unprotected, no encryption subkey, ...), judged at parse time.
-	Warnings []string
+	// canEncrypt: a usable encryption (sub)key exists (see Warnings).
+	canEncrypt bool
 
 	key *gcrypto.Key
 }
@@ -267,22 +266,7 @@ func inventory(gk *gcrypto.Key) *Key {
 	if sig, err := e.PrimarySelfSignature(time.Time{}, nil); err == nil && sig.FlagsValid && (sig.FlagEncryptCommunications || sig.FlagEncryptStorage) {
 		hasEnc = true
 	}
-	now := time.Now()
-	switch {
-	case k.Revoked:
-		k.Warnings = append(k.Warnings, "this key is revoked: it can only be used to check old signatures")
-	case !k.Expires.IsZero() && now.After(k.Expires):
-		k.Warnings = append(k.Warnings, "this key expired on "+k.Expires.Format("2006-01-02")+": it can only be used to check old signatures")
-	}
-	if !hasEnc {
-		k.Warnings = append(k.Warnings, "this key has no encryption subkey: messages cannot be encrypted to it")
-	}
-	if len(k.Emails) == 0 {
-		k.Warnings = append(k.Warnings, "no user ID of this key holds an e-mail address")
-	}
-	if k.Unprotected {
-		k.Warnings = append(k.Warnings, "this secret key is not protected by a passphrase")
-	}
+	k.canEncrypt = hasEnc
 	return k
 }
 
@@ -354,6 +338,30 @@ func algoName(pk *packet.PublicKey) string {
 		return "X448"
 	}
 	return fmt.Sprintf("algorithm %d", pk.PubKeyAlgo)
+}
+
+// Warnings are plain-language remarks for the key manager (revoked,
+// expired, no encryption subkey, no address, unprotected). Expiry is
+// judged at now, the caller's clock (an injected one in tests, the
+// processing time of a mail), never the wall clock.
+func (k *Key) Warnings(now time.Time) []string {
+	var w []string
+	switch {
+	case k.Revoked:
+		w = append(w, "this key is revoked: it can only be used to check old signatures")
+	case k.Expired(now):
+		w = append(w, "this key expired on "+k.Expires.Format("2006-01-02")+": it can only be used to check old signatures")
+	}
+	if !k.canEncrypt {
+		w = append(w, "this key has no encryption subkey: messages cannot be encrypted to it")
+	}
+	if len(k.Emails) == 0 {
+		w = append(w, "no user ID of this key holds an e-mail address")
+	}
+	if k.Unprotected {
+		w = append(w, "this secret key is not protected by a passphrase")
+	}
+	return w
 }
 
 // Expired reports whether the primary key is expired at now.

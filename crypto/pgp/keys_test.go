@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseKeysErrors(t *testing.T) {
@@ -89,8 +90,13 @@ func TestParseKeysInventory(t *testing.T) {
 	if a := by[aliceAddr]; len(a.Subkeys) != 1 || !a.Subkeys[0].Encrypt || a.Secret {
 		t.Errorf("alice subkeys %+v secret=%v", a.Subkeys, a.Secret)
 	}
-	if o := by[oldAddr]; !o.Expired(testNow) || o.Expires.IsZero() || len(o.Warnings) == 0 {
-		t.Errorf("old: expires %v warnings %v", o.Expires, o.Warnings)
+	if o := by[oldAddr]; !o.Expired(testNow) || o.Expires.IsZero() || len(o.Warnings(testNow)) == 0 {
+		t.Errorf("old: expires %v warnings %v", o.Expires, o.Warnings(testNow))
+	}
+	// Expiry is judged at the caller's clock, not the wall clock.
+	if o := by[oldAddr]; strings.Contains(strings.Join(o.Warnings(o.Expires.Add(-time.Hour)), ";"), "expired") ||
+		!strings.Contains(strings.Join(o.Warnings(o.Expires.Add(time.Hour)), ";"), "expired on "+o.Expires.Format("2006-01-02")) {
+		t.Errorf("old: warnings before/after expiry: %v / %v", o.Warnings(o.Expires.Add(-time.Hour)), o.Warnings(o.Expires.Add(time.Hour)))
 	}
 	if r := by[revAddr]; !r.Revoked {
 		t.Errorf("rev not revoked")

@@ -24,30 +24,97 @@ const (
 func (k layerKind) encrypted() bool { return k == kindEnveloped || k == kindAuthEnveloped }
 func (k layerKind) signed() bool    { return k == kindMultipartSigned || k == kindOpaqueSigned }
 
+// Detect reports whether Process would find anything S/MIME in raw: an
+// S/MIME layer at the top (RFC 8551 section 3: multipart/signed with a
+// pkcs7-signature protocol, pkcs7-mime, or one of their quirky forms) or a
+// signed or encrypted S/MIME part nested below it. It returns
+// ErrNotMessage exactly when Process would.
+//
+// It is the same test Process makes (announced and nestedSMIME), not a
+// heuristic, so a caller may skip Process when it says false and lose
+// nothing: Process would have said TechNone. The reverse does not hold: a
+// true may still end in TechNone (a certs-only message, RFC 8551 section
+// 3.2.2, is announced as pkcs7-mime but is no layer to report). Detect
+// (detect_test.go) checks this over the corpus. It is much cheaper than
+// Process over mail that is not S/MIME (most OpenPGP and plain mail): it
+// reads only headers and the bodies of parts announced as S/MIME, and
+// touches no keyring, no Date or From, and no text.
+//
+// On a panic (a bug) it answers true, so that Process runs and reports
+// ErrInternal.
+func Detect(raw []byte) (found bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			found, err = true, nil
+		}
+	}()
+	top, err := mimepart.Parse(raw)
+	if err != nil || len(raw) == 0 || top.Header.Len() == 0 {
+		return false, ErrNotMessage
+	}
+	// Every entity announced as S/MIME at the top makes Process report
+	// TechSMIME, damaged or not (see the kinds classify returns); a plain
+	// top is S/MIME only through nested parts, as Process finds them.
+	if announced(top) {
+		return true, nil
+	}
+	signed, encrypted := nestedSMIME(top, 0)
+	return signed || encrypted, nil
+}
+
+// announced reports whether classify(e) is anything but kindPlain, without
+// decoding a body.
+func announced(e *mimepart.Entity) bool {
+	switch e.MediaType {
+	case "multipart/signed":
+		return signedProtocol(e)
+	case "application/pkcs7-mime", "application/x-pkcs7-mime":
+		return true
+	case "application/octet-stream":
+		return octetCMS(e)
+	}
+	return false
+}
+
+// signedProtocol reports whether a multipart/signed is S/MIME's (RFC 8551
+// section 3.5) rather than, say, PGP/MIME's.
+func signedProtocol(e *mimepart.Entity) bool {
+	proto := strings.ToLower(e.Params["protocol"])
+	// QUIRK: Outlook and old Netscape write application/x-pkcs7-signature.
+	if proto == "application/pkcs7-signature" || proto == "application/x-pkcs7-signature" {
+		return true
+	}
+	if proto == "" { // QUIRK: protocol missing; look at the second part
+		parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
+		if len(parts) == 2 {
+			if p, err := mimepart.Parse(parts[1]); err == nil && (strings.Contains(p.MediaType, "pkcs7-signature") ||
+				(p.MediaType == "application/octet-stream" && strings.HasSuffix(strings.ToLower(p.Filename()), ".p7s"))) {
+				return true
+			}
+		}
+	}
+	return false // e.g. PGP/MIME: not ours
+}
+
+// octetCMS reports an application/octet-stream that is S/MIME.
+// QUIRK: some gateways send S/MIME as octet-stream named smime.p7m.
+func octetCMS(e *mimepart.Entity) bool {
+	return strings.HasSuffix(strings.ToLower(e.Filename()), ".p7m")
+}
+
 // classify recognises the S/MIME forms of RFC 8551 section 3: it returns
-// the CMS bytes for pkcs7-mime entities.
+// the CMS bytes for pkcs7-mime entities. What it recognises at all is
+// announced's answer; keep the two in step.
 func classify(e *mimepart.Entity) (layerKind, []byte) {
 	switch e.MediaType {
 	case "multipart/signed":
-		proto := strings.ToLower(e.Params["protocol"])
-		// QUIRK: Outlook and old Netscape write application/x-pkcs7-signature.
-		if proto == "application/pkcs7-signature" || proto == "application/x-pkcs7-signature" {
+		if signedProtocol(e) {
 			return kindMultipartSigned, nil
 		}
-		if proto == "" { // QUIRK: protocol missing; look at the second part
-			parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
-			if len(parts) == 2 {
-				if p, err := mimepart.Parse(parts[1]); err == nil && (strings.Contains(p.MediaType, "pkcs7-signature") ||
-					(p.MediaType == "application/octet-stream" && strings.HasSuffix(strings.ToLower(p.Filename()), ".p7s"))) {
-					return kindMultipartSigned, nil
-				}
-			}
-		}
-		return kindPlain, nil // e.g. PGP/MIME: not ours
+		return kindPlain, nil
 	case "application/pkcs7-mime", "application/x-pkcs7-mime":
 	case "application/octet-stream":
-		// QUIRK: some gateways send S/MIME as octet-stream named smime.p7m.
-		if !strings.HasSuffix(strings.ToLower(e.Filename()), ".p7m") {
+		if !octetCMS(e) {
 			return kindPlain, nil
 		}
 	default:

@@ -65,16 +65,16 @@ describe('SealDesk window', () => {
     )
     assert.deepEqual(bound, {
       Accounts: ['Delete', 'List', 'Save', 'TestConnection'],
-      Compose: ['Readiness'],
+      Compose: ['Contacts', 'DeleteDraft', 'DiscardOutbox', 'Drafts', 'Fixes', 'ImportCarried', 'OpenDraft', 'Outbox', 'Prepare', 'Readiness', 'RetryOutbox', 'SaveDraft', 'Send'],
       Demo: ['Start', 'Status'],
-      Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List'],
+      Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List', 'SaveCertificate'],
       Groups: ['Delete', 'List', 'Save'],
-      Logs: ['List'],
-      PGPKeys: ['Delete', 'ExportPublic', 'ExportSecret', 'Import', 'List'],
+      Logs: ['Export', 'List'],
+      PGPKeys: ['Delete', 'ExportPublic', 'ExportSecret', 'Import', 'List', 'SavePublic'],
       PendingKeys: ['Accept', 'List', 'Reject'],
       Settings: ['CheckKeychain', 'Get', 'UpdateIntegrations'],
       Sync: ['Start', 'Status', 'Stop'],
-      Tickets: ['List'],
+      Tickets: ['Content', 'Get', 'List', 'MarkRead', 'Recheckable', 'Retry', 'RetryFailed', 'SaveAttachment', 'SetState'],
     })
   })
 
@@ -86,7 +86,7 @@ describe('SealDesk window', () => {
     await list.waitFor({ timeout: 30_000 })
     await list.getByText('Printer on floor 3 prints blank pages').waitFor({ timeout: 30_000 })
     await app.page.waitForFunction(
-      async () => (await window.go.app.Tickets.List({ search: '', state: '', offset: 0, limit: 50 })).total === 7,
+      async () => (await window.go.app.Tickets.List({ search: '', state: '', offset: 0, limit: 50 })).total === 8,
       null,
       { timeout: 30_000, polling: 250 },
     )

@@ -1,6 +1,7 @@
 // Typed events from Go (names mirror app/events.go). Components subscribe
 // with on() and call the returned function when they are destroyed.
 import { EventsOn } from './wailsjs/runtime/runtime'
+import type { SendProgress } from './api/compose'
 import type { ArticlesRechecked, KeychainStatus, SettingsView, SyncProgress, SyncStatus } from './api/types'
 
 export interface EventPayloads {
@@ -14,6 +15,8 @@ export interface EventPayloads {
   'sync:state': SyncStatus
   'tickets:changed': Record<string, never>
   'accounts:changed': Record<string, never>
+  'outbox:changed': Record<string, never>
+  'send:progress': SendProgress
 }
 
 export type EventName = keyof EventPayloads

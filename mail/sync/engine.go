@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	gosync "sync"
 	"time"
 
@@ -26,7 +27,9 @@ type Options struct {
 	// BatchBytes bounds a batch's total RFC822.SIZE (a bigger message
 	// goes alone); 0 means 32 MiB, negative means no bound.
 	BatchBytes int64
-	// Workers is the number of Processor goroutines; 0 means 4.
+	// Workers is the number of Processor goroutines; 0 means two more
+	// than the CPUs (at least 4): processing is mostly CPU, and a worker
+	// waiting on SQLite's write lock should not leave a core idle.
 	Workers int
 	// Processor runs over each new message after it is saved; nil means
 	// none.
@@ -66,7 +69,7 @@ func New(cfg imapx.Config, store Store, opt Options) *Engine {
 		opt.BatchBytes = 32 << 20
 	}
 	if opt.Workers <= 0 {
-		opt.Workers = 4
+		opt.Workers = max(4, runtime.GOMAXPROCS(0)+2)
 	}
 	if opt.Reporter == nil {
 		opt.Reporter = nopReporter{}
@@ -96,7 +99,7 @@ func (e *Engine) report(ev Event) { e.opt.Reporter.Report(ev) }
 // Processor to finish with the new messages, and logs out. Cancelling ctx
 // stops it at once; what was committed stays, and the next call resumes.
 func (e *Engine) SyncOnce(ctx context.Context) ([]Stats, error) {
-	p := newPool(ctx, e.opt.Processor, e.opt.Workers, e.opt.Reporter)
+	p := newPool(ctx, e.opt.Processor, e.opt.Workers, e.opt.BatchSize, e.opt.Reporter)
 	defer p.close()
 	s, err := e.connect(ctx, p)
 	if err != nil {
@@ -124,7 +127,7 @@ func (e *Engine) SyncOnce(ctx context.Context) ([]Stats, error) {
 // returns nil when ctx ends, and an error only for failures retrying
 // cannot fix (wrong password, untrusted certificate, missing folder).
 func (e *Engine) Run(ctx context.Context) error {
-	p := newPool(ctx, e.opt.Processor, e.opt.Workers, e.opt.Reporter)
+	p := newPool(ctx, e.opt.Processor, e.opt.Workers, e.opt.BatchSize, e.opt.Reporter)
 	defer p.close()
 	attempt := 0
 	for {

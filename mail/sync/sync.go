@@ -136,6 +136,15 @@ type Processor interface {
 	Process(ctx context.Context, msg Message) error
 }
 
+// BatchProcessor is an optional [Processor] capability: a worker hands it
+// the messages waiting in the queue (up to a few tens) in one call, so
+// that their results can be written in one transaction. It returns one
+// error per message (nil: processed), each reported as Process's would be.
+type BatchProcessor interface {
+	Processor
+	ProcessBatch(ctx context.Context, msgs []Message) []error
+}
+
 // ProcessorFunc adapts a function to [Processor].
 type ProcessorFunc func(ctx context.Context, msg Message) error
 

@@ -8,6 +8,14 @@ export type ErrorCode =
   | 'invalid'
   | 'internal'
   | 'account_exists'
+  // The rest mirror app/errors.go too; the admin screens react to them.
+  | 'duplicate'
+  | 'passphrase_required'
+  | 'wrong_passphrase'
+  | 'certificate_missing'
+  | 'auth_failed'
+  | 'certificate_untrusted'
+  | 'unreachable'
 
 export class AppError extends Error {
   constructor(

@@ -3,7 +3,6 @@
 // regenerated (and faked in tests) in one place.
 import * as AccountsBinding from '../wailsjs/go/app/Accounts'
 import * as CertificatesBinding from '../wailsjs/go/app/Certificates'
-import * as ComposeBinding from '../wailsjs/go/app/Compose'
 import * as DemoBinding from '../wailsjs/go/app/Demo'
 import * as GroupsBinding from '../wailsjs/go/app/Groups'
 import * as LogsBinding from '../wailsjs/go/app/Logs'
@@ -11,7 +10,6 @@ import * as PendingKeysBinding from '../wailsjs/go/app/PendingKeys'
 import * as PGPKeysBinding from '../wailsjs/go/app/PGPKeys'
 import * as SettingsBinding from '../wailsjs/go/app/Settings'
 import * as SyncBinding from '../wailsjs/go/app/Sync'
-import * as TicketsBinding from '../wailsjs/go/app/Tickets'
 import { call } from './errors'
 import type {
   Account,
@@ -28,13 +26,9 @@ import type {
   PendingResult,
   PGPImportResult,
   PGPKey,
-  Readiness,
-  ReadinessRequest,
   SaveAccountRequest,
   SettingsView,
   SyncStatus,
-  TicketPage,
-  TicketQuery,
   UpdateIntegrationsRequest,
 } from './types'
 
@@ -42,10 +36,6 @@ export interface SettingsApi {
   get(): Promise<SettingsView>
   updateIntegrations(req: UpdateIntegrationsRequest): Promise<SettingsView>
   checkKeychain(): Promise<KeychainStatus>
-}
-
-export interface TicketsApi {
-  list(q: TicketQuery): Promise<TicketPage>
 }
 
 export interface GroupsApi {
@@ -96,10 +86,6 @@ export const settingsApi: SettingsApi = {
   checkKeychain: () => call(() => SettingsBinding.CheckKeychain()),
 }
 
-export const ticketsApi: TicketsApi = {
-  list: (q) => call(() => TicketsBinding.List(q as never)),
-}
-
 export const groupsApi: GroupsApi = {
   list: () => call(() => GroupsBinding.List()),
   save: (g) => call(() => GroupsBinding.Save(g as never)),
@@ -135,14 +121,8 @@ export const pendingKeysApi: PendingKeysApi = {
   reject: (id) => call(() => PendingKeysBinding.Reject({ id } as never)),
 }
 
-export interface ComposeApi {
-  /** Per recipient, why Sign or Encrypt must stay off (public material only). */
-  readiness(req: ReadinessRequest): Promise<Readiness>
-}
-
-export const composeApi: ComposeApi = {
-  readiness: (req) => call(() => ComposeBinding.Readiness(req as never)),
-}
+// The composer: src/api/compose.ts.
+export * from './compose'
 
 // Mailbox accounts. The password only goes in: list() never returns one,
 // and save() with an empty password keeps the stored one.
@@ -189,4 +169,6 @@ export const demoApi: DemoApi = {
 }
 
 export { AppError, toAppError } from './errors'
+export * from './tickets' // the ticket list and view
+export * from './admin' // admin screens: downloads through the native save dialog
 export type * from './types'

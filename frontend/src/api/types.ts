@@ -3,7 +3,9 @@
 // build them as object literals.
 import type { app, security, store } from '../wailsjs/go/models'
 
-type Plain<T> = { [K in keyof T as T[K] extends Function ? never : K]: T[K] extends object ? Plain<T[K]> : T[K] }
+// Arrays stay arrays (of plain elements), so their methods type-check.
+type PlainValue<V> = V extends readonly (infer U)[] ? PlainValue<U>[] : V extends object ? Plain<V> : V
+type Plain<T> = { [K in keyof T as T[K] extends Function ? never : K]: PlainValue<T[K]> }
 
 export type SettingsView = Plain<app.SettingsView>
 export type KeychainStatus = Plain<app.KeychainStatus>

@@ -4,7 +4,8 @@ import type { Ticket, TicketQuery } from '../api/types'
 
 export const PAGE_SIZE = 100
 
-type Filter = Pick<TicketQuery, 'search' | 'state'>
+/** The list's filters; zero values mean any (see store.TicketQuery). */
+export type Filter = Pick<TicketQuery, 'search' | 'state' | 'group_id' | 'security' | 'unread'>
 
 /**
  * The ticket list as a sparse window over the whole result: pages of
@@ -15,16 +16,23 @@ export class TicketListStore {
   total = $state(0)
   loaded = $state(false)
   error = $state<AppError | null>(null)
-  filter = $state<Filter>({ search: '', state: '' })
+  filter = $state<Filter>({ search: '', state: '', group_id: 0, security: '', unread: false })
   private rows = $state<Record<number, Ticket>>({})
   private pages = new Map<number, Promise<void>>()
   private generation = 0
 
-  constructor(private api: TicketsApi = ticketsApi) {}
+  constructor(private api: Pick<TicketsApi, 'list'> = ticketsApi) {}
 
   /** The ticket at index i, or undefined while its page is loading. */
   at(i: number): Ticket | undefined {
     return this.rows[i]
+  }
+
+  /** Replaces a loaded row (after a state change or a read mark). */
+  patch(t: Ticket): void {
+    for (const [i, row] of Object.entries(this.rows)) {
+      if (row.id === t.id) this.rows = { ...this.rows, [i]: t }
+    }
   }
 
   /** Applies a new filter and reloads from the first page. */

@@ -6,7 +6,7 @@ import { PAGE_SIZE, TicketListStore } from './tickets.svelte'
 
 function fakeApi(total: number) {
   const calls: TicketQuery[] = []
-  const api: TicketsApi = {
+  const api: Pick<TicketsApi, 'list'> = {
     list: vi.fn(async (q: TicketQuery) => {
       calls.push(q)
       const matching = q.search ? Math.min(3, total) : total
@@ -22,6 +22,7 @@ function fakeApi(total: number) {
         created_at: '',
         updated_at: '',
         security: 'none',
+        pending: false,
       }))
       return { total: matching, tickets }
     }),
@@ -68,7 +69,7 @@ describe('TicketListStore', () => {
 
   it('keeps the error and retries the page later', async () => {
     let fail = true
-    const api: TicketsApi = {
+    const api: Pick<TicketsApi, 'list'> = {
       list: async () => {
         if (fail) throw new AppError('internal', 'database is locked')
         return { total: 0, tickets: [] }
@@ -81,5 +82,18 @@ describe('TicketListStore', () => {
     await s.ensure(0, 0)
     expect(s.error).toBeNull()
     expect(s.loaded).toBe(true)
+  })
+})
+
+describe('TicketListStore filters', () => {
+  it('sends every filter and patches a loaded row in place', async () => {
+    const { api, calls } = fakeApi(5)
+    const s = new TicketListStore(api)
+    await s.setFilter({ security: 'failed', group_id: 2, unread: true })
+    expect(calls.at(-1)).toMatchObject({ security: 'failed', group_id: 2, unread: true, search: '', state: '', offset: 0 })
+    const t = s.at(1)!
+    s.patch({ ...t, unread: false })
+    expect(s.at(1)?.unread).toBe(false)
+    expect(s.at(0)?.unread).toBe(true)
   })
 })

@@ -1,5 +1,177 @@
 export namespace app {
 	
+	export class ContentSection {
+	    origin: string;
+	    label: string;
+	    document: string;
+	    remote_blocked: number;
+	    notices: string[];
+	    attachments: mime.Attachment[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ContentSection(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.origin = source["origin"];
+	        this.label = source["label"];
+	        this.document = source["document"];
+	        this.remote_blocked = source["remote_blocked"];
+	        this.notices = source["notices"];
+	        this.attachments = this.convertValues(source["attachments"], mime.Attachment);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ArticleContent {
+	    article_id: number;
+	    sections: ContentSection[];
+	    remote_blocked: number;
+	    load_remote: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ArticleContent(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.article_id = source["article_id"];
+	        this.sections = this.convertValues(source["sections"], ContentSection);
+	        this.remote_blocked = source["remote_blocked"];
+	        this.load_remote = source["load_remote"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ArticleRequest {
+	    article_id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ArticleRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.article_id = source["article_id"];
+	    }
+	}
+	export class ArticleView {
+	    article: store.ArticleSummary;
+	    warnings: security.Warning[];
+	    can_retry: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ArticleView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.article = this.convertValues(source["article"], store.ArticleSummary);
+	        this.warnings = this.convertValues(source["warnings"], security.Warning);
+	        this.can_retry = source["can_retry"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ArticlesRechecked {
+	    changed: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ArticlesRechecked(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.changed = source["changed"];
+	    }
+	}
+	export class Attachment {
+	    name: string;
+	    content_type: string;
+	    data: string;
+	    size: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Attachment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.content_type = source["content_type"];
+	        this.data = source["data"];
+	        this.size = source["size"];
+	    }
+	}
+	export class CarriedFix {
+	    address: string;
+	    fingerprint: string;
+	    subject: string;
+	    not_after: string;
+	    article_id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CarriedFix(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.address = source["address"];
+	        this.fingerprint = source["fingerprint"];
+	        this.subject = source["subject"];
+	        this.not_after = source["not_after"];
+	        this.article_id = source["article_id"];
+	    }
+	}
 	export class ConnectionResult {
 	    ok: boolean;
 	
@@ -12,6 +184,21 @@ export namespace app {
 	        this.ok = source["ok"];
 	    }
 	}
+	export class ContentRequest {
+	    article_id: number;
+	    load_remote: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContentRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.article_id = source["article_id"];
+	        this.load_remote = source["load_remote"];
+	    }
+	}
+	
 	export class DeleteAccountRequest {
 	    name: string;
 	
@@ -62,6 +249,106 @@ export namespace app {
 	        this.account = source["account"];
 	    }
 	}
+	export class DraftMessage {
+	    id: number;
+	    mode: string;
+	    ticket_id: number;
+	    article_id: number;
+	    group_id: number;
+	    from: string;
+	    to: string[];
+	    cc: string[];
+	    bcc: string[];
+	    subject: string;
+	    text: string;
+	    sign: boolean;
+	    encrypt: boolean;
+	    technology: string;
+	    keys: Record<string, string>;
+	    attachments: Attachment[];
+	    in_reply_to: string;
+	    references: string[];
+	    updated_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DraftMessage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.mode = source["mode"];
+	        this.ticket_id = source["ticket_id"];
+	        this.article_id = source["article_id"];
+	        this.group_id = source["group_id"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.cc = source["cc"];
+	        this.bcc = source["bcc"];
+	        this.subject = source["subject"];
+	        this.text = source["text"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	        this.technology = source["technology"];
+	        this.keys = source["keys"];
+	        this.attachments = this.convertValues(source["attachments"], Attachment);
+	        this.in_reply_to = source["in_reply_to"];
+	        this.references = source["references"];
+	        this.updated_at = source["updated_at"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DraftRequest {
+	    id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DraftRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	    }
+	}
+	export class DraftSummary {
+	    id: number;
+	    mode: string;
+	    ticket_id: number;
+	    subject: string;
+	    to: string[];
+	    updated_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DraftSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.mode = source["mode"];
+	        this.ticket_id = source["ticket_id"];
+	        this.subject = source["subject"];
+	        this.to = source["to"];
+	        this.updated_at = source["updated_at"];
+	    }
+	}
 	export class ExportCertificateRequest {
 	    fingerprint: string;
 	
@@ -73,6 +360,38 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.fingerprint = source["fingerprint"];
 	    }
+	}
+	export class ExportLogsRequest {
+	    query: store.LogQuery;
+	    format: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportLogsRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.query = this.convertValues(source["query"], store.LogQuery);
+	        this.format = source["format"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ExportPrivateKeyRequest {
 	    fingerprint: string;
@@ -100,6 +419,34 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.path = source["path"];
 	        this.cancelled = source["cancelled"];
+	    }
+	}
+	export class FixesRequest {
+	    ticket_id: number;
+	    addresses: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new FixesRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ticket_id = source["ticket_id"];
+	        this.addresses = source["addresses"];
+	    }
+	}
+	export class ImportCarriedRequest {
+	    ticket_id: number;
+	    address: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportCarriedRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ticket_id = source["ticket_id"];
+	        this.address = source["address"];
 	    }
 	}
 	export class ImportCertificatesRequest {
@@ -164,6 +511,72 @@ export namespace app {
 	        this.message = source["message"];
 	    }
 	}
+	export class MarkReadRequest {
+	    id: number;
+	    read: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new MarkReadRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.read = source["read"];
+	    }
+	}
+	export class OutboxRequest {
+	    id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new OutboxRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	    }
+	}
+	export class OutboxView {
+	    id: number;
+	    status: string;
+	    subject: string;
+	    recipients: string[];
+	    technology: string;
+	    sign: boolean;
+	    encrypt: boolean;
+	    attempts: number;
+	    next_attempt: string;
+	    reason: string;
+	    advice: string;
+	    created_at: string;
+	    sent_folder: string;
+	    sent_copy_error: string;
+	    article_id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new OutboxView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.status = source["status"];
+	        this.subject = source["subject"];
+	        this.recipients = source["recipients"];
+	        this.technology = source["technology"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	        this.attempts = source["attempts"];
+	        this.next_attempt = source["next_attempt"];
+	        this.reason = source["reason"];
+	        this.advice = source["advice"];
+	        this.created_at = source["created_at"];
+	        this.sent_folder = source["sent_folder"];
+	        this.sent_copy_error = source["sent_copy_error"];
+	        this.article_id = source["article_id"];
+	    }
+	}
 	export class PGPKeyRequest {
 	    fingerprint: string;
 	
@@ -188,10 +601,27 @@ export namespace app {
 	        this.id = source["id"];
 	    }
 	}
+	export class PrepareRequest {
+	    mode: string;
+	    ticket_id: number;
+	    article_id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PrepareRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.ticket_id = source["ticket_id"];
+	        this.article_id = source["article_id"];
+	    }
+	}
 	export class ReadinessRequest {
 	    technology: string;
 	    from: string;
 	    recipients: string[];
+	    keys: Record<string, string>;
 	
 	    static createFrom(source: any = {}) {
 	        return new ReadinessRequest(source);
@@ -202,6 +632,19 @@ export namespace app {
 	        this.technology = source["technology"];
 	        this.from = source["from"];
 	        this.recipients = source["recipients"];
+	        this.keys = source["keys"];
+	    }
+	}
+	export class Recheckable {
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Recheckable(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.count = source["count"];
 	    }
 	}
 	export class SaveAccountRequest {
@@ -213,6 +656,7 @@ export namespace app {
 	    username: string;
 	    password: string;
 	    pinned_cert: string;
+	    smtp_pinned_cert: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SaveAccountRequest(source);
@@ -228,6 +672,81 @@ export namespace app {
 	        this.username = source["username"];
 	        this.password = source["password"];
 	        this.pinned_cert = source["pinned_cert"];
+	        this.smtp_pinned_cert = source["smtp_pinned_cert"];
+	    }
+	}
+	export class SaveAttachmentRequest {
+	    article_id: number;
+	    index: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SaveAttachmentRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.article_id = source["article_id"];
+	        this.index = source["index"];
+	    }
+	}
+	export class SaveAttachmentResult {
+	    path: string;
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SaveAttachmentResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.cancelled = source["cancelled"];
+	    }
+	}
+	export class SendRequest {
+	    send_id: string;
+	    draft: DraftMessage;
+	
+	    static createFrom(source: any = {}) {
+	        return new SendRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.send_id = source["send_id"];
+	        this.draft = this.convertValues(source["draft"], DraftMessage);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SetStateRequest {
+	    id: number;
+	    state: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SetStateRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.state = source["state"];
 	    }
 	}
 	export class SettingsView {
@@ -338,6 +857,50 @@ export namespace app {
 	        this.name = source["name"];
 	    }
 	}
+	export class TicketRequest {
+	    id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TicketRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	    }
+	}
+	export class TicketView {
+	    ticket: store.Ticket;
+	    articles: ArticleView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TicketView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ticket = this.convertValues(source["ticket"], store.Ticket);
+	        this.articles = this.convertValues(source["articles"], ArticleView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class UpdateIntegrationsRequest {
 	    smime_enabled?: boolean;
 	    pgp_enabled?: boolean;
@@ -359,14 +922,241 @@ export namespace app {
 
 }
 
+export namespace crypto {
+	
+	export class ChainLink {
+	    subject: string;
+	    fingerprint: string;
+	    anchor: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChainLink(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.subject = source["subject"];
+	        this.fingerprint = source["fingerprint"];
+	        this.anchor = source["anchor"];
+	    }
+	}
+	export class Check {
+	    name: string;
+	    ok: boolean;
+	    detail?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Check(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.ok = source["ok"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class EncryptionResult {
+	    success: boolean;
+	    comment: string;
+	    algorithm?: string;
+	    key?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EncryptionResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.success = source["success"];
+	        this.comment = source["comment"];
+	        this.algorithm = source["algorithm"];
+	        this.key = source["key"];
+	    }
+	}
+	export class Signer {
+	    subject: string;
+	    fingerprint: string;
+	    emails: string[];
+	    // Go type: time
+	    not_before: any;
+	    // Go type: time
+	    not_after: any;
+	    valid: boolean;
+	    comment?: string;
+	    chain?: ChainLink[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Signer(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.subject = source["subject"];
+	        this.fingerprint = source["fingerprint"];
+	        this.emails = source["emails"];
+	        this.not_before = this.convertValues(source["not_before"], null);
+	        this.not_after = this.convertValues(source["not_after"], null);
+	        this.valid = source["valid"];
+	        this.comment = source["comment"];
+	        this.chain = this.convertValues(source["chain"], ChainLink);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SignResult {
+	    success: boolean;
+	    comment: string;
+	    signers: Signer[];
+	    checks?: Check[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SignResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.success = source["success"];
+	        this.comment = source["comment"];
+	        this.signers = this.convertValues(source["signers"], Signer);
+	        this.checks = this.convertValues(source["checks"], Check);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Result {
+	    type: string;
+	    signed: boolean;
+	    encrypted: boolean;
+	    sign: SignResult;
+	    encryption: EncryptionResult;
+	    // Go type: time
+	    processed_at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.signed = source["signed"];
+	        this.encrypted = source["encrypted"];
+	        this.sign = this.convertValues(source["sign"], SignResult);
+	        this.encryption = this.convertValues(source["encryption"], EncryptionResult);
+	        this.processed_at = this.convertValues(source["processed_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+
+}
+
+export namespace mime {
+	
+	export class Attachment {
+	    index: number;
+	    name: string;
+	    content_type: string;
+	    size: number;
+	    inline: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Attachment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.index = source["index"];
+	        this.name = source["name"];
+	        this.content_type = source["content_type"];
+	        this.size = source["size"];
+	        this.inline = source["inline"];
+	    }
+	}
+
+}
+
 export namespace security {
 	
+	export class KeyCandidate {
+	    fingerprint: string;
+	    subject: string;
+	    issuer: string;
+	    not_after: string;
+	    ok: boolean;
+	    comment: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyCandidate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fingerprint = source["fingerprint"];
+	        this.subject = source["subject"];
+	        this.issuer = source["issuer"];
+	        this.not_after = source["not_after"];
+	        this.ok = source["ok"];
+	        this.comment = source["comment"];
+	    }
+	}
 	export class AddressStatus {
 	    address: string;
 	    ok: boolean;
 	    reason: string;
 	    comment: string;
 	    key: string;
+	    candidates: KeyCandidate[];
 	
 	    static createFrom(source: any = {}) {
 	        return new AddressStatus(source);
@@ -379,7 +1169,26 @@ export namespace security {
 	        this.reason = source["reason"];
 	        this.comment = source["comment"];
 	        this.key = source["key"];
+	        this.candidates = this.convertValues(source["candidates"], KeyCandidate);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Certificate {
 	    id: number;
@@ -461,6 +1270,7 @@ export namespace security {
 		    return a;
 		}
 	}
+	
 	export class PGPMerge {
 	    key: store.PGPKey;
 	    added: string;
@@ -546,6 +1356,7 @@ export namespace security {
 	    revoked: boolean;
 	    has_secret: boolean;
 	    created_at: string;
+	    superseded_for?: string[];
 	    expired: boolean;
 	    expires_soon: boolean;
 	
@@ -565,6 +1376,7 @@ export namespace security {
 	        this.revoked = source["revoked"];
 	        this.has_secret = source["has_secret"];
 	        this.created_at = source["created_at"];
+	        this.superseded_for = source["superseded_for"];
 	        this.expired = source["expired"];
 	        this.expires_soon = source["expires_soon"];
 	    }
@@ -574,6 +1386,8 @@ export namespace security {
 	    pending: store.PendingKey;
 	    rechecked: number;
 	    recheck_error?: string;
+	    superseded?: string[];
+	    note?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new PendingResult(source);
@@ -584,6 +1398,8 @@ export namespace security {
 	        this.pending = this.convertValues(source["pending"], store.PendingKey);
 	        this.rechecked = source["rechecked"];
 	        this.recheck_error = source["recheck_error"];
+	        this.superseded = source["superseded"];
+	        this.note = source["note"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -644,6 +1460,24 @@ export namespace security {
 		    return a;
 		}
 	}
+	export class Warning {
+	    kind: string;
+	    title: string;
+	    fix: string;
+	    retry: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Warning(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.title = source["title"];
+	        this.fix = source["fix"];
+	        this.retry = source["retry"];
+	    }
+	}
 
 }
 
@@ -663,6 +1497,7 @@ export namespace store {
 	    smtp_pinned_cert: string;
 	    created_at: string;
 	    updated_at: string;
+	    folders?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Account(source);
@@ -683,7 +1518,56 @@ export namespace store {
 	        this.smtp_pinned_cert = source["smtp_pinned_cert"];
 	        this.created_at = source["created_at"];
 	        this.updated_at = source["updated_at"];
+	        this.folders = source["folders"];
 	    }
+	}
+	export class ArticleSummary {
+	    id: number;
+	    message_id: string;
+	    from: string;
+	    to: string;
+	    subject: string;
+	    date: string;
+	    direction: string;
+	    security: crypto.Result;
+	    pending: boolean;
+	    expunged: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ArticleSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.message_id = source["message_id"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.subject = source["subject"];
+	        this.date = source["date"];
+	        this.direction = source["direction"];
+	        this.security = this.convertValues(source["security"], crypto.Result);
+	        this.pending = source["pending"];
+	        this.expunged = source["expunged"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Certificate {
 	    id: number;
@@ -719,6 +1603,34 @@ export namespace store {
 	        this.ext_key_usage = source["ext_key_usage"];
 	        this.has_private = source["has_private"];
 	        this.created_at = source["created_at"];
+	    }
+	}
+	export class Contact {
+	    name: string;
+	    address: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Contact(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.address = source["address"];
+	    }
+	}
+	export class ContactQuery {
+	    prefix: string;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContactQuery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.prefix = source["prefix"];
+	        this.limit = source["limit"];
 	    }
 	}
 	export class Group {
@@ -774,6 +1686,7 @@ export namespace store {
 	    }
 	}
 	export class LogQuery {
+	    direction: string;
 	    technology: string;
 	    operation: string;
 	    status: string;
@@ -786,6 +1699,7 @@ export namespace store {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.direction = source["direction"];
 	        this.technology = source["technology"];
 	        this.operation = source["operation"];
 	        this.status = source["status"];
@@ -804,6 +1718,7 @@ export namespace store {
 	    revoked: boolean;
 	    has_secret: boolean;
 	    created_at: string;
+	    superseded_for?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PGPKey(source);
@@ -821,6 +1736,7 @@ export namespace store {
 	        this.revoked = source["revoked"];
 	        this.has_secret = source["has_secret"];
 	        this.created_at = source["created_at"];
+	        this.superseded_for = source["superseded_for"];
 	    }
 	}
 	export class PendingKey {
@@ -837,6 +1753,8 @@ export namespace store {
 	    replaces: string;
 	    warning: string;
 	    decided_at: string;
+	    update?: boolean;
+	    update_summary?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new PendingKey(source);
@@ -857,6 +1775,8 @@ export namespace store {
 	        this.replaces = source["replaces"];
 	        this.warning = source["warning"];
 	        this.decided_at = source["decided_at"];
+	        this.update = source["update"];
+	        this.update_summary = source["update_summary"];
 	    }
 	}
 	export class Ticket {
@@ -870,6 +1790,7 @@ export namespace store {
 	    created_at: string;
 	    updated_at: string;
 	    security: string;
+	    pending: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Ticket(source);
@@ -887,6 +1808,7 @@ export namespace store {
 	        this.created_at = source["created_at"];
 	        this.updated_at = source["updated_at"];
 	        this.security = source["security"];
+	        this.pending = source["pending"];
 	    }
 	}
 	export class TicketPage {
@@ -924,6 +1846,9 @@ export namespace store {
 	export class TicketQuery {
 	    search: string;
 	    state: string;
+	    group_id: number;
+	    security: string;
+	    unread: boolean;
 	    offset: number;
 	    limit: number;
 	
@@ -935,6 +1860,9 @@ export namespace store {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.search = source["search"];
 	        this.state = source["state"];
+	        this.group_id = source["group_id"];
+	        this.security = source["security"];
+	        this.unread = source["unread"];
 	        this.offset = source["offset"];
 	        this.limit = source["limit"];
 	    }

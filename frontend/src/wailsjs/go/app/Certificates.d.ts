@@ -14,3 +14,5 @@ export function ImportCertificates(arg1:app.ImportCertificatesRequest):Promise<s
 export function ImportPrivateKey(arg1:app.ImportPrivateKeyRequest):Promise<security.ImportResult>;
 
 export function List():Promise<Array<security.Certificate>>;
+
+export function SaveCertificate(arg1:app.ExportCertificateRequest):Promise<string>;

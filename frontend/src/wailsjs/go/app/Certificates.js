@@ -25,3 +25,7 @@ export function ImportPrivateKey(arg1) {
 export function List() {
   return window['go']['app']['Certificates']['List']();
 }
+
+export function SaveCertificate(arg1) {
+  return window['go']['app']['Certificates']['SaveCertificate'](arg1);
+}

@@ -12,3 +12,5 @@ export function ExportSecret(arg1:app.PGPKeyRequest):Promise<app.ExportPrivateKe
 export function Import(arg1:app.ImportPGPKeysRequest):Promise<security.PGPImportResult>;
 
 export function List():Promise<Array<security.PGPKey>>;
+
+export function SavePublic(arg1:app.PGPKeyRequest):Promise<string>;

@@ -21,3 +21,7 @@ export function Import(arg1) {
 export function List() {
   return window['go']['app']['PGPKeys']['List']();
 }
+
+export function SavePublic(arg1) {
+  return window['go']['app']['PGPKeys']['SavePublic'](arg1);
+}

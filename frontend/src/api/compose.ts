@@ -1,0 +1,68 @@
+// The composer's facade over the Compose bindings: prefill, completion,
+// readiness and its fixes, drafts (stored sealed by Go), send and outbox.
+// Private keys and passphrases never pass here: sealing happens in Go.
+import * as ComposeBinding from '../wailsjs/go/app/Compose'
+import type { app, security, store } from '../wailsjs/go/models'
+import { call } from './errors'
+
+// Like types.ts's Plain, but arrays stay arrays.
+type Plain<T> = T extends (infer U)[]
+  ? Plain<U>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends Function ? never : K]: Plain<T[K]> }
+    : T
+
+export type DraftMessage = Omit<Plain<app.DraftMessage>, 'keys' | 'attachments'> & {
+  /** address → certificate fingerprint picked among several */
+  keys: Record<string, string>
+  attachments: DraftAttachment[]
+}
+export type DraftAttachment = Plain<app.Attachment>
+export type DraftSummary = Plain<app.DraftSummary>
+export type OutboxView = Plain<app.OutboxView>
+export type CarriedFix = Plain<app.CarriedFix>
+export type Contact = Plain<store.Contact>
+export type KeyCandidate = Plain<security.KeyCandidate>
+export type ComposeReadiness = Plain<security.Readiness>
+export type ComposeReadinessRequest = Omit<Plain<app.ReadinessRequest>, 'keys'> & { keys: Record<string, string> }
+export type ComposeImportResult = Plain<security.ImportResult>
+export type PrepareRequest = Plain<app.PrepareRequest>
+export type SendStep = 'sealing' | 'queued' | 'sending' | 'saved' | 'sent' | 'failed'
+// Event payloads (app.SendProgress; outbox:changed is empty).
+export type SendProgress = { send_id: string; step: SendStep; outbox_id: number; message: string }
+
+export interface ComposeApi {
+  /** Per recipient, why Sign or Encrypt must stay off (public material only). */
+  readiness(req: ComposeReadinessRequest): Promise<ComposeReadiness>
+  /** The draft to start from: the saved one of the same intent, else prefilled. */
+  prepare(req: PrepareRequest): Promise<DraftMessage>
+  contacts(prefix: string, limit?: number): Promise<Contact[]>
+  /** Certificates earlier signed mail of the ticket carried, per address. */
+  fixes(ticketId: number, addresses: string[]): Promise<CarriedFix[]>
+  importCarried(ticketId: number, address: string): Promise<ComposeImportResult>
+  saveDraft(d: DraftMessage): Promise<DraftMessage>
+  openDraft(id: number): Promise<DraftMessage>
+  drafts(): Promise<DraftSummary[]>
+  deleteDraft(id: number): Promise<void>
+  /** Resolves with the outbox item (sent, queued or failed with its reason); rejects when nothing was queued. */
+  send(sendId: string, draft: DraftMessage): Promise<OutboxView>
+  outbox(): Promise<OutboxView[]>
+  retry(id: number): Promise<OutboxView>
+  discard(id: number): Promise<void>
+}
+
+export const composeApi: ComposeApi = {
+  readiness: (req) => call(() => ComposeBinding.Readiness(req as never)),
+  prepare: (req) => call(() => ComposeBinding.Prepare(req as never) as Promise<never>),
+  contacts: (prefix, limit = 8) => call(() => ComposeBinding.Contacts({ prefix, limit } as never)),
+  fixes: (ticket_id, addresses) => call(() => ComposeBinding.Fixes({ ticket_id, addresses } as never)),
+  importCarried: (ticket_id, address) => call(() => ComposeBinding.ImportCarried({ ticket_id, address } as never)),
+  saveDraft: (d) => call(() => ComposeBinding.SaveDraft(d as never) as Promise<never>),
+  openDraft: (id) => call(() => ComposeBinding.OpenDraft({ id } as never) as Promise<never>),
+  drafts: () => call(() => ComposeBinding.Drafts()),
+  deleteDraft: (id) => call(() => ComposeBinding.DeleteDraft({ id } as never)),
+  send: (send_id, draft) => call(() => ComposeBinding.Send({ send_id, draft } as never)),
+  outbox: () => call(() => ComposeBinding.Outbox()),
+  retry: (id) => call(() => ComposeBinding.RetryOutbox({ id } as never)),
+  discard: (id) => call(() => ComposeBinding.DiscardOutbox({ id } as never)),
+}

@@ -1,0 +1,58 @@
+// The ticket list and the ticket view. Mail content arrives as complete
+// HTML documents (sanitized in Go, with a strict Content-Security-Policy)
+// for a sandboxed iframe; attachments are saved through the native save
+// dialog, their bytes never pass through the web view.
+import type { app, crypto, mime, security } from '../wailsjs/go/models'
+import * as TicketsBinding from '../wailsjs/go/app/Tickets'
+import { call } from './errors'
+import type { Ticket, TicketPage, TicketQuery } from './types'
+
+// Like types.ts' Plain, but arrays stay arrays (the view nests them).
+type Plain<T> = T extends (infer U)[]
+  ? Plain<U>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends Function ? never : K]: Plain<T[K]> }
+    : T
+
+export type SecurityResult = Plain<crypto.Result>
+export type SecurityCheck = Plain<crypto.Check>
+export type Signer = Plain<crypto.Signer>
+export type ChainLink = Plain<crypto.ChainLink>
+export type Warning = Plain<security.Warning>
+export type MailAttachment = Plain<mime.Attachment>
+export type ArticleSummary = Plain<app.ArticleView>['article']
+export type ArticleView = Plain<app.ArticleView>
+export type TicketView = Plain<app.TicketView>
+export type ContentSection = Plain<app.ContentSection>
+export type ArticleContent = Plain<app.ArticleContent>
+export type SaveAttachmentResult = Plain<app.SaveAttachmentResult>
+/** The ticket list's security filter (store.TicketQuery.security). */
+export type SecurityFilter = '' | 'none' | 'signed' | 'encrypted' | 'failed' | 'pending'
+export type TicketState = 'open' | 'pending' | 'closed'
+
+export interface TicketsApi {
+  list(q: TicketQuery): Promise<TicketPage>
+  get(id: number): Promise<TicketView>
+  /** loadRemote: the agent's choice for this one message. */
+  content(articleId: number, loadRemote: boolean): Promise<ArticleContent>
+  saveAttachment(articleId: number, index: number): Promise<SaveAttachmentResult>
+  retry(articleId: number): Promise<ArticleView>
+  setState(id: number, state: TicketState): Promise<Ticket>
+  markRead(id: number, read: boolean): Promise<Ticket>
+  /** Failed articles judged before the newest certificate or key. */
+  recheckable(): Promise<number>
+  /** Runs every failed article again; resolves to how many changed outcome. */
+  retryFailed(): Promise<number>
+}
+
+export const ticketsApi: TicketsApi = {
+  list: (q) => call(() => TicketsBinding.List(q as never)),
+  get: (id) => call(() => TicketsBinding.Get({ id } as never)),
+  content: (article_id, load_remote) => call(() => TicketsBinding.Content({ article_id, load_remote } as never)),
+  saveAttachment: (article_id, index) => call(() => TicketsBinding.SaveAttachment({ article_id, index } as never)),
+  retry: (article_id) => call(() => TicketsBinding.Retry({ article_id } as never)),
+  setState: (id, state) => call(() => TicketsBinding.SetState({ id, state } as never)),
+  markRead: (id, read) => call(() => TicketsBinding.MarkRead({ id, read } as never)),
+  recheckable: () => call(() => TicketsBinding.Recheckable()).then((r) => r.count),
+  retryFailed: () => call(() => TicketsBinding.RetryFailed()).then((r) => r.changed),
+}

@@ -1,0 +1,56 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ComposeStore } from '../../stores/compose.svelte'
+import Composer from './Composer.svelte'
+import { draft, fakeApi, groups, readiness } from './testing'
+
+const noEvents = (() => () => {}) as never
+
+describe('Composer', () => {
+  afterEach(cleanup)
+
+  it('opens with the group defaults and shows per recipient why Encrypt is off, with the fix', async () => {
+    const api = fakeApi({
+      prepare: vi.fn(async () => draft({ encrypt: false })),
+      readiness: vi.fn(async () =>
+        readiness({ 'ann@example.org': 'no certificate for ann@example.org: ask them for a signed message, or import their certificate' }),
+      ),
+      fixes: vi.fn(async () => [{ address: 'ann@example.org', fingerprint: 'ab', subject: 'CN=Ann', not_after: '2027-01-01', article_id: 3 }]),
+    })
+    const store = new ComposeStore(api, { list: async () => groups }, noEvents)
+    render(Composer, { intent: { mode: 'reply', ticketId: 7, articleId: 3 }, onClose: () => {}, store })
+    const encrypt = (await screen.findByTestId('compose-encrypt')) as HTMLInputElement
+    expect((screen.getByTestId('compose-sign') as HTMLInputElement).checked).toBe(true)
+    expect((screen.getByTestId('compose-group') as HTMLSelectElement).value).toBe('1')
+    await waitFor(() => expect(encrypt.disabled).toBe(true))
+    expect(screen.getByTestId('encrypt-why').textContent).toContain('no certificate for ann@example.org')
+    await fireEvent.click(await screen.findByTestId('fix-import-carried'))
+    expect(api.importCarried).toHaveBeenCalledWith(7, 'ann@example.org')
+  })
+
+  it('marks a bad address, then sends and shows the result', async () => {
+    const api = fakeApi()
+    const store = new ComposeStore(api, { list: async () => groups }, noEvents)
+    render(Composer, { intent: { mode: 'reply', ticketId: 7, articleId: 3 }, onClose: () => {}, store })
+    const to = await screen.findByTestId('compose-to')
+    await fireEvent.input(to, { target: { value: 'not-an-address' } })
+    await fireEvent.keyDown(to, { key: 'Enter' })
+    expect((await screen.findByRole('alert')).textContent).toContain('is not an e-mail address')
+    await waitFor(() => expect((screen.getByTestId('compose-send') as HTMLButtonElement).disabled).toBe(false))
+    await fireEvent.click(screen.getByTestId('compose-send'))
+    await waitFor(() => expect(screen.getByTestId('compose-progress').dataset.step).toBe('saved'))
+    expect(vi.mocked(api.send).mock.calls[0][1]).toMatchObject({ to: ['Ann <ann@example.org>'], sign: true, encrypt: true, technology: 'S/MIME' })
+  })
+
+  it('keeps the draft when Escape closes it', async () => {
+    const api = fakeApi()
+    const onClose = vi.fn()
+    const store = new ComposeStore(api, { list: async () => groups }, noEvents)
+    render(Composer, { intent: { mode: 'reply', ticketId: 7, articleId: 3 }, onClose, store })
+    const text = (await screen.findByTestId('compose-text')) as HTMLTextAreaElement
+    await fireEvent.input(text, { target: { value: 'Work in progress' } })
+    await fireEvent.keyDown(screen.getByTestId('composer'), { key: 'Escape' })
+    await waitFor(() => expect(onClose).toHaveBeenCalled())
+    expect(vi.mocked(api.saveDraft).mock.calls[0][0]).toMatchObject({ text: 'Work in progress' })
+  })
+})

@@ -1,0 +1,54 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { ComposeIntent } from '../../stores/intent'
+import { TicketViewStore } from '../../stores/ticketview.svelte'
+import { article, fakeApi } from '../../stores/ticketview.fixtures'
+import ArticleCard from './ArticleCard.svelte'
+import { band } from './security'
+
+afterEach(cleanup)
+
+describe('ArticleCard', () => {
+  it('shows the band outside a sandboxed frame, details on click, and the retry', async () => {
+    const api = fakeApi()
+    const store = new TicketViewStore(api)
+    await store.open(7)
+    const intents: ComposeIntent[] = []
+    const { container } = render(ArticleCard, { item: article(1), store, onCompose: (i: ComposeIntent) => intents.push(i) })
+
+    const band = screen.getByTestId('security-band')
+    expect(screen.getByTestId('band-seal').getAttribute('data-state')).toBe('bad')
+    expect(screen.getByTestId('band-seal').title).toContain('issued by CN=Other CA')
+    const frame = await waitFor(() => screen.getByTestId('mail-frame'))
+    expect(frame.getAttribute('sandbox')).toBe('')
+    expect(frame.contains(band) || band.closest('iframe')).toBeFalsy()
+
+    expect(screen.getByTestId('warning-untrusted').textContent).toContain('not issued by a CA you trust')
+    expect(screen.queryByTestId('article-details')).toBeNull()
+    await fireEvent.click(screen.getByTestId('article-header'))
+    const checks = screen.getAllByTestId('check')
+    expect(checks.map((c) => c.getAttribute('data-ok'))).toEqual(['true', 'false'])
+    expect(container.querySelector('.chain')?.textContent).toContain('CN=Other CA')
+
+    expect(screen.getByTestId('remote-blocked').textContent).toContain('Remote content blocked (2)')
+    await fireEvent.click(screen.getByTestId('load-remote'))
+    expect(api.content).toHaveBeenLastCalledWith(1, true)
+
+    await fireEvent.click(screen.getByTestId('retry'))
+    expect(api.retry).toHaveBeenCalledWith(1)
+    await fireEvent.click(screen.getByTestId('reply-all'))
+    expect(intents).toEqual([{ mode: 'reply-all', ticketId: 7, articleId: 1 }])
+  })
+})
+
+describe('band', () => {
+  it('names the signer and the key in words', () => {
+    const r = article(1).article.security
+    expect(band(r, false).map((b) => `${b.kind}:${b.state}`)).toEqual(['seal:bad', 'lock:off'])
+    const ok = { ...r, encrypted: true, sign: { ...r.sign, success: true }, encryption: { success: true, comment: '', algorithm: 'AES-256-GCM', key: 'ff' } }
+    const [seal, lock] = band(ok, false)
+    expect(seal.label).toBe('Signature valid')
+    expect(lock.title).toContain('Algorithm: AES-256-GCM')
+    expect(band(r, true)[0].label).toBe('Not checked yet')
+  })
+})

@@ -1,0 +1,367 @@
+// The composer's state: the draft, the groups to send from, readiness of
+// Sign/Encrypt per recipient (refreshed, debounced, when recipients,
+// toggles or the technology change), the fixes offered, the autosaved
+// draft (sealed by Go) and the progress of a send.
+import { composeApi, groupsApi, toAppError, type ComposeApi, type GroupsApi } from '../api'
+import type {
+  CarriedFix,
+  ComposeReadiness,
+  DraftAttachment,
+  DraftMessage,
+  OutboxView,
+  SendProgress,
+  SendStep,
+} from '../api/compose'
+import type { AppError } from '../api/errors'
+import type { Group } from '../api/types'
+import { on } from '../events'
+import type { ComposeIntent } from './intent'
+
+export type RecipientField = 'to' | 'cc' | 'bcc'
+export type Technology = 'S/MIME' | 'PGP'
+
+export const READINESS_DELAY = 300
+export const AUTOSAVE_DELAY = 1500
+
+// A bare address or "Name <address>"; the local part and domain without
+// spaces, the domain with a dot. Go checks again (RFC 5322) before sending.
+const ADDR = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
+const NAMED = /^(.*)<([^<>]+)>\s*$/
+
+/** The address part of "Name <a@b>" or a bare address, lower-cased; '' when invalid. */
+export function addressOf(v: string): string {
+  const s = v.trim()
+  const m = NAMED.exec(s)
+  const a = (m ? m[2] : s).trim()
+  return ADDR.test(a) ? a.toLowerCase() : ''
+}
+
+type Subscribe = typeof on
+
+type Timer = ReturnType<typeof setTimeout>
+
+export class ComposeStore {
+  draft = $state<DraftMessage | null>(null)
+  groups = $state<Group[]>([])
+  readiness = $state<ComposeReadiness | null>(null)
+  fixes = $state<CarriedFix[]>([])
+  /** A form error per field ('to', 'cc', 'bcc', 'attachments') for input just rejected. */
+  fieldErrors = $state<Partial<Record<RecipientField | 'attachments', string>>>({})
+  error = $state<AppError | null>(null)
+  loading = $state(false)
+  saving = $state(false)
+  savedAt = $state('')
+  sending = $state(false)
+  step = $state<SendStep | null>(null)
+  stepMessage = $state('')
+  result = $state<OutboxView | null>(null)
+  private sendId = ''
+  private readinessTimer: Timer | undefined
+  private saveTimer: Timer | undefined
+  private readinessGen = 0
+  private dirty = false
+  private unsubscribe: Array<() => void> = []
+
+  constructor(
+    private api: ComposeApi = composeApi,
+    private groupsSource: Pick<GroupsApi, 'list'> = groupsApi,
+    private subscribe: Subscribe = on,
+  ) {}
+
+  /** Loads the draft for an intent (the saved one, else prefilled by Go). */
+  async load(intent: ComposeIntent): Promise<void> {
+    this.loading = true
+    this.error = null
+    try {
+      const [draft, groups] = await Promise.all([
+        this.api.prepare({ mode: intent.mode, ticket_id: intent.ticketId ?? 0, article_id: intent.articleId ?? 0 }),
+        this.groupsSource.list(),
+      ])
+      this.groups = groups
+      this.draft = { ...draft, keys: draft.keys ?? {}, attachments: draft.attachments ?? [] }
+      this.refreshReadiness()
+    } catch (e) {
+      this.error = toAppError(e)
+    } finally {
+      this.loading = false
+    }
+  }
+
+  /** Listens to send:progress for this composer's sends; returns the unsubscribe. */
+  listen(): () => void {
+    this.unsubscribe.push(
+      this.subscribe('send:progress', (p: SendProgress) => {
+        if (p.send_id === this.sendId && this.sending) {
+          this.step = p.step
+          this.stepMessage = p.message
+        }
+      }),
+    )
+    return () => this.dispose()
+  }
+
+  dispose(): void {
+    this.unsubscribe.forEach((u) => u())
+    this.unsubscribe = []
+    clearTimeout(this.readinessTimer)
+    clearTimeout(this.saveTimer)
+  }
+
+  get recipients(): string[] {
+    const d = this.draft
+    if (!d) return []
+    return [...d.to, ...d.cc, ...d.bcc].map(addressOf).filter((a) => a !== '')
+  }
+
+  get group(): Group | undefined {
+    return this.groups.find((g) => g.id === this.draft?.group_id)
+  }
+
+  /** Why Sign is off, or '' when it can be on. */
+  get signBlocked(): string {
+    const r = this.readiness
+    if (!this.draft?.from) return 'Choose the group to send from.'
+    if (!r) return ''
+    if (!r.enabled) return `${r.technology} is switched off in Settings.`
+    return r.can_sign ? '' : r.sign.comment
+  }
+
+  /** Why Encrypt is off, per recipient; empty when it can be on. */
+  get encryptBlocked(): { address: string; comment: string }[] {
+    const r = this.readiness
+    if (!r) return []
+    if (!r.enabled) return [{ address: '', comment: `${r.technology} is switched off in Settings.` }]
+    if (r.recipients.length === 0) return [{ address: '', comment: 'Add a recipient first.' }]
+    return r.recipients.filter((a) => !a.ok).map((a) => ({ address: a.address, comment: a.comment }))
+  }
+
+  /** Recipients with several certificates to pick from. */
+  get choices() {
+    return (this.readiness?.recipients ?? []).filter((a) => (a.candidates ?? []).length > 1)
+  }
+
+  /** Known contacts starting with prefix (address completion). */
+  contacts(prefix: string) {
+    return this.api.contacts(prefix)
+  }
+
+  fixFor(address: string): CarriedFix | undefined {
+    return this.fixes.find((f) => f.address === address.toLowerCase())
+  }
+
+  /** Adds an address to a field; rejects (with a field error) what is not an address. */
+  addRecipient(field: RecipientField, value: string): boolean {
+    const d = this.draft
+    const v = value.trim().replace(/[,;]+$/, '')
+    if (!d || v === '') return false
+    const addr = addressOf(v)
+    if (!addr) {
+      this.fieldErrors = { ...this.fieldErrors, [field]: `"${v}" is not an e-mail address: correct it, e.g. name@example.org.` }
+      return false
+    }
+    this.fieldErrors = { ...this.fieldErrors, [field]: undefined }
+    if (this.recipients.includes(addr)) return true
+    d[field] = [...d[field], v]
+    this.changed(true)
+    return true
+  }
+
+  removeRecipient(field: RecipientField, index: number): void {
+    const d = this.draft
+    if (!d) return
+    d[field] = d[field].filter((_, i) => i !== index)
+    this.changed(true)
+  }
+
+  /** Sends from another group: its address, and its Sign/Encrypt defaults and technology. */
+  setGroup(id: number): void {
+    const d = this.draft
+    const g = this.groups.find((x) => x.id === id)
+    if (!d || !g) return
+    d.group_id = g.id
+    d.from = g.sender_address
+    d.sign = g.default_sign
+    d.encrypt = g.default_encrypt
+    d.technology = g.technology
+    this.changed(true)
+  }
+
+  setTechnology(t: Technology): void {
+    if (!this.draft) return
+    this.draft.technology = t
+    this.draft.keys = {}
+    this.changed(true)
+  }
+
+  setSign(on: boolean): void {
+    if (!this.draft) return
+    this.draft.sign = on
+    this.changed(false)
+  }
+
+  setEncrypt(on: boolean): void {
+    if (!this.draft) return
+    this.draft.encrypt = on
+    this.changed(false)
+  }
+
+  /** Picks one of several certificates for an address. */
+  chooseKey(address: string, fingerprint: string): void {
+    if (!this.draft) return
+    this.draft.keys = { ...this.draft.keys, [address.toLowerCase()]: fingerprint }
+    this.changed(true)
+  }
+
+  /** The text or subject changed. */
+  edited(): void {
+    this.changed(false)
+  }
+
+  async attach(files: Iterable<File>): Promise<void> {
+    const d = this.draft
+    if (!d) return
+    for (const f of files) {
+      try {
+        const data = await readBase64(f)
+        d.attachments = [...d.attachments, { name: f.name, content_type: f.type, data, size: f.size }]
+        this.fieldErrors = { ...this.fieldErrors, attachments: undefined }
+      } catch {
+        this.fieldErrors = { ...this.fieldErrors, attachments: `"${f.name}" could not be read: check the file and attach it again.` }
+      }
+    }
+    this.changed(false)
+  }
+
+  removeAttachment(index: number): void {
+    if (!this.draft) return
+    this.draft.attachments = this.draft.attachments.filter((_: DraftAttachment, i: number) => i !== index)
+    this.changed(false)
+  }
+
+  /** Imports the certificate a recipient's earlier signed mail carried, then re-checks. */
+  async importCarried(address: string): Promise<void> {
+    const d = this.draft
+    if (!d) return
+    try {
+      await this.api.importCarried(d.ticket_id, address)
+      this.error = null
+      await this.checkNow()
+    } catch (e) {
+      this.error = toAppError(e)
+    }
+  }
+
+  private changed(recheck: boolean): void {
+    this.dirty = true
+    this.result = null
+    if (recheck) this.refreshReadiness()
+    clearTimeout(this.saveTimer)
+    this.saveTimer = setTimeout(() => void this.saveNow(), AUTOSAVE_DELAY)
+  }
+
+  /** Re-checks Sign/Encrypt after READINESS_DELAY, coalescing bursts of typing. */
+  refreshReadiness(): void {
+    clearTimeout(this.readinessTimer)
+    this.readinessTimer = setTimeout(() => void this.checkNow(), READINESS_DELAY)
+  }
+
+  async checkNow(): Promise<void> {
+    const d = this.draft
+    if (!d) return
+    const gen = ++this.readinessGen
+    try {
+      const r = await this.api.readiness({ technology: d.technology, from: addressOf(d.from), recipients: this.recipients, keys: d.keys })
+      if (gen !== this.readinessGen) return // a newer check is under way
+      this.readiness = r
+      const blocked = r.recipients.filter((a) => !a.ok).map((a) => a.address)
+      this.fixes = d.ticket_id && blocked.length && r.technology === 'S/MIME' ? await this.api.fixes(d.ticket_id, blocked) : []
+    } catch (e) {
+      if (gen === this.readinessGen) this.error = toAppError(e)
+    }
+  }
+
+  /** Saves the draft now if it changed (autosave, and on close). */
+  async saveNow(): Promise<void> {
+    clearTimeout(this.saveTimer)
+    const d = this.draft
+    if (!d || !this.dirty || this.sending || this.step === 'saved' || this.step === 'sent') return
+    this.dirty = false
+    this.saving = true
+    try {
+      const saved = await this.api.saveDraft($state.snapshot(d) as DraftMessage)
+      if (this.draft) {
+        this.draft.id = saved.id
+        this.savedAt = saved.updated_at
+      }
+    } catch (e) {
+      this.dirty = true
+      this.error = toAppError(e)
+    } finally {
+      this.saving = false
+    }
+  }
+
+  /** Drops the draft (the Discard button). */
+  async discard(): Promise<void> {
+    clearTimeout(this.saveTimer)
+    this.dirty = false
+    const id = this.draft?.id
+    if (id) {
+      try {
+        await this.api.deleteDraft(id)
+      } catch (e) {
+        this.error = toAppError(e)
+      }
+    }
+  }
+
+  /** What stops a send, for the Send button's title; '' when it can go. */
+  get sendBlocked(): string {
+    const d = this.draft
+    if (!d) return 'Loading…'
+    if (!d.from) return 'Choose the group to send from.'
+    if (this.recipients.length === 0) return 'Add at least one recipient.'
+    if (d.sign && this.signBlocked) return `Cannot sign: ${this.signBlocked}`
+    if (d.encrypt && this.encryptBlocked.length) return 'Cannot encrypt to every recipient: switch Encrypt off or fix the recipients below.'
+    return ''
+  }
+
+  async send(): Promise<OutboxView | null> {
+    const d = this.draft
+    if (!d || this.sending) return null
+    clearTimeout(this.saveTimer)
+    this.sendId = `${Date.now()}-${Math.random().toString(36).slice(2)}`
+    this.sending = true
+    this.error = null
+    this.result = null
+    this.step = d.sign || d.encrypt ? 'sealing' : 'queued'
+    this.stepMessage = ''
+    try {
+      const res = await this.api.send(this.sendId, $state.snapshot(d) as DraftMessage)
+      this.result = res
+      this.dirty = false
+      this.step = res.status === 'sent' ? (res.sent_folder ? 'saved' : 'sent') : 'failed'
+      this.stepMessage = res.status === 'sent' ? '' : `${res.reason} ${res.advice}`.trim()
+      return res
+    } catch (e) {
+      this.error = toAppError(e)
+      this.step = null
+      return null
+    } finally {
+      this.sending = false
+    }
+  }
+}
+
+/** Reads a file as base64 (without the data: URL prefix). */
+export function readBase64(f: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader()
+    r.onload = () => {
+      const s = String(r.result)
+      resolve(s.slice(s.indexOf(',') + 1))
+    }
+    r.onerror = () => reject(r.error)
+    r.readAsDataURL(f)
+  })
+}

@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { draft, fakeApi, groups, readiness } from '../components/compose/testing'
+import { addressOf, AUTOSAVE_DELAY, ComposeStore, READINESS_DELAY } from './compose.svelte'
+
+const noEvents = (() => () => {}) as never
+
+describe('addressOf', () => {
+  it.each([
+    ['ann@example.org', 'ann@example.org'],
+    ['Ann Example <Ann@Example.org>', 'ann@example.org'],
+    ['ann@example', ''],
+    ['ann example.org', ''],
+    ['<a b@example.org>', ''],
+  ])('%s → %j', (v, want) => expect(addressOf(v)).toBe(want))
+})
+
+describe('ComposeStore', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
+  it('takes the Sign/Encrypt defaults and technology from the group', async () => {
+    const s = new ComposeStore(fakeApi(), { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    s.setGroup(2)
+    expect(s.draft).toMatchObject({ from: 'sales@desk.test', sign: false, encrypt: false, technology: 'PGP' })
+    s.setGroup(1)
+    expect(s.draft).toMatchObject({ from: 'support@desk.test', sign: true, encrypt: true, technology: 'S/MIME' })
+  })
+
+  it('rejects what is not an address with a field error and keeps duplicates out', async () => {
+    const s = new ComposeStore(fakeApi(), { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    expect(s.addRecipient('cc', 'bob at example')).toBe(false)
+    expect(s.fieldErrors.cc).toContain('is not an e-mail address')
+    expect(s.draft!.cc).toEqual([])
+    expect(s.addRecipient('cc', 'Bob <bob@example.org>')).toBe(true)
+    expect(s.fieldErrors.cc).toBeUndefined()
+    expect(s.addRecipient('bcc', 'ANN@example.org')).toBe(true) // already in To: not added twice
+    expect(s.draft!.bcc).toEqual([])
+    expect(s.recipients).toEqual(['ann@example.org', 'bob@example.org'])
+  })
+
+  it('re-checks readiness once after a burst of changes, with every recipient and the picked keys', async () => {
+    const api = fakeApi()
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(api.readiness).toHaveBeenCalledTimes(1)
+    s.addRecipient('cc', 'bob@example.org')
+    s.addRecipient('bcc', 'carol@example.org')
+    s.chooseKey('Bob@example.org', 'ff')
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(api.readiness).toHaveBeenCalledTimes(2)
+    expect(api.readiness).toHaveBeenLastCalledWith({
+      technology: 'S/MIME', from: 'support@desk.test', recipients: ['ann@example.org', 'bob@example.org', 'carol@example.org'], keys: { 'bob@example.org': 'ff' },
+    })
+  })
+
+  it('says per recipient why Encrypt is impossible and looks for a certificate in the ticket', async () => {
+    const api = fakeApi({
+      readiness: vi.fn(async () => readiness({ 'ann@example.org': 'no certificate for ann@example.org: ask them for a signed message' })),
+      fixes: vi.fn(async () => [{ address: 'ann@example.org', fingerprint: 'ab', subject: 'CN=Ann', not_after: '2027-01-01', article_id: 3 }]),
+    })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(s.encryptBlocked).toEqual([{ address: 'ann@example.org', comment: 'no certificate for ann@example.org: ask them for a signed message' }])
+    expect(api.fixes).toHaveBeenCalledWith(7, ['ann@example.org'])
+    expect(s.fixFor('Ann@example.org')?.fingerprint).toBe('ab')
+    expect(s.sendBlocked).toMatch(/Cannot encrypt/)
+    s.setEncrypt(false)
+    expect(s.sendBlocked).toBe('')
+    await s.importCarried('ann@example.org')
+    expect(api.importCarried).toHaveBeenCalledWith(7, 'ann@example.org')
+  })
+
+  it('autosaves the draft after a pause and reuses its id', async () => {
+    const api = fakeApi()
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    s.draft!.text = 'Hello'
+    s.edited()
+    s.edited()
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY - 10)
+    expect(api.saveDraft).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(20)
+    expect(api.saveDraft).toHaveBeenCalledTimes(1)
+    expect(vi.mocked(api.saveDraft).mock.calls[0][0]).toMatchObject({ id: 0, text: 'Hello' })
+    expect(s.draft!.id).toBe(41)
+    s.edited()
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY)
+    expect(vi.mocked(api.saveDraft).mock.calls[1][0]).toMatchObject({ id: 41 })
+    await s.saveNow() // nothing changed since: no write
+    expect(api.saveDraft).toHaveBeenCalledTimes(2)
+  })
+
+  it('follows the progress of its own send and reports a failed one with its reason', async () => {
+    const handlers = new Map<string, (p: unknown) => void>()
+    const subscribe = ((name: string, cb: (p: unknown) => void) => (handlers.set(name, cb), () => handlers.delete(name))) as never
+    let finish: (v: never) => void = () => {}
+    const api = fakeApi({ send: vi.fn(() => new Promise<never>((r) => (finish = r))) })
+    const s = new ComposeStore(api, { list: async () => groups }, subscribe)
+    s.listen()
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    const p = s.send()
+    expect(s.step).toBe('sealing')
+    const sendId = vi.mocked(api.send).mock.calls[0][0]
+    handlers.get('send:progress')!({ send_id: 'other', step: 'failed', outbox_id: 0, message: '' })
+    expect(s.step).toBe('sealing')
+    handlers.get('send:progress')!({ send_id: sendId, step: 'sending', outbox_id: 0, message: '' })
+    expect(s.step).toBe('sending')
+    finish({ id: 5, status: 'failed', reason: 'The server refused the recipient ann@example.org: 550 no such user', advice: 'Correct it, then Retry.' } as never)
+    await p
+    expect(s.step).toBe('failed')
+    expect(s.stepMessage).toContain('550 no such user')
+    expect(s.sending).toBe(false)
+  })
+})

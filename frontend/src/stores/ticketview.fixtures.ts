@@ -1,0 +1,44 @@
+// Fixtures for the ticket view's tests (stores and components).
+import { vi } from 'vitest'
+import type { TicketsApi } from '../api'
+import type { ArticleView, TicketView } from '../api/tickets'
+import type { Ticket } from '../api/types'
+
+export function ticket(over: Partial<Ticket> = {}): Ticket {
+  return { id: 7, number: 10007, subject: 'Printer', state: 'open', group_id: 0, customer: 'alice@customer.test', unread: true, created_at: '', updated_at: '', security: 'failed', pending: false, ...over }
+}
+
+export function article(id: number, over: Partial<ArticleView> = {}): ArticleView {
+  return {
+    article: {
+      id, message_id: `m${id}`, from: 'Alice <alice@customer.test>', to: 'help@desk.test', subject: 'Printer', date: '', direction: 'in', pending: false, expunged: false,
+      security: { type: 'S/MIME', signed: true, encrypted: false, processed_at: '',
+        sign: { success: false, comment: 'not trusted', signers: [{ subject: 'CN=Mallory', fingerprint: 'ab', emails: ['mallory@elsewhere.test'], valid: false, chain: [{ subject: 'CN=Other CA', fingerprint: 'cd', anchor: false }] }],
+          checks: [{ name: 'structure', ok: true, detail: '' }, { name: 'chain', ok: false, detail: 'unknown authority' }] },
+        encryption: { success: false, comment: '' } },
+    },
+    warnings: [{ kind: 'untrusted', title: 'The sender\'s certificate is not issued by a CA you trust', fix: 'Import the CA', retry: true }],
+    can_retry: true,
+    ...over,
+  } as ArticleView
+}
+
+export function fakeApi(over: Partial<TicketsApi> = {}): TicketsApi {
+  const view: TicketView = { ticket: ticket(), articles: [article(1)] }
+  return {
+    list: vi.fn(),
+    get: vi.fn(async () => structuredClone(view)),
+    content: vi.fn(async (article_id: number, load_remote: boolean) => ({
+      article_id, load_remote, remote_blocked: load_remote ? 0 : 2,
+      sections: [{ origin: 'unprotected', label: '', document: '<!doctype html><p>hi</p>', remote_blocked: 2, notices: [], attachments: [{ index: 0, name: 'a.pdf', content_type: 'application/pdf', size: 2048, inline: false }] }],
+    })),
+    saveAttachment: vi.fn(async () => ({ path: '/tmp/a.pdf', cancelled: false })),
+    retry: vi.fn(async (id: number) => article(id, { can_retry: false, warnings: [] })),
+    setState: vi.fn(async (id: number, state: string) => ticket({ id, state, unread: false })),
+    markRead: vi.fn(async (id: number) => ticket({ id, unread: false })),
+    recheckable: vi.fn(async () => 0),
+    retryFailed: vi.fn(async () => 0),
+    ...over,
+  }
+}
+

@@ -1,0 +1,147 @@
+import { ticketsApi, toAppError, type TicketsApi } from '../api'
+import type { AppError } from '../api/errors'
+import type { ArticleContent, TicketState, TicketView } from '../api/tickets'
+import type { Ticket } from '../api/types'
+
+/**
+ * One open ticket: its articles, the content of each (loaded when its card
+ * shows), the agent's per-message choice to load remote content, and the
+ * actions on it. onTicket hears of every change to the ticket's row, so
+ * the list can patch it without reloading.
+ */
+export class TicketViewStore {
+  view = $state<TicketView | null>(null)
+  loading = $state(false)
+  error = $state<AppError | null>(null)
+  /** Article IDs whose security details are expanded. */
+  expanded = $state<Record<number, boolean>>({})
+  contents = $state<Record<number, ArticleContent>>({})
+  contentErrors = $state<Record<number, AppError>>({})
+  busy = $state<Record<number, boolean>>({})
+  /** What the last action did, for a status line. */
+  notice = $state('')
+  private current = 0
+
+  constructor(
+    private api: TicketsApi = ticketsApi,
+    private onTicket: (t: Ticket) => void = () => {},
+  ) {}
+
+  get id(): number {
+    return this.view?.ticket.id ?? 0
+  }
+
+  /** Opens a ticket and marks it read. */
+  async open(id: number): Promise<void> {
+    this.current = id
+    this.loading = true
+    this.error = null
+    this.notice = ''
+    this.expanded = {}
+    this.contents = {}
+    this.contentErrors = {}
+    try {
+      const v = await this.api.get(id)
+      if (this.current !== id) return // another ticket was opened meanwhile
+      this.view = v
+      if (v.ticket.unread) {
+        const t = await this.api.markRead(id, true)
+        if (this.view?.ticket.id === id) this.view = { ...this.view, ticket: t }
+        this.onTicket(t)
+      }
+    } catch (e) {
+      if (this.current === id) this.error = toAppError(e)
+    } finally {
+      if (this.current === id) this.loading = false
+    }
+  }
+
+  /** Reloads the open ticket (after a sync or a retry elsewhere). */
+  async reload(): Promise<void> {
+    const id = this.id
+    if (!id) return
+    try {
+      const v = await this.api.get(id)
+      if (this.id !== id) return
+      this.view = v
+      // Content may have changed (a retry decrypted it): load it again.
+      for (const key of Object.keys(this.contents)) {
+        const aid = Number(key)
+        void this.loadContent(aid, this.contents[aid]?.load_remote ?? false)
+      }
+    } catch (e) {
+      this.error = toAppError(e)
+    }
+  }
+
+  close(): void {
+    this.current = 0
+    this.view = null
+  }
+
+  toggle(articleId: number): void {
+    this.expanded = { ...this.expanded, [articleId]: !this.expanded[articleId] }
+  }
+
+  async loadContent(articleId: number, loadRemote = false): Promise<void> {
+    try {
+      const c = await this.api.content(articleId, loadRemote)
+      this.contents = { ...this.contents, [articleId]: c }
+      const { [articleId]: _, ...rest } = this.contentErrors
+      this.contentErrors = rest
+    } catch (e) {
+      this.contentErrors = { ...this.contentErrors, [articleId]: toAppError(e) }
+    }
+  }
+
+  /** The agent chose to load remote content for this message only. */
+  loadRemote(articleId: number): Promise<void> {
+    return this.loadContent(articleId, true)
+  }
+
+  async retry(articleId: number): Promise<void> {
+    await this.run(articleId, async () => {
+      const a = await this.api.retry(articleId)
+      if (!this.view) return
+      const before = this.view.articles.find((x) => x.article.id === articleId)
+      this.view = {
+        ...this.view,
+        articles: this.view.articles.map((x) => (x.article.id === articleId ? a : x)),
+      }
+      this.notice =
+        before && !a.can_retry
+          ? 'The security process succeeded this time.'
+          : 'Checked again: the outcome is unchanged. See the warnings for what to fix first.'
+      if (articleId in this.contents) await this.loadContent(articleId, this.contents[articleId].load_remote)
+    })
+  }
+
+  async setState(state: TicketState): Promise<void> {
+    const id = this.id
+    if (!id) return
+    await this.run(0, async () => {
+      const t = await this.api.setState(id, state)
+      if (this.view?.ticket.id === id) this.view = { ...this.view, ticket: t }
+      this.onTicket(t)
+    })
+  }
+
+  async saveAttachment(articleId: number, index: number): Promise<void> {
+    await this.run(articleId, async () => {
+      const r = await this.api.saveAttachment(articleId, index)
+      this.notice = r.cancelled ? '' : `Saved to ${r.path}`
+    })
+  }
+
+  private async run(key: number, fn: () => Promise<void>): Promise<void> {
+    this.busy = { ...this.busy, [key]: true }
+    this.error = null
+    try {
+      await fn()
+    } catch (e) {
+      this.error = toAppError(e)
+    } finally {
+      this.busy = { ...this.busy, [key]: false }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// Package mime turns a received MIME entity into what the article view
+// shows: the readable bodies (one per multipart/alternative, RFC 2046
+// section 5.1.4), inline images by Content-ID (RFC 2392), the attachments,
+// and HTML that is safe to hand to a sandboxed iframe. It knows nothing of
+// Wails or of the security engines: the caller says which entity is the
+// protected one (Split) and the package labels every part by where it came
+// from, so that decrypted or verified content is never merged with parts
+// that travelled unprotected.
+//
+// Limits, stated so nobody relies on them:
+//   - Nesting deeper than MaxDepth, more than MaxParts leaves or more than
+//     MaxDecoded bytes of decoded bodies are not read; the rest is reported
+//     as a notice, never silently dropped.
+//   - Charsets are those of go-message/charset; a part in another charset
+//     is shown with undecodable bytes replaced (U+FFFD) and a notice.
+//   - HTML is sanitized with bluemonday (an allowlist), then remote
+//     references are counted and removed unless the agent chose to load
+//     them. The iframe's Content-Security-Policy (see Document) is the
+//     second wall: what the sanitizer misses still cannot load or run.
+//   - message/rfc822 parts are listed as attachments, not opened.
+package mime

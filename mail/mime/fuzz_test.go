@@ -1,0 +1,69 @@
+package mime
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func seedMessages(f *testing.F) {
+	for _, m := range [][]byte{plainMsg, altMsg, relatedMsg, attachMsg, latin1Msg, unknownCS, badUTF8, brokenB64, signedMsg, encMsg, partialMsg} {
+		f.Add(m)
+	}
+	files, _ := filepath.Glob("testdata/*.eml")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+}
+
+// FuzzSplit: any input either fails with ErrNotMIME or yields sections of
+// valid UTF-8 whose attachments are numbered in order, and renders to a
+// document without anything that runs or loads.
+func FuzzSplit(f *testing.F) {
+	seedMessages(f)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		secs, err := Split(raw, raw, false)
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, s := range secs {
+			for _, b := range s.Bodies {
+				if !utf8.ValidString(b.Text) {
+					t.Fatalf("body is not UTF-8: %q", b.Text)
+				}
+			}
+			for _, a := range s.Attachments {
+				if a.Index != n {
+					t.Fatalf("attachment %d has index %d", n, a.Index)
+				}
+				n++
+			}
+			r := Render(s.Content, RenderOptions{})
+			if strings.Contains(strings.ToLower(r.Document), "<script") {
+				t.Fatalf("a script survived: %s", r.Document)
+			}
+		}
+	})
+}
+
+// FuzzSanitizeHTML: whatever the HTML, the body has no active element or
+// event handler and loads nothing remote, and the CSS cannot end its
+// style element.
+func FuzzSanitizeHTML(f *testing.F) {
+	f.Add(hostile)
+	f.Add(`<img src="cid:a" srcset="//x 1x"><p style="background:url(//x)">`)
+	f.Add(`<style>@import "//x";</style><svg><script>alert(1)</script></svg>`)
+	f.Add(`<a href="https://x" onclick=x>y</a><math><mtext><table><mglyph><style><img src=x onerror=alert(1)>`)
+	f.Fuzz(func(t *testing.T, in string) {
+		r := SanitizeHTML(in, map[string]string{"a": "data:image/png;base64,AA"}, RenderOptions{})
+		assertSafe(t, r.body)
+		if strings.Contains(strings.ToLower(r.css), "</style") {
+			t.Fatalf("css can close its element: %s", r.css)
+		}
+	})
+}

@@ -1,0 +1,227 @@
+package security
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/mail/outgoing"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// The composer's fixes for a Sign or Encrypt toggle that must stay off:
+// pick one of several certificates held for a recipient (KeyChoice), and
+// import the certificate a recipient's earlier signed mail in this ticket
+// carried (CarriedFor, ImportCarried). Both read public material only.
+
+// KeyChoice maps a recipient address (any case) to the fingerprint of the
+// S/MIME certificate the agent picked for it. Addresses not in it get the
+// engine's pick: usable first, then the one that expires last.
+type KeyChoice map[string]string
+
+// keyring hides, for each chosen address, the other end-entity
+// certificates naming that address, so that the engine can only pick the
+// chosen one. CA certificates stay: chains are still built.
+func (c KeyChoice) keyring(kr smime.Keyring) smime.Keyring {
+	if len(c) == 0 {
+		return kr
+	}
+	lower := make(map[string]string, len(c))
+	for a, fp := range c {
+		if fp != "" {
+			lower[strings.ToLower(strings.TrimSpace(a))] = strings.ToLower(fp)
+		}
+	}
+	return chosenKeyring{Keyring: kr, chosen: lower}
+}
+
+type chosenKeyring struct {
+	smime.Keyring
+	chosen map[string]string
+}
+
+func (k chosenKeyring) Certificates() []*x509.Certificate {
+	all := k.Keyring.Certificates()
+	out := make([]*x509.Certificate, 0, len(all))
+	for _, c := range all {
+		if !k.hidden(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (k chosenKeyring) hidden(c *x509.Certificate) bool {
+	if c.IsCA {
+		return false
+	}
+	fp := smime.Fingerprint(c)
+	for _, e := range smime.Emails(c) {
+		if want, ok := k.chosen[strings.ToLower(e)]; ok && want != fp {
+			return true
+		}
+	}
+	return false
+}
+
+// KeyCandidate is one certificate held for an address, judged for
+// encrypting to it.
+type KeyCandidate struct {
+	Fingerprint string `json:"fingerprint"`
+	Subject     string `json:"subject"`
+	Issuer      string `json:"issuer"`
+	NotAfter    string `json:"not_after"` // YYYY-MM-DD
+	OK          bool   `json:"ok"`
+	Comment     string `json:"comment"`
+}
+
+// candidates lists the end-entity certificates for addr when there are
+// several; one or none needs no choice.
+func candidates(e *smime.Engine, kr smime.Keyring, addr string, now time.Time) []KeyCandidate {
+	out := []KeyCandidate{}
+	for _, c := range kr.Certificates() {
+		if c.IsCA || !containsFold(smime.Emails(c), addr) {
+			continue
+		}
+		st := e.CheckRecipient(addr, c, now)
+		out = append(out, KeyCandidate{Fingerprint: smime.Fingerprint(c), Subject: nameString(c.Subject), Issuer: nameString(c.Issuer),
+			NotAfter: c.NotAfter.UTC().Format(time.DateOnly), OK: st.OK, Comment: st.Comment})
+	}
+	if len(out) < 2 {
+		return []KeyCandidate{}
+	}
+	return out
+}
+
+// CarriedCertificate is a recipient's certificate found in a signed
+// article of the ticket and not imported yet.
+type CarriedCertificate struct {
+	Fingerprint string `json:"fingerprint"`
+	Subject     string `json:"subject"`
+	NotAfter    string `json:"not_after"`
+	ArticleID   int64  `json:"article_id"`
+	cert        *x509.Certificate
+}
+
+// maxCarriedArticles bounds the articles of one ticket looked at.
+const maxCarriedArticles = 200
+
+// CarriedFor finds the end-entity certificates for addr that the ticket's
+// signed articles carried (the outer signature, and the signature inside
+// an encryption whose content was decrypted and cached), newest article
+// first, without those already in the store.
+func (s *Service) CarriedFor(ctx context.Context, ticketID int64, addr string) ([]CarriedCertificate, error) {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	arts, err := s.p.Store.TicketArticles(ctx, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	out := []CarriedCertificate{}
+	seen := map[string]bool{}
+	for i := len(arts) - 1; i >= 0 && len(arts)-i <= maxCarriedArticles; i-- {
+		if arts[i].Security.Type != sdcrypto.TechSMIME || !arts[i].Security.Signed {
+			continue
+		}
+		a, err := s.p.Store.Article(ctx, arts[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		certs := carriedCertificates(a.Raw)
+		if inner := s.openContent(a); inner != nil {
+			certs = append(certs, carriedCertificates(inner)...)
+		}
+		for _, c := range certs {
+			fp := smime.Fingerprint(c)
+			if c.IsCA || seen[fp] || !containsFold(smime.Emails(c), addr) {
+				continue
+			}
+			seen[fp] = true
+			if _, err := s.p.Store.Certificate(ctx, fp); !errors.Is(err, store.ErrNotFound) {
+				continue // held already, or the store cannot say: nothing to offer
+			}
+			out = append(out, CarriedCertificate{Fingerprint: fp, Subject: nameString(c.Subject),
+				NotAfter: c.NotAfter.UTC().Format(time.DateOnly), ArticleID: a.ID, cert: c})
+		}
+	}
+	return out, nil
+}
+
+// ErrNothingCarried: the ticket holds no signed mail with a new
+// certificate for the address.
+var ErrNothingCarried = errors.New("security: no signed mail in this ticket carries a certificate for this address that is not imported yet: ask them for a signed message, or import their certificate")
+
+// ImportCarried imports the certificate for addr carried by the ticket's
+// newest signed article, through the import path (failed articles are
+// re-run). Only the end-entity certificate is imported: a CA carried in
+// mail is never trusted this way. When the certificate waits in the list
+// of keys found in mail, it is accepted there, so both lists agree.
+func (s *Service) ImportCarried(ctx context.Context, ticketID int64, addr string) (ImportResult, error) {
+	found, err := s.CarriedFor(ctx, ticketID, addr)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if len(found) == 0 {
+		return ImportResult{}, ErrNothingCarried
+	}
+	c := found[0]
+	if pending, err := s.p.Store.PendingKeys(ctx, store.PendingOpen); err == nil {
+		for _, pk := range pending {
+			if pk.Technology == string(sdcrypto.TechSMIME) && strings.EqualFold(pk.Fingerprint, c.Fingerprint) {
+				r, err := s.AcceptPending(ctx, pk.ID)
+				if err != nil {
+					return ImportResult{}, err
+				}
+				return ImportResult{Rechecked: r.Rechecked, RecheckError: r.RecheckError}, nil
+			}
+		}
+	}
+	in := Input{Name: fmt.Sprintf("the certificate in article %d", c.ArticleID),
+		Data: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.cert.Raw})}
+	return s.ImportCertificates(ctx, in)
+}
+
+// openContent is the article's decrypted entity from the sealed cache,
+// nil when there is none or it cannot be opened.
+func (s *Service) openContent(a store.Article) []byte {
+	if len(a.SealedContent) == 0 {
+		return nil
+	}
+	sealer, err := s.p.Sealer()
+	if err != nil {
+		return nil
+	}
+	b, err := sealer.Open(a.SealedContent, ArticleAAD(a.ID))
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// QuoteSource is what a reply or forward takes from an article: its
+// header fields and its display text (decrypted from the sealed cache
+// when it was encrypted to us). WARNING: the text of an opaque-signed
+// (signed-data) message that was not encrypted is not reached: "" is
+// quoted.
+func (s *Service) QuoteSource(ctx context.Context, articleID int64) (outgoing.Original, store.Article, error) {
+	a, err := s.p.Store.Article(ctx, articleID)
+	if err != nil {
+		return outgoing.Original{}, a, err
+	}
+	o := outgoing.HeaderOf(a.Raw)
+	o.Outgoing = a.Direction == "out"
+	if a.Subject != "" {
+		o.Subject = a.Subject // the protected Subject, when processing revealed one (RFC 9788)
+	}
+	if inner := s.openContent(a); inner != nil {
+		o.Text = outgoing.PlainText(inner)
+	} else {
+		o.Text = outgoing.PlainText(a.Raw)
+	}
+	return o, a, nil
+}

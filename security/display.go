@@ -1,0 +1,170 @@
+package security
+
+import (
+	"bytes"
+	"context"
+	"strings"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/mail/mime"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// Display is an article's content as the article view shows it: sections
+// labelled by origin (mail/mime), judged by the article's stored result.
+type Display struct {
+	Article  store.Article
+	Sections []mime.Section
+}
+
+// Display reads an article for the view. The protected entity comes from
+// the sealed cache when there is one; otherwise the engines run again over
+// the raw message, without logging or storing anything (they are not
+// "processing" the article, only unwrapping it for display). An article
+// whose stored result says decryption failed is not decrypted here even if
+// a key arrived since: its label would be wrong; Retry is the way.
+func (s *Service) Display(ctx context.Context, articleID int64) (Display, error) {
+	a, err := s.p.Store.Article(ctx, articleID)
+	if err != nil {
+		return Display{}, err
+	}
+	entity, whole := s.displayEntity(ctx, a)
+	secs, err := mime.Split(a.Raw, entity, whole)
+	if err != nil {
+		return Display{Article: a}, err
+	}
+	return Display{Article: a, Sections: secs}, nil
+}
+
+// displayEntity returns the entity the engines display (nil: nothing could
+// be decrypted) and whether it stands for the whole message (inline
+// OpenPGP, whose protected text has no MIME entity of its own).
+func (s *Service) displayEntity(ctx context.Context, a store.Article) ([]byte, bool) {
+	r := a.Security
+	if r.Type == sdcrypto.TechNone && !r.Signed && !r.Encrypted {
+		return a.Raw, false
+	}
+	if r.Encrypted && !r.Encryption.Success {
+		return nil, false
+	}
+	if a.SealedContent != nil {
+		if sealer, err := s.p.Sealer(); err == nil {
+			if plain, err := sealer.Open(a.SealedContent, ArticleAAD(a.ID)); err == nil && !bytes.Equal(plain, a.Raw) {
+				return plain, false
+			}
+		}
+	}
+	ks := s.keySet(ctx)
+	defer ks.Release()
+	p, err := ks.process(a.Raw, s.now())
+	if err != nil || p.Entity == nil || (r.Encrypted && !p.Result.Encryption.Success) {
+		return nil, false
+	}
+	if bytes.Equal(p.Entity, a.Raw) && r.Type == sdcrypto.TechPGP && (r.Encryption.Success || r.Sign.Success) {
+		// Inline OpenPGP over the whole text: the engine's text is the
+		// protected content.
+		return []byte("Content-Type: text/plain; charset=utf-8\r\n\r\n" + p.Text), true
+	}
+	return p.Entity, false
+}
+
+// Attachment returns one attachment of an article's display by its index.
+func (s *Service) Attachment(ctx context.Context, articleID int64, index int) (mime.Attachment, error) {
+	d, err := s.Display(ctx, articleID)
+	if err != nil {
+		return mime.Attachment{}, err
+	}
+	for _, sec := range d.Sections {
+		for _, at := range sec.Attachments {
+			if at.Index == index {
+				return at, nil
+			}
+		}
+	}
+	return mime.Attachment{}, store.ErrNotFound
+}
+
+// Warning is a security problem of an article in plain language, with
+// what the agent can do about it.
+type Warning struct {
+	// Kind is stable for the UI: sender_key_missing, our_key_missing,
+	// untrusted, from_mismatch, expired, tampered, partial,
+	// not_integrity_protected, switched_off, other.
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
+	Fix   string `json:"fix"`
+	// Retry: fixing it and pressing "Retry security process" can change
+	// the outcome.
+	Retry bool `json:"retry"`
+}
+
+// Warnings derives the warnings of a result: one per failed check of the
+// signature (in check order), one for a failed decryption, and one for
+// content that is encrypted without integrity protection and not signed.
+func Warnings(r sdcrypto.Result) []Warning {
+	out := []Warning{}
+	off := strings.Contains(r.Sign.Comment+r.Encryption.Comment, "switched off in Settings")
+	if off {
+		return append(out, Warning{Kind: "switched_off", Title: string(r.Type) + " is switched off",
+			Fix: "Switch it on in Settings > Integrations; the message is checked again then.", Retry: true})
+	}
+	if r.Signed && !r.Sign.Success {
+		seen := map[string]bool{}
+		for _, c := range r.Sign.Checks {
+			if c.OK {
+				continue
+			}
+			w, ok := signWarnings[c.Name]
+			if !ok || seen[w.Kind] {
+				continue
+			}
+			seen[w.Kind] = true
+			out = append(out, w)
+		}
+		if len(seen) == 0 {
+			out = append(out, Warning{Kind: "other", Title: "The signature is not valid", Fix: r.Sign.Comment, Retry: true})
+		}
+	}
+	if r.Encrypted && !r.Encryption.Success {
+		c := r.Encryption.Comment
+		switch {
+		case strings.Contains(c, "integrity protection"):
+			out = append(out, Warning{Kind: "not_integrity_protected", Title: "Not integrity-protected",
+				Fix: "The message uses an obsolete encryption format open to tampering and was not decrypted: ask the sender to update their OpenPGP software and send it again."})
+		case strings.Contains(c, "are missing") || strings.Contains(c, "no secret key"):
+			out = append(out, Warning{Kind: "our_key_missing",
+				Title: "Our certificate and private key for this message are missing — maybe the sender used the wrong certificate",
+				Fix:   "Import the certificate and private key (or OpenPGP secret key) it was encrypted to, then Retry; or ask the sender to encrypt to your current certificate.", Retry: true})
+		default:
+			out = append(out, Warning{Kind: "other", Title: "The message could not be decrypted", Fix: c, Retry: true})
+		}
+	}
+	if r.Encrypted && r.Encryption.Success && strings.HasSuffix(r.Encryption.Algorithm, "-CBC") && !(r.Signed && r.Sign.Success) {
+		out = append(out, Warning{Kind: "not_integrity_protected", Title: "Not integrity-protected",
+			Fix: "It was encrypted with " + r.Encryption.Algorithm + ", which carries no integrity check, and it is not validly signed: someone on the way could have changed it. Confirm anything important with the sender."})
+	}
+	return out
+}
+
+// signWarnings maps the engines' check names (crypto.Check.Name) onto
+// what the agent reads.
+var signWarnings = map[string]Warning{
+	"certificate": {Kind: "sender_key_missing", Title: "The sender's certificate is missing",
+		Fix: "Import the sender's certificate in Certificates, then Retry.", Retry: true},
+	"key": {Kind: "sender_key_missing", Title: "The sender's public key is missing",
+		Fix: "Import the sender's public key in PGP keys, then Retry.", Retry: true},
+	"chain": {Kind: "untrusted", Title: "The sender's certificate is not issued by a CA you trust",
+		Fix: "If you trust that CA, import its certificate in Certificates, then Retry. Otherwise treat the message as not signed.", Retry: true},
+	"from": {Kind: "from_mismatch", Title: "Signed by a different address than the sender",
+		Fix: "The signer is not the address in From: confirm with the sender through another channel before acting on it."},
+	"validity": {Kind: "expired", Title: "Expired",
+		Fix: "The signer's certificate or key is expired or not valid yet: ask the sender for the renewed one, import it, then Retry.", Retry: true},
+	"digest": {Kind: "tampered", Title: "The message was changed after it was signed",
+		Fix: "Do not trust its content; ask the sender to send it again."},
+	"signature": {Kind: "tampered", Title: "The signature does not match the message",
+		Fix: "The message was changed or forged: do not trust its content, and ask the sender to send it again."},
+	"structure": {Kind: "partial", Title: "Only part of this message is signed, or the signature is damaged",
+		Fix: "Treat the message as not signed; ask the sender to send it again if it matters."},
+	"key usage": {Kind: "other", Title: "The sender's certificate is not meant for e-mail signatures",
+		Fix: "Treat the message as not signed; the sender needs an e-mail (S/MIME) certificate."},
+}
