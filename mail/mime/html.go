@@ -91,7 +91,7 @@ func Document(body, css string, loadRemote bool) string {
 
 // baseCSS: mail is written for a white page, whatever the app's theme.
 const baseCSS = `html{color-scheme:light}body{margin:0;padding:12px;font:14px/1.45 system-ui,sans-serif;color:#1b1b1b;background:#fff;overflow-wrap:anywhere}` +
-	`.sd-plain{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:13px}img{max-width:100%;height:auto}hr.sd-part{border:0;border-top:1px dashed #bbb;margin:16px 0}`
+	`.sd-plain{white-space:pre-wrap}img{max-width:100%;height:auto}hr.sd-part{border:0;border-top:1px dashed #bbb;margin:16px 0}`
 
 // inlineImages maps the Content-IDs of image attachments to data: URIs.
 // SVG is left out: it is a document, not a picture.

@@ -1,4 +1,4 @@
-import { syncApi, toAppError, type SyncApi } from '../api'
+import { accountsApi, syncApi, toAppError, type AccountsApi, type SyncApi } from '../api'
 import type { AppError } from '../api/errors'
 import type { SyncProgress, SyncStatus } from '../api/types'
 import { on as onEvent } from '../events'
@@ -7,6 +7,7 @@ type Subscribe = typeof onEvent
 
 /** What the sync bar shows, derived from the sync state and progress. */
 export type SyncView =
+  | { kind: 'no-account' }
   | { kind: 'stopped' }
   | { kind: 'connecting' }
   | { kind: 'syncing'; progress: SyncProgress | null; percent: number | null }
@@ -24,11 +25,14 @@ export class SyncStore {
   status = $state<SyncStatus>({ running: false, state: 'stopped', account: '', message: '' })
   progress = $state<SyncProgress | null>(null)
   networkUp = $state(true)
+  /** Whether any mailbox account exists; null until known. */
+  hasAccounts = $state<boolean | null>(null)
   error = $state<AppError | null>(null)
 
   constructor(
     private api: SyncApi = syncApi,
     private subscribe: Subscribe = onEvent,
+    private accounts: Pick<AccountsApi, 'list'> = accountsApi,
   ) {}
 
   view: SyncView = $derived.by(() => this.toView())
@@ -49,7 +53,7 @@ export class SyncStore {
       case 'error':
         return { kind: 'error', message: this.status.message }
       default:
-        return { kind: 'stopped' }
+        return this.hasAccounts === false ? { kind: 'no-account' } : { kind: 'stopped' }
     }
   }
 
@@ -58,10 +62,11 @@ export class SyncStore {
     void this.refresh()
     const offs = [
       this.subscribe('sync:state', (s) => {
-        this.status = s
+        this.setStatus(s)
         if (s.state !== 'syncing') this.progress = null
       }),
       this.subscribe('sync:progress', (p) => (this.progress = p)),
+      this.subscribe('accounts:changed', () => void this.refresh()),
     ]
     if (typeof window !== 'undefined') {
       this.networkUp = navigator.onLine
@@ -77,9 +82,19 @@ export class SyncStore {
     return () => offs.forEach((off) => off())
   }
 
+  private version = 0
+  private setStatus(s: SyncStatus) {
+    this.version++
+    this.status = s
+  }
+
   async refresh(): Promise<void> {
     try {
-      this.status = await this.api.status()
+      const seen = this.version
+      const [status, accounts] = await Promise.all([this.api.status(), this.accounts.list()])
+      // An event or a start() that came in meanwhile is newer than this answer.
+      if (seen === this.version) this.setStatus(status)
+      this.hasAccounts = accounts.length > 0
     } catch (e) {
       this.error = toAppError(e)
     }
@@ -89,7 +104,7 @@ export class SyncStore {
   async start(): Promise<void> {
     this.error = null
     try {
-      this.status = await this.api.start('')
+      this.setStatus(await this.api.start(''))
     } catch (e) {
       this.error = toAppError(e)
     }

@@ -22,7 +22,7 @@ const api = (s = status('stopped')): SyncApi => ({
 describe('SyncStore', () => {
   it('shows progress as a percentage while syncing and drops it when the pass ends', async () => {
     const bus = fakeBus()
-    const s = new SyncStore(api(), bus.subscribe as never)
+    const s = new SyncStore(api(), bus.subscribe as never, { list: async () => [{} as never] })
     const off = s.listen()
     await vi.waitFor(() => expect(s.view.kind).toBe('stopped'))
     bus.emit('sync:state', status('syncing'))
@@ -40,7 +40,7 @@ describe('SyncStore', () => {
   it('reports offline with the reason, and restarts on request', async () => {
     const bus = fakeBus()
     const a = api()
-    const s = new SyncStore(a, bus.subscribe as never)
+    const s = new SyncStore(a, bus.subscribe as never, { list: async () => [{} as never] })
     s.listen()
     bus.emit('sync:state', status('offline', 'The mail server does not answer.'))
     expect(s.view).toEqual({ kind: 'offline', message: 'The mail server does not answer.' })
@@ -48,6 +48,12 @@ describe('SyncStore', () => {
     expect(a.start).toHaveBeenCalledWith('')
     expect(s.view.kind).toBe('connecting')
   })
+})
+
+it('says there is no mailbox instead of offering a sync that cannot start', async () => {
+  const s = new SyncStore(api(), fakeBus().subscribe as never, { list: async () => [] })
+  s.listen()
+  await vi.waitFor(() => expect(s.view.kind).toBe('no-account'))
 })
 
 describe('formatRemaining', () => {
