@@ -12,6 +12,16 @@ import (
 type Accounts struct {
 	mb   *mailbox.Service
 	emit Emitter
+	// changed runs after an account was saved or deleted (the sync picks
+	// the accounts up); nil does nothing.
+	changed func()
+}
+
+func (a *Accounts) announce() {
+	a.emit.Emit(EventAccountsChanged, struct{}{})
+	if a.changed != nil {
+		a.changed()
+	}
 }
 
 // SaveAccountRequest creates or edits an account (by name).
@@ -66,7 +76,7 @@ func (a *Accounts) Save(req SaveAccountRequest) (store.Account, error) {
 	if err != nil {
 		return saved, err
 	}
-	a.emit.Emit(EventAccountsChanged, struct{}{})
+	a.announce()
 	return saved, nil
 }
 
@@ -75,7 +85,7 @@ func (a *Accounts) Delete(req DeleteAccountRequest) error {
 	if err := a.mb.DeleteAccount(context.Background(), req.Name); err != nil {
 		return err
 	}
-	a.emit.Emit(EventAccountsChanged, struct{}{})
+	a.announce()
 	return nil
 }
 

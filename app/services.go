@@ -43,9 +43,9 @@ func NewServices(p *profile.Profile) *Services {
 	mb := mailbox.New(p, sec)
 	sync := &Sync{mb: mb, emit: emit, status: SyncStatus{State: SyncStopped}}
 	return &Services{
-		Accounts:     &Accounts{mb: mb, emit: emit},
+		Accounts:     &Accounts{mb: mb, emit: emit, changed: sync.accountsChanged},
 		Sync:         sync,
-		Demo:         &Demo{mb: mb, sec: sec, sync: sync, emit: emit},
+		Demo:         &Demo{p: p, mb: mb, sec: sec, sync: sync, emit: emit},
 		Settings:     &Settings{p: p, sec: sec, emit: emit},
 		Compose:      &Compose{p: p, sec: sec, mb: mb, emit: emit},
 		Tickets:      &Tickets{p: p, sec: sec, emit: emit, saveDialog: wailsSaveDialog(w)},

@@ -115,6 +115,20 @@ func (s *Sync) Start(req StartSyncRequest) (SyncStatus, error) {
 	return s.Status()
 }
 
+// accountsChanged restarts the sync of all accounts in the background so
+// that it picks up an added, edited or removed account (a restart resumes
+// from the checkpoints), and starts it when the first account arrives. A
+// sync of one named account (the demo's) is left alone.
+func (s *Sync) accountsChanged() {
+	go func() {
+		if st, _ := s.Status(); st.Running && st.Account != "" {
+			return
+		}
+		s.stop()
+		_, _ = s.Start(StartSyncRequest{})
+	}()
+}
+
 // Stop ends the sync and waits for it; what was saved stays, and the next
 // Start resumes.
 func (s *Sync) Stop(StopSyncRequest) (SyncStatus, error) {

@@ -80,3 +80,22 @@ func jsonOf(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
 }
+
+func TestSavingAnAccountStartsTheSync(t *testing.T) {
+	p := openProfile(t, keystore.NewMemory(0))
+	r := &recorder{}
+	mb := mailbox.New(p, security.New(p, security.Options{}))
+	s := &Sync{mb: mb, emit: r, status: SyncStatus{State: SyncStopped}}
+	t.Cleanup(s.stop)
+	a := &Accounts{mb: mb, emit: r, changed: s.accountsChanged}
+	if _, err := a.Save(SaveAccountRequest{Name: "help", IMAP: "127.0.0.1:1", IMAPTLS: "none", Username: "u", Password: "pw"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for st, _ := s.Status(); !st.Running || st.Account != ""; st, _ = s.Status() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first account did not start the sync of all accounts: %+v", st)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -2,11 +2,15 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
+
 	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/mail/smtp"
 	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
@@ -128,3 +132,105 @@ func TestKeysLeaveOutWhatTheDemoLacks(t *testing.T) {
 }
 
 func ptr(b bool) *bool { return &b }
+
+func TestSubmissionDeliversOnlyToTheHelpdesk(t *testing.T) {
+	ctx := context.Background()
+	m, err := Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	a := m.Account()
+	cfg := smtp.Config{Addr: m.SMTPAddr(), TLS: smtp.TLSNone, Username: a.Username, Password: string(a.Password)}
+	msg := func(to string) []byte {
+		return []byte("From: " + HelpdeskAddr + "\r\nTo: " + to + "\r\nSubject: hi\r\nMessage-ID: <t-" + to + ">\r\n\r\nhi\r\n")
+	}
+	inbox := func() uint32 {
+		t.Helper()
+		st, err := m.mail.Status("INBOX", &imap.StatusOptions{NumMessages: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *st.NumMessages
+	}
+	seeded := inbox()
+	cases := []struct {
+		name    string
+		cfg     smtp.Config
+		to      string
+		wantErr error
+		want    uint32 // INBOX count after
+	}{
+		{"to a customer: accepted, dropped", cfg, aliceAddr, nil, seeded},
+		{"to the helpdesk: INBOX", cfg, HelpdeskAddr, nil, seeded + 1},
+		{"wrong password", smtp.Config{Addr: cfg.Addr, TLS: smtp.TLSNone, Username: cfg.Username, Password: "nope"}, HelpdeskAddr, smtp.ErrAuthFailed, seeded + 1},
+		{"no login", smtp.Config{Addr: cfg.Addr, TLS: smtp.TLSNone}, HelpdeskAddr, errAny, seeded + 1},
+	}
+	for _, tc := range cases {
+		err := smtp.Send(ctx, tc.cfg, smtp.Envelope{From: HelpdeskAddr, To: []string{tc.to}}, msg(tc.to))
+		if tc.wantErr == nil && err != nil || tc.wantErr == errAny && err == nil ||
+			tc.wantErr != nil && tc.wantErr != errAny && !errors.Is(err, tc.wantErr) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.wantErr)
+		}
+		if n := inbox(); n != tc.want {
+			t.Errorf("%s: INBOX holds %d, want %d", tc.name, n, tc.want)
+		}
+	}
+}
+
+var errAny = errors.New("any error")
+
+func TestResumeKeepsTheSeedAndSkipsSeenUIDs(t *testing.T) {
+	ctx := context.Background()
+	first, err := Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	again, err := Resume(ctx, map[string]uint32{"INBOX": 15, "Sent": 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	opts := &imap.StatusOptions{UIDValidity: true, UIDNext: true, NumMessages: true}
+	for _, f := range folders {
+		a, err1 := first.mail.Status(f, opts)
+		b, err2 := again.mail.Status(f, opts)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		wantNext := a.UIDNext
+		if f == "INBOX" {
+			wantNext = 16
+		}
+		if a.UIDValidity != b.UIDValidity || *a.NumMessages != *b.NumMessages || b.UIDNext != wantNext {
+			t.Errorf("%s: first %d/%d/%d, resumed %d/%d/%d (UIDVALIDITY/messages/UIDNEXT); want UIDNEXT %d", f,
+				a.UIDValidity, *a.NumMessages, a.UIDNext, b.UIDValidity, *b.NumMessages, b.UIDNext, wantNext)
+		}
+	}
+}
+
+func TestAddGroupOnceAndKeepsEdits(t *testing.T) {
+	ctx := context.Background()
+	p, err := profile.Open(ctx, profile.Options{Dir: t.TempDir(), Keychain: keystore.NewMemory(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	g, err := AddGroup(ctx, p.Store)
+	if err != nil || g.ID == 0 || !g.DefaultSign || !g.DefaultEncrypt || g.Technology != "S/MIME" ||
+		g.SenderAddress != HelpdeskName+" <"+HelpdeskAddr+">" {
+		t.Fatalf("first: %+v, %v", g, err)
+	}
+	g.Name, g.DefaultEncrypt, g.SenderAddress = "Desk", false, "HELP@demo.sealdesk.test"
+	if _, err := p.Store.SaveGroup(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	again, err := AddGroup(ctx, p.Store)
+	if err != nil || again != g {
+		t.Fatalf("again: %+v, %v; want the edited %+v", again, err, g)
+	}
+	if list, _ := p.Store.Groups(ctx); len(list) != 1 {
+		t.Fatalf("groups: %+v", list)
+	}
+}

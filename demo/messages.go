@@ -49,7 +49,7 @@ func messages(p *pki, now time.Time) ([]seeded, error) {
 	day := func(d int, h int) time.Time {
 		return now.Add(-time.Duration(d)*24*time.Hour - time.Duration(h)*time.Hour).Truncate(time.Minute)
 	}
-	help := "SealDesk Demo Helpdesk <" + HelpdeskAddr + ">"
+	help := HelpdeskName + " <" + HelpdeskAddr + ">"
 	alice, bob := "Alice Customer <"+aliceAddr+">", "Bob Customer <"+bobAddr+">"
 
 	// The customers' own S/MIME setup, as their mail client has it.

@@ -20,6 +20,7 @@ import (
 // The demo's people. Addresses are under .test (RFC 2606): nothing here
 // can reach a real mailbox.
 const (
+	HelpdeskName = "SealDesk Demo Helpdesk"
 	HelpdeskAddr = "help@demo.sealdesk.test"
 	aliceAddr    = "alice@customer.test"    // S/MIME, issued by the demo CA
 	bobAddr      = "bob@customer.test"      // S/MIME, encrypts to an old helpdesk certificate
@@ -82,7 +83,7 @@ func newPKI(now time.Time) (*pki, error) {
 		cn, email string
 	}{
 		{&p.ca, nil, "SealDesk Demo CA", ""},
-		{&p.helpdesk, &p.ca, "SealDesk Demo Helpdesk", HelpdeskAddr},
+		{&p.helpdesk, &p.ca, HelpdeskName, HelpdeskAddr},
 		{&p.oldHelpdesk, &p.ca, "SealDesk Demo Helpdesk (old certificate)", HelpdeskAddr},
 		{&p.alice, &p.ca, "Alice Customer", aliceAddr},
 		{&p.bob, &p.ca, "Bob Customer", bobAddr},
@@ -97,7 +98,7 @@ func newPKI(now time.Time) (*pki, error) {
 	gen := func(name, addr string) (*gcrypto.Key, error) {
 		return gcrypto.PGP().KeyGeneration().AddUserId(name, addr).GenerationTime(now.AddDate(0, -1, 0).Unix()).New().GenerateKey()
 	}
-	if p.pgpHelpdesk, err = gen("SealDesk Demo Helpdesk", HelpdeskAddr); err != nil {
+	if p.pgpHelpdesk, err = gen(HelpdeskName, HelpdeskAddr); err != nil {
 		return nil, fmt.Errorf("demo: making the OpenPGP key of the helpdesk: %w", err)
 	}
 	if p.pgpCarol, err = gen("Carol Partner", carolAddr); err != nil {

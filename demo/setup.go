@@ -15,8 +15,9 @@ import (
 // and imports the demo keys through the ordinary import path, so that the
 // sync that follows finds the mails readable. It is idempotent: material
 // already present is skipped, and the account is updated to this server's
-// address. It does not sync; the caller starts the sync as for any
-// account.
+// address (IMAP and submission). It does not sync; the caller starts the
+// sync as for any account. The demo's group (the composer's sender) is
+// AddGroup's: Setup's services do not reach the groups.
 func Setup(ctx context.Context, mb *mailbox.Service, sec *security.Service, m *Mailbox) (store.Account, error) {
 	k := m.Keys()
 	steps := []struct {

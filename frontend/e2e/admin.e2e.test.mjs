@@ -233,6 +233,12 @@ describe('admin screens', () => {
     await page.evaluate(() => window.go.app.Demo.Start({}))
     // No Refresh click: the list follows the sync's events.
     await page.getByTestId('log-row').first().waitFor({ timeout: 30_000 })
+    // Count once the demo's first pass is done and the list has caught up
+    // with the log, so the counts below compare like with like.
+    await page.locator('[data-testid=sync-bar][data-state=idle]').waitFor({ timeout: 30_000 })
+    const logged = () =>
+      page.evaluate(async () => (await window.go.app.Logs.List({ direction: '', technology: '', operation: '', status: '', search: '', limit: 200 })).length)
+    await page.waitForFunction(async (n) => document.querySelectorAll('[data-testid=log-row]').length === n, await logged(), { timeout: 10_000 })
     const all = await page.getByTestId('log-row').count()
     assert.ok(all >= 2, `${all} log rows`)
     await page.getByTestId('log-filter-operation').selectOption('verify')

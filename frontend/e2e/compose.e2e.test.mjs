@@ -4,7 +4,7 @@
 // service, and OpenSSL — an independent peer — decrypts and verifies what
 // the customer's mailbox received.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { startApp } from './harness.mjs'
 import { env, fetchMailbox, lmtpDeliver, makePKI, opensslDecryptVerify, servicesUp, smimeSigned } from './mailkit.mjs'
@@ -69,9 +69,15 @@ describe('composer', { skip: !servicesUp() && 'no Dovecot/Postfix: run under scr
       if (!raw) await new Promise((r) => setTimeout(r, 200))
     }
     assert.ok(raw, 'the reply did not arrive in the customer INBOX')
+    if (process.env.SEALDESK_E2E_KEEP) writeFileSync(process.env.SEALDESK_E2E_KEEP, raw)
     assert.match(raw, /application\/pkcs7-mime/)
     assert.doesNotMatch(raw, /fire brigade/, 'the reply travelled in the clear')
-    const { text } = opensslDecryptVerify(raw, customer, pki.ca.cert)
+    let text
+    try {
+      ;({ text } = opensslDecryptVerify(raw, customer, pki.ca.cert))
+    } catch (e) {
+      assert.fail(`${e.message}\n--- the message in the customer's mailbox:\n${raw.slice(0, 3000)}`)
+    }
     assert.match(text, /We sent the fire brigade\./)
     assert.match(text, /> Please help, the printer is on fire\./)
   })

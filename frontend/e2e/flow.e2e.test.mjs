@@ -26,8 +26,8 @@ describe('unknown sender to verified', { skip: !servicesUp() && 'no Dovecot/Post
     )
     const raw = smimeSigned(customer, { to: env.helpdesk, subject, text: 'Please confirm order 4711.', messageId: `flow-${Date.now()}@example.test` })
     await lmtpDeliver(raw, env.helpdesk, env.customer)
-    // The sync bar's own button starts the sync, as an agent would.
-    await app.page.getByTestId('sync-start').click()
+    // Saving the first account started the sync; the sync bar shows it.
+    await app.page.locator('[data-testid=sync-bar][data-state=idle]').waitFor({ timeout: 30_000 })
     await app.page.getByTestId('ticket-list').getByText(subject).waitFor({ timeout: 30_000 })
   })
   after(async () => {
