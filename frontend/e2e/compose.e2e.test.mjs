@@ -14,6 +14,8 @@ describe('composer', { skip: !servicesUp() && 'no Dovecot/Postfix: run under scr
   const pki = makePKI('Compose E2E CA')
   const desk = pki.leaf('Helpdesk', env.helpdesk)
   const customer = pki.leaf('Customer', env.customer)
+  // The mailboxes are shared with the other tests of the run: find ours by a token.
+  const subject = `Printer on fire ${Date.now().toString(36)}`
 
   before(async () => {
     app = await startApp()
@@ -31,9 +33,9 @@ describe('composer', { skip: !servicesUp() && 'no Dovecot/Postfix: run under scr
     // The customer's certificate is NOT imported: their signed mail carries it,
     // and the composer offers to import it from there.
     const mid = `e2e-question-${Date.now()}@example.test`
-    await lmtpDeliver(smimeSigned(customer, { to: env.helpdesk, subject: 'Printer on fire', text: 'Please help, the printer is on fire.', messageId: mid }), env.helpdesk, env.customer)
+    await lmtpDeliver(smimeSigned(customer, { to: env.helpdesk, subject, text: 'Please help, the printer is on fire.', messageId: mid }), env.helpdesk, env.customer)
     await go('Sync', 'Start', { account: '' })
-    await app.page.waitForFunction(async () => (await window.go.app.Tickets.List({ search: 'Printer on fire', state: '', offset: 0, limit: 5 })).total === 1, null, { timeout: 30_000 })
+    await app.page.waitForFunction(async (s) => (await window.go.app.Tickets.List({ search: s, state: '', offset: 0, limit: 5 })).total === 1, subject, { timeout: 30_000 })
   })
 
   after(async () => {
@@ -43,14 +45,14 @@ describe('composer', { skip: !servicesUp() && 'no Dovecot/Postfix: run under scr
 
   it('compose and send a signed and encrypted reply that OpenSSL decrypts and verifies after it arrives over IMAP', async () => {
     const { page } = app
-    await page.getByText('Printer on fire').first().click()
+    await page.getByTestId('ticket-list').getByText(subject).click()
     await page.getByRole('button', { name: /^Reply$/ }).first().click()
     const composer = page.getByTestId('composer')
     await composer.waitFor()
     // The group's defaults: Sign and Encrypt on, S/MIME.
     assert.equal(await page.getByTestId('compose-sign').isChecked(), true)
     assert.equal(await page.getByTestId('compose-encrypt').isChecked(), true)
-    assert.match(await page.getByTestId('compose-subject').inputValue(), /^Re: Printer on fire \[Ticket#\d+\]$/)
+    assert.match(await page.getByTestId('compose-subject').inputValue(), new RegExp(`^Re: ${subject} \\[Ticket#\\d+\\]$`))
     // Encrypt is impossible until the customer's certificate is imported; the fix is offered.
     await page.getByTestId('encrypt-why').waitFor()
     assert.match(await page.getByTestId('encrypt-why').textContent(), new RegExp(env.customer.replace('.', '\\.')))
@@ -65,7 +67,7 @@ describe('composer', { skip: !servicesUp() && 'no Dovecot/Postfix: run under scr
     // customer's key and verifies the desk's signature against the CA.
     let raw
     for (let i = 0; i < 50 && !raw; i++) {
-      raw = fetchMailbox(env.customer).find((m) => m.includes('Re: Printer on fire'))
+      raw = fetchMailbox(env.customer).find((m) => m.includes(`Subject: Re: ${subject}`))
       if (!raw) await new Promise((r) => setTimeout(r, 200))
     }
     assert.ok(raw, 'the reply did not arrive in the customer INBOX')
