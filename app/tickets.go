@@ -155,6 +155,9 @@ func (t *Tickets) Content(req ContentRequest) (ArticleContent, error) {
 		r := mime.Render(s.Content, mime.RenderOptions{LoadRemote: req.LoadRemote})
 		sec := ContentSection{Origin: string(s.Origin), Label: sectionLabel(s.Origin, d.Article.Security),
 			Document: r.Document, RemoteBlocked: r.RemoteBlocked, Notices: s.Notices, Attachments: s.Attachments}
+		if s.Label != "" { // an inline OpenPGP block carries its own verdict
+			sec.Label = s.Label
+		}
 		if sec.Notices == nil {
 			sec.Notices = []string{}
 		}

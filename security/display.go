@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/mail/mime"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -28,8 +29,14 @@ func (s *Service) Display(ctx context.Context, articleID int64) (Display, error)
 	if err != nil {
 		return Display{}, err
 	}
-	entity, whole := s.displayEntity(ctx, a)
-	secs, err := mime.Split(a.Raw, entity, whole)
+	ks := s.keySet(ctx)
+	defer ks.Release()
+	entity, whole := s.displayEntity(ks, a)
+	var opts mime.SplitOptions
+	if !whole && a.Security.Type == sdcrypto.TechPGP {
+		opts.Inline = s.inlineParts(ks, a.Raw)
+	}
+	secs, err := mime.SplitWith(a.Raw, entity, whole, opts)
 	if err != nil {
 		return Display{Article: a}, err
 	}
@@ -39,7 +46,7 @@ func (s *Service) Display(ctx context.Context, articleID int64) (Display, error)
 // displayEntity returns the entity the engines display (nil: nothing could
 // be decrypted) and whether it stands for the whole message (inline
 // OpenPGP, whose protected text has no MIME entity of its own).
-func (s *Service) displayEntity(ctx context.Context, a store.Article) ([]byte, bool) {
+func (s *Service) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
 	r := a.Security
 	if r.Type == sdcrypto.TechNone && !r.Signed && !r.Encrypted {
 		return a.Raw, false
@@ -54,8 +61,6 @@ func (s *Service) displayEntity(ctx context.Context, a store.Article) ([]byte, b
 			}
 		}
 	}
-	ks := s.keySet(ctx)
-	defer ks.Release()
 	p, err := ks.process(a.Raw, s.now())
 	if err != nil || p.Entity == nil || (r.Encrypted && !p.Result.Encryption.Success) {
 		return nil, false
@@ -66,6 +71,117 @@ func (s *Service) displayEntity(ctx context.Context, a store.Article) ([]byte, b
 		return []byte("Content-Type: text/plain; charset=utf-8\r\n\r\n" + p.Text), true
 	}
 	return p.Entity, false
+}
+
+// inlineParts cuts the unprotected text bodies of an OpenPGP article at
+// their inline blocks (cleartext-signed, armored encrypted), each block a
+// section of its own with its own verdict, so that a partly protected
+// message is shown part by part: the text around a block stays "not
+// protected", a decrypted block is never merged with it, and a block
+// that cannot be opened says so instead of showing its ciphertext. The
+// article's result is untouched: a block's valid signature is never the
+// message's. It decrypts in memory only and logs nothing. When the
+// OpenPGP keyring cannot be had, the bodies are shown as sent.
+// Not safe for concurrent use (one Split calls it).
+func (s *Service) inlineParts(ks *keySet, raw []byte) func(string, bool, string) []mime.InlinePart {
+	var (
+		sp    *pgp.InlineSplitter
+		on    Integrations
+		tried bool
+	)
+	// The keyring is loaded on the first body that holds a block, not for
+	// every OpenPGP article shown.
+	load := func() {
+		tried = true
+		var err error
+		if on, err = ks.Integrations(); err != nil {
+			return
+		}
+		var kr pgp.Keyring = pgp.NewMemoryKeyring()
+		if on.PGP {
+			k, err := ks.PGP()
+			if err != nil {
+				return
+			}
+			kr = k
+		}
+		sp, _ = pgp.NewEngine(kr).InlineSplitter(raw, pgp.ProcessOptions{Now: s.now()})
+	}
+	return func(text string, html bool, charset string) []mime.InlinePart {
+		if !strings.Contains(text, "-----BEGIN PGP ") {
+			return nil
+		}
+		if !tried {
+			load()
+		}
+		if sp == nil {
+			return nil
+		}
+		segs := sp.Split(text, html, charset)
+		if len(segs) == 0 {
+			return nil
+		}
+		out := make([]mime.InlinePart, 0, len(segs))
+		for _, sg := range segs {
+			out = append(out, inlinePart(sg, on.PGP))
+		}
+		return out
+	}
+}
+
+// inlinePart labels one segment. The label is short; the notices say the
+// same at length, with the engine's reasons.
+func inlinePart(sg pgp.Segment, on bool) mime.InlinePart {
+	switch sg.Kind {
+	case pgp.SegmentSigned:
+		// mime.Unchecked: a signature over part of a message is never the
+		// message's signature, however valid it is for the block.
+		if sg.Sign.Success {
+			return mime.InlinePart{Origin: mime.Unchecked, Text: sg.Text,
+				Label:   "Signed block: signature valid for this block only" + signerName(sg.Sign),
+				Notices: []string{sg.Sign.Comment + " It covers only this block, not the message: the text around it is not signed."}}
+		}
+		return mime.InlinePart{Origin: mime.Unchecked, Text: sg.Text, Label: "Signed block: signature NOT valid",
+			Notices: []string{orElse(sg.Sign.Comment, "The signature of this block could not be checked.") + " Treat this block as not signed."}}
+	case pgp.SegmentDecrypted:
+		label := "Decrypted block"
+		notices := []string{sg.Encryption.Comment + " Only this block was encrypted: what is shown outside it travelled readable by anyone."}
+		if sg.Signed {
+			if sg.Sign.Success {
+				label += ", signed inside: signature valid for this block only" + signerName(sg.Sign)
+			} else {
+				label += ", signed inside: signature NOT valid"
+			}
+			notices = append(notices, sg.Sign.Comment)
+		}
+		return mime.InlinePart{Origin: mime.Protected, Label: label, Text: sg.Text, Notices: notices}
+	case pgp.SegmentUnopened:
+		c := sg.Encryption.Comment
+		if !on {
+			c = "OpenPGP is switched off in Settings > Integrations: switch it on to decrypt it."
+		}
+		return mime.InlinePart{Origin: mime.Unopened, Label: "Encrypted block that was not decrypted",
+			Notices: []string{orElse(c, "This encrypted block could not be decrypted.")}}
+	}
+	return mime.InlinePart{Origin: mime.Unprotected, Text: sg.Text}
+}
+
+func signerName(r sdcrypto.SignResult) string {
+	if len(r.Signers) == 0 {
+		return ""
+	}
+	who := r.Signers[0].Subject
+	if who == "" {
+		who = r.Signers[0].Fingerprint
+	}
+	return " (" + who + ")"
+}
+
+func orElse(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
 }
 
 // Attachment returns one attachment of an article's display by its index.

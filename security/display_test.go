@@ -1,10 +1,13 @@
 package security
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/internal/gpgtest"
+	"github.com/sealdesk/sealdesk/store"
 )
 
 func TestWarnings(t *testing.T) {
@@ -63,5 +66,121 @@ func TestWarnings(t *testing.T) {
 				t.Fatalf("first warning %+v, want retry %v, title with %q", ws[0], tc.retry, tc.title)
 			}
 		})
+	}
+}
+
+// TestDisplayPartlyProtectedInline: a text with inline OpenPGP blocks
+// among unprotected text is shown part by part; each block carries its own
+// verdict, the article's result stays the engine's ("not valid", "not
+// fully encrypted"), and nothing decrypted is stored or logged.
+func TestDisplayPartlyProtectedInline(t *testing.T) {
+	g := gpgtest.Get(t)
+	f := newPGPFixture(t, Options{})
+	importPGP(t, f, gpgtest.DeskPass, g.DeskSecret)
+	importPGP(t, f, "", g.AlicePublic)
+	alice := []string{"--passphrase", gpgtest.AlicePass, "-u", g.Alice}
+	clear := string(g.Must(t, []byte("Please reset my password.\n"), append(alice, "--clearsign")...))
+	enc := string(g.Must(t, []byte("My PIN is 4711.\n"), "--armor", "-r", g.Desk, "--encrypt"))
+	encSigned := string(g.Must(t, []byte("My PIN is 4711.\n"), append(alice, "--armor", "-r", g.Desk, "--sign", "--encrypt")...))
+	forAlice := string(g.Must(t, []byte("Not for the desk.\n"), "--armor", "-r", g.Alice, "--encrypt"))
+	mail := func(ctype, body string) []byte {
+		return []byte("From: Alice <" + gpgtest.AliceAddr + ">\r\nTo: " + gpgtest.DeskAddr + "\r\nSubject: inline\r\nMessage-ID: <" +
+			strings.ReplaceAll(t.Name(), "/", ".") + "@example.test>\r\nDate: Sun, 01 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: " +
+			ctype + "\r\n\r\n" + strings.ReplaceAll(body, "\n", "\r\n"))
+	}
+	plain := "text/plain; charset=utf-8"
+	type sec struct{ origin, label, body string } // label, body: contained
+	cases := []struct {
+		name     string
+		raw      []byte
+		signOK   bool // the article's verdict
+		encOK    bool
+		want     []sec
+		notShown string // in no section, labels and notices included
+	}{
+		{"signed block with unsigned text around", mail(plain, "Also wire 500 EUR to X.\n"+clear+"-- \nsent from my phone\n"), false, false, []sec{
+			{"unprotected", "", "wire 500 EUR"},
+			{"unchecked", "signature valid for this block only (Alice", "reset my password"},
+			{"unprotected", "", "sent from my phone"}}, "BEGIN PGP SIGNATURE"},
+		{"encrypted block with unencrypted text around", mail(plain, "Hi support,\n"+enc+"Thanks\n"), false, false, []sec{
+			{"unprotected", "", "Hi support"},
+			{"protected", "Decrypted block", "My PIN is 4711"},
+			{"unprotected", "", "Thanks"}}, "BEGIN PGP MESSAGE"},
+		{"encrypted and signed block, text after", mail(plain, encSigned+"\nPS: unencrypted\n"), false, false, []sec{
+			{"protected", "Decrypted block, signed inside: signature valid for this block only", "My PIN is 4711"},
+			{"unprotected", "", "PS: unencrypted"}}, "BEGIN PGP MESSAGE"},
+		{"block we cannot decrypt", mail(plain, "Hi\n"+forAlice), false, false, []sec{
+			{"unprotected", "", "Hi"},
+			{"unopened", "not decrypted", ""}}, "BEGIN PGP MESSAGE"},
+		{"block in html", mail("text/html; charset=utf-8", "<p>Hi support,</p><p>"+strings.ReplaceAll(enc, "\n", "<br>\n")+"</p>"), false, false, []sec{
+			{"unprotected", "", "Hi support"},
+			{"protected", "Decrypted block", "My PIN is 4711"}}, "BEGIN PGP MESSAGE"},
+		{"whole text clearsigned: one protected section, as before", mail(plain, clear), true, false, []sec{
+			{"protected", "", "reset my password"}}, "BEGIN PGP SIGNATURE"},
+		{"whole text encrypted: one protected section, as before", mail(plain, enc), false, true, []sec{
+			{"protected", "", "My PIN is 4711"}}, "BEGIN PGP MESSAGE"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in, err := f.svc.Inspect(f.ctx, tc.raw, InspectOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := in.Security
+			if r.Type != "PGP" || r.Sign.Success != tc.signOK || r.Encryption.Success != tc.encOK {
+				t.Fatalf("article result %+v, want sign %v, decryption %v", r, tc.signOK, tc.encOK)
+			}
+			d, err := f.svc.Display(f.ctx, in.ArticleID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range d.Sections {
+				var bodies []string
+				for _, b := range s.Bodies {
+					bodies = append(bodies, b.Text)
+				}
+				got = append(got, fmt.Sprintf("%s [%s] %q %q", s.Origin, s.Label, bodies, s.Notices))
+			}
+			all := strings.Join(got, "\n")
+			if len(d.Sections) != len(tc.want) {
+				t.Fatalf("%d sections, want %d:\n%s", len(d.Sections), len(tc.want), all)
+			}
+			for i, w := range tc.want {
+				s := d.Sections[i]
+				var text string
+				for _, b := range s.Bodies {
+					text += b.Text
+				}
+				if string(s.Origin) != w.origin || !strings.Contains(s.Label, w.label) || !strings.Contains(text, w.body) {
+					t.Errorf("section %d: %s, want %+v", i, got[i], w)
+				}
+				if s.Origin == "unprotected" && strings.Contains(text, "4711") {
+					t.Errorf("section %d: decrypted text merged into an unprotected section: %q", i, text)
+				}
+			}
+			if strings.Contains(all, tc.notShown) {
+				t.Errorf("%q shown:\n%s", tc.notShown, all)
+			}
+			a, err := f.p.Store.Article(f.ctx, in.ArticleID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.encOK && a.SealedContent != nil {
+				t.Error("a partly decrypted article has sealed content")
+			}
+			if a.Security.Sign.Success != tc.signOK || a.Security.Encryption.Success != tc.encOK {
+				t.Errorf("Display changed the stored result: %+v", a.Security)
+			}
+		})
+	}
+	logs, err := f.p.Store.Log(f.ctx, store.LogQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range logs {
+		if strings.Contains(l.Detail, "4711") || strings.Contains(l.Detail, "password") {
+			t.Errorf("content in the log: %+v", l)
+		}
 	}
 }

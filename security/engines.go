@@ -103,7 +103,9 @@ func (ks *keySet) process(raw []byte, at time.Time) (*processed, error) {
 	if err != nil {
 		return nil, err
 	}
-	isSMIME, err := smime.Detect(raw)
+	// The message as Detect parsed it goes on to the OpenPGP engine, which
+	// then reads its header and parts once (see smime.DetectParsed).
+	isSMIME, parsed, err := smime.DetectParsed(raw)
 	if err != nil {
 		return nil, err // smime.ErrNotMessage, as Process would say
 	}
@@ -120,7 +122,7 @@ func (ks *keySet) process(raw []byte, at time.Time) (*processed, error) {
 		}
 		pkr = pours
 	}
-	pp, err := pgp.NewEngine(pkr).Process(raw, pgp.ProcessOptions{Now: at})
+	pp, err := pgp.NewEngine(pkr).Process(raw, pgp.ProcessOptions{Now: at, Parsed: parsed})
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,9 @@
 //     form (multipart/signed inside multipart/encrypted, section 6.1).
 //   - Inline PGP: cleartext signatures (RFC 9580 section 7) and armored
 //     encrypted blocks in text/plain and text/html, encrypted attachments
-//     named *.pgp, *.gpg, *.asc.
+//     named *.pgp, *.gpg, *.asc. For display, InlineSplitter cuts such a
+//     text into plain, signed, decrypted and unopened segments, each with
+//     its own verdict (the message's result stays the engine's).
 //   - Header protection: RFC 9788 (hp="cipher", hp-legacy-display) and the
 //     older draft form (protected-headers="v1").
 //   - Autocrypt Level 1 headers and application/pgp-keys parts: collected

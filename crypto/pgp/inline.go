@@ -161,54 +161,37 @@ func (s *state) scanText(e *mimepart.Entity, sc *inlineScan) {
 	} else {
 		text = strings.ReplaceAll(string(body), "\r\n", "\n")
 	}
-	blocks, _ := findArmor([]byte(text))
-	if len(blocks) == 0 {
-		if strings.TrimSpace(text) != "" {
-			sc.plainText = true
-		}
-		sc.texts = append(sc.texts, text)
-		return
-	}
+	pieces := s.inlinePieces(text)
 	var out strings.Builder
-	pos := 0
-	for i := 0; i < len(blocks); i++ {
-		b := blocks[i]
-		if strings.TrimSpace(text[pos:b.Start]) != "" {
-			sc.plainText = true
-		}
-		out.WriteString(text[pos:b.Start])
-		pos = b.End
-		switch b.Type {
-		case armorMessage:
-			d := s.decrypt([]byte(text[b.Start:b.End]))
-			if !d.ok {
-				sc.encFail = append(sc.encFail, d.comment)
+	for _, p := range pieces {
+		chunk := text[p.start:p.end]
+		switch p.kind {
+		case piecePlain:
+			if strings.TrimSpace(chunk) != "" {
+				sc.plainText = true
+			}
+			out.WriteString(chunk)
+		case pieceEncrypted:
+			if !p.d.ok {
+				sc.encFail = append(sc.encFail, p.d.comment)
 				out.WriteString("[An encrypted block could not be decrypted.]")
 				continue
 			}
-			s.noteDecrypted(sc, d)
-			out.Write(mimepart.ToUTF8(d.plain, e.Params["charset"]))
-		case armorSigned:
-			// The signature block follows as the next armor block.
-			if i+1 < len(blocks) && blocks[i+1].Type == armorSignature {
-				pos = blocks[i+1].End
-				i++
-			}
-			plain, r := s.verifyClearsigned([]byte(text[b.Start:pos]))
-			sc.signs = append(sc.signs, r)
-			out.Write(plain)
-		case armorPublicKey:
-			s.foundKey("attachment", []byte(text[b.Start:b.End]))
-			out.WriteString(text[b.Start:b.End])
+			s.noteDecrypted(sc, p.d)
+			out.Write(mimepart.ToUTF8(p.d.plain, e.Params["charset"]))
+		case pieceSigned:
+			sc.signs = append(sc.signs, p.sign)
+			out.Write(p.signed)
+		case pieceKey:
+			s.foundKey("attachment", []byte(chunk))
+			out.WriteString(chunk)
 		default:
-			out.WriteString(text[b.Start:b.End])
+			// Another block, or an encrypted block whose armor cannot be
+			// decoded: readable content outside any protection, as sent.
+			out.WriteString(chunk)
 			sc.plainText = true
 		}
 	}
-	if strings.TrimSpace(text[pos:]) != "" {
-		sc.plainText = true
-	}
-	out.WriteString(text[pos:])
 	sc.texts = append(sc.texts, out.String())
 }
 
@@ -230,10 +213,10 @@ func (s *state) verifyClearsigned(data []byte) ([]byte, sdcrypto.SignResult) {
 }
 
 func children(e *mimepart.Entity) []*mimepart.Entity {
-	parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
+	_, parts := e.Parts()
 	var out []*mimepart.Entity
-	for _, raw := range parts {
-		if p, err := mimepart.Parse(raw); err == nil {
+	for _, p := range parts {
+		if p != nil {
 			out = append(out, p)
 		}
 	}

@@ -26,6 +26,11 @@ func NewEngine(keys Keyring) *Engine { return &Engine{kr: keys} }
 type ProcessOptions struct {
 	// Now is the time keys and signatures are judged at; zero means time.Now().
 	Now time.Time
+	// Parsed, when set, is raw as smime.DetectParsed parsed it: Process
+	// then reads the header and the parts from it instead of parsing them
+	// again. It is used only when it is the parse of raw itself (the same
+	// bytes); nil, or anything else, means Process parses raw.
+	Parsed *mimepart.Entity
 }
 
 // Processed is what Process found.
@@ -99,8 +104,13 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	if now.IsZero() {
 		now = time.Now()
 	}
-	top, err := mimepart.Parse(raw)
-	if err != nil || len(raw) == 0 || top.Header.Len() == 0 {
+	top := opts.Parsed
+	if !top.Is(raw) {
+		if top, err = mimepart.Parse(raw); err != nil {
+			return nil, ErrNotMessage
+		}
+	}
+	if len(raw) == 0 || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
 	s := &state{kr: e.kr, now: now, p: &Processed{}}
@@ -136,14 +146,14 @@ func (s *state) process(top *mimepart.Entity) {
 	switch {
 	case isPGPEncrypted(cur):
 		res.Encrypted = true
-		parts, _ := mimepart.SplitMultipart(cur.Body, cur.Params["boundary"])
+		_, parts := cur.Parts()
 		if len(parts) < 2 {
 			res.Encryption.Comment = "The encrypted message is damaged (a PGP/MIME part is missing): ask the sender to send it again."
 			return
 		}
-		payload, err := mimepart.Parse(parts[1])
+		payload := parts[1]
 		var d decrypted
-		if err != nil {
+		if payload == nil {
 			d.comment = "The encrypted message is damaged: ask the sender to send it again."
 		} else {
 			body, _ := payload.DecodedBody()
@@ -231,28 +241,24 @@ func (s *state) setEncryption(d decrypted) {
 // first part's exact bytes, line ends made CRLF. It returns the verdict
 // and the signed part.
 func (s *state) verifyPGPMIME(e *mimepart.Entity) (sdcrypto.SignResult, *mimepart.Entity) {
-	parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
+	raw, parts := e.Parts()
 	if len(parts) != 2 {
-		return s.broken(fmt.Sprintf("multipart/signed with %d parts instead of 2", len(parts))), firstParsed(parts)
+		var first *mimepart.Entity
+		if len(parts) > 0 {
+			first = parts[0]
+		}
+		return s.broken(fmt.Sprintf("multipart/signed with %d parts instead of 2", len(parts))), first
 	}
-	signed, err := mimepart.Parse(parts[0])
-	if err != nil {
+	signed := parts[0]
+	if signed == nil {
 		return s.broken("the signed part cannot be read"), nil
 	}
-	sigPart, err := mimepart.Parse(parts[1])
-	if err != nil || sigPart.MediaType != "application/pgp-signature" {
+	sigPart := parts[1]
+	if sigPart == nil || sigPart.MediaType != "application/pgp-signature" {
 		return s.broken("the second part is not application/pgp-signature"), signed
 	}
 	sig, _ := sigPart.DecodedBody()
-	return s.verifyDetached(mimepart.CanonicalCRLF(parts[0]), sig), signed
-}
-
-func firstParsed(parts [][]byte) *mimepart.Entity {
-	if len(parts) == 0 {
-		return nil
-	}
-	e, _ := mimepart.Parse(parts[0])
-	return e
+	return s.verifyDetached(mimepart.CanonicalCRLF(raw[0]), sig), signed
 }
 
 func isPGPEncrypted(e *mimepart.Entity) bool {
@@ -275,9 +281,9 @@ func walkLeaves(e *mimepart.Entity, depth int, f func(*mimepart.Entity)) {
 		}
 		return
 	}
-	parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
-	for _, raw := range parts {
-		if p, err := mimepart.Parse(raw); err == nil {
+	_, parts := e.Parts()
+	for _, p := range parts {
+		if p != nil {
 			walkLeaves(p, depth+1, f)
 		}
 	}

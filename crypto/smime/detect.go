@@ -43,23 +43,33 @@ func (k layerKind) signed() bool    { return k == kindMultipartSigned || k == ki
 // On a panic (a bug) it answers true, so that Process runs and reports
 // ErrInternal.
 func Detect(raw []byte) (found bool, err error) {
+	found, _, err = DetectParsed(raw)
+	return found, err
+}
+
+// DetectParsed is Detect that also returns the message as it parsed it,
+// nil with an error. Its type is internal to crypto/: a caller outside
+// only hands it on, to pgp.ProcessOptions.Parsed, so that the OpenPGP
+// engine does not parse the header and the parts Detect already read.
+// Parsing them twice cost a tenth of an Ed25519 OpenPGP article.
+func DetectParsed(raw []byte) (found bool, top *mimepart.Entity, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			found, err = true, nil
+			found, top, err = true, nil, nil
 		}
 	}()
-	top, err := mimepart.Parse(raw)
+	top, err = mimepart.Parse(raw)
 	if err != nil || len(raw) == 0 || top.Header.Len() == 0 {
-		return false, ErrNotMessage
+		return false, nil, ErrNotMessage
 	}
 	// Every entity announced as S/MIME at the top makes Process report
 	// TechSMIME, damaged or not (see the kinds classify returns); a plain
 	// top is S/MIME only through nested parts, as Process finds them.
 	if announced(top) {
-		return true, nil
+		return true, top, nil
 	}
 	signed, encrypted := nestedSMIME(top, 0)
-	return signed || encrypted, nil
+	return signed || encrypted, top, nil
 }
 
 // announced reports whether classify(e) is anything but kindPlain, without
@@ -85,9 +95,8 @@ func signedProtocol(e *mimepart.Entity) bool {
 		return true
 	}
 	if proto == "" { // QUIRK: protocol missing; look at the second part
-		parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
-		if len(parts) == 2 {
-			if p, err := mimepart.Parse(parts[1]); err == nil && (strings.Contains(p.MediaType, "pkcs7-signature") ||
+		if _, parts := e.Parts(); len(parts) == 2 {
+			if p := parts[1]; p != nil && (strings.Contains(p.MediaType, "pkcs7-signature") ||
 				(p.MediaType == "application/octet-stream" && strings.HasSuffix(strings.ToLower(p.Filename()), ".p7s"))) {
 				return true
 			}
@@ -151,10 +160,9 @@ func nestedSMIME(e *mimepart.Entity, depth int) (signed, encrypted bool) {
 	if depth > 20 || !strings.HasPrefix(e.MediaType, "multipart/") {
 		return false, false
 	}
-	parts, _ := mimepart.SplitMultipart(e.Body, e.Params["boundary"])
-	for _, raw := range parts {
-		p, err := mimepart.Parse(raw)
-		if err != nil {
+	_, parts := e.Parts()
+	for _, p := range parts {
+		if p == nil {
 			continue
 		}
 		k, _ := classify(p)

@@ -60,12 +60,11 @@ export function lmtpDeliver(raw, rcpt, from = 'sender@example.test') {
 
 /** The messages of a mailbox, raw, oldest first (doveadm fetch). */
 export function fetchMailbox(user, mailbox = 'INBOX') {
-  const out = execFileSync('doveadm', ['-c', env.dovecotConf, 'fetch', '-u', user, 'text', 'mailbox', mailbox, 'all']).toString()
-  // doveadm separates records with a form feed line.
-  return out
-    .split('\f\n')
-    .map((r) => r.replace(/^text:\n/, ''))
-    .filter((r) => r.trim() !== '')
+  const doveadm = (...query) => execFileSync('doveadm', ['-c', env.dovecotConf, 'fetch', '-u', user, ...query]).toString()
+  // doveadm prints records without a separator that a message body could
+  // not contain too: list the UIDs, then fetch one message at a time.
+  const uids = [...doveadm('uid', 'mailbox', mailbox, 'all').matchAll(/^uid: (\d+)$/gm)].map((m) => m[1])
+  return uids.map((uid) => doveadm('text', 'mailbox', mailbox, 'uid', uid).replace(/^text:\n/, ''))
 }
 
 function openssl(args, opts = {}) {

@@ -5,7 +5,9 @@
 // Wails or of the security engines: the caller says which entity is the
 // protected one (Split) and the package labels every part by where it came
 // from, so that decrypted or verified content is never merged with parts
-// that travelled unprotected.
+// that travelled unprotected. SplitWith also cuts unprotected text bodies
+// at inline blocks (inline OpenPGP) through a callback the caller gives, so
+// each block becomes its own labelled section.
 //
 // Limits, stated so nobody relies on them:
 //   - Nesting deeper than MaxDepth, more than MaxParts leaves or more than
@@ -18,4 +20,6 @@
 //     them. The iframe's Content-Security-Policy (see Document) is the
 //     second wall: what the sanitizer misses still cannot load or run.
 //   - message/rfc822 parts are listed as attachments, not opened.
+//   - An HTML body that contains inline blocks is shown as text, section
+//     by section: its formatting is lost.
 package mime

@@ -67,3 +67,30 @@ func FuzzSanitizeHTML(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSplitInline: with an Inline splitter, a labelled section holds one
+// stretch only and is never merged with another, and bodies stay UTF-8.
+func FuzzSplitInline(f *testing.F) {
+	seedMessages(f)
+	f.Add(msg("Content-Type: text/plain", "", "a [[b]] c [[!]][[d]]"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var calls []string
+		secs, err := SplitWith(raw, nil, false, SplitOptions{Inline: markerInline(&calls)})
+		if err != nil {
+			return
+		}
+		for i, s := range secs {
+			if s.Label != "" && len(s.Bodies) > 1 {
+				t.Fatalf("section %d: labelled section with %d bodies", i, len(s.Bodies))
+			}
+			if s.Label != "" && s.Origin == Unprotected {
+				t.Fatalf("section %d: unprotected stretch labelled", i)
+			}
+			for _, b := range s.Bodies {
+				if !utf8.ValidString(b.Text) {
+					t.Fatalf("body is not UTF-8: %q", b.Text)
+				}
+			}
+		}
+	})
+}

@@ -3,6 +3,7 @@ package mime
 import (
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -27,10 +28,38 @@ const (
 )
 
 // Section is a run of parts of one origin. Split never merges two
-// origins into one section.
+// origins into one section, nor a labelled section with another.
 type Section struct {
 	Origin Origin
+	// Label, when set, says what the agent may believe about this section
+	// in particular (an inline block's own verdict, from SplitOptions.Inline);
+	// empty: the caller labels the section by its Origin.
+	Label string
 	Content
+}
+
+// InlinePart is one stretch of a body that travelled outside the
+// message's security layer, cut out by SplitOptions.Inline: the text
+// around an inline OpenPGP block, or the block itself.
+type InlinePart struct {
+	Origin Origin
+	Label  string
+	// Text is plain text (valid UTF-8 is not required: it is made so);
+	// "" for a block that could not be opened.
+	Text    string
+	Notices []string
+}
+
+// SplitOptions tune SplitWith. The zero value splits as Split does.
+type SplitOptions struct {
+	// Inline, when set, is offered the text of every readable body of
+	// origin Unprotected (text/plain or text/html, decoded to UTF-8, with
+	// its declared charset). When it returns parts, the body is replaced
+	// by them, each its own section that is never merged with another;
+	// nil keeps the body as it is. It lets a security engine show inline
+	// protected blocks (RFC 9580 sections 6 and 7) apart from the text
+	// around them without this package knowing the engine.
+	Inline func(text string, html bool, charset string) []InlinePart
 }
 
 // Split reads raw, the message as received, into sections by origin.
@@ -40,7 +69,12 @@ type Section struct {
 // (the first one met). whole says that protected stands for all of raw
 // (inline OpenPGP over the whole text): raw is then not walked at all.
 func Split(raw, protected []byte, whole bool) ([]Section, error) {
-	w := &walker{protected: protected}
+	return SplitWith(raw, protected, whole, SplitOptions{})
+}
+
+// SplitWith is Split with options.
+func SplitWith(raw, protected []byte, whole bool, opts SplitOptions) ([]Section, error) {
+	w := &walker{protected: protected, inline: opts.Inline}
 	if whole && protected != nil {
 		w.ownDone = true
 		if err := w.entity(protected, Protected, 0); err != nil {
@@ -66,6 +100,7 @@ func Split(raw, protected []byte, whole bool) ([]Section, error) {
 
 type walker struct {
 	protected []byte
+	inline    func(text string, html bool, charset string) []InlinePart
 	ownDone   bool
 	sections  []Section
 	parts     int
@@ -84,9 +119,9 @@ func (w *walker) finish() []Section {
 }
 
 // at returns the section parts of origin o go to: the last one when it has
-// that origin, else a new one.
+// that origin and no label of its own, else a new one.
 func (w *walker) at(o Origin) *Section {
-	if n := len(w.sections); n > 0 && w.sections[n-1].Origin == o {
+	if n := len(w.sections); n > 0 && w.sections[n-1].Origin == o && w.sections[n-1].Label == "" {
 		return &w.sections[n-1]
 	}
 	w.sections = append(w.sections, Section{Origin: o})
@@ -228,7 +263,7 @@ func (w *walker) alternative(mr message.MultipartReader, o Origin, depth int) {
 			w.notice(o, "The rest of this message is malformed and is not shown.")
 			break
 		}
-		sub := &walker{protected: w.protected, ownDone: w.ownDone, parts: w.parts, decoded: w.decoded}
+		sub := &walker{protected: w.protected, inline: w.inline, ownDone: w.ownDone, parts: w.parts, decoded: w.decoded}
 		sub.walk(p, err, o, depth+1)
 		w.parts, w.decoded, w.ownDone = sub.parts, sub.decoded, sub.ownDone
 		alts = append(alts, sub.sections)
@@ -246,6 +281,10 @@ func (w *walker) alternative(mr message.MultipartReader, o Origin, depth int) {
 		return
 	}
 	for _, s := range alts[pick] {
+		if s.Label != "" {
+			w.sections = append(w.sections, s)
+			continue
+		}
 		dst := w.at(s.Origin)
 		dst.Bodies = append(dst.Bodies, s.Bodies...)
 		dst.Attachments = append(dst.Attachments, s.Attachments...)
@@ -278,6 +317,12 @@ func (w *walker) leaf(e *message.Entity, newErr error, o Origin) {
 		if l.notice != "" {
 			w.notice(o, l.notice)
 		}
+		if o == Unprotected && w.inline != nil {
+			if parts := w.inline(text, l.mediaType == "text/html", l.params["charset"]); len(parts) > 0 {
+				w.inlineParts(parts)
+				return
+			}
+		}
 		s := w.at(o)
 		s.Bodies = append(s.Bodies, Body{HTML: l.mediaType == "text/html", Text: text})
 		return
@@ -292,6 +337,29 @@ func (w *walker) leaf(e *message.Entity, newErr error, o Origin) {
 	}
 	s.Attachments = append(s.Attachments, Attachment{Name: name, ContentType: l.mediaType, Size: len(l.data),
 		Inline: l.cid != "" && strings.HasPrefix(l.mediaType, "image/") && !l.attach, ContentID: l.cid, data: l.data})
+}
+
+// inlineParts adds the stretches SplitOptions.Inline cut a body into: the
+// unprotected ones as plain text of their origin, every other one (and
+// every labelled one) as a section of its own.
+func (w *walker) inlineParts(parts []InlinePart) {
+	for _, p := range parts {
+		var s *Section
+		if p.Label == "" && p.Origin == Unprotected {
+			s = w.at(p.Origin)
+		} else {
+			w.sections = append(w.sections, Section{Origin: p.Origin, Label: p.Label})
+			s = &w.sections[len(w.sections)-1]
+		}
+		for _, n := range p.Notices {
+			if !slices.Contains(s.Notices, n) {
+				s.Notices = append(s.Notices, n)
+			}
+		}
+		if p.Text != "" {
+			s.Bodies = append(s.Bodies, Body{Text: strings.ToValidUTF8(p.Text, "\uFFFD")})
+		}
+	}
 }
 
 func defaultName(mediaType string) string {

@@ -133,3 +133,80 @@ func TestAttachmentIndexesRunAcrossSections(t *testing.T) {
 		t.Fatalf("%+v %+v", a, b)
 	}
 }
+
+// markerInline is a stand-in for a security engine: "[[x]]" in a text is
+// a protected block holding x, "[[!]]" one that could not be opened.
+func markerInline(calls *[]string) func(string, bool, string) []InlinePart {
+	return func(text string, html bool, charset string) []InlinePart {
+		*calls = append(*calls, text)
+		if !strings.Contains(text, "[[") {
+			return nil
+		}
+		var out []InlinePart
+		for {
+			i := strings.Index(text, "[[")
+			j := strings.Index(text, "]]")
+			if i < 0 || j < i {
+				break
+			}
+			if i > 0 {
+				out = append(out, InlinePart{Origin: Unprotected, Text: text[:i]})
+			}
+			if in := text[i+2 : j]; in == "!" {
+				out = append(out, InlinePart{Origin: Unopened, Label: "not opened", Notices: []string{"no key"}})
+			} else {
+				out = append(out, InlinePart{Origin: Protected, Label: "block", Text: in})
+			}
+			text = text[j+2:]
+		}
+		if text != "" {
+			out = append(out, InlinePart{Origin: Unprotected, Text: text})
+		}
+		return out
+	}
+}
+
+func TestSplitInline(t *testing.T) {
+	text := func(body string) []byte { return msg("Content-Type: text/plain; charset=utf-8", "", body) }
+	cases := []struct {
+		name           string
+		raw, protected []byte
+		want           string // origin[label]:bodies|notices, sections joined by " / "
+		calls          int
+	}{
+		{"no block: as it is", plainMsg, plainMsg, "unprotected[]:Hello <world>\r\n|", 1},
+		{"blocks among text", text("a [[b]] c"), nil, "unprotected[]:a | / protected[block]:b| / unprotected[]: c|", 1},
+		{"adjacent blocks stay apart", text("[[b]][[c]]"), nil, "protected[block]:b| / protected[block]:c|", 1},
+		{"unopened block has no text", text("a [[!]]"), nil, "unprotected[]:a | / unopened[not opened]:|no key", 1},
+		{"text part after the blocks is not merged into them", msg("Content-Type: multipart/mixed; boundary=m", "", "--m",
+			"Content-Type: text/plain", "", "[[b]]", "--m", "Content-Type: text/plain", "", "after", "--m--", ""), nil,
+			"protected[block]:b| / unprotected[]:after|", 2},
+		{"alternative keeps labelled sections", msg("Content-Type: multipart/alternative; boundary=b", "", "--b",
+			"Content-Type: text/plain", "", "plain", "--b", "Content-Type: text/html", "", "x [[y]]", "--b--", ""), nil,
+			"unprotected[]:x | / protected[block]:y|", 2},
+		{"protected content is not offered", signedMsg, text("[[b]]"), "protected[]:[[b]]|", 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls []string
+			secs, err := SplitWith(tc.raw, tc.protected, false, SplitOptions{Inline: markerInline(&calls)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range secs {
+				var bodies []string
+				for _, b := range s.Bodies {
+					bodies = append(bodies, b.Text)
+				}
+				got = append(got, string(s.Origin)+"["+s.Label+"]:"+strings.Join(bodies, "¦")+"|"+strings.Join(s.Notices, ";"))
+			}
+			if g := strings.Join(got, " / "); g != tc.want {
+				t.Errorf("sections %q\nwant     %q", g, tc.want)
+			}
+			if len(calls) != tc.calls {
+				t.Errorf("Inline called %d times (%q), want %d", len(calls), calls, tc.calls)
+			}
+		})
+	}
+}

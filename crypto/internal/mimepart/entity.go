@@ -23,6 +23,39 @@ type Entity struct {
 	Body      []byte            // the rest of Raw, still transfer-encoded
 	MediaType string            // lowercased, "text/plain" when absent
 	Params    map[string]string // Content-Type parameters, never nil
+
+	// The body parts, split and parsed once (see Parts).
+	parts  [][]byte
+	kids   []*Entity
+	parted bool
+}
+
+// Parts returns the raw body parts of a multipart entity (SplitMultipart
+// with its boundary) and each of them parsed, nil where Parse failed. They
+// are split and parsed on the first call only: S/MIME detection and then
+// the OpenPGP engine walk the same parts of the same message, and parsing
+// them twice was a tenth of an OpenPGP article. The results are shared;
+// treat them as read-only. Not safe for concurrent use.
+func (e *Entity) Parts() (raw [][]byte, parsed []*Entity) {
+	if !e.parted {
+		e.parted = true
+		e.parts, _ = SplitMultipart(e.Body, e.Params["boundary"])
+		if len(e.parts) > 0 {
+			e.kids = make([]*Entity, len(e.parts))
+			for i, r := range e.parts {
+				if p, err := Parse(r); err == nil {
+					e.kids[i] = p
+				}
+			}
+		}
+	}
+	return e.parts, e.kids
+}
+
+// Is reports whether e is the parse of raw itself (the same bytes, not a
+// copy), so that a caller handed both may trust e.
+func (e *Entity) Is(raw []byte) bool {
+	return e != nil && len(e.Raw) == len(raw) && (len(raw) == 0 || &e.Raw[0] == &raw[0])
 }
 
 const maxHeaderBytes = 1 << 20

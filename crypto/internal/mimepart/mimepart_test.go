@@ -104,3 +104,11 @@ func TestEngineError(t *testing.T) {
 		}
 	}
 }
+
+func TestCRLFToLF(t *testing.T) {
+	for _, in := range []string{"", "a", "\r\n", "a\r\nb\r\n", "\r\r\n\n", "a\rb\nc\r", "\r\n\r\n\r"} {
+		if got, want := crlfToLF([]byte(in)), strings.ReplaceAll(in, "\r\n", "\n"); got != want {
+			t.Errorf("crlfToLF(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
