@@ -22,6 +22,10 @@ type inlineScan struct {
 	nestedSign  bool
 	nestedEnc   bool
 	attachNames []string
+	// otherParts: parts no OpenPGP block covers (a plain attachment, an
+	// inline image). Next to a signed or encrypted block they make the
+	// protection partial: the signature does not cover them.
+	otherParts bool
 }
 
 // inline handles a message without PGP/MIME layers: cleartext-signed and
@@ -37,7 +41,7 @@ func (s *state) inline(top *mimepart.Entity) {
 	pieces := sc.encOK + len(sc.encFail)
 	if pieces > 0 {
 		res.Encrypted = true
-		whole := !sc.plainText && len(sc.attachNames) == 0 && !sc.nestedSign && !sc.nestedEnc
+		whole := !sc.plainText && !sc.otherParts && len(sc.attachNames) == 0 && !sc.nestedSign && !sc.nestedEnc
 		switch {
 		case len(sc.encFail) > 0:
 			res.Encryption = sdcrypto.EncryptionResult{Comment: sc.encFail[0]}
@@ -51,7 +55,7 @@ func (s *state) inline(top *mimepart.Entity) {
 		res.Encryption.Comment = "An encrypted part inside this message was not opened: only the message as a whole, or its encrypted attachments, are decrypted."
 	}
 	switch {
-	case len(sc.signs) == 1 && !sc.plainText && !sc.nestedSign && !sc.nestedEnc && len(sc.attachNames) == 0 && len(sc.encFail) == 0:
+	case len(sc.signs) == 1 && !sc.plainText && !sc.otherParts && !sc.nestedSign && !sc.nestedEnc && len(sc.attachNames) == 0 && len(sc.encFail) == 0:
 		res.Signed, res.Sign = true, sc.signs[0]
 	case len(sc.signs) > 0 || sc.nestedSign:
 		res.Signed = true
@@ -132,8 +136,8 @@ func (s *state) scanInline(e *mimepart.Entity, sc *inlineScan, depth int) {
 	case (e.MediaType == "text/plain" || e.MediaType == "text/html") && !e.IsAttachment():
 		s.scanText(e, sc)
 	default:
-		if !e.IsAttachment() && depth == 0 {
-			return
+		if depth > 0 {
+			sc.otherParts = true
 		}
 	}
 }

@@ -66,6 +66,16 @@ func TestFromGnuPG(t *testing.T) {
 		{"inline clearsigned with unsigned text around", func(t *testing.T) []byte {
 			return mkMail(aliceAddr, samAddr, "s", "text/plain; charset=utf-8", "PS: wire money to X\n"+string(gpgOut(t, []byte("Hello Sam\n"), append(alice, "--clearsign")...)))
 		}, want{signed: true, signOK: false, text: "wire money", comment: "Only part"}},
+		{"inline clearsigned with an unsigned attachment", func(t *testing.T) []byte {
+			signed := string(gpgOut(t, []byte("Invoice attached.\n"), append(alice, "--clearsign")...))
+			return mkMail(aliceAddr, samAddr, "s", `multipart/mixed; boundary="mx"`,
+				"--mx\nContent-Type: text/plain\n\n"+signed+"\n--mx\nContent-Type: application/pdf; name=\"invoice.pdf\"\nContent-Disposition: attachment; filename=\"invoice.pdf\"\n\n%PDF-1.4 anyone could have put this here\n--mx--\n")
+		}, want{signed: true, signOK: false, text: "Invoice attached", comment: "Only part"}},
+		{"inline armored encrypted with an unencrypted attachment", func(t *testing.T) []byte {
+			arm := string(gpgOut(t, []byte("secret text\n"), "--armor", "-r", samAddr, "--encrypt"))
+			return mkMail(aliceAddr, samAddr, "s", `multipart/mixed; boundary="mx"`,
+				"--mx\nContent-Type: text/plain\n\n"+arm+"\n--mx\nContent-Type: application/pdf; name=\"plain.pdf\"\nContent-Disposition: attachment; filename=\"plain.pdf\"\n\n%PDF-1.4\n--mx--\n")
+		}, want{encrypted: true, encOK: false, text: "secret text", comment: "Only part"}},
 		{"inline armored encrypted+signed", func(t *testing.T) []byte {
 			return mkMail(aliceAddr, samAddr, "s", "text/plain; charset=utf-8", string(gpgOut(t, []byte("secret text\n"), append(alice, "--armor", "-r", samAddr, "--sign", "--encrypt")...)))
 		}, want{signed: true, signOK: true, encrypted: true, encOK: true, text: "secret text"}},
