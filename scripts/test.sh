@@ -55,8 +55,9 @@ step no-cgo bash -c 'CGO_ENABLED=0 go build -o /dev/null ./cmd/sealctl && CGO_EN
 step go-test go test -race -count=1 -v ./...
 count "$(grep -cE '^\s*--- PASS' "$logs/go-test.log")" "$(grep -cE '^\s*--- FAIL' "$logs/go-test.log")"
 
-step vitest bash -c 'cd frontend && npx vitest run'
-v=$(grep -E '^\s+Tests\s' "$logs/vitest.log" | tail -1)
+step vitest bash -c 'cd frontend && NO_COLOR=1 npx vitest run'
+# Colour codes are stripped in case a terminal setting forces them on.
+v=$(sed 's/\x1b\[[0-9;]*m//g' "$logs/vitest.log" | grep -E '^\s+Tests\s' | tail -1)
 count "$(grep -oE '[0-9]+ passed' <<<"$v" | grep -oE '[0-9]+')" "$(grep -oE '[0-9]+ failed' <<<"$v" | grep -oE '[0-9]+')"
 
 step app-build make -s build
