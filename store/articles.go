@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -298,15 +299,22 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (missing [
 	}
 	updArgs := make([]any, 0, len(last)*updateProcessedCols)
 	nLog := 0
+	// One buffer and encoder for the batch's results: json.Marshal
+	// allocates its output afresh for every article.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true) // as json.Marshal
 	for i, p := range batch {
 		nLog += len(p.Log)
 		if last[p.ArticleID] != i {
 			continue
 		}
-		sec, err := json.Marshal(p.Result)
-		if err != nil {
+		buf.Reset()
+		if err := enc.Encode(p.Result); err != nil {
 			return nil, err
 		}
+		// Encode ends the value with a newline; json.Marshal does not.
+		sec := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 		// Sealing happens before the write lock is taken: it is CPU work.
 		sealed, err := sealFor(p.Seal, p.ArticleID)
 		if err != nil {

@@ -93,7 +93,7 @@ func (s *state) decrypt(data []byte) decrypted {
 	}
 	d := decrypted{ok: true, plain: buf.Bytes(), md: md, algorithm: cipherName(md.DecryptedWithAlgorithm)}
 	if md.DecryptedWith.Entity != nil {
-		d.key = fmt.Sprintf("%X", md.DecryptedWith.Entity.PrimaryKey.Fingerprint)
+		d.key = upperHex(md.DecryptedWith.Entity.PrimaryKey.Fingerprint)
 	}
 	return d
 }

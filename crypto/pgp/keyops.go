@@ -177,7 +177,7 @@ func Merge(known, incoming *Key) (*Key, MergeReport, error) {
 			cp.PrivateKey = nil
 			e.Subkeys = append(e.Subkeys, cp)
 			if !rep.SecretAdded {
-				rep.NewSubkeys = append(rep.NewSubkeys, fmt.Sprintf("%X", sk.PublicKey.Fingerprint))
+				rep.NewSubkeys = append(rep.NewSubkeys, upperHex(sk.PublicKey.Fingerprint))
 			}
 		}
 	}

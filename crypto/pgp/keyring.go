@@ -1,7 +1,6 @@
 package pgp
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -125,7 +124,7 @@ func (m *MemoryKeyring) KeyByFingerprint(fp string) (*Key, error) {
 }
 
 func (m *MemoryKeyring) KeysByKeyID(id uint64) []*Key {
-	want := fmt.Sprintf("%016X", id)
+	want := keyIDHex(id)
 	var out []*Key
 	for _, k := range m.Keys() {
 		if k.KeyID == want {
@@ -187,7 +186,7 @@ func (r publicRing) EntitiesById(id uint64) []*openpgp.Entity {
 	}
 	seen := map[string]bool{}
 	for _, e := range out {
-		seen[fmt.Sprintf("%X", e.PrimaryKey.Fingerprint)] = true
+		seen[upperHex(e.PrimaryKey.Fingerprint)] = true
 	}
 	for _, k := range r.kr.KeysByKeyID(id) {
 		if !seen[k.Fingerprint] {

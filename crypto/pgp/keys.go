@@ -2,6 +2,7 @@ package pgp
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"net/mail"
 	"sort"
@@ -211,7 +212,7 @@ func inventory(gk *gcrypto.Key) *Key {
 	e := gk.GetEntity()
 	pk := e.PrimaryKey
 	k := &Key{
-		Fingerprint: strings.ToUpper(fmt.Sprintf("%x", pk.Fingerprint)),
+		Fingerprint: upperHex(pk.Fingerprint),
 		KeyID:       pk.KeyIdString(),
 		Version:     pk.Version,
 		Algorithm:   algoName(pk),
@@ -249,7 +250,7 @@ func inventory(gk *gcrypto.Key) *Key {
 	for i := range e.Subkeys {
 		sk := &e.Subkeys[i]
 		s := Subkey{
-			Fingerprint: strings.ToUpper(fmt.Sprintf("%x", sk.PublicKey.Fingerprint)),
+			Fingerprint: upperHex(sk.PublicKey.Fingerprint),
 			KeyID:       sk.PublicKey.KeyIdString(),
 			Algorithm:   algoName(sk.PublicKey),
 			Created:     sk.PublicKey.CreationTime.UTC(),
@@ -393,9 +394,28 @@ func (k *Key) Locked() bool {
 // String is the primary user ID and fingerprint, for logs and comments.
 func (k *Key) String() string {
 	if len(k.UserIDs) > 0 {
-		return fmt.Sprintf("%s (%s)", k.UserIDs[0], k.Fingerprint)
+		return k.UserIDs[0] + " (" + k.Fingerprint + ")"
 	}
 	return k.Fingerprint
+}
+
+// upperHex is fmt.Sprintf("%X", b), as fingerprints are written
+// throughout, without fmt: it runs for every verified or decrypted article.
+func upperHex(b []byte) string {
+	const digits = "0123456789ABCDEF"
+	var buf [64]byte // a v6 fingerprint (32 bytes), on the stack
+	out := buf[:0]
+	for _, c := range b {
+		out = append(out, digits[c>>4], digits[c&0x0f])
+	}
+	return string(out)
+}
+
+// keyIDHex is fmt.Sprintf("%016X", id): a key ID as written throughout.
+func keyIDHex(id uint64) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], id)
+	return upperHex(b[:])
 }
 
 func (k *Key) entity() *openpgp.Entity { return k.key.GetEntity() }

@@ -1,6 +1,7 @@
 package pgp
 
 import (
+	"bytes"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -163,7 +164,7 @@ func (s *state) process(top *mimepart.Entity) {
 		if !d.ok {
 			return
 		}
-		inner, err := mimepart.Parse(mimepart.CanonicalCRLF(d.plain))
+		inner, err := mimepart.Parse(canonicalCRLF(d.plain))
 		if err != nil {
 			res.Encryption.Success = false
 			res.Encryption.Comment = "The decrypted content is not a readable MIME entity."
@@ -258,7 +259,17 @@ func (s *state) verifyPGPMIME(e *mimepart.Entity) (sdcrypto.SignResult, *mimepar
 		return s.broken("the second part is not application/pgp-signature"), signed
 	}
 	sig, _ := sigPart.DecodedBody()
-	return s.verifyDetached(mimepart.CanonicalCRLF(raw[0]), sig), signed
+	return s.verifyDetached(canonicalCRLF(raw[0]), sig), signed
+}
+
+// canonicalCRLF is mimepart.CanonicalCRLF without its copy when every line
+// feed in b already follows a carriage return (as in any mail that came
+// through SMTP): the result is then b itself, which callers only read.
+func canonicalCRLF(b []byte) []byte {
+	if bytes.Count(b, []byte("\n")) == bytes.Count(b, []byte("\r\n")) {
+		return b
+	}
+	return mimepart.CanonicalCRLF(b)
 }
 
 func isPGPEncrypted(e *mimepart.Entity) bool {
