@@ -99,6 +99,38 @@ func TestTxRollsBackEverything(t *testing.T) {
 	}
 }
 
+func TestTicketSearchFollowsEditsAndDeletes(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	tk, err := s.CreateTicket(ctx, "VPN broken", "alice@example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := func(q string) int {
+		t.Helper()
+		page, err := s.Tickets(ctx, TicketQuery{Search: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Total
+	}
+	if found("broken") != 1 {
+		t.Fatal("a new ticket is not found")
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE tickets SET subject = 'Printer on fire' WHERE id = ?`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	if found("broken") != 0 || found("on fire") != 1 {
+		t.Fatal("the index did not follow the new subject")
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM tickets WHERE id = ?`, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	if found("on fire") != 0 || found("alice") != 0 {
+		t.Fatal("a deleted ticket is still found")
+	}
+}
+
 func TestTicketsPagingAndFilters(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
@@ -123,6 +155,11 @@ func TestTicketsPagingAndFilters(t *testing.T) {
 		{"search subject", TicketQuery{Search: "Printer 12"}, 11, 11},
 		{"search number", TicketQuery{Search: "10001"}, 1, 1},
 		{"LIKE metacharacters are literal", TicketQuery{Search: "%"}, 0, 0},
+		{"substring inside a word, any case", TicketQuery{Search: "RINTER 12"}, 11, 11},
+		{"customer", TicketQuery{Search: "c249@example"}, 1, 1},
+		{"two characters scan with LIKE", TicketQuery{Search: "49"}, 3, 3},
+		{"query syntax is literal text", TicketQuery{Search: `fire" OR "x`}, 0, 0},
+		{"a quote is literal", TicketQuery{Search: `"Printer`}, 0, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 )
@@ -91,9 +92,9 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 		return TicketPage{}, fmt.Errorf("%w: unknown security status %q (none, signed, encrypted, failed, pending)", ErrBadFilter, q.Security)
 	}
 	if q.Search != "" {
-		where = append(where, "(t.subject LIKE ? ESCAPE '\\' OR t.customer LIKE ? ESCAPE '\\' OR CAST(t.number AS TEXT) = ?)")
-		like := "%" + escapeLike(q.Search) + "%"
-		args = append(args, like, like, strings.TrimSpace(q.Search))
+		cond, a := searchCondition(q.Search)
+		where = append(where, cond)
+		args = append(args, a...)
 	}
 	cond := ""
 	if len(where) > 0 {
@@ -177,4 +178,23 @@ func (s *Store) TicketArticles(ctx context.Context, ticketID int64) ([]ArticleSu
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// searchCondition matches subject and customer by substring, and the ticket
+// number exactly. Three characters or more go through the trigram index
+// (migration 0008); shorter input, which a trigram index cannot answer,
+// scans with LIKE.
+func searchCondition(search string) (string, []any) {
+	number := strings.TrimSpace(search)
+	if utf8.RuneCountInString(search) >= 3 {
+		// One FTS5 string (a double quote inside is doubled), so
+		// the input is a substring, never query syntax.
+		phrase := `"` + strings.ReplaceAll(search, `"`, `""`) + `"`
+		// The matches drive the query (the number by its unique index),
+		// rather than a probe of the index for every ticket.
+		return "t.id IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ? UNION SELECT id FROM tickets WHERE number = ?)",
+			[]any{phrase, number}
+	}
+	like := "%" + escapeLike(search) + "%"
+	return "(t.subject LIKE ? ESCAPE '\\' OR t.customer LIKE ? ESCAPE '\\' OR CAST(t.number AS TEXT) = ?)", []any{like, like, number}
 }
