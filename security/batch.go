@@ -46,6 +46,8 @@ func (s *Service) ProcessStoredBatch(ctx context.Context, ids []int64) []error {
 		return fail(err)
 	}
 	ks.on = &on
+	// Nothing below reads the readable text (see keySet.noText).
+	ks.noText = true
 	// One query for the batch, raw messages only: the stored result and
 	// sealed content are what this run replaces.
 	raws, err := s.p.Store.RawArticles(ctx, ids)

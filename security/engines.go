@@ -25,6 +25,10 @@ type keySet struct {
 	// settings as of the keyrings). Unset, they are read per message, so
 	// that a long re-run notices a technology switched off midway.
 	on *Integrations
+	// noText, when set, spares the OpenPGP engine the readable text
+	// (pgp.ProcessOptions.NoText): ProcessStoredBatch stores the result,
+	// the sealed entity and the log, never the text.
+	noText bool
 }
 
 func (s *Service) keySet(ctx context.Context) *keySet { return &keySet{s: s, ctx: ctx} }
@@ -122,7 +126,7 @@ func (ks *keySet) process(raw []byte, at time.Time) (*processed, error) {
 		}
 		pkr = pours
 	}
-	pp, err := pgp.NewEngine(pkr).Process(raw, pgp.ProcessOptions{Now: at, Parsed: parsed})
+	pp, err := pgp.NewEngine(pkr).Process(raw, pgp.ProcessOptions{Now: at, Parsed: parsed, NoText: ks.noText})
 	if err != nil {
 		return nil, err
 	}

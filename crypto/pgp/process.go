@@ -32,6 +32,13 @@ type ProcessOptions struct {
 	// again. It is used only when it is the parse of raw itself (the same
 	// bytes); nil, or anything else, means Process parses raw.
 	Parsed *mimepart.Entity
+	// NoText, when set, leaves Processed.Text empty where it is only for
+	// display (a PGP/MIME message's readable text): a caller that stores
+	// the result and the entity, not the text, saves reducing every
+	// message to text. Inline OpenPGP still reads the text, whose blocks
+	// are what it judges. The result, the entity, the protected headers
+	// and the keys found are the same either way.
+	NoText bool
 }
 
 // Processed is what Process found.
@@ -89,6 +96,7 @@ type state struct {
 	now     time.Time
 	from    string // the single From address, lowercased
 	fromErr string // why there is no single From address
+	noText  bool   // ProcessOptions.NoText
 	p       *Processed
 }
 
@@ -114,7 +122,7 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	if len(raw) == 0 || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
-	s := &state{kr: e.kr, now: now, p: &Processed{}}
+	s := &state{kr: e.kr, now: now, noText: opts.NoText, p: &Processed{}}
 	s.from, s.fromErr = senderAddress(top.Header.Get("From"))
 	s.p.Result.ProcessedAt = now
 	s.p.FoundKeys = autocryptKeys(top.Header.Values("Autocrypt"), s.from)
@@ -209,7 +217,9 @@ func (s *state) process(top *mimepart.Entity) {
 // vouch for, and for keys.
 func (s *state) finish(e *mimepart.Entity, encrypted bool) {
 	s.p.Entity = e.Raw
-	s.p.Text = stripLegacyDisplay(mimepart.ReadableText(e), e)
+	if !s.noText {
+		s.p.Text = stripLegacyDisplay(mimepart.ReadableText(e), e)
+	}
 	var nestedSigned, nestedEnc bool
 	walkLeaves(e, 0, func(l *mimepart.Entity) {
 		switch {

@@ -3,6 +3,7 @@ package pgp
 import (
 	"encoding/base64"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,53 @@ func TestProcessNotMessage(t *testing.T) {
 		if _, err := eng.Process(in, ProcessOptions{Now: testNow}); !errors.Is(err, ErrNotMessage) {
 			t.Errorf("%q: %v", in, err)
 		}
+	}
+}
+
+// NoText changes nothing but Text, and that only for PGP/MIME: inline
+// OpenPGP still reads (and returns) its text.
+func TestProcessNoText(t *testing.T) {
+	f := getFixture(t)
+	kr := NewMemoryKeyring()
+	if err := kr.AddSecret(f.sam, []byte(samPass)); err != nil {
+		t.Fatal(err)
+	}
+	eng := NewEngine(kr)
+	msg := mkMail(samAddr, samAddr, "Subject", "text/plain; charset=utf-8", "body text\n")
+	cases := map[string][]byte{"plain": msg}
+	for _, c := range []struct {
+		name          string
+		sign, encrypt bool
+	}{{"signed", true, false}, {"encrypted", false, true}, {"signed+encrypted", true, true}} {
+		out, err := eng.Seal(msg, c.sign, c.encrypt, SealOptions{Now: testNow, HideSubject: c.encrypt})
+		if err != nil {
+			t.Fatal(c.name, err)
+		}
+		cases[c.name] = out
+	}
+	for name, raw := range cases {
+		t.Run(name, func(t *testing.T) {
+			full, err := eng.Process(raw, ProcessOptions{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bare, err := eng.Process(raw, ProcessOptions{Now: testNow, NoText: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(full.Text, "body text") {
+				t.Fatalf("text %q", full.Text)
+			}
+			if name != "plain" && bare.Text != "" {
+				t.Errorf("NoText: text %q", bare.Text)
+			}
+			if name == "plain" && bare.Text != full.Text {
+				t.Errorf("NoText, inline: text %q, want %q", bare.Text, full.Text)
+			}
+			bare.Text = full.Text
+			if !reflect.DeepEqual(full, bare) {
+				t.Errorf("NoText changed more than the text:\n%+v\n%+v", full, bare)
+			}
+		})
 	}
 }

@@ -46,7 +46,9 @@ func (s *state) broken(detail string) sdcrypto.SignResult {
 // at Now (not expired, not revoked, RFC 9580 sections 5.2.3.18 and 5.2.3.23),
 // and the key must carry the single address in From.
 func (s *state) judge(md *openpgp.MessageDetails) sdcrypto.SignResult {
-	var res sdcrypto.SignResult
+	// Room for the four checks of a found signature (structure,
+	// signature, validity, from): appending grew the slice three times.
+	res := sdcrypto.SignResult{Checks: make([]sdcrypto.Check, 0, 4)}
 	if md == nil || !md.IsSigned || len(md.SignatureCandidates) == 0 {
 		res.Comment = "The message says it is signed, but no signature was found."
 		res.Checks = append(res.Checks, sdcrypto.Check{Name: "structure", OK: false, Detail: "no signature"})

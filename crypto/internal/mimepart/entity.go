@@ -72,15 +72,19 @@ func Parse(raw []byte) (*Entity, error) {
 	if hdrEnd > maxHeaderBytes {
 		return nil, ErrHeaderTooLarge
 	}
-	hb := raw[:hdrEnd]
 	if hdrEnd > 0 {
 		// The header and the blank line that ends it, read through a
 		// buffer no larger than they are (at most bufio's default 4 KiB):
 		// the engines parse every entity of every message, and a 4 KiB
 		// reader for a 100-byte part header was a quarter of parsing.
-		buf := make([]byte, hdrEnd+4)
-		copy(buf[copy(buf, hb):], "\r\n\r\n")
-		h, err := textproto.ReadHeader(bufio.NewReaderSize(bytes.NewReader(buf), min(len(buf), 4096)))
+		hb := raw[:bodyStart]
+		if bodyStart == hdrEnd {
+			// No blank line: the header runs to the end of raw, perhaps
+			// without a final line break. End it, in a copy.
+			hb = make([]byte, hdrEnd+4)
+			copy(hb[copy(hb, raw[:hdrEnd]):], "\r\n\r\n")
+		}
+		h, err := textproto.ReadHeader(bufio.NewReaderSize(bytes.NewReader(hb), min(len(hb), 4096)))
 		if err != nil {
 			return nil, err
 		}
