@@ -3,7 +3,6 @@ package sync
 import (
 	"bytes"
 	"context"
-	"net"
 	"sync/atomic"
 	"testing"
 
@@ -50,35 +49,6 @@ func assertMirror(t *testing.T, store *MemoryStore, mailbox string, ids []string
 	if lost != 0 || dup != 0 || len(msgs) != len(ids) {
 		t.Fatalf("%s: %d lost, %d duplicated, %d stored for %d expected", mailbox, lost, dup, len(msgs), len(ids))
 	}
-}
-
-// cancelDialer cancels a context once the client has read more than limit
-// bytes: a cancellation in the middle of whatever is streaming then.
-type cancelDialer struct {
-	limit  int64
-	cancel context.CancelFunc
-	read   atomic.Int64
-}
-
-func (d *cancelDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-	if err != nil {
-		return nil, err
-	}
-	return &countingConn{Conn: c, d: d}, nil
-}
-
-type countingConn struct {
-	net.Conn
-	d *cancelDialer
-}
-
-func (c *countingConn) Read(b []byte) (int, error) {
-	n, err := c.Conn.Read(b)
-	if c.d.read.Add(int64(n)) > c.d.limit {
-		c.d.cancel()
-	}
-	return n, err
 }
 
 // countingProcessor counts calls and fails or panics on demand.

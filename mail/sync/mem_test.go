@@ -63,7 +63,7 @@ func TestResumeAfterCancelMidBatch(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			cfg := memConfig(srv)
-			cfg.Dialer = &cancelDialer{limit: int64(frac * float64(total)), cancel: cancel}
+			cfg.Dialer = &imaptest.CancelDialer{Limit: int64(frac * float64(total)), Cancel: cancel}
 			_, err := New(cfg, store, Options{BatchSize: 50, Processor: proc, SkipSent: true}).SyncOnce(ctx)
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("SyncOnce after cancel: err = %v, want context.Canceled", err)

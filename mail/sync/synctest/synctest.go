@@ -10,9 +10,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"net"
 	"slices"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -243,7 +241,7 @@ func testEngineResume(t *testing.T, s Harness) {
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cut := cfg
-	cut.Dialer = &cancelDialer{limit: 80_000, cancel: cancel}
+	cut.Dialer = &imaptest.CancelDialer{Limit: 80_000, Cancel: cancel}
 	opt := sync.Options{BatchSize: 25, SkipSent: true}
 	if _, err := sync.New(cut, s, opt).SyncOnce(cctx); err == nil {
 		t.Fatal("the cut sync did not fail")
@@ -300,32 +298,4 @@ func sameFlags(got []string, want ...string) bool {
 	slices.Sort(g)
 	slices.Sort(w)
 	return slices.Equal(g, w)
-}
-
-// cancelDialer cancels once the client has read more than limit bytes.
-type cancelDialer struct {
-	limit  int64
-	cancel context.CancelFunc
-	read   atomic.Int64
-}
-
-func (d *cancelDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-	if err != nil {
-		return nil, err
-	}
-	return &countingConn{Conn: c, d: d}, nil
-}
-
-type countingConn struct {
-	net.Conn
-	d *cancelDialer
-}
-
-func (c *countingConn) Read(b []byte) (int, error) {
-	n, err := c.Conn.Read(b)
-	if c.d.read.Add(int64(n)) > c.d.limit {
-		c.d.cancel()
-	}
-	return n, err
 }
