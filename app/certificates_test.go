@@ -123,7 +123,7 @@ func TestCertificatesPrivateKeyNeverComesBack(t *testing.T) {
 	ca := newCert(t, "Test CA", "", nil)
 	alice := newCert(t, "Alice Example", "alice@example.test", &ca)
 	der, _ := x509.MarshalPKCS8PrivateKey(alice.key)
-	enc, _ := security.EncryptPKCS8(der, []byte("pw"), 1000)
+	enc, _ := smime.EncryptPKCS8(der, []byte("pw"), 1000)
 	keyDER := base64.StdEncoding.EncodeToString(enc) // a binary encrypted PKCS #8 upload
 
 	if _, err := svc.ImportPrivateKey(ImportPrivateKeyRequest{Data: keyDER, Passphrase: "pw"}); code(err) != CodeCertificateMissing {

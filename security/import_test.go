@@ -27,7 +27,7 @@ func TestImportRejectsBadInputAndStoresNothing(t *testing.T) {
 	truncated := alicePEM[:len(alicePEM)/2]
 	encKey := func() []byte {
 		der, _ := x509.MarshalPKCS8PrivateKey(p.alice.key)
-		enc, err := EncryptPKCS8(der, []byte("right"), 1000)
+		enc, err := smime.EncryptPKCS8(der, []byte("right"), 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
