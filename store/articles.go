@@ -248,7 +248,12 @@ func (s *Store) ArticlesToRetry(ctx context.Context, technology string) ([]int64
 		q += ` AND json_extract(security, '$.type') = ?`
 		args = append(args, technology)
 	}
-	rows, err := s.query(ctx, q+` ORDER BY id`, args...)
+	return s.queryIDs(ctx, q+` ORDER BY id`, args...)
+}
+
+// queryIDs runs a query whose rows are one integer ID each.
+func (s *Store) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -326,20 +326,7 @@ func (s *Store) ArticleAt(ctx context.Context, accountID int64, mailbox string, 
 // PendingArticles lists, oldest first, the articles the security engines
 // have not (completely) run over.
 func (s *Store) PendingArticles(ctx context.Context) ([]int64, error) {
-	rows, err := s.query(ctx, `SELECT id FROM articles WHERE security_pending = 1 ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return s.queryIDs(ctx, `SELECT id FROM articles WHERE security_pending = 1 ORDER BY id`)
 }
 
 // MirroredArticles returns the mailbox's live articles by UID, the ones
