@@ -153,6 +153,12 @@ func Resume(ctx context.Context, lastUID map[string]uint32) (*Mailbox, error) {
 	go func() {
 		defer close(m.done)
 		<-ctx.Done()
+		// The listeners are closed here as well: a server's Close only
+		// closes the listeners its Serve has registered, so a Close that
+		// comes before Serve got that far would leave Serve accepting
+		// forever (seen as a hung test).
+		_ = ln.Close()
+		_ = sln.Close()
 		_ = m.srv.Close()
 		_ = m.smtp.Close()
 		served.Wait()
