@@ -37,7 +37,7 @@ func memIMAP(t *testing.T, caps goimap.CapSet) (string, *imapmemserver.User) {
 	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close(); <-done })
+	t.Cleanup(func() { _ = ln.Close(); _ = srv.Close(); <-done })
 	return ln.Addr().String(), user
 }
 

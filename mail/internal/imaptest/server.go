@@ -84,6 +84,9 @@ func NewTLSServer(t testing.TB, cfg *tls.Config, implicit bool) *Server {
 		if s.admin != nil {
 			_ = s.admin.Close()
 		}
+		// Close only closes listeners Serve has registered: close ours too,
+		// or a cleanup that beats Serve there waits forever.
+		_ = ln.Close()
 		_ = srv.Close()
 		<-done
 	})

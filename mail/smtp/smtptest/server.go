@@ -64,7 +64,7 @@ func Start(t testing.TB, opts Options) *Server {
 		srv.TLSConfig = opts.TLS
 	}
 	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	t.Cleanup(func() { _ = l.Close(); _ = srv.Close() }) // l too: Close only closes what Serve registered
 	return s
 }
 
