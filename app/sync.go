@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"log/slog"
 	gosync "sync"
 	"time"
 
@@ -163,6 +164,9 @@ func (s *Sync) set(st SyncStatus) {
 	}
 	s.status = st
 	s.mu.Unlock()
+	// State changes go to the process log too (stderr): the account name
+	// and a classified message, never mail content or credentials.
+	slog.Info("sync state", "state", st.State, "account", st.Account, "message", st.Message)
 	s.emit.Emit(EventSyncState, st)
 }
 

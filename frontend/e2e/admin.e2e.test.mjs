@@ -237,7 +237,7 @@ describe('admin screens', () => {
     await page.getByTestId('log-row').first().waitFor({ timeout: 30_000 })
     // Count once the demo's first pass is done and the list has caught up
     // with the log, so the counts below compare like with like.
-    await page.locator('[data-testid=sync-bar][data-state=idle]').waitFor({ timeout: 30_000 })
+    await app.waitForSyncIdle()
     const logged = () =>
       page.evaluate(async () => (await window.go.app.Logs.List({ direction: '', technology: '', operation: '', status: '', search: '', limit: 200 })).length)
     await page.waitForFunction(async (n) => document.querySelectorAll('[data-testid=log-row]').length === n, await logged(), { timeout: 10_000 })

@@ -27,7 +27,7 @@ describe('unknown sender to verified', { skip: !servicesUp() && 'no Dovecot/Post
     const raw = smimeSigned(customer, { to: env.helpdesk, subject, text: 'Please confirm order 4711.', messageId: `flow-${Date.now()}@example.test` })
     await lmtpDeliver(raw, env.helpdesk, env.customer)
     // Saving the first account started the sync; the sync bar shows it.
-    await app.page.locator('[data-testid=sync-bar][data-state=idle]').waitFor({ timeout: 30_000 })
+    await app.waitForSyncIdle()
     await app.page.getByTestId('ticket-list').getByText(subject).waitFor({ timeout: 30_000 })
   })
   after(async () => {

@@ -69,6 +69,24 @@ export async function startApp() {
     dataDir,
     pageErrors,
     log,
+    /**
+     * Waits until the sync bar says "Up to date". On a timeout the error
+     * carries what the bar showed instead and the app's last output, so a
+     * CI failure can be read without rerunning it.
+     */
+    async waitForSyncIdle(timeout = 30_000) {
+      try {
+        await page.locator('[data-testid=sync-bar][data-state=idle]').waitFor({ timeout })
+      } catch (e) {
+        const bar = await page
+          .evaluate(() => {
+            const el = document.querySelector('[data-testid=sync-bar]')
+            return el ? `${el.getAttribute('data-state')}: ${el.textContent.replace(/\s+/g, ' ').trim()}` : 'no sync bar'
+          })
+          .catch((err) => `unreadable (${err.message})`)
+        throw new Error(`${e.message}\nsync bar: ${bar}\napp output (last 4 KB):\n${log.join('').slice(-4096)}`)
+      }
+    },
     async stop() {
       await browser.close()
       app.kill('SIGTERM')
