@@ -144,7 +144,7 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 	want := map[string][]string{
 		"*app.Settings": {"CheckKeychain", "Get", "UpdateIntegrations"},
 		// SaveAttachment writes to a file picked in a native dialog.
-		"*app.Tickets": {"Content", "Get", "List", "MarkRead", "Recheckable", "Retry", "RetryFailed", "SaveAttachment", "SetState"},
+		"*app.Tickets": {"Content", "Get", "List", "MarkRead", "OpenLink", "Recheckable", "Retry", "RetryFailed", "SaveAttachment", "SetState"},
 		"*app.Groups":  {"Delete", "List", "Save"},
 		// Export writes to a file picked in a native dialog.
 		"*app.Logs": {"Export", "List"},

@@ -28,8 +28,9 @@ type Compose struct {
 }
 
 // ReadinessRequest names the sender, the recipients (To, Cc and Bcc
-// together) and the technology, "S/MIME" or "PGP". Keys are the S/MIME
-// certificates picked for addresses with several (address → fingerprint).
+// together) and the technology, "S/MIME" or "PGP". Keys are the
+// certificates or OpenPGP keys picked for recipients with several
+// (address → fingerprint).
 type ReadinessRequest struct {
 	Technology string            `json:"technology"`
 	From       string            `json:"from"`

@@ -36,7 +36,8 @@ type DraftMessage struct {
 	Encrypt bool     `json:"encrypt"`
 	// Technology is "S/MIME" or "PGP".
 	Technology string `json:"technology"`
-	// Keys: certificates picked for recipients with several.
+	// Keys: certificates or OpenPGP keys picked for recipients with
+	// several (address → fingerprint).
 	Keys        map[string]string `json:"keys"`
 	Attachments []Attachment      `json:"attachments"`
 	InReplyTo   string            `json:"in_reply_to"`

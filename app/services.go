@@ -48,7 +48,7 @@ func NewServices(p *profile.Profile) *Services {
 		Demo:         &Demo{p: p, mb: mb, sec: sec, sync: sync, emit: emit},
 		Settings:     &Settings{p: p, sec: sec, emit: emit},
 		Compose:      &Compose{p: p, sec: sec, mb: mb, emit: emit},
-		Tickets:      &Tickets{p: p, sec: sec, emit: emit, saveDialog: wailsSaveDialog(w)},
+		Tickets:      &Tickets{p: p, sec: sec, emit: emit, saveDialog: wailsSaveDialog(w), openURL: wailsBrowserOpen(w)},
 		Groups:       &Groups{p: p},
 		Logs:         &Logs{p: p, saveDialog: wailsSaveDialog(w)},
 		Certificates: &Certificates{sec: sec, emit: emit, saveDialog: wailsSaveDialog(w)},
@@ -88,6 +88,6 @@ func (s *Services) resume() {
 // so that the last batch is committed or rolled back before the store
 // closes, then the demo server.
 func (s *Services) Shutdown(context.Context) {
-	s.Sync.stop()
+	_, _ = s.Sync.Stop(StopSyncRequest{})
 	s.Demo.stop()
 }

@@ -41,6 +41,10 @@ type SyncStatus struct {
 	Account string `json:"account"`
 	// Message says what went wrong and how to fix it (offline, error).
 	Message string `json:"message"`
+	// Seq grows with every change. Events may reach the UI out of order
+	// (Wails' dev bridge writes each one from its own goroutine) and a
+	// Status answer may cross an event, so the UI keeps the highest Seq.
+	Seq uint64 `json:"seq"`
 }
 
 // StartSyncRequest starts the background sync; empty Account means all.
@@ -57,6 +61,11 @@ type Sync struct {
 	mb   *mailbox.Service
 	emit Emitter
 
+	// lifecycle serialises Start, Stop and restarts: without it two
+	// restarts that overlap (two account saves in a row) could each start
+	// an engine and one would run on, orphaned, beside the other.
+	lifecycle gosync.Mutex
+
 	mu     gosync.Mutex
 	status SyncStatus
 	cancel context.CancelFunc
@@ -66,6 +75,12 @@ type Sync struct {
 // Start begins syncing (a no-op when already running for the same
 // account; a different account restarts it).
 func (s *Sync) Start(req StartSyncRequest) (SyncStatus, error) {
+	s.lifecycle.Lock()
+	defer s.lifecycle.Unlock()
+	return s.start(req)
+}
+
+func (s *Sync) start(req StartSyncRequest) (SyncStatus, error) {
 	s.mu.Lock()
 	if s.done != nil && s.status.Account == req.Account {
 		defer s.mu.Unlock()
@@ -122,17 +137,21 @@ func (s *Sync) Start(req StartSyncRequest) (SyncStatus, error) {
 // sync of one named account (the demo's) is left alone.
 func (s *Sync) accountsChanged() {
 	go func() {
+		s.lifecycle.Lock()
+		defer s.lifecycle.Unlock()
 		if st, _ := s.Status(); st.Running && st.Account != "" {
 			return
 		}
 		s.stop()
-		_, _ = s.Start(StartSyncRequest{})
+		_, _ = s.start(StartSyncRequest{})
 	}()
 }
 
 // Stop ends the sync and waits for it; what was saved stays, and the next
 // Start resumes.
 func (s *Sync) Stop(StopSyncRequest) (SyncStatus, error) {
+	s.lifecycle.Lock()
+	defer s.lifecycle.Unlock()
 	s.stop()
 	return s.Status()
 }
@@ -158,10 +177,12 @@ func (s *Sync) stop() {
 
 func (s *Sync) set(st SyncStatus) {
 	s.mu.Lock()
+	st.Seq = s.status.Seq
 	if s.status == st {
 		s.mu.Unlock()
 		return
 	}
+	st.Seq++
 	s.status = st
 	s.mu.Unlock()
 	// State changes go to the process log too (stderr): the account name

@@ -2,7 +2,10 @@ package app
 
 import (
 	"encoding/json"
+	"io"
+	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,4 +101,49 @@ func TestSavingAnAccountStartsTheSync(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// Saves in quick succession each restart the sync; the restarts must not
+// overlap, or an engine started by one would run on, orphaned, after Stop.
+func TestRestartsInARowLeaveNoEngineBehind(t *testing.T) {
+	p := openProfile(t, keystore.NewMemory(0))
+	mb := mailbox.New(p, security.New(p, security.Options{}))
+	s := &Sync{mb: mb, emit: &recorder{}, status: SyncStatus{State: SyncStopped}}
+	// A server that accepts and never greets: each engine holds one
+	// connection open until it is stopped.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	var open atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			open.Add(1)
+			go func() {
+				_, _ = io.Copy(io.Discard, c)
+				_ = c.Close()
+				open.Add(-1)
+			}()
+		}
+	}()
+	a := &Accounts{mb: mb, emit: &recorder{}, changed: s.accountsChanged}
+	for range 6 {
+		if _, err := a.Save(SaveAccountRequest{Name: "help", IMAP: ln.Addr().String(), IMAPTLS: "none", Username: "u", Password: "pw"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "an engine connected", func() bool { return open.Load() > 0 })
+	time.Sleep(300 * time.Millisecond) // let the last restarts settle
+	if n := open.Load(); n != 1 {
+		t.Errorf("%d connections while one account syncs", n)
+	}
+	if _, err := s.Stop(StopSyncRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "every connection closed after Stop", func() bool { return open.Load() == 0 })
 }

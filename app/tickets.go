@@ -19,6 +19,8 @@ type Tickets struct {
 	sec        *security.Service
 	emit       Emitter
 	saveDialog func(SaveRequest) (string, error)
+	// openURL hands a web address to the system's browser.
+	openURL func(string) error
 }
 
 // TicketRequest names a ticket.
@@ -92,6 +94,9 @@ type ContentSection struct {
 	RemoteBlocked int               `json:"remote_blocked"`
 	Notices       []string          `json:"notices"`
 	Attachments   []mime.Attachment `json:"attachments"`
+	// Links are the section's links with their real destinations: the
+	// sandboxed frame cannot open them, OpenLink can.
+	Links []mime.Link `json:"links"`
 }
 
 // SaveAttachmentResult says where the attachment was saved; Cancelled when
@@ -145,7 +150,7 @@ func (t *Tickets) Content(req ContentRequest) (ArticleContent, error) {
 	if errors.Is(err, mime.ErrNotMIME) {
 		// The article exists but cannot be read: say so in its place.
 		out.Sections = append(out.Sections, ContentSection{Origin: string(mime.Unprotected), Notices: []string{
-			"This message cannot be shown: " + strings.TrimPrefix(err.Error(), "mime: ") + "."}, Attachments: []mime.Attachment{}})
+			"This message cannot be shown: " + strings.TrimPrefix(err.Error(), "mime: ") + "."}, Attachments: []mime.Attachment{}, Links: []mime.Link{}})
 		return out, nil
 	}
 	if err != nil {
@@ -154,7 +159,7 @@ func (t *Tickets) Content(req ContentRequest) (ArticleContent, error) {
 	for _, s := range d.Sections {
 		r := mime.Render(s.Content, mime.RenderOptions{LoadRemote: req.LoadRemote})
 		sec := ContentSection{Origin: string(s.Origin), Label: sectionLabel(s.Origin, d.Article.Security),
-			Document: r.Document, RemoteBlocked: r.RemoteBlocked, Notices: s.Notices, Attachments: s.Attachments}
+			Document: r.Document, RemoteBlocked: r.RemoteBlocked, Notices: s.Notices, Attachments: s.Attachments, Links: r.Links}
 		if s.Label != "" { // an inline OpenPGP block carries its own verdict
 			sec.Label = s.Label
 		}

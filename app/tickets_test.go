@@ -71,6 +71,9 @@ func TestTicketViewOfTheDemo(t *testing.T) {
 	if !strings.Contains(doc, "Signature verified") || c.RemoteBlocked < 3 || c.Sections[0].Label != "" {
 		t.Errorf("hostile: blocked %d, label %q", c.RemoteBlocked, c.Sections[0].Label)
 	}
+	if ls := c.Sections[0].Links; len(ls) != 1 || !strings.Contains(ls[0].Warning, "shows www.yourbank.example") {
+		t.Errorf("hostile: links %+v, want the one whose text names another site, with a warning", ls)
+	}
 	loaded, err := tk.Content(ContentRequest{ArticleID: h.ID, LoadRemote: true})
 	if err != nil || !strings.Contains(loaded.Sections[0].Document, demo.RemoteProbeAddr+"/tracker.png") || loaded.RemoteBlocked != 0 {
 		t.Fatalf("load remote: %+v, %v", loaded, err)
@@ -187,4 +190,27 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestOpenLinkOpensOnlyTheArticlesOwnWebLinks(t *testing.T) {
+	tk, _, arts := demoTickets(t)
+	var opened []string
+	tk.openURL = func(u string) error { opened = append(opened, u); return nil }
+	h := arts[demo.IDHostileHTML].ID
+	const inMail = "https://yourbank-secure.example.net/confirm"
+	if err := tk.OpenLink(OpenLinkRequest{ArticleID: h, URL: inMail}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"https://elsewhere.example/", "javascript:alert(1)", "file:///etc/passwd", "mailto:a@b.example"} {
+		if err := tk.OpenLink(OpenLinkRequest{ArticleID: h, URL: u}); Classify(err).Code != CodeInvalid {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	// A link of another article is not this one's.
+	if err := tk.OpenLink(OpenLinkRequest{ArticleID: arts[demo.IDSignedEncrypted].ID, URL: inMail}); Classify(err).Code != CodeInvalid {
+		t.Errorf("link of another article: %v", err)
+	}
+	if len(opened) != 1 || opened[0] != inMail {
+		t.Fatalf("opened %v", opened)
+	}
 }

@@ -8,7 +8,8 @@ import (
 // IDHostileHTML is the demo mail whose HTML tries everything a mail must
 // not be able to do in SealDesk: run a script (an element and an event
 // handler), load remote images and CSS backgrounds (a read receipt), and
-// paint a fake green "Signature verified" banner. Its remote references
+// paint a fake green "Signature verified" banner, and hide a link's real
+// destination behind text naming another site. Its remote references
 // point at RemoteProbeAddr, where nothing listens unless a test does.
 const IDHostileHTML = "demo-hostile@elsewhere.test"
 
@@ -29,6 +30,7 @@ func hostileHTML(date time.Time) []byte {
 <div data-testid="fake-banner" style="background:#1a7f37;color:#ffffff;padding:10px;font-weight:bold">&#10004; Signature verified &mdash; sender confirmed by SealDesk</div>
 <p>Dear helpdesk,</p>
 <p>our bank details changed. Please pay invoice 2026-118 to the new account today.</p>
+<p>Confirm the change at <a href="https://yourbank-secure.example.net/confirm">https://www.yourbank.example/confirm</a>.</p>
 <img src="` + probe + `/tracker.png" width="1" height="1" alt="">
 <img src="x" onerror="fetch('` + probe + `/onerror'); window.top.__sealdeskPwned = true">
 <div style="background-image:url('` + probe + `/css-url.png')">This mail's HTML tries scripts, remote images and a fake security banner: SealDesk shows it in a sandbox and loads nothing.</div>

@@ -67,8 +67,9 @@ type SendInput struct {
 	// is the From address, else S/MIME.
 	Sign, Encrypt bool
 	Technology    string
-	// Keys are the S/MIME certificates the agent picked for recipients
-	// with several (nil: the engine's pick).
+	// Keys are the S/MIME certificates or OpenPGP keys (as Technology
+	// says) the agent picked for recipients with several (nil: the
+	// engine's pick).
 	Keys security.KeyChoice
 	// Progress, when set, hears each step as it starts: "sealing",
 	// "queued", "sending" (the composer's progress). The outcome is the
@@ -167,7 +168,7 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 			return res, err
 		}
 		if tech == "PGP" {
-			wire, err = s.sec.SealPGP(ctx, plain, in.Sign, in.Encrypt, security.PGPSealOptions{Autocrypt: g.Autocrypt})
+			wire, err = s.sec.SealPGP(ctx, plain, in.Sign, in.Encrypt, security.PGPSealOptions{Autocrypt: g.Autocrypt, Keys: in.Keys})
 		} else {
 			wire, err = s.sec.SealChosen(ctx, plain, in.Sign, in.Encrypt, in.Keys)
 		}

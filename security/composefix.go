@@ -16,27 +16,39 @@ import (
 )
 
 // The composer's fixes for a Sign or Encrypt toggle that must stay off:
-// pick one of several certificates held for a recipient (KeyChoice), and
+// pick one of several certificates or OpenPGP keys held for a recipient
+// (KeyChoice; the OpenPGP side is in pgpchoice.go), and
 // import the certificate a recipient's earlier signed mail in this ticket
 // carried (CarriedFor, ImportCarried). Both read public material only.
 
 // KeyChoice maps a recipient address (any case) to the fingerprint of the
-// S/MIME certificate the agent picked for it. Addresses not in it get the
-// engine's pick: usable first, then the one that expires last.
+// S/MIME certificate or OpenPGP key the agent picked for it. Addresses not
+// in it get the engine's pick: for S/MIME usable first, then the one that
+// expires last; for OpenPGP usable first, then the newest.
 type KeyChoice map[string]string
+
+// lower is the choice with trimmed, lower-case addresses and lower-case
+// fingerprints, without empty picks.
+func (c KeyChoice) lower() map[string]string {
+	out := make(map[string]string, len(c))
+	for a, fp := range c {
+		if fp != "" {
+			out[normAddress(a)] = strings.ToLower(fp)
+		}
+	}
+	return out
+}
+
+// normAddress is an address as choices and key lookups compare it.
+func normAddress(a string) string { return strings.ToLower(strings.TrimSpace(a)) }
 
 // keyring hides, for each chosen address, the other end-entity
 // certificates naming that address, so that the engine can only pick the
 // chosen one. CA certificates stay: chains are still built.
 func (c KeyChoice) keyring(kr smime.Keyring) smime.Keyring {
-	if len(c) == 0 {
+	lower := c.lower()
+	if len(lower) == 0 {
 		return kr
-	}
-	lower := make(map[string]string, len(c))
-	for a, fp := range c {
-		if fp != "" {
-			lower[strings.ToLower(strings.TrimSpace(a))] = strings.ToLower(fp)
-		}
 	}
 	return chosenKeyring{Keyring: kr, chosen: lower}
 }
@@ -70,15 +82,21 @@ func (k chosenKeyring) hidden(c *x509.Certificate) bool {
 	return false
 }
 
-// KeyCandidate is one certificate held for an address, judged for
-// encrypting to it.
+// KeyCandidate is one certificate or OpenPGP key held for an address,
+// judged for encrypting to it.
 type KeyCandidate struct {
 	Fingerprint string `json:"fingerprint"`
-	Subject     string `json:"subject"`
-	Issuer      string `json:"issuer"`
-	NotAfter    string `json:"not_after"` // YYYY-MM-DD
-	OK          bool   `json:"ok"`
-	Comment     string `json:"comment"`
+	// Subject is the certificate's subject, or the key's user ID for the
+	// address (see pgpCandidates).
+	Subject string `json:"subject"`
+	// Issuer is the certificate's issuer; an OpenPGP key has none, so it
+	// names the primary key's algorithm (e.g. "EdDSA (Ed25519)").
+	Issuer string `json:"issuer"`
+	// NotAfter is the end of validity, YYYY-MM-DD; "" for an OpenPGP key
+	// that never expires.
+	NotAfter string `json:"not_after"`
+	OK       bool   `json:"ok"`
+	Comment  string `json:"comment"`
 }
 
 // candidates lists the end-entity certificates for addr when there are

@@ -21,8 +21,10 @@ type AddressStatus struct {
 	Comment string `json:"comment"`
 	// Key is the certificate or OpenPGP key fingerprint that would be used.
 	Key string `json:"key"`
-	// Candidates are the S/MIME certificates held for the address when
-	// there are several, to pick from (see KeyChoice); empty otherwise.
+	// Candidates are the S/MIME certificates or OpenPGP keys held for the
+	// address when there are several, to pick from (see KeyChoice); empty
+	// otherwise, and always for the sender's own address with OpenPGP
+	// (a pick applies to recipients only, see pgpKeyring).
 	Candidates []KeyCandidate `json:"candidates"`
 }
 
@@ -45,9 +47,10 @@ func (s *Service) Readiness(ctx context.Context, tech sdcrypto.Technology, from 
 	return s.ReadinessChosen(ctx, tech, from, recipients, nil)
 }
 
-// ReadinessChosen is Readiness with the certificates the agent picked
-// (see KeyChoice): a picked certificate is judged instead of the engine's
-// best one, and every recipient with several lists them as Candidates.
+// ReadinessChosen is Readiness with the certificates or OpenPGP keys the
+// agent picked (see KeyChoice): a picked one is judged instead of the
+// engine's best one, and every recipient with several lists them as
+// Candidates.
 func (s *Service) ReadinessChosen(ctx context.Context, tech sdcrypto.Technology, from string, recipients []string, chosen KeyChoice) (Readiness, error) {
 	r := Readiness{Technology: tech, Recipients: []AddressStatus{}}
 	on, err := s.Integrations(ctx)
@@ -78,11 +81,15 @@ func (s *Service) ReadinessChosen(ctx context.Context, tech sdcrypto.Technology,
 			return r, err
 		}
 		defer kr.Release()
-		e := pgp.NewEngine(kr)
+		e := pgp.NewEngine(chosen.pgpKeyring(kr, from))
 		st := e.CanSign(from, now)
 		r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, pgpFingerprint(st.Key))
 		for _, rs := range e.CanEncrypt(recipients, now) {
-			r.Recipients = append(r.Recipients, addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, pgpFingerprint(rs.Key)))
+			a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, pgpFingerprint(rs.Key))
+			if rs.Address != normAddress(from) {
+				a.Candidates = pgpCandidates(kr, rs.Address, now)
+			}
+			r.Recipients = append(r.Recipients, a)
 		}
 	default:
 		return r, fmt.Errorf("security: unknown technology %q: use S/MIME or PGP", tech)

@@ -63,11 +63,16 @@ type PGPSealOptions struct {
 	// HideSubject sends "[...]" as the outer Subject of an encrypted
 	// message; the real one travels inside (RFC 9788).
 	HideSubject bool
+	// Keys are the OpenPGP keys the agent picked for recipients with
+	// several (see KeyChoice); nil means the engine's pick. A pick for the
+	// From address is ignored: our own key stays the engine's pick.
+	Keys KeyChoice
 }
 
 // SealPGP is Seal with the profile's OpenPGP keys: PGP/MIME (RFC 3156),
-// signed with our key for From, encrypted to To, Cc, Bcc and the sender.
-// A *pgp.SealError says what is impossible.
+// signed with our key for From, encrypted to To, Cc, Bcc and the sender
+// (with the keys picked in opts.Keys). A *pgp.SealError says what is
+// impossible.
 func (s *Service) SealPGP(ctx context.Context, raw []byte, sign, encrypt bool, opts PGPSealOptions) ([]byte, error) {
 	if !sign && !encrypt {
 		return nil, errNothingToSeal
@@ -80,7 +85,8 @@ func (s *Service) SealPGP(ctx context.Context, raw []byte, sign, encrypt bool, o
 		return nil, err
 	}
 	defer kr.Release()
-	out, err := pgp.NewEngine(kr).Seal(raw, sign, encrypt, pgp.SealOptions{Now: s.now(),
+	_, from, _ := outgoingHeader(raw)
+	out, err := pgp.NewEngine(opts.Keys.pgpKeyring(kr, from)).Seal(raw, sign, encrypt, pgp.SealOptions{Now: s.now(),
 		Autocrypt: opts.Autocrypt, PreferEncrypt: opts.PreferEncrypt, HideSubject: opts.HideSubject})
 	if err != nil {
 		var se *pgp.SealError

@@ -74,7 +74,7 @@ describe('SealDesk window', () => {
       PendingKeys: ['Accept', 'List', 'Reject'],
       Settings: ['CheckKeychain', 'Get', 'UpdateIntegrations'],
       Sync: ['Start', 'Status', 'Stop'],
-      Tickets: ['Content', 'Get', 'List', 'MarkRead', 'Recheckable', 'Retry', 'RetryFailed', 'SaveAttachment', 'SetState'],
+      Tickets: ['Content', 'Get', 'List', 'MarkRead', 'OpenLink', 'Recheckable', 'Retry', 'RetryFailed', 'SaveAttachment', 'SetState'],
     })
   })
 

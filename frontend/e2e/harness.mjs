@@ -2,7 +2,7 @@
 // given by the environment) with Wails' dev bridge on loopback, and a
 // headless Chromium pointed at it. Used by the *.e2e.test.mjs files.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -27,14 +27,17 @@ function waitForPort(p, ms) {
   })
 }
 
-/** Starts the app and a browser page on it; call stop() when done. */
-export async function startApp() {
+/**
+ * Starts the app and a browser page on it; call stop() when done. env adds
+ * to the app's environment (a fake system browser on PATH, say).
+ */
+export async function startApp({ env = {} } = {}) {
   if (!process.env.DISPLAY) throw new Error('DISPLAY unset: run under Xvfb (make test does)')
   const dataDir = mkdtempSync(join(tmpdir(), 'sealdesk-e2e-'))
   const log = []
   const assetDir = process.env.SEALDESK_ASSET_DIR ?? join(root, 'frontend/dist')
   const app = spawn(devBinary, ['-assetdir', assetDir, '-devserver', `127.0.0.1:${port}`], {
-    env: { ...process.env, SEALDESK_DATA: dataDir },
+    env: { ...process.env, ...env, SEALDESK_DATA: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   app.stdout.on('data', (d) => log.push(String(d)))
@@ -93,5 +96,23 @@ export async function startApp() {
       await new Promise((r) => (app.exitCode !== null ? r() : app.once('exit', r)))
       rmSync(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * A stand-in for the system browser: an xdg-open first on PATH (Wails'
+ * BrowserOpenURL runs it on Linux) that writes down each address it is
+ * given. Pass env to startApp; opened() lists the addresses so far.
+ */
+export function fakeBrowser() {
+  const dir = mkdtempSync(join(tmpdir(), 'sealdesk-browser-'))
+  const record = join(dir, 'opened')
+  writeFileSync(record, '')
+  writeFileSync(join(dir, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${record}'\n`)
+  chmodSync(join(dir, 'xdg-open'), 0o755)
+  return {
+    env: { PATH: `${dir}:${process.env.PATH}` },
+    opened: () => readFileSync(record, 'utf8').split('\n').filter(Boolean),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   }
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import { after, before, describe, it } from 'node:test'
-import { startApp } from './harness.mjs'
+import { fakeBrowser, startApp } from './harness.mjs'
 
 const PROBE_PORT = 47613 // demo.RemoteProbeAddr
 
@@ -13,6 +13,7 @@ describe('tickets and articles', () => {
   let app
   let probe
   const hits = []
+  const browser = fakeBrowser()
   before(async () => {
     probe = createServer((req, res) => {
       hits.push(req.url)
@@ -20,7 +21,7 @@ describe('tickets and articles', () => {
       res.writeHead(200, { 'content-type': 'image/gif' }).end(Buffer.from('R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA=', 'base64'))
     })
     await new Promise((ok, fail) => probe.once('error', fail).listen(PROBE_PORT, '127.0.0.1', ok))
-    app = await startApp()
+    app = await startApp({ env: browser.env })
     await app.page.evaluate(() => window.go.app.Demo.Start({}))
     await app.page.waitForFunction(
       async () => {
@@ -36,6 +37,7 @@ describe('tickets and articles', () => {
   after(async () => {
     await app?.stop()
     await new Promise((ok) => (probe ? probe.close(ok) : ok()))
+    browser.remove()
   })
 
   const open = async (subject) => {
@@ -102,6 +104,38 @@ describe('tickets and articles', () => {
     await app.page.waitForTimeout(500)
     assert.deepEqual(hits.filter((h) => /script|onerror|svg|frame|refresh|link|import/.test(h)), [], `nothing active ran: ${hits}`)
     assert.equal(await app.page.evaluate(() => window.__sealdeskPwned), undefined)
+  })
+
+  it('lists the links with where they really go, and opens one in the system browser only after a confirmation', async () => {
+    const { page } = app
+    await open('Invoice 2026-118: new bank details (HTML)')
+    const links = page.getByTestId('article').first().getByTestId('links')
+    await links.waitFor()
+    // The mail shows one site and links to another: the list is open and says so.
+    assert.equal(await links.evaluate((el) => el.open), true)
+    const link = links.getByTestId('link').first()
+    assert.equal(await link.getByTestId('link-host').textContent(), 'yourbank-secure.example.net')
+    assert.match(await link.getByTestId('link-warning').textContent(), /shows www\.yourbank\.example but the link opens yourbank-secure\.example\.net/)
+    await link.getByTestId('link-open').click()
+    const dialog = page.getByTestId('confirm-dialog')
+    assert.match(await dialog.textContent(), /It opens https:\/\/yourbank-secure\.example\.net\/confirm/)
+    await dialog.getByText('Cancel').click()
+    await dialog.waitFor({ state: 'detached' })
+    await page.waitForTimeout(300)
+    assert.deepEqual(browser.opened(), [], 'Cancel opens nothing')
+    await link.getByTestId('link-open').click()
+    await page.getByTestId('confirm-ok').click()
+    await dialog.waitFor({ state: 'detached' })
+    const deadline = Date.now() + 5_000
+    while (browser.opened().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    assert.deepEqual(browser.opened(), ['https://yourbank-secure.example.net/confirm'])
+    // The web view cannot make the backend open an address the mail does not hold.
+    const refused = await page.evaluate(
+      (id) => window.go.app.Tickets.OpenLink({ article_id: id, url: 'https://elsewhere.example/' }).then(() => 'opened', (e) => String(e)),
+      Number(await page.getByTestId('article').first().getAttribute('data-article-id')),
+    )
+    assert.match(refused, /not a link of the message/)
+    assert.equal(browser.opened().length, 1)
   })
 
   it('filters the list by security status and moves through it with the keyboard', async () => {

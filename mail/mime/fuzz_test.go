@@ -59,13 +59,47 @@ func FuzzSanitizeHTML(f *testing.F) {
 	f.Add(`<img src="cid:a" srcset="//x 1x"><p style="background:url(//x)">`)
 	f.Add(`<style>@import "//x";</style><svg><script>alert(1)</script></svg>`)
 	f.Add(`<a href="https://x" onclick=x>y</a><math><mtext><table><mglyph><style><img src=x onerror=alert(1)>`)
+	f.Add(`<a href="https://bank.example@evil.example/">https://bank.example</a><a href="mailto:a@b.example">x</a>`)
 	f.Fuzz(func(t *testing.T, in string) {
-		r := SanitizeHTML(in, map[string]string{"a": "data:image/png;base64,AA"}, RenderOptions{})
+		found := &links{}
+		r := sanitizeHTML(in, map[string]string{"a": "data:image/png;base64,AA"}, RenderOptions{}, found)
 		assertSafe(t, r.body)
 		if strings.Contains(strings.ToLower(r.css), "</style") {
 			t.Fatalf("css can close its element: %s", r.css)
 		}
+		assertLinks(t, found.list)
 	})
+}
+
+// FuzzCheckLink: a link is accepted only as http, https or mailto, and
+// what it says about itself is valid UTF-8 of bounded size.
+func FuzzCheckLink(f *testing.F) {
+	for _, c := range linkCases {
+		f.Add(c.href, c.text)
+	}
+	f.Fuzz(func(t *testing.T, href, text string) {
+		l, err := CheckLink(href, text)
+		if err != nil {
+			return
+		}
+		assertLinks(t, []Link{l})
+	})
+}
+
+func assertLinks(t *testing.T, ls []Link) {
+	t.Helper()
+	if len(ls) > maxLinks {
+		t.Fatalf("%d links listed", len(ls))
+	}
+	for _, l := range ls {
+		scheme, _, _ := strings.Cut(strings.ToLower(l.URL), ":")
+		if scheme != "http" && scheme != "https" && scheme != mailtoScheme {
+			t.Fatalf("link with scheme %q listed: %q", scheme, l.URL)
+		}
+		if utf8.RuneCountInString(l.Text) > maxLinkText+1 || len(l.URL) > maxLinkURL {
+			t.Fatalf("link too long: %d runes of text, %d bytes of URL", utf8.RuneCountInString(l.Text), len(l.URL))
+		}
+	}
 }
 
 // FuzzSplitInline: with an Inline splitter, a labelled section holds one

@@ -28,6 +28,9 @@ type Rendered struct {
 	// RemoteBlocked counts the remote references removed; 0 when
 	// LoadRemote was set.
 	RemoteBlocked int
+	// Links are the http, https and mailto links of the bodies, judged
+	// (see Link); never nil.
+	Links []Link
 }
 
 // Render turns the bodies of c into a complete HTML document: HTML bodies
@@ -35,25 +38,27 @@ type Rendered struct {
 // as data: URIs. It returns an empty Document when c has no body.
 func Render(c Content, opts RenderOptions) Rendered {
 	if len(c.Bodies) == 0 {
-		return Rendered{}
+		return Rendered{Links: []Link{}}
 	}
 	cids := inlineImages(c.Attachments)
 	var body, css strings.Builder
 	blocked := 0
+	found := &links{list: []Link{}}
 	for i, b := range c.Bodies {
 		if i > 0 {
 			body.WriteString("<hr class=\"sd-part\">")
 		}
 		if !b.HTML {
 			body.WriteString(PlainToHTML(b.Text))
+			found.fromPlain(b.Text)
 			continue
 		}
-		r := SanitizeHTML(b.Text, cids, opts)
+		r := sanitizeHTML(b.Text, cids, opts, found)
 		body.WriteString(r.body)
 		css.WriteString(r.css)
 		blocked += r.blocked
 	}
-	return Rendered{Document: Document(body.String(), css.String(), opts.LoadRemote), RemoteBlocked: blocked}
+	return Rendered{Document: Document(body.String(), css.String(), opts.LoadRemote), RemoteBlocked: blocked, Links: found.list}
 }
 
 // PlainToHTML escapes plain text for display; line breaks are kept by the
@@ -155,8 +160,17 @@ type sanitized struct {
 // are counted and, unless opts.LoadRemote, removed, and cid: references
 // become the data: URIs of cids (or are removed).
 func SanitizeHTML(src string, cids map[string]string, opts RenderOptions) sanitized {
+	return sanitizeHTML(src, cids, opts, nil)
+}
+
+// sanitizeHTML is SanitizeHTML that also adds the links it keeps to found
+// (when not nil): only links that survived sanitizing are listed.
+func sanitizeHTML(src string, cids map[string]string, opts RenderOptions, found *links) sanitized {
 	doc, err := xhtml.Parse(strings.NewReader(src))
 	if err != nil { // x/net/html parses any input; this is defensive
+		if found != nil {
+			found.fromPlain(src)
+		}
 		return sanitized{body: PlainToHTML(src)}
 	}
 	var styles []string
@@ -165,7 +179,7 @@ func SanitizeHTML(src string, cids map[string]string, opts RenderOptions) saniti
 	_ = xhtml.Render(&buf, doc)
 	clean := mailPolicy().Sanitize(buf.String())
 
-	r := remote{cids: cids, load: opts.LoadRemote}
+	r := remote{cids: cids, load: opts.LoadRemote, links: found}
 	frag, err := xhtml.ParseFragment(strings.NewReader(clean), &xhtml.Node{Type: xhtml.ElementNode, Data: "body", DataAtom: atom.Body})
 	out := sanitized{}
 	if err == nil {

@@ -17,6 +17,7 @@ type remote struct {
 	cids    map[string]string
 	load    bool
 	blocked int
+	links   *links
 }
 
 // resolve returns what a URL becomes: a data: URI for a known cid:, the URL
@@ -66,8 +67,12 @@ func (r *remote) node(n *xhtml.Node) {
 		}
 		n.Attr = attrs
 		if n.Data == "a" {
-			// Links open nothing from the sandbox (no allow-popups); the
-			// address shows on hover so the agent can judge it.
+			// Links open nothing from the sandbox (no allow-popups): the
+			// address shows on hover, and the app lists each link with its
+			// real destination beside the mail, to be opened from there.
+			if r.links != nil {
+				r.links.fromAnchor(n)
+			}
 			for _, a := range n.Attr {
 				if a.Key == "href" {
 					n.Attr = append(n.Attr, xhtml.Attribute{Key: "title", Val: a.Val}, xhtml.Attribute{Key: "target", Val: "_blank"})

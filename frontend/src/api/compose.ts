@@ -13,7 +13,7 @@ type Plain<T> = T extends (infer U)[]
     : T
 
 export type DraftMessage = Omit<Plain<app.DraftMessage>, 'keys' | 'attachments'> & {
-  /** address → certificate fingerprint picked among several */
+  /** recipient address → fingerprint of the certificate or OpenPGP key picked among several */
   keys: Record<string, string>
   attachments: DraftAttachment[]
 }

@@ -25,6 +25,7 @@ export type ArticleView = Plain<app.ArticleView>
 export type TicketView = Plain<app.TicketView>
 export type ContentSection = Plain<app.ContentSection>
 export type ArticleContent = Plain<app.ArticleContent>
+export type MailLink = ContentSection['links'][number]
 export type SaveAttachmentResult = Plain<app.SaveAttachmentResult>
 /** The ticket list's security filter (store.TicketQuery.security). */
 export type SecurityFilter = '' | 'none' | 'signed' | 'encrypted' | 'failed' | 'pending'
@@ -36,6 +37,8 @@ export interface TicketsApi {
   /** loadRemote: the agent's choice for this one message. */
   content(articleId: number, loadRemote: boolean): Promise<ArticleContent>
   saveAttachment(articleId: number, index: number): Promise<SaveAttachmentResult>
+  /** Opens one of the article's web links in the system's browser. */
+  openLink(articleId: number, url: string): Promise<void>
   retry(articleId: number): Promise<ArticleView>
   setState(id: number, state: TicketState): Promise<Ticket>
   markRead(id: number, read: boolean): Promise<Ticket>
@@ -50,6 +53,7 @@ export const ticketsApi: TicketsApi = {
   get: (id) => call(() => TicketsBinding.Get({ id } as never)),
   content: (article_id, load_remote) => call(() => TicketsBinding.Content({ article_id, load_remote } as never)),
   saveAttachment: (article_id, index) => call(() => TicketsBinding.SaveAttachment({ article_id, index } as never)),
+  openLink: (article_id, url) => call(() => TicketsBinding.OpenLink({ article_id, url } as never)),
   retry: (article_id) => call(() => TicketsBinding.Retry({ article_id } as never)),
   setState: (id, state) => call(() => TicketsBinding.SetState({ id, state } as never)),
   markRead: (id, read) => call(() => TicketsBinding.MarkRead({ id, read } as never)),

@@ -8,6 +8,7 @@ import type {
   ComposeReadiness,
   DraftAttachment,
   DraftMessage,
+  KeyCandidate,
   OutboxView,
   SendProgress,
   SendStep,
@@ -34,6 +35,23 @@ export function addressOf(v: string): string {
   const m = NAMED.exec(s)
   const a = (m ? m[2] : s).trim()
   return ADDR.test(a) ? a.toLowerCase() : ''
+}
+
+/** What a technology calls the things held per address: OpenPGP keys or S/MIME certificates. */
+export function keyNoun(t: string): string {
+  return t === 'PGP' ? 'keys' : 'certificates'
+}
+
+/**
+ * The text of one key in the picker. An OpenPGP key has no issuer, and a
+ * customer's old and new key often share the user ID: the short
+ * fingerprint (its last 16 hex digits, the long key ID) tells them apart.
+ */
+export function candidateLabel(t: string, k: KeyCandidate): string {
+  if (t !== 'PGP') return `${k.subject} — valid to ${k.not_after}${k.ok ? '' : ` (${k.comment})`}`
+  const short = k.fingerprint.slice(-16).replace(/(.{4})(?=.)/g, '$1 ')
+  const expiry = k.not_after ? `valid to ${k.not_after}` : 'no expiry'
+  return `${short} · ${k.subject || 'no user ID'} · ${expiry} · ${k.ok ? 'usable' : `not usable: ${k.comment}`}`
 }
 
 type Subscribe = typeof on
@@ -79,6 +97,12 @@ export class ComposeStore {
       ])
       this.groups = groups
       this.draft = { ...draft, keys: draft.keys ?? {}, attachments: draft.attachments ?? [] }
+      // A mailto: link in a mail: its addresses join the new message's To.
+      const missing = (intent.to ?? []).filter((a) => !this.draft!.to.some((t) => addressOf(t).toLowerCase() === a.toLowerCase()))
+      if (missing.length > 0) {
+        this.draft.to = [...this.draft.to, ...missing]
+        this.dirty = true
+      }
       this.refreshReadiness()
     } catch (e) {
       this.error = toAppError(e)
@@ -135,7 +159,7 @@ export class ComposeStore {
     return r.recipients.filter((a) => !a.ok).map((a) => ({ address: a.address, comment: a.comment }))
   }
 
-  /** Recipients with several certificates to pick from. */
+  /** Recipients with several certificates or OpenPGP keys to pick from. */
   get choices() {
     return (this.readiness?.recipients ?? []).filter((a) => (a.candidates ?? []).length > 1)
   }
@@ -205,7 +229,7 @@ export class ComposeStore {
     this.changed(false)
   }
 
-  /** Picks one of several certificates for an address. */
+  /** Picks one of several certificates or OpenPGP keys for an address. */
   chooseKey(address: string, fingerprint: string): void {
     if (!this.draft) return
     this.draft.keys = { ...this.draft.keys, [address.toLowerCase()]: fingerprint }
@@ -272,6 +296,20 @@ export class ComposeStore {
     try {
       const r = await this.api.readiness({ technology: d.technology, from: addressOf(d.from), recipients: this.recipients, keys: d.keys })
       if (gen !== this.readinessGen) return // a newer check is under way
+      // A pick whose key is gone (deleted, or replaced since the draft was
+      // saved) would block encryption with no picker left to undo it:
+      // drop it and check again with the engine's choice.
+      const stale = r.recipients.filter((a) => {
+        const fp = d.keys[a.address.toLowerCase()]
+        return fp && !(a.candidates ?? []).some((c) => c.fingerprint.toLowerCase() === fp.toLowerCase())
+      })
+      if (stale.length > 0) {
+        const keys = { ...d.keys }
+        for (const a of stale) delete keys[a.address.toLowerCase()]
+        d.keys = keys
+        this.dirty = true
+        return this.checkNow()
+      }
       this.readiness = r
       const blocked = r.recipients.filter((a) => !a.ok).map((a) => a.address)
       this.fixes = d.ticket_id && blocked.length && r.technology === 'S/MIME' ? await this.api.fixes(d.ticket_id, blocked) : []

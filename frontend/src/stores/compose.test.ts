@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { draft, fakeApi, groups, readiness } from '../components/compose/testing'
-import { addressOf, AUTOSAVE_DELAY, ComposeStore, READINESS_DELAY } from './compose.svelte'
+import { addressOf, AUTOSAVE_DELAY, candidateLabel, ComposeStore, keyNoun, READINESS_DELAY } from './compose.svelte'
 
 const noEvents = (() => () => {}) as never
 
@@ -12,6 +12,30 @@ describe('addressOf', () => {
     ['ann example.org', ''],
     ['<a b@example.org>', ''],
   ])('%s → %j', (v, want) => expect(addressOf(v)).toBe(want))
+})
+
+describe('the key picker', () => {
+  const key = { fingerprint: '0C90F9A4EA91C9B2518BE18CA334CF98A2EBD48A', subject: 'Cust New <cust@example.org>', issuer: 'EdDSA (Ed25519)', not_after: '', ok: true, comment: 'Encrypt to …' }
+
+  it('names OpenPGP keys and S/MIME certificates', () => {
+    expect(keyNoun('PGP')).toBe('keys')
+    expect(keyNoun('S/MIME')).toBe('certificates')
+  })
+
+  it.each([
+    ['a usable key without expiry', key, 'A334 CF98 A2EB D48A · Cust New <cust@example.org> · no expiry · usable'],
+    [
+      'an expired key',
+      { ...key, not_after: '2025-03-01', ok: false, comment: 'The key expired on 2025-03-01.' },
+      'A334 CF98 A2EB D48A · Cust New <cust@example.org> · valid to 2025-03-01 · not usable: The key expired on 2025-03-01.',
+    ],
+    ['a key without user ID', { ...key, subject: '' }, 'A334 CF98 A2EB D48A · no user ID · no expiry · usable'],
+  ])('labels %s by short fingerprint, user ID, expiry and usability', (_, k, want) => expect(candidateLabel('PGP', k)).toBe(want))
+
+  it('labels a certificate by subject and validity, as before', () => {
+    const cert = { ...key, subject: 'CN=Ann', issuer: 'CN=CA', not_after: '2027-01-01', ok: false, comment: 'revoked' }
+    expect(candidateLabel('S/MIME', cert)).toBe('CN=Ann — valid to 2027-01-01 (revoked)')
+  })
 })
 
 describe('ComposeStore', () => {
@@ -41,7 +65,15 @@ describe('ComposeStore', () => {
   })
 
   it('re-checks readiness once after a burst of changes, with every recipient and the picked keys', async () => {
-    const api = fakeApi()
+    // Bob has two certificates, so a pick for him is one of his candidates.
+    const two = ['ee', 'ff'].map((fingerprint) => ({ fingerprint, subject: 'Bob', issuer: 'CA', not_after: '', ok: true, comment: '' }))
+    const api = fakeApi({
+      readiness: vi.fn(async (req: { recipients: string[] }) => {
+        const r = readiness(Object.fromEntries(req.recipients.map((a) => [a, ''])))
+        r.recipients = r.recipients.map((a) => (a.address === 'bob@example.org' ? { ...a, candidates: two } : a))
+        return r
+      }),
+    })
     const s = new ComposeStore(api, { list: async () => groups }, noEvents)
     await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
     await vi.advanceTimersByTimeAsync(READINESS_DELAY)
@@ -54,6 +86,47 @@ describe('ComposeStore', () => {
     expect(api.readiness).toHaveBeenLastCalledWith({
       technology: 'S/MIME', from: 'support@desk.test', recipients: ['ann@example.org', 'bob@example.org', 'carol@example.org'], keys: { 'bob@example.org': 'ff' },
     })
+  })
+
+  it('offers the OpenPGP keys of a recipient with several and sends the pick with the next check', async () => {
+    const candidates = ['AAAA', 'BBBB'].map((fingerprint) => ({ fingerprint, subject: 'Ann', issuer: 'EdDSA', not_after: '', ok: true, comment: '' }))
+    const api = fakeApi({
+      readiness: vi.fn(async () => {
+        const r = readiness({ 'ann@example.org': '' }, { technology: 'PGP' })
+        r.recipients[0] = { ...r.recipients[0], key: 'AAAA', candidates }
+        return r
+      }),
+    })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    s.setTechnology('PGP')
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(s.choices.map((c) => [c.address, c.candidates.length])).toEqual([['ann@example.org', 2]])
+    s.chooseKey('ann@example.org', 'BBBB')
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(api.readiness).toHaveBeenLastCalledWith(expect.objectContaining({ technology: 'PGP', keys: { 'ann@example.org': 'BBBB' } }))
+    s.setTechnology('S/MIME') // a fingerprint of one technology means nothing in the other
+    expect(s.draft!.keys).toEqual({})
+  })
+
+  it('drops a pick whose key is no longer held and checks again with the engine\'s choice', async () => {
+    const api = fakeApi({ prepare: vi.fn(async () => draft({ technology: 'PGP', keys: { 'ann@example.org': 'GONE' } })) })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(api.readiness).toHaveBeenCalledTimes(2)
+    expect(api.readiness).toHaveBeenLastCalledWith(expect.objectContaining({ keys: {} }))
+    expect(s.draft!.keys).toEqual({})
+    expect(s.readiness?.can_encrypt).toBe(true)
+  })
+
+  it('starts a new message to the address of a mailto: link', async () => {
+    const api = fakeApi({ prepare: vi.fn(async () => draft({ mode: 'new', to: [], ticket_id: 0, article_id: 0 })) })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'new', to: ['billing@shop.example'] })
+    expect(s.draft!.to).toEqual(['billing@shop.example'])
+    await s.load({ mode: 'new', to: ['Billing@Shop.example'] }) // already there: not twice
+    expect(api.prepare).toHaveBeenLastCalledWith({ mode: 'new', ticket_id: 0, article_id: 0 })
   })
 
   it('says per recipient why Encrypt is impossible and looks for a certificate in the ticket', async () => {

@@ -8,6 +8,8 @@ export interface ComposeIntent {
   ticketId?: number
   /** The article replied to or forwarded. */
   articleId?: number
+  /** Addresses for a new message (a mailto: link in a mail). */
+  to?: string[]
 }
 
 /** Screens of the main navigation. */

@@ -22,7 +22,7 @@ export type SyncView =
  * indicator.
  */
 export class SyncStore {
-  status = $state<SyncStatus>({ running: false, state: 'stopped', account: '', message: '' })
+  status = $state<SyncStatus>({ running: false, state: 'stopped', account: '', message: '', seq: 0 })
   progress = $state<SyncProgress | null>(null)
   networkUp = $state(true)
   /** Whether any mailbox account exists; null until known. */
@@ -82,18 +82,18 @@ export class SyncStore {
     return () => offs.forEach((off) => off())
   }
 
-  private version = 0
+  /**
+   * Keeps the newest state: the backend numbers every change (seq), and
+   * an event or an answer that arrives after a newer one is dropped.
+   */
   private setStatus(s: SyncStatus) {
-    this.version++
-    this.status = s
+    if (s.seq >= this.status.seq) this.status = s
   }
 
   async refresh(): Promise<void> {
     try {
-      const seen = this.version
       const [status, accounts] = await Promise.all([this.api.status(), this.accounts.list()])
-      // An event or a start() that came in meanwhile is newer than this answer.
-      if (seen === this.version) this.setStatus(status)
+      this.setStatus(status)
       this.hasAccounts = accounts.length > 0
     } catch (e) {
       this.error = toAppError(e)

@@ -12,7 +12,8 @@ function fakeBus() {
   return { subscribe, emit: (name: string, p: unknown) => handlers.get(name)?.(p), handlers }
 }
 
-const status = (state: string, message = ''): SyncStatus => ({ running: state !== 'stopped', state, account: '', message })
+let seq = 0
+const status = (state: string, message = ''): SyncStatus => ({ running: state !== 'stopped', state, account: '', message, seq: ++seq })
 const api = (s = status('stopped')): SyncApi => ({
   start: vi.fn(async () => status('connecting')),
   stop: vi.fn(async () => status('stopped')),
@@ -48,6 +49,27 @@ describe('SyncStore', () => {
     expect(a.start).toHaveBeenCalledWith('')
     expect(s.view.kind).toBe('connecting')
   })
+})
+
+it('keeps the newest state when events and answers arrive out of order', async () => {
+  const bus = fakeBus()
+  const syncing = status('syncing')
+  const idle = status('idle')
+  // The status answer was computed before the pass ended, but arrives after the idle event.
+  let answer: (s: SyncStatus) => void = () => {}
+  const slow: SyncApi = { ...api(), status: () => new Promise((ok) => (answer = ok)) }
+  const s = new SyncStore(slow, bus.subscribe as never, { list: async () => [{} as never] })
+  s.listen()
+  bus.emit('sync:state', idle)
+  answer(syncing)
+  await vi.waitFor(() => expect(s.hasAccounts).toBe(true))
+  expect(s.view.kind).toBe('idle')
+  // An event overtaken by a newer one (the dev bridge sends each from its own goroutine).
+  const offline = status('offline', 'gone')
+  const back = status('idle')
+  bus.emit('sync:state', back)
+  bus.emit('sync:state', offline)
+  expect(s.view.kind).toBe('idle')
 })
 
 it('says there is no mailbox instead of offering a sync that cannot start', async () => {

@@ -30,9 +30,15 @@ export function fakeApi(over: Partial<TicketsApi> = {}): TicketsApi {
     get: vi.fn(async () => structuredClone(view)),
     content: vi.fn(async (article_id: number, load_remote: boolean) => ({
       article_id, load_remote, remote_blocked: load_remote ? 0 : 2,
-      sections: [{ origin: 'unprotected', label: '', document: '<!doctype html><p>hi</p>', remote_blocked: 2, notices: [], attachments: [{ index: 0, name: 'a.pdf', content_type: 'application/pdf', size: 2048, inline: false }] }],
+      sections: [{ origin: 'unprotected', label: '', document: '<!doctype html><p>hi</p>', remote_blocked: 2, notices: [], attachments: [{ index: 0, name: 'a.pdf', content_type: 'application/pdf', size: 2048, inline: false }],
+        links: [
+          { url: 'https://docs.example/manual', text: 'the manual', host: 'docs.example', warning: '' },
+          { url: 'https://evil.example/login', text: 'https://bank.example', host: 'evil.example', warning: 'The text shows bank.example but the link opens evil.example.' },
+          { url: 'mailto:billing@shop.example', text: 'billing', host: 'billing@shop.example', warning: '' },
+        ] }],
     })),
     saveAttachment: vi.fn(async () => ({ path: '/tmp/a.pdf', cancelled: false })),
+    openLink: vi.fn(async () => {}),
     retry: vi.fn(async (id: number) => article(id, { can_retry: false, warnings: [] })),
     setState: vi.fn(async (id: number, state: string) => ticket({ id, state, unread: false })),
     markRead: vi.fn(async (id: number) => ticket({ id, unread: false })),

@@ -2,6 +2,7 @@ import { ticketsApi, toAppError, type TicketsApi } from '../api'
 import type { AppError } from '../api/errors'
 import type { ArticleContent, TicketState, TicketView } from '../api/tickets'
 import type { Ticket } from '../api/types'
+import type { Outcome } from './admin/list.svelte'
 
 /**
  * One open ticket: its articles, the content of each (loaded when its card
@@ -131,6 +132,20 @@ export class TicketViewStore {
       const r = await this.api.saveAttachment(articleId, index)
       this.notice = r.cancelled ? '' : `Saved to ${r.path}`
     })
+  }
+
+  /**
+   * Opens a web link of an article in the system's browser; the agent
+   * confirmed it after seeing where it goes. The backend opens only links
+   * the article really contains.
+   */
+  async openLink(articleId: number, url: string): Promise<Outcome> {
+    try {
+      await this.api.openLink(articleId, url)
+      return { ok: true, message: '' }
+    } catch (e) {
+      return { ok: false, error: toAppError(e) }
+    }
   }
 
   private async run(key: number, fn: () => Promise<void>): Promise<void> {

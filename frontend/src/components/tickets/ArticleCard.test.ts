@@ -39,6 +39,38 @@ describe('ArticleCard', () => {
     await fireEvent.click(screen.getByTestId('reply-all'))
     expect(intents).toEqual([{ mode: 'reply-all', ticketId: 7, articleId: 1 }])
   })
+
+  it('lists the links with their destinations, opens one only after a confirmation, and writes to mailto', async () => {
+    const api = fakeApi()
+    const store = new TicketViewStore(api)
+    await store.open(7)
+    const intents: ComposeIntent[] = []
+    render(ArticleCard, { item: article(1), store, onCompose: (i: ComposeIntent) => intents.push(i) })
+
+    const list = await waitFor(() => screen.getByTestId('links'))
+    // A disguised link opens the list by itself, so its warning is seen.
+    expect((list as HTMLDetailsElement).open).toBe(true)
+    expect(screen.getByTestId('links-warned').textContent).toContain('1 may not go where it says')
+    const rows = screen.getAllByTestId('link')
+    expect(rows.map((r) => r.querySelector('[data-testid=link-host]')?.textContent)).toEqual(['docs.example', 'evil.example', 'billing@shop.example'])
+    expect(screen.getByTestId('link-warning').textContent).toContain('shows bank.example but the link opens evil.example')
+
+    // Open… asks first, naming the full address and the warning; Cancel opens nothing.
+    await fireEvent.click(rows[1].querySelector('[data-testid=link-open]')!)
+    const dialog = screen.getByTestId('confirm-dialog')
+    expect(dialog.textContent).toContain('It opens https://evil.example/login')
+    expect(dialog.textContent).toContain('shows bank.example')
+    await fireEvent.click(screen.getByText('Cancel'))
+    expect(api.openLink).not.toHaveBeenCalled()
+
+    await fireEvent.click(rows[0].querySelector('[data-testid=link-open]')!)
+    await fireEvent.click(screen.getByTestId('confirm-ok'))
+    await waitFor(() => expect(api.openLink).toHaveBeenCalledWith(1, 'https://docs.example/manual'))
+    await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).toBeNull())
+
+    await fireEvent.click(rows[2].querySelector('[data-testid=link-write]')!)
+    expect(intents).toEqual([{ mode: 'new', to: ['billing@shop.example'] }])
+  })
 })
 
 describe('band', () => {

@@ -7,6 +7,7 @@ export namespace app {
 	    remote_blocked: number;
 	    notices: string[];
 	    attachments: mime.Attachment[];
+	    links: mime.Link[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ContentSection(source);
@@ -20,6 +21,7 @@ export namespace app {
 	        this.remote_blocked = source["remote_blocked"];
 	        this.notices = source["notices"];
 	        this.attachments = this.convertValues(source["attachments"], mime.Attachment);
+	        this.links = this.convertValues(source["links"], mime.Link);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -525,6 +527,20 @@ export namespace app {
 	        this.read = source["read"];
 	    }
 	}
+	export class OpenLinkRequest {
+	    article_id: number;
+	    url: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OpenLinkRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.article_id = source["article_id"];
+	        this.url = source["url"];
+	    }
+	}
 	export class OutboxRequest {
 	    id: number;
 	
@@ -832,6 +848,7 @@ export namespace app {
 	    state: string;
 	    account: string;
 	    message: string;
+	    seq: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SyncStatus(source);
@@ -843,6 +860,7 @@ export namespace app {
 	        this.state = source["state"];
 	        this.account = source["account"];
 	        this.message = source["message"];
+	        this.seq = source["seq"];
 	    }
 	}
 	export class TestConnectionRequest {
@@ -1121,6 +1139,24 @@ export namespace mime {
 	        this.content_type = source["content_type"];
 	        this.size = source["size"];
 	        this.inline = source["inline"];
+	    }
+	}
+	export class Link {
+	    url: string;
+	    text: string;
+	    host: string;
+	    warning: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Link(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.text = source["text"];
+	        this.host = source["host"];
+	        this.warning = source["warning"];
 	    }
 	}
 

@@ -11,6 +11,8 @@ export function List(arg1:store.TicketQuery):Promise<store.TicketPage>;
 
 export function MarkRead(arg1:app.MarkReadRequest):Promise<store.Ticket>;
 
+export function OpenLink(arg1:app.OpenLinkRequest):Promise<void>;
+
 export function Recheckable():Promise<app.Recheckable>;
 
 export function Retry(arg1:app.ArticleRequest):Promise<app.ArticleView>;

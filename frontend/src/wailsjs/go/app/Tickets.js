@@ -18,6 +18,10 @@ export function MarkRead(arg1) {
   return window['go']['app']['Tickets']['MarkRead'](arg1);
 }
 
+export function OpenLink(arg1) {
+  return window['go']['app']['Tickets']['OpenLink'](arg1);
+}
+
 export function Recheckable() {
   return window['go']['app']['Tickets']['Recheckable']();
 }
