@@ -105,12 +105,15 @@ func (s *Store) InsertArticle(ctx context.Context, a Article, seal SealFunc) (Ar
 			}
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO articles(ticket_id, mailbox_id, uid, message_id, content_sha256,
-		    direction, from_addr, to_addrs, cc_addrs, subject, date, raw, security, security_state, parse_error, created_at)
-		    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		    direction, from_addr, to_addrs, cc_addrs, subject, date, security, security_state, parse_error, created_at)
+		    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			a.TicketID, mailbox, a.UID, a.MessageID, a.ContentSHA256, a.Direction, a.From, a.To, a.Cc,
-			a.Subject, a.Date, a.Raw, string(sec), a.SecurityState, a.ParseError, a.CreatedAt).Scan(&a.ID)
+			a.Subject, a.Date, string(sec), a.SecurityState, a.ParseError, a.CreatedAt).Scan(&a.ID)
 		if err != nil {
 			return fmt.Errorf("store: inserting article: %w", err)
+		}
+		if err := insertRaw(ctx, tx, a.ID, a.Raw); err != nil {
+			return err
 		}
 		if a.SealedContent, err = sealFor(seal, a.ID); err != nil {
 			return err
@@ -180,8 +183,8 @@ func (s *Store) articleWhere(ctx context.Context, cond string, args ...any) (Art
 	var a Article
 	var sec string
 	err := s.queryRow(ctx, `SELECT id, ticket_id, COALESCE(mailbox_id, 0), uid, message_id, content_sha256,
-	    direction, from_addr, to_addrs, cc_addrs, subject, date, raw, security, security_state, sealed_content,
-	    parse_error, created_at FROM articles WHERE `+cond, args...).Scan(
+	    direction, from_addr, to_addrs, cc_addrs, subject, date, r.raw, security, security_state, sealed_content,
+	    parse_error, created_at FROM articles JOIN article_raw r ON r.article_id = articles.id WHERE `+cond, args...).Scan(
 		&a.ID, &a.TicketID, &a.MailboxID, &a.UID, &a.MessageID, &a.ContentSHA256, &a.Direction, &a.From, &a.To,
 		&a.Cc, &a.Subject, &a.Date, &a.Raw, &sec, &a.SecurityState, &a.SealedContent, &a.ParseError, &a.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -194,6 +197,19 @@ func (s *Store) articleWhere(ctx context.Context, cond string, args ...any) (Art
 		return a, fmt.Errorf("store: article %d has an unreadable security result: %w", a.ID, err)
 	}
 	return a, nil
+}
+
+// insertRaw stores an article's raw message beside its row (see
+// migration 0009: the row is rewritten on every new result, the message
+// never).
+func insertRaw(ctx context.Context, tx *sql.Tx, articleID int64, raw []byte) error {
+	if raw == nil {
+		raw = []byte{} // NOT NULL: an empty message is still a message
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO article_raw(article_id, raw) VALUES (?, ?)`, articleID, raw); err != nil {
+		return fmt.Errorf("store: storing the raw message of article %d: %w", articleID, err)
+	}
+	return nil
 }
 
 // RawArticle is what one run of the security engines needs of a stored
@@ -221,8 +237,8 @@ func (s *Store) RawArticles(ctx context.Context, ids []int64) (map[int64]RawArti
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.query(ctx, `SELECT id, message_id, subject, raw FROM articles
-	    WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	rows, err := s.query(ctx, `SELECT a.id, a.message_id, a.subject, r.raw FROM articles a JOIN article_raw r ON r.article_id = a.id
+	    WHERE a.id IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, err
 	}

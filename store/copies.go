@@ -99,9 +99,10 @@ func expungeUID(ctx context.Context, tx *sql.Tx, mb int64, uid uint32) error {
 
 // copiesQuery lists the copies in one account's mailbox as mirrored
 // articles (see MirroredArticles).
-const copiesQuery = `SELECT a.id, a.ticket_id, c.uid, c.flags, c.internal_date, c.size, c.modseq, a.raw,
+const copiesQuery = `SELECT a.id, a.ticket_id, c.uid, c.flags, c.internal_date, c.size, c.modseq, r.raw,
         a.message_id, a.content_sha256, a.security_pending
-    FROM article_copies c JOIN articles a ON a.id = c.article_id JOIN mailboxes m ON m.id = c.mailbox_id
+    FROM article_copies c JOIN articles a ON a.id = c.article_id JOIN article_raw r ON r.article_id = a.id
+        JOIN mailboxes m ON m.id = c.mailbox_id
     WHERE m.account_id = ? AND m.name = ?`
 
 // IsCopyAt reports whether the mailbox UID is a further place of an

@@ -181,10 +181,13 @@ func (s *Store) MarkOutboxSent(ctx context.Context, id int64) (int64, error) {
 			}
 			t := now()
 			if err := tx.QueryRowContext(ctx, `INSERT INTO articles(ticket_id, message_id, content_sha256, direction, from_addr,
-			        to_addrs, cc_addrs, subject, date, raw, size, security_pending, parse_error, created_at)
-			    VALUES (?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
-				ticketID, mid, sha, a.From, a.To, a.Cc, a.Subject, a.Date, raw, len(raw), a.ParseError, t).Scan(&articleID); err != nil {
+			        to_addrs, cc_addrs, subject, date, size, security_pending, parse_error, created_at)
+			    VALUES (?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+				ticketID, mid, sha, a.From, a.To, a.Cc, a.Subject, a.Date, len(raw), a.ParseError, t).Scan(&articleID); err != nil {
 				return fmt.Errorf("store: storing the sent article: %w", err)
+			}
+			if err := insertRaw(ctx, tx, articleID, raw); err != nil {
+				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET updated_at = ? WHERE id = ?`, t, ticketID); err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -287,5 +288,56 @@ func TestResolveDir(t *testing.T) {
 	}
 	if d, _ := ResolveDir("/tmp/flag"); d != "/tmp/flag" {
 		t.Fatalf("flag not preferred: %s", d)
+	}
+}
+
+// A profile made before migration 0009 keeps every raw message when the
+// message moves out of the articles row, and the articles read as before.
+func TestRawMessagesSurviveTheMoveToTheirOwnTable(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, FileName)+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	for _, name := range names[:8] { // the schema of a profile before 0009
+		body, _ := migrations.ReadFile(name)
+		if _, err := db.ExecContext(ctx, string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	raw := []byte("From: a@example.org\r\nSubject: old\r\n\r\nkept\r\n")
+	for _, q := range []string{
+		`INSERT INTO tickets(id, number, subject, customer, created_at, updated_at) VALUES (1, 10001, 'old', 'a@example.org', '', '')`,
+		`INSERT INTO articles(id, ticket_id, content_sha256, direction, from_addr, subject, raw, created_at) VALUES (7, 1, 'x', 'in', 'a@example.org', 'old', ?, '')`,
+		`PRAGMA user_version = 8`,
+	} {
+		var args []any
+		if strings.Contains(q, "?") {
+			args = append(args, raw)
+		}
+		if _, err := db.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a, err := s.Article(ctx, 7)
+	if err != nil || string(a.Raw) != string(raw) || a.Subject != "old" {
+		t.Fatalf("article after the migration: %+v, %v", a, err)
+	}
+	// Deleting the article takes its message along.
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM articles WHERE id = 7`); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM article_raw`).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("%d raw messages left after the delete, %v", left, err)
 	}
 }

@@ -183,12 +183,20 @@ func saveMessage(ctx context.Context, tx *sql.Tx, th *threader, accountID, mb in
 		return err
 	}
 	t := now()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO articles(ticket_id, mailbox_id, uid, uid_validity, message_id, content_sha256,
-	        direction, from_addr, to_addrs, cc_addrs, subject, date, raw, flags, internal_date, size, modseq,
+	res, err := tx.ExecContext(ctx, `INSERT INTO articles(ticket_id, mailbox_id, uid, uid_validity, message_id, content_sha256,
+	        direction, from_addr, to_addrs, cc_addrs, subject, date, flags, internal_date, size, modseq,
 	        security_pending, parse_error, created_at)
-	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 		ticketID, mb, m.UID, uv, m.MessageID, m.ContentSHA256, a.Direction, a.From, a.To, a.Cc, a.Subject, a.Date,
-		m.Raw, flags, date, m.Size, m.ModSeq, a.ParseError, t); err != nil {
+		flags, date, m.Size, m.ModSeq, a.ParseError, t)
+	if err != nil {
+		return err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	if err := insertRaw(ctx, tx, id, m.Raw); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE tickets SET updated_at = ?, unread = 1 WHERE id = ?`, t, ticketID)
@@ -332,9 +340,9 @@ func (s *Store) PendingArticles(ctx context.Context) ([]int64, error) {
 // MirroredArticles returns the mailbox's live articles by UID, the ones
 // held there as a further place (copies.go) included.
 func (s *Store) MirroredArticles(ctx context.Context, accountID int64, mailbox string) ([]MirroredArticle, error) {
-	rows, err := s.query(ctx, `SELECT a.id, a.ticket_id, a.uid, a.flags, a.internal_date, a.size, a.modseq, a.raw,
+	rows, err := s.query(ctx, `SELECT a.id, a.ticket_id, a.uid, a.flags, a.internal_date, a.size, a.modseq, r.raw,
 	        a.message_id, a.content_sha256, a.security_pending
-	    FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
+	    FROM articles a JOIN article_raw r ON r.article_id = a.id JOIN mailboxes m ON m.id = a.mailbox_id
 	    WHERE m.account_id = ? AND m.name = ? AND a.detached = 0 AND a.expunged = 0 AND a.uid > 0
 	    UNION ALL `+copiesQuery+` ORDER BY 3`, accountID, mailbox, accountID, mailbox)
 	if err != nil {

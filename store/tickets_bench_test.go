@@ -28,8 +28,8 @@ func seedTickets(b testing.TB, s *Store, n int) {
 		if err != nil {
 			return err
 		}
-		ar, err := tx.PrepareContext(ctx, `INSERT INTO articles(ticket_id, content_sha256, direction, from_addr, subject, raw,
-		    security_state, security_pending, created_at) VALUES (?, ?, 'in', ?, ?, x'00', ?, ?, ?)`)
+		ar, err := tx.PrepareContext(ctx, `INSERT INTO articles(ticket_id, content_sha256, direction, from_addr, subject,
+		    security_state, security_pending, created_at) VALUES (?, ?, 'in', ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
