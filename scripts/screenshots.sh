@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots from the native window under Xvfb, with the
 # real keychain session: the empty ticket list, then the demo mailbox — a
-# signed ticket with its details open, the composer, and each admin screen
+# signed ticket with its details open, the composer, a mail that disguises
+# a link, and each admin screen
 # (switched with the window's own Ctrl+1…8 shortcuts; the few clicks are at
 # fixed places of a 1280x800 window).
 # Usage: scripts/screenshots.sh (after `make build`).
@@ -37,6 +38,11 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
 	# The first article header expands every check of its signature.
 	xdotool mousemove 900 100 click 1
 	shot tickets 1.5
+	# The HTML mail that disguises a link (second in the list): its links
+	# listed under it with the real destination and the warning.
+	key ctrl+1; sleep 0.5
+	xdotool mousemove 420 274 click 1
+	shot link-warning 2
 	key ctrl+2; shot certificates
 	key ctrl+3; shot pgp-keys
 	key ctrl+4; shot found-in-mail

@@ -111,6 +111,10 @@ describe('tickets and articles', () => {
     await open('Invoice 2026-118: new bank details (HTML)')
     const links = page.getByTestId('article').first().getByTestId('links')
     await links.waitFor()
+    // The warning also stands above the mail, in view before the text that asks for the click.
+    const banner = page.getByTestId('article').first().getByTestId('link-warning-banner')
+    assert.match(await banner.textContent(), /A link in this message may not go where it says/)
+    assert.ok(await banner.evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight), 'the banner is in view')
     // The mail shows one site and links to another: the list is open and says so.
     assert.equal(await links.evaluate((el) => el.open), true)
     const link = links.getByTestId('link').first()

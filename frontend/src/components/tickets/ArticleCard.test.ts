@@ -1,5 +1,5 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ComposeIntent } from '../../stores/intent'
 import { TicketViewStore } from '../../stores/ticketview.svelte'
 import { article, fakeApi } from '../../stores/ticketview.fixtures'
@@ -54,6 +54,15 @@ describe('ArticleCard', () => {
     const rows = screen.getAllByTestId('link')
     expect(rows.map((r) => r.querySelector('[data-testid=link-host]')?.textContent)).toEqual(['docs.example', 'evil.example', 'billing@shop.example'])
     expect(screen.getByTestId('link-warning').textContent).toContain('shows bank.example but the link opens evil.example')
+    // Above the mail, where it is seen before the text that asks for the click.
+    expect(screen.getByTestId('link-warning-banner').textContent).toContain('A link in this message may not go where it says')
+    const scrolled = vi.fn()
+    Element.prototype.scrollIntoView = scrolled
+    ;(list as HTMLDetailsElement).open = false
+    await fireEvent.click(screen.getByTestId('show-links'))
+    expect((list as HTMLDetailsElement).open).toBe(true)
+    expect(scrolled).toHaveBeenCalledTimes(1)
+    expect(document.activeElement).toBe(rows[1].querySelector('[data-testid=link-open]'))
 
     // Open… asks first, naming the full address and the warning; Cancel opens nothing.
     await fireEvent.click(rows[1].querySelector('[data-testid=link-open]')!)
