@@ -54,6 +54,11 @@ func TestDovecotSameMessageInTwoFolders(t *testing.T) {
 		shared = append(shared, msg{name, mid, raw})
 	}
 	other, otherMID := testenv.NewMessage("Customer <c@example.org>", user, "Scanner", "Also broken.")
+	// A fourth reaches INBOX through LMTP, which prepends Return-Path,
+	// Delivered-To and Received, and the folder by APPEND, as our reply
+	// Cc'd to the helpdesk reaches INBOX and Sent: still one article.
+	draw, dmid := testenv.NewMessage("Help <"+user+">", user, "Re: Printer, delivered back", "We replaced the toner.")
+	delivered := msg{"delivered back", dmid, draw}
 	t.Cleanup(func() {
 		// A fresh connection: the admin's may be closed by now.
 		c, err := imapclient.DialInsecure(addr, nil)
@@ -66,7 +71,7 @@ func TestDovecotSameMessageInTwoFolders(t *testing.T) {
 		}
 		_ = c.Delete(folder).Wait()
 		if _, err := c.Select("INBOX", nil).Wait(); err == nil {
-			for _, m := range shared {
+			for _, m := range append(shared, delivered) {
 				for _, uid := range searchMID(t, c, m.mid) {
 					expungeUID(t, c, uid)
 				}
@@ -108,6 +113,8 @@ func TestDovecotSameMessageInTwoFolders(t *testing.T) {
 		appendTo(folder, m.raw)
 	}
 	appendTo(folder, other)
+	testenv.LMTPDeliver(t, testenv.LMTP(t), user, delivered.raw)
+	appendTo(folder, delivered.raw)
 
 	s, p := newService(t)
 	if _, err := s.SaveAccount(ctx, AccountInput{Name: "help", IMAP: addr, IMAPTLS: "none",
@@ -193,6 +200,7 @@ func TestDovecotSameMessageInTwoFolders(t *testing.T) {
 		ids[m.name] = want("first sync", m, false, "INBOX", folder)
 	}
 	want("first sync", msg{"the folder's other message", otherMID, other}, false, folder)
+	want("first sync", delivered, false, "INBOX", folder)
 
 	// Gone from one place, still in the other: the article lives on.
 	expunge("INBOX", shared[0])

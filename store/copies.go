@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -16,10 +17,12 @@ import (
 // and when the article's own place is expunged a copy takes over, so the
 // article is expunged only when its last place is gone.
 //
-// WARNING: copies differ from each other when a server rewrites a message
-// on delivery: INBOX's copy of a message we sent to ourselves carries the
-// MTA's Received and Delivered-To headers that the one APPENDed to Sent
-// lacks. The content hash then differs and they stay two articles.
+// Our own mail delivered back to us (sent to, or Cc'd to, the helpdesk
+// address) is the one case where copies differ: INBOX's copy carries the
+// trace headers every MTA prepends (Received, Return-Path, Delivered-To:
+// RFC 5321 section 4.4) that the copy in Sent lacks, so the content hash
+// differs. Such a copy is matched by Message-ID and by being the other
+// message with only trace fields prepended (deliveredCopy).
 
 // sameMessage finds the article of the account that already holds this
 // message, at any place that is not expunged; 0 when none does.
@@ -29,9 +32,81 @@ func sameMessage(ctx context.Context, tx *sql.Tx, accountID int64, m MailboxMess
 	    WHERE a.message_id = ? AND a.content_sha256 = ? AND a.expunged = 0 AND mb.account_id = ?
 	    ORDER BY a.id LIMIT 1`, m.MessageID, m.ContentSHA256, accountID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+		return deliveredCopy(ctx, tx, accountID, m)
 	}
 	return id, err
+}
+
+// deliveredCopy finds the article m is a delivered copy of, or that is a
+// delivered copy of m: same Message-ID, and one message is the other with
+// trace fields prepended (see sameDelivered). Our reply Cc'd to the
+// helpdesk is the common case, met in either order (INBOX synced before
+// Sent, or the outgoing article stored by the outbox first).
+func deliveredCopy(ctx context.Context, tx *sql.Tx, accountID int64, m MailboxMessage) (int64, error) {
+	if m.MessageID == "" {
+		return 0, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT a.id, r.raw FROM articles a JOIN article_raw r ON r.article_id = a.id
+	    LEFT JOIN mailboxes mb ON mb.id = a.mailbox_id
+	    WHERE a.message_id = ? AND a.expunged = 0 AND (a.mailbox_id IS NULL OR mb.account_id = ?)
+	    ORDER BY a.id LIMIT 8`, m.MessageID, accountID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var raw []byte
+		if err := rows.Scan(&id, &raw); err != nil {
+			return 0, err
+		}
+		if sameDelivered(raw, m.Raw) {
+			return id, nil
+		}
+	}
+	return 0, rows.Err()
+}
+
+// sameDelivered reports whether one message is the other with header
+// fields prepended that only a delivering server adds. Everything the
+// agent reads and the engines check (From, Subject, Content-Type, the
+// body) is then the same bytes; a message that merely borrows a
+// Message-ID differs in them and stays an article of its own.
+func sameDelivered(a, b []byte) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a) == len(b) || !bytes.HasSuffix(a, b) {
+		return false
+	}
+	return tracePrefix(a[:len(a)-len(b)])
+}
+
+// traceFields are the fields servers prepend on delivery: Return-Path and
+// Received (RFC 5321 section 4.4), Delivered-To and X-Original-To
+// (Postfix, Dovecot LMTP), Authentication-Results (RFC 8601) and the ARC
+// set (RFC 8617). A filter that adds other fields, or adds them lower in
+// the header, leaves two articles, as before.
+var traceFields = map[string]bool{"return-path": true, "received": true, "delivered-to": true,
+	"x-original-to": true, "authentication-results": true, "arc-seal": true,
+	"arc-message-signature": true, "arc-authentication-results": true}
+
+// tracePrefix: p is whole header lines, each a trace field or its
+// continuation (RFC 5322 section 2.2.3).
+func tracePrefix(p []byte) bool {
+	if len(p) == 0 || p[len(p)-1] != '\n' || p[0] == ' ' || p[0] == '\t' {
+		return false
+	}
+	for line := range bytes.Lines(p) {
+		if line[0] == ' ' || line[0] == '\t' {
+			continue
+		}
+		name, _, ok := bytes.Cut(line, []byte(":"))
+		if !ok || !traceFields[strings.ToLower(string(name))] {
+			return false
+		}
+	}
+	return true
 }
 
 // addCopy records a further place of article id. Saving the article's own

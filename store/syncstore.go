@@ -176,6 +176,13 @@ func saveMessage(ctx context.Context, tx *sql.Tx, th *threader, accountID, mb in
 		if err != nil {
 			return err
 		}
+		if th.out {
+			// Found in Sent: the message is ours, whichever place came first
+			// (a reply Cc'd to the helpdesk synced from INBOX before Sent).
+			if _, err := tx.ExecContext(ctx, `UPDATE articles SET direction = 'out' WHERE id = ? AND direction = 'in'`, id); err != nil {
+				return err
+			}
+		}
 		return addCopy(ctx, tx, id, mb, uv, m, flags, date)
 	}
 	a, ticketID, err := th.thread(m.Raw)
