@@ -98,7 +98,9 @@ export class ComposeStore {
       this.groups = groups
       this.draft = { ...draft, keys: draft.keys ?? {}, attachments: draft.attachments ?? [] }
       // A mailto: link in a mail: its addresses join the new message's To.
-      const missing = (intent.to ?? []).filter((a) => !this.draft!.to.some((t) => addressOf(t).toLowerCase() === a.toLowerCase()))
+      // (A mailto: may name several, comma-separated; only real addresses count.)
+      const wanted = (intent.to ?? []).flatMap((a) => a.split(',')).map(addressOf).filter((a) => a !== '')
+      const missing = [...new Set(wanted)].filter((a) => !this.draft!.to.some((t) => addressOf(t) === a))
       if (missing.length > 0) {
         this.draft.to = [...this.draft.to, ...missing]
         this.dirty = true

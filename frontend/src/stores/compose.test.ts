@@ -125,7 +125,10 @@ describe('ComposeStore', () => {
     const s = new ComposeStore(api, { list: async () => groups }, noEvents)
     await s.load({ mode: 'new', to: ['billing@shop.example'] })
     expect(s.draft!.to).toEqual(['billing@shop.example'])
-    await s.load({ mode: 'new', to: ['Billing@Shop.example'] }) // already there: not twice
+    await s.load({ mode: 'new', to: ['billing@shop.example', 'Billing@Shop.example'] })
+    expect(s.draft!.to).toEqual(['billing@shop.example']) // the same address once
+    await s.load({ mode: 'new', to: ['a@shop.example, b@shop.example,nonsense'] })
+    expect(s.draft!.to).toEqual(['a@shop.example', 'b@shop.example'])
     expect(api.prepare).toHaveBeenLastCalledWith({ mode: 'new', ticket_id: 0, article_id: 0 })
   })
 
