@@ -164,52 +164,121 @@ func (c *Compose) Contacts(q store.ContactQuery) ([]store.Contact, error) {
 }
 
 // FixesRequest asks what the ticket's mail offers for addresses that
-// cannot be encrypted to.
+// cannot be encrypted to. Technology is "S/MIME" (also when empty, as
+// before it was asked) or "PGP".
 type FixesRequest struct {
-	TicketID  int64    `json:"ticket_id"`
-	Addresses []string `json:"addresses"`
+	TicketID   int64    `json:"ticket_id"`
+	Addresses  []string `json:"addresses"`
+	Technology string   `json:"technology"`
 }
 
-// CarriedFix is a certificate for Address that an earlier signed mail of
-// the ticket carried, ready to import.
+// What applying a CarriedFix does.
+const (
+	// FixImport imports the certificate an earlier signed mail carried.
+	FixImport = "import"
+	// FixAccept accepts the OpenPGP key a mail carried, waiting in the
+	// keys found in mail, as an admin's Accept does.
+	FixAccept = "accept"
+	// FixReview: the key a mail carried is a key change. There is nothing
+	// to apply; Comment tells the agent to have an admin review it.
+	FixReview = "review"
+)
+
+// CarriedFix is a certificate or OpenPGP key for Address that an earlier
+// mail of the ticket carried: for S/MIME a certificate to import, for
+// OpenPGP a key found in mail to accept (Subject is then its user ID, and
+// NotAfter is "" for a key that never expires).
 type CarriedFix struct {
 	Address     string `json:"address"`
 	Fingerprint string `json:"fingerprint"`
 	Subject     string `json:"subject"`
 	NotAfter    string `json:"not_after"`
 	ArticleID   int64  `json:"article_id"`
+	Technology  string `json:"technology"`
+	// Kind is FixImport, FixAccept or FixReview.
+	Kind    string `json:"kind"`
+	Comment string `json:"comment"`
 }
 
-// Fixes lists, per address, the certificate an earlier signed mail of the
-// ticket carried and that is not imported yet (at most one per address).
+// Fixes lists, per address, what an earlier mail of the ticket carried
+// (at most one per address): the certificate of a signed mail that is not
+// imported yet, or the OpenPGP key waiting in the keys found in mail.
 func (c *Compose) Fixes(req FixesRequest) ([]CarriedFix, error) {
 	out := []CarriedFix{}
-	if req.TicketID == 0 {
-		return out, nil
+	tech, err := fixTechnology(req.Technology)
+	if err != nil || req.TicketID == 0 {
+		return out, err
 	}
 	for _, a := range req.Addresses {
-		found, err := c.sec.CarriedFor(context.Background(), req.TicketID, a)
+		fix, ok, err := c.fixFor(context.Background(), tech, req.TicketID, a)
 		if err != nil {
 			return nil, err
 		}
-		if len(found) > 0 {
-			f := found[0]
-			out = append(out, CarriedFix{Address: strings.ToLower(a), Fingerprint: f.Fingerprint, Subject: f.Subject, NotAfter: f.NotAfter, ArticleID: f.ArticleID})
+		if ok {
+			out = append(out, fix)
 		}
 	}
 	return out, nil
 }
 
-// ImportCarriedRequest names the ticket and the recipient address.
-type ImportCarriedRequest struct {
-	TicketID int64  `json:"ticket_id"`
-	Address  string `json:"address"`
+// fixFor is the fix for one address, if the ticket's mail offers one.
+func (c *Compose) fixFor(ctx context.Context, tech sdcrypto.Technology, ticketID int64, addr string) (CarriedFix, bool, error) {
+	fix := CarriedFix{Address: strings.ToLower(addr), Technology: string(tech)}
+	if tech == sdcrypto.TechSMIME {
+		found, err := c.sec.CarriedFor(ctx, ticketID, addr)
+		if err != nil || len(found) == 0 {
+			return fix, false, err
+		}
+		f := found[0]
+		fix.Fingerprint, fix.Subject, fix.NotAfter, fix.ArticleID, fix.Kind = f.Fingerprint, f.Subject, f.NotAfter, f.ArticleID, FixImport
+		return fix, true, nil
+	}
+	found, err := c.sec.CarriedPGPFor(ctx, ticketID, addr)
+	if err != nil || len(found) == 0 {
+		return fix, false, err
+	}
+	k := found[0]
+	fix.Fingerprint, fix.Subject, fix.NotAfter, fix.ArticleID, fix.Kind = k.Fingerprint, k.UserID, k.NotAfter, k.ArticleID, FixAccept
+	if k.KeyChange {
+		fix.Kind, fix.Comment = FixReview, k.Comment
+	}
+	return fix, true, nil
 }
 
-// ImportCarried imports the recipient's certificate carried by the
-// ticket's newest signed mail (the end-entity certificate only; a CA is
-// never trusted this way), and re-checks failed articles.
+// fixTechnology reads a fix request's technology; "" is S/MIME, the only
+// one the composer asked for before.
+func fixTechnology(t string) (sdcrypto.Technology, error) {
+	switch sdcrypto.Technology(t) {
+	case "", sdcrypto.TechSMIME:
+		return sdcrypto.TechSMIME, nil
+	case sdcrypto.TechPGP:
+		return sdcrypto.TechPGP, nil
+	}
+	return "", &Error{Code: CodeInvalid, Message: "Choose S/MIME or PGP."}
+}
+
+// ImportCarriedRequest names the ticket, the recipient address and the
+// technology of the fix ("S/MIME" when empty, or "PGP").
+type ImportCarriedRequest struct {
+	TicketID   int64  `json:"ticket_id"`
+	Address    string `json:"address"`
+	Technology string `json:"technology"`
+}
+
+// ImportCarried applies the fix for a recipient. For S/MIME it imports the
+// certificate carried by the ticket's newest signed mail (the end-entity
+// certificate only; a CA is never trusted this way); for OpenPGP it
+// accepts the key found in the ticket's newest mail that carried one,
+// unless that is a key change (an admin's decision). Failed articles are
+// re-checked either way.
 func (c *Compose) ImportCarried(req ImportCarriedRequest) (security.ImportResult, error) {
+	tech, err := fixTechnology(req.Technology)
+	if err != nil {
+		return security.ImportResult{}, err
+	}
+	if tech == sdcrypto.TechPGP {
+		return c.acceptCarriedPGP(req)
+	}
 	res, err := c.sec.ImportCarried(context.Background(), req.TicketID, req.Address)
 	if errors.Is(err, security.ErrNothingCarried) {
 		return res, &Error{Code: CodeNotFound, Message: forPerson(err)}
@@ -225,4 +294,22 @@ func (c *Compose) ImportCarried(req ImportCarriedRequest) (security.ImportResult
 		}
 	}
 	return res, nil
+}
+
+// acceptCarriedPGP accepts the recipient's found OpenPGP key through the
+// admin's Accept (PendingKeys.Accept), so that the key lands in the
+// keyring, the found key is closed, failed articles are re-checked and the
+// same events go out, whichever screen the decision came from.
+func (c *Compose) acceptCarriedPGP(req ImportCarriedRequest) (security.ImportResult, error) {
+	k, err := c.sec.CarriedPGPToAccept(context.Background(), req.TicketID, req.Address)
+	switch {
+	case errors.Is(err, security.ErrNoKeyCarried):
+		return security.ImportResult{}, &Error{Code: CodeNotFound, Message: forPerson(err)}
+	case errors.Is(err, security.ErrKeyChangeNeedsReview):
+		return security.ImportResult{}, &Error{Code: CodeInvalid, Message: k.Comment}
+	case err != nil:
+		return security.ImportResult{}, err
+	}
+	res, err := (&PendingKeys{sec: c.sec, emit: c.emit}).Accept(PendingKeyRequest{ID: k.PendingID})
+	return security.ImportResult{Rechecked: res.Rechecked, RecheckError: res.RecheckError}, err
 }

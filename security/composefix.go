@@ -19,7 +19,8 @@ import (
 // pick one of several certificates or OpenPGP keys held for a recipient
 // (KeyChoice; the OpenPGP side is in pgpchoice.go), and
 // import the certificate a recipient's earlier signed mail in this ticket
-// carried (CarriedFor, ImportCarried). Both read public material only.
+// carried (CarriedFor, ImportCarried), or accept the OpenPGP key a mail in
+// this ticket carried (composefix_pgp.go). All read public material only.
 
 // KeyChoice maps a recipient address (any case) to the fingerprint of the
 // S/MIME certificate or OpenPGP key the agent picked for it. Addresses not

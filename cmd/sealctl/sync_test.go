@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -148,7 +149,9 @@ func TestSyncThroughSealctl(t *testing.T) {
 		t.Fatalf("retry of one article without the CA: %s", out)
 	}
 	addCertificate(t, c.dir, filepath.Join(corpus, "smime", "TestCA.pem"))
-	if out := c.run(exitOK, "retry", "--all"); !strings.Contains(out, "1 changed") {
+	// At least this article changed; the mailbox is shared with other
+	// tests (and earlier runs), whose signed mail the CA may fix too.
+	if out := c.run(exitOK, "retry", "--all"); !regexp.MustCompile(`\b[1-9][0-9]* changed`).MatchString(out) {
 		t.Fatalf("retry --all: %s", out)
 	}
 	mine, _ = ticketsOf(t, c, signedID)

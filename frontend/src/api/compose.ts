@@ -37,9 +37,14 @@ export interface ComposeApi {
   /** The draft to start from: the saved one of the same intent, else prefilled. */
   prepare(req: PrepareRequest): Promise<DraftMessage>
   contacts(prefix: string, limit?: number): Promise<Contact[]>
-  /** Certificates earlier signed mail of the ticket carried, per address. */
-  fixes(ticketId: number, addresses: string[]): Promise<CarriedFix[]>
-  importCarried(ticketId: number, address: string): Promise<ComposeImportResult>
+  /**
+   * What earlier mail of the ticket carried, per address: for S/MIME a
+   * certificate to import, for PGP an OpenPGP key found in mail to accept
+   * (or, for a key change, only advice).
+   */
+  fixes(ticketId: number, addresses: string[], technology: string): Promise<CarriedFix[]>
+  /** Applies the fix of that technology for an address; a key change is refused. */
+  importCarried(ticketId: number, address: string, technology: string): Promise<ComposeImportResult>
   saveDraft(d: DraftMessage): Promise<DraftMessage>
   openDraft(id: number): Promise<DraftMessage>
   drafts(): Promise<DraftSummary[]>
@@ -55,8 +60,8 @@ export const composeApi: ComposeApi = {
   readiness: (req) => call(() => ComposeBinding.Readiness(req as never)),
   prepare: (req) => call(() => ComposeBinding.Prepare(req as never) as Promise<never>),
   contacts: (prefix, limit = 8) => call(() => ComposeBinding.Contacts({ prefix, limit } as never)),
-  fixes: (ticket_id, addresses) => call(() => ComposeBinding.Fixes({ ticket_id, addresses } as never)),
-  importCarried: (ticket_id, address) => call(() => ComposeBinding.ImportCarried({ ticket_id, address } as never)),
+  fixes: (ticket_id, addresses, technology) => call(() => ComposeBinding.Fixes({ ticket_id, addresses, technology } as never)),
+  importCarried: (ticket_id, address, technology) => call(() => ComposeBinding.ImportCarried({ ticket_id, address, technology } as never)),
   saveDraft: (d) => call(() => ComposeBinding.SaveDraft(d as never) as Promise<never>),
   openDraft: (id) => call(() => ComposeBinding.OpenDraft({ id } as never) as Promise<never>),
   drafts: () => call(() => ComposeBinding.Drafts()),

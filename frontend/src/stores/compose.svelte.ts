@@ -49,9 +49,36 @@ export function keyNoun(t: string): string {
  */
 export function candidateLabel(t: string, k: KeyCandidate): string {
   if (t !== 'PGP') return `${k.subject} — valid to ${k.not_after}${k.ok ? '' : ` (${k.comment})`}`
-  const short = k.fingerprint.slice(-16).replace(/(.{4})(?=.)/g, '$1 ')
-  const expiry = k.not_after ? `valid to ${k.not_after}` : 'no expiry'
-  return `${short} · ${k.subject || 'no user ID'} · ${expiry} · ${k.ok ? 'usable' : `not usable: ${k.comment}`}`
+  return `${shortFingerprint(k.fingerprint)} · ${k.subject || 'no user ID'} · ${pgpExpiry(k.not_after)} · ${k.ok ? 'usable' : `not usable: ${k.comment}`}`
+}
+
+/** The last 16 hex digits of an OpenPGP fingerprint (the long key ID), in groups of four. */
+function shortFingerprint(fp: string): string {
+  return fp.slice(-16).replace(/(.{4})(?=.)/g, '$1 ')
+}
+
+/** An OpenPGP key's end of validity; '' means it never expires. */
+function pgpExpiry(notAfter: string): string {
+  return notAfter ? `valid to ${notAfter}` : 'no expiry'
+}
+
+/**
+ * How the composer shows a fix: what it offers (text), its button's label
+ * (action; '' for no button) and the label while it runs (busy). The
+ * OpenPGP key their mail carried is told apart from others by its short
+ * fingerprint, user ID and expiry. A key change (kind 'review') has no
+ * button: its comment tells the agent to have an admin review it.
+ */
+export function fixOffer(f: CarriedFix): { text: string; action: string; busy: string } {
+  if (f.kind === 'review') return { text: f.comment, action: '', busy: '' }
+  if (f.technology === 'PGP') {
+    return {
+      text: `Their mail carried an OpenPGP key (…${shortFingerprint(f.fingerprint)}, ${f.subject || 'no user ID'}, ${pgpExpiry(f.not_after)}).`,
+      action: 'Use it',
+      busy: 'Accepting…',
+    }
+  }
+  return { text: '', action: `Import the certificate from their signed mail (valid to ${f.not_after})`, busy: 'Importing…' }
 }
 
 type Subscribe = typeof on
@@ -264,12 +291,17 @@ export class ComposeStore {
     this.changed(false)
   }
 
-  /** Imports the certificate a recipient's earlier signed mail carried, then re-checks. */
-  async importCarried(address: string): Promise<void> {
+  /**
+   * Applies the fix offered for a recipient (imports the certificate their
+   * signed mail carried, or accepts the OpenPGP key their mail carried),
+   * then re-checks. A key change has nothing to apply.
+   */
+  async applyFix(address: string): Promise<void> {
     const d = this.draft
-    if (!d) return
+    const fix = this.fixFor(address)
+    if (!d || !fix || fix.kind === 'review') return
     try {
-      await this.api.importCarried(d.ticket_id, address)
+      await this.api.importCarried(d.ticket_id, address, fix.technology)
       this.error = null
       await this.checkNow()
     } catch (e) {
@@ -314,7 +346,7 @@ export class ComposeStore {
       }
       this.readiness = r
       const blocked = r.recipients.filter((a) => !a.ok).map((a) => a.address)
-      this.fixes = d.ticket_id && blocked.length && r.technology === 'S/MIME' ? await this.api.fixes(d.ticket_id, blocked) : []
+      this.fixes = d.ticket_id && blocked.length ? await this.api.fixes(d.ticket_id, blocked, r.technology) : []
     } catch (e) {
       if (gen === this.readinessGen) this.error = toAppError(e)
     }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { draft, fakeApi, groups, readiness } from '../components/compose/testing'
-import { addressOf, AUTOSAVE_DELAY, candidateLabel, ComposeStore, keyNoun, READINESS_DELAY } from './compose.svelte'
+import { carriedFix, carriedPGPKey, draft, fakeApi, groups, keyChange, pgpFixApi, readiness } from '../components/compose/testing'
+import { addressOf, AUTOSAVE_DELAY, candidateLabel, ComposeStore, fixOffer, keyNoun, READINESS_DELAY } from './compose.svelte'
 
 const noEvents = (() => () => {}) as never
 
@@ -35,6 +35,27 @@ describe('the key picker', () => {
   it('labels a certificate by subject and validity, as before', () => {
     const cert = { ...key, subject: 'CN=Ann', issuer: 'CN=CA', not_after: '2027-01-01', ok: false, comment: 'revoked' }
     expect(candidateLabel('S/MIME', cert)).toBe('CN=Ann — valid to 2027-01-01 (revoked)')
+  })
+})
+
+describe('the fix offered for a recipient', () => {
+  it('offers the certificate of their signed mail on the button, as before', () => {
+    expect(fixOffer(carriedFix())).toEqual({ text: '', action: 'Import the certificate from their signed mail (valid to 2027-01-01)', busy: 'Importing…' })
+  })
+
+  it('names the OpenPGP key their mail carried by short fingerprint, user ID and expiry, and offers to use it', () => {
+    expect(fixOffer(carriedPGPKey)).toEqual({
+      text: 'Their mail carried an OpenPGP key (…A334 CF98 A2EB D48A, Ann <ann@example.org>, no expiry).',
+      action: 'Use it',
+      busy: 'Accepting…',
+    })
+    expect(fixOffer({ ...carriedPGPKey, subject: '', not_after: '2027-05-01' }).text).toBe(
+      'Their mail carried an OpenPGP key (…A334 CF98 A2EB D48A, no user ID, valid to 2027-05-01).',
+    )
+  })
+
+  it('gives a key change as advice only, without a button', () => {
+    expect(fixOffer(keyChange)).toEqual({ text: keyChange.comment, action: '', busy: '' })
   })
 })
 
@@ -135,19 +156,41 @@ describe('ComposeStore', () => {
   it('says per recipient why Encrypt is impossible and looks for a certificate in the ticket', async () => {
     const api = fakeApi({
       readiness: vi.fn(async () => readiness({ 'ann@example.org': 'no certificate for ann@example.org: ask them for a signed message' })),
-      fixes: vi.fn(async () => [{ address: 'ann@example.org', fingerprint: 'ab', subject: 'CN=Ann', not_after: '2027-01-01', article_id: 3 }]),
+      fixes: vi.fn(async () => [carriedFix()]),
     })
     const s = new ComposeStore(api, { list: async () => groups }, noEvents)
     await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
     await vi.advanceTimersByTimeAsync(READINESS_DELAY)
     expect(s.encryptBlocked).toEqual([{ address: 'ann@example.org', comment: 'no certificate for ann@example.org: ask them for a signed message' }])
-    expect(api.fixes).toHaveBeenCalledWith(7, ['ann@example.org'])
+    expect(api.fixes).toHaveBeenCalledWith(7, ['ann@example.org'], 'S/MIME')
     expect(s.fixFor('Ann@example.org')?.fingerprint).toBe('ab')
     expect(s.sendBlocked).toMatch(/Cannot encrypt/)
     s.setEncrypt(false)
     expect(s.sendBlocked).toBe('')
-    await s.importCarried('ann@example.org')
-    expect(api.importCarried).toHaveBeenCalledWith(7, 'ann@example.org')
+    await s.applyFix('ann@example.org')
+    expect(api.importCarried).toHaveBeenCalledWith(7, 'ann@example.org', 'S/MIME')
+  })
+
+  it('looks for an OpenPGP key in the ticket for a PGP recipient without one, and accepts it', async () => {
+    const api = pgpFixApi('You have no OpenPGP key for ann@example.org.', carriedPGPKey)
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(api.fixes).toHaveBeenCalledWith(7, ['ann@example.org'], 'PGP')
+    expect(s.fixFor('ann@example.org')).toEqual(carriedPGPKey)
+    await s.applyFix('Ann@example.org')
+    expect(api.importCarried).toHaveBeenCalledWith(7, 'Ann@example.org', 'PGP')
+    expect(api.readiness).toHaveBeenCalledTimes(2) // checked again after accepting
+  })
+
+  it('applies nothing for a key change, which an admin reviews', async () => {
+    const api = pgpFixApi('The key of ann@example.org expired.', keyChange)
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(s.fixFor('ann@example.org')?.kind).toBe('review')
+    await s.applyFix('ann@example.org')
+    expect(api.importCarried).not.toHaveBeenCalled()
   })
 
   it('autosaves the draft after a pause and reuses its id', async () => {

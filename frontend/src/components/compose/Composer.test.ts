@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ComposeStore } from '../../stores/compose.svelte'
 import Composer from './Composer.svelte'
-import { draft, fakeApi, groups, readiness } from './testing'
+import { carriedFix, draft, fakeApi, groups, readiness } from './testing'
 
 const noEvents = (() => () => {}) as never
 
@@ -15,7 +15,7 @@ describe('Composer', () => {
       readiness: vi.fn(async () =>
         readiness({ 'ann@example.org': 'no certificate for ann@example.org: ask them for a signed message, or import their certificate' }),
       ),
-      fixes: vi.fn(async () => [{ address: 'ann@example.org', fingerprint: 'ab', subject: 'CN=Ann', not_after: '2027-01-01', article_id: 3 }]),
+      fixes: vi.fn(async () => [carriedFix()]),
     })
     const store = new ComposeStore(api, { list: async () => groups }, noEvents)
     render(Composer, { intent: { mode: 'reply', ticketId: 7, articleId: 3 }, onClose: () => {}, store })
@@ -25,7 +25,7 @@ describe('Composer', () => {
     await waitFor(() => expect(encrypt.disabled).toBe(true))
     expect(screen.getByTestId('encrypt-why').textContent).toContain('no certificate for ann@example.org')
     await fireEvent.click(await screen.findByTestId('fix-import-carried'))
-    expect(api.importCarried).toHaveBeenCalledWith(7, 'ann@example.org')
+    expect(api.importCarried).toHaveBeenCalledWith(7, 'ann@example.org', 'S/MIME')
   })
 
   it('marks a bad address, then sends and shows the result', async () => {

@@ -1,6 +1,6 @@
 // Fakes of the compose API for the composer's component and store tests.
 import { vi } from 'vitest'
-import type { ComposeApi, ComposeReadiness, DraftMessage } from '../../api/compose'
+import type { CarriedFix, ComposeApi, ComposeReadiness, DraftMessage } from '../../api/compose'
 import type { Group } from '../../api/types'
 
 export const groups: Group[] = [
@@ -25,6 +25,22 @@ export function readiness(rcpts: Record<string, string>, over: Partial<ComposeRe
   } as ComposeReadiness
 }
 
+/** A fix for Ann: by default the certificate her signed mail carried. */
+export function carriedFix(over: Partial<CarriedFix> = {}): CarriedFix {
+  return { address: 'ann@example.org', fingerprint: 'ab', subject: 'CN=Ann', not_after: '2027-01-01', article_id: 3, technology: 'S/MIME', kind: 'import', comment: '', ...over }
+}
+
+/** The OpenPGP key Ann's mail carried, waiting in the keys found in mail. */
+export const carriedPGPKey = carriedFix({
+  fingerprint: '0C90F9A4EA91C9B2518BE18CA334CF98A2EBD48A', subject: 'Ann <ann@example.org>', not_after: '', technology: 'PGP', kind: 'accept',
+})
+
+/** A different OpenPGP key for Ann than the one held: advice only. */
+export const keyChange = carriedFix({
+  ...carriedPGPKey, kind: 'review',
+  comment: 'Their mail in this ticket carried a different OpenPGP key for ann@example.org than the one SealDesk holds. A changed key is never used without review: ask an administrator to check it with them and accept it under "Found in mail".',
+})
+
 export function fakeApi(over: Partial<ComposeApi> = {}): ComposeApi {
   return {
     readiness: vi.fn(async (req: { recipients: string[] }) => readiness(Object.fromEntries(req.recipients.map((r: string) => [r, ''])))),
@@ -44,3 +60,11 @@ export function fakeApi(over: Partial<ComposeApi> = {}): ComposeApi {
   }
 }
 
+/** The API of a PGP reply to Ann, who cannot be encrypted to (why), where the ticket's mail offers fix. */
+export function pgpFixApi(why: string, fix: CarriedFix): ComposeApi {
+  return fakeApi({
+    prepare: vi.fn(async () => draft({ technology: 'PGP', encrypt: false })),
+    readiness: vi.fn(async () => readiness({ 'ann@example.org': why }, { technology: 'PGP' })),
+    fixes: vi.fn(async () => [fix]),
+  })
+}

@@ -160,6 +160,9 @@ export namespace app {
 	    subject: string;
 	    not_after: string;
 	    article_id: number;
+	    technology: string;
+	    kind: string;
+	    comment: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new CarriedFix(source);
@@ -172,6 +175,9 @@ export namespace app {
 	        this.subject = source["subject"];
 	        this.not_after = source["not_after"];
 	        this.article_id = source["article_id"];
+	        this.technology = source["technology"];
+	        this.kind = source["kind"];
+	        this.comment = source["comment"];
 	    }
 	}
 	export class ConnectionResult {
@@ -426,6 +432,7 @@ export namespace app {
 	export class FixesRequest {
 	    ticket_id: number;
 	    addresses: string[];
+	    technology: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new FixesRequest(source);
@@ -435,11 +442,13 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.ticket_id = source["ticket_id"];
 	        this.addresses = source["addresses"];
+	        this.technology = source["technology"];
 	    }
 	}
 	export class ImportCarriedRequest {
 	    ticket_id: number;
 	    address: string;
+	    technology: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportCarriedRequest(source);
@@ -449,6 +458,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.ticket_id = source["ticket_id"];
 	        this.address = source["address"];
+	        this.technology = source["technology"];
 	    }
 	}
 	export class ImportCertificatesRequest {
