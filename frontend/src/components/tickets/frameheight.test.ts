@@ -21,4 +21,23 @@ describe('frameHeight', () => {
     expect(frameHeight(html)).toBeGreaterThan(frameHeight('<html><body><p>a</p></body></html>'))
     expect((window as { __ran?: number }).__ran).toBeUndefined()
   })
+
+  it('ignores the line breaks of an HTML source, blocked images and trackers', () => {
+    const p = '<p>Dear helpdesk,</p><p>please pay the invoice.</p>'
+    const tidy = frameHeight(`<html><body>${p}</body></html>`)
+    // The same text, its source spread over many lines and indented.
+    const spread = frameHeight(`<html><body>\n\n  <p>\n    Dear helpdesk,\n  </p>\n\n  <p>\n please pay\n the invoice.\n  </p>\n\n\n</body></html>`)
+    expect(spread).toBe(tidy)
+    // A remote image whose source was removed, and a 1x1 tracker, take a line between them, not a picture's room.
+    const withHidden = frameHeight(`<html><body>${p}<img alt=""><img src="data:image/gif;base64,R0lGOD" width="1" height="1"></body></html>`)
+    expect(withHidden).toBe(tidy + 21)
+    // A declared height counts, scaled down when the image is wider than the frame.
+    const tall = frameHeight(`<html><body>${p}<img src="data:image/png;base64,AA" width="1200" height="400"></body></html>`)
+    expect(tall).toBe(tidy + 200) // 400 px at 1200 wide, in 600
+  })
+
+  it('adds up plain and HTML parts of one document', () => {
+    const both = frameHeight(`<html><body><div class="sd-plain">one\ntwo</div><hr class="sd-part"><p>three</p></body></html>`)
+    expect(both).toBeGreaterThan(frameHeight(plain('one\ntwo')))
+  })
 })
