@@ -19,6 +19,11 @@
 //     references are counted and removed unless the agent chose to load
 //     them. The iframe's Content-Security-Policy (see Document) is the
 //     second wall: what the sanitizer misses still cannot load or run.
+//   - Links (CheckLink) are listed per section with their real host and a
+//     warning for the usual disguises: text naming another site, an @
+//     before the host, a bare IP address, look-alike international names
+//     (IDNA). The list holds at most 200 links; look-alikes within plain
+//     ASCII (rn for m) and redirectors are not detected.
 //   - message/rfc822 parts are listed as attachments, not opened.
 //   - An HTML body that contains inline blocks is shown as text, section
 //     by section: its formatting is lost.
