@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -54,10 +55,9 @@ var ErrKeyChangeNeedsReview = errors.New("security: their mail carried a differe
 // for addr at the time of asking (not only when it was found: a key may
 // have been imported since). An update of a held key (a new expiry date,
 // say) is never a key change.
-//
-// WARNING: a found key records only the article it was first found in; a
-// key still pending from an earlier ticket is not offered in a later one
-// that carried it again.
+// Every mail a key was seen in counts (store.PendingSeenIn): a key first
+// found in another ticket is offered here too when this ticket's mail
+// carried it again.
 func (s *Service) CarriedPGPFor(ctx context.Context, ticketID int64, addr string) ([]CarriedPGPKey, error) {
 	addr = normAddress(addr)
 	arts, err := s.p.Store.TicketArticles(ctx, ticketID)
@@ -65,8 +65,14 @@ func (s *Service) CarriedPGPFor(ctx context.Context, ticketID int64, addr string
 		return nil, err
 	}
 	order := make(map[int64]int, len(arts)) // article ID → position in the ticket
+	ids := make([]int64, 0, len(arts))
 	for i, a := range arts {
 		order[a.ID] = i
+		ids = append(ids, a.ID)
+	}
+	seen, err := s.p.Store.PendingSeenIn(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	open, err := s.p.Store.PendingKeys(ctx, store.PendingOpen)
 	if err != nil {
@@ -74,9 +80,13 @@ func (s *Service) CarriedPGPFor(ctx context.Context, ticketID int64, addr string
 	}
 	var found []store.PendingKey
 	for _, pk := range open {
-		if _, ok := order[pk.ArticleID]; ok && pk.Technology == string(sdcrypto.TechPGP) {
-			found = append(found, pk)
+		in := seen[pk.ID]
+		if len(in) == 0 || pk.Technology != string(sdcrypto.TechPGP) {
+			continue
 		}
+		// The ticket's newest mail that carried it.
+		pk.ArticleID = slices.MaxFunc(in, func(a, b int64) int { return order[a] - order[b] })
+		found = append(found, pk)
 	}
 	// Newest article first; of one article, the key found last.
 	sort.SliceStable(found, func(i, j int) bool {

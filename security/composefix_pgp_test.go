@@ -163,3 +163,35 @@ func TestCarriedPGPKeyChangeIsOnlyAdvice(t *testing.T) {
 		t.Fatalf("the key change is in the store: %v", err)
 	}
 }
+
+// TestCarriedPGPKeySeenAgainInAnotherTicket: a customer's Autocrypt header
+// comes with each of their mails. A key still pending from their first
+// ticket is offered in a later ticket whose mail carried it again, and
+// "Found in mail" counts both mails.
+func TestCarriedPGPKeySeenAgainInAnotherTicket(t *testing.T) {
+	f := newFixture(t)
+	k := genKey(t, "Cust", choiceCust, testNow.Add(-year), 0)
+	first, firstTicket := carriedKey(t, f, "first question", k, 0)
+	again, laterTicket := carriedKey(t, f, "a later question", k, 0)
+	if firstTicket == laterTicket {
+		t.Fatal("the two mails share a ticket; the test needs two")
+	}
+	got, err := f.svc.CarriedPGPFor(f.ctx, laterTicket, choiceCust)
+	if err != nil || fingerprints(got) != fp(k) || got[0].ArticleID != again {
+		t.Fatalf("later ticket offered %+v, %v; want the key, from article %d", got, err, again)
+	}
+	if got, _ := f.svc.CarriedPGPFor(f.ctx, firstTicket, choiceCust); len(got) != 1 || got[0].ArticleID != first {
+		t.Fatalf("first ticket offered %+v", got)
+	}
+	open, err := f.p.Store.PendingKeys(f.ctx, store.PendingOpen)
+	if err != nil || len(open) != 1 || open[0].Seen != 2 || open[0].ArticleID != first {
+		t.Fatalf("found keys %+v, %v: want one, first found in %d, seen in 2 mails", open, err, first)
+	}
+	// Inspecting the same mail again is no new sighting.
+	if _, _, err := f.svc.Retry(f.ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := f.p.Store.PendingKeys(f.ctx, store.PendingOpen); open[0].Seen != 2 {
+		t.Fatalf("seen %d times after a retry", open[0].Seen)
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -41,10 +42,14 @@ type PendingKey struct {
 	// revocation); accepting merges it into ours.
 	Update        bool   `json:"update,omitempty"`
 	UpdateSummary string `json:"update_summary,omitempty"`
+	// Seen counts the stored mails the key was found in (ArticleID is the
+	// first of them).
+	Seen int `json:"seen"`
 }
 
 const pendingColumns = `id, technology, source, address, fingerprint, label, key, COALESCE(article_id, 0), found_at,
-	status, key_change, replaces, warning, decided_at, key_update, update_summary`
+	status, key_change, replaces, warning, decided_at, key_update, update_summary,
+	(SELECT COUNT(*) FROM pending_key_sightings s WHERE s.pending_id = pending_keys.id)`
 
 // AddPendingKeys proposes keys in one transaction and returns those that
 // are new proposals. A key already pending or rejected is left as it is
@@ -79,11 +84,18 @@ func (s *Store) AddPendingKeys(ctx context.Context, keys []PendingKey) ([]Pendin
 			    RETURNING id`,
 				k.Technology, k.Source, k.Address, k.Fingerprint, k.Label, k.Key, article, k.FoundAt,
 				k.KeyChange, k.Replaces, k.Warning, k.Update, k.UpdateSummary).Scan(&k.ID)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("store: proposing key %s: %w", k.Fingerprint, err)
+			}
+			// Seen again or for the first time: this mail carried it.
+			if k.ArticleID != 0 {
+				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO pending_key_sightings(pending_id, article_id)
+				    SELECT id, ? FROM pending_keys WHERE technology = ? AND fingerprint = ?`, k.ArticleID, k.Technology, k.Fingerprint); err != nil {
+					return fmt.Errorf("store: noting where key %s was found: %w", k.Fingerprint, err)
+				}
+			}
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // pending or rejected already
-			}
-			if err != nil {
-				return fmt.Errorf("store: proposing key %s: %w", k.Fingerprint, err)
 			}
 			added = append(added, k)
 		}
@@ -148,6 +160,33 @@ func (s *Store) DecidePendingKey(ctx context.Context, id int64, status string) e
 func scanPending(r scanner) (PendingKey, error) {
 	var k PendingKey
 	err := r.Scan(&k.ID, &k.Technology, &k.Source, &k.Address, &k.Fingerprint, &k.Label, &k.Key, &k.ArticleID,
-		&k.FoundAt, &k.Status, &k.KeyChange, &k.Replaces, &k.Warning, &k.DecidedAt, &k.Update, &k.UpdateSummary)
+		&k.FoundAt, &k.Status, &k.KeyChange, &k.Replaces, &k.Warning, &k.DecidedAt, &k.Update, &k.UpdateSummary, &k.Seen)
 	return k, err
+}
+
+// PendingSeenIn maps each found key that was seen in one of the articles
+// to those articles, by pending key ID.
+func (s *Store) PendingSeenIn(ctx context.Context, articleIDs []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if len(articleIDs) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(articleIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, `SELECT pending_id, article_id FROM pending_key_sightings
+	    WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY pending_id, article_id`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid, aid int64
+		if err := rows.Scan(&pid, &aid); err != nil {
+			return nil, err
+		}
+		out[pid] = append(out[pid], aid)
+	}
+	return out, rows.Err()
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -73,5 +74,50 @@ func TestPendingKeysAreProposedOnce(t *testing.T) {
 	}
 	if l, _ := s.PendingKeys(ctx, PendingOpen); len(l) != 1 {
 		t.Fatalf("pending: %+v", l)
+	}
+}
+
+// TestPendingKeySightings: every mail that carries a found key is noted,
+// once each, whatever the key's state; a deleted article takes its
+// sighting along.
+func TestPendingKeySightings(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	var arts []int64
+	for i := range 3 {
+		a, err := s.InsertArticle(ctx, Article{Direction: "in", Raw: []byte(fmt.Sprintf("Subject: %d\r\n\r\nx", i))}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		arts = append(arts, a.ID)
+	}
+	k := PendingKey{Technology: "PGP", Source: "autocrypt", Address: "a@example.test", Fingerprint: "F1", Key: []byte{1}}
+	for _, a := range []int64{arts[0], arts[1], arts[1]} {
+		k.ArticleID = a
+		if _, err := s.AddPendingKeys(ctx, []PendingKey{k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := s.PendingKeys(ctx, "")
+	if err != nil || len(list) != 1 || list[0].Seen != 2 || list[0].ArticleID != arts[0] {
+		t.Fatalf("found keys %+v, %v: want one, first in %d, seen twice", list, err, arts[0])
+	}
+	// Rejected, and carried by a third mail: still noted.
+	if err := s.DecidePendingKey(ctx, list[0].ID, PendingRejected); err != nil {
+		t.Fatal(err)
+	}
+	k.ArticleID = arts[2]
+	if added, err := s.AddPendingKeys(ctx, []PendingKey{k}); err != nil || len(added) != 0 {
+		t.Fatalf("a rejected key was proposed again: %+v, %v", added, err)
+	}
+	seen, err := s.PendingSeenIn(ctx, []int64{arts[1], arts[2]})
+	if err != nil || fmt.Sprint(seen) != fmt.Sprintf("map[%d:[%d %d]]", list[0].ID, arts[1], arts[2]) {
+		t.Fatalf("seen in %v, %v", seen, err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, arts[1]); err != nil {
+		t.Fatal(err)
+	}
+	if k, _ := s.PendingKey(ctx, list[0].ID); k.Seen != 2 {
+		t.Fatalf("seen %d times after one of three mails was deleted", k.Seen)
 	}
 }

@@ -144,6 +144,17 @@ describe('PendingScreen', () => {
     await fireEvent.click(screen.getByTestId('confirm-ok'))
     await waitFor(() => expect(api.accept).toHaveBeenCalledWith(1))
   })
+
+  it('says how many mails carried a key, once there is more than one', async () => {
+    const api: PendingKeysApi = {
+      list: vi.fn(async () => [pending({ id: 1, seen: 1 }), pending({ id: 2, seen: 4, fingerprint: 'AAAA' })]),
+      accept: vi.fn(),
+      reject: vi.fn(),
+    }
+    render(PendingScreen, { store: new PendingStore(api) })
+    const seen = await screen.findAllByTestId('pending-seen')
+    expect(seen.map((e) => e.textContent)).toEqual(['· seen in 4 mails'])
+  })
 })
 
 describe('GroupsScreen', () => {

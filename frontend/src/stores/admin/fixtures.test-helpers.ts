@@ -59,6 +59,7 @@ export function pending(over: Partial<PendingKey> = {}): PendingKey {
     replaces: '',
     warning: '',
     decided_at: '',
+    seen: 1,
     ...over,
   }
 }

@@ -1801,6 +1801,7 @@ export namespace store {
 	    decided_at: string;
 	    update?: boolean;
 	    update_summary?: string;
+	    seen: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new PendingKey(source);
@@ -1823,6 +1824,7 @@ export namespace store {
 	        this.decided_at = source["decided_at"];
 	        this.update = source["update"];
 	        this.update_summary = source["update_summary"];
+	        this.seen = source["seen"];
 	    }
 	}
 	export class Ticket {
