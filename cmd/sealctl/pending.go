@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/sealdesk/sealdesk/store"
@@ -43,6 +44,9 @@ func runPendingList(e *env, args []string) error {
 	fmt.Fprintln(tw, "ID\tTYPE\tFROM\tADDRESS\tKEY\tNOTES")
 	for _, k := range list {
 		notes := k.Warning
+		if k.Seen > 1 {
+			notes = strings.TrimSuffix(fmt.Sprintf("seen in %d mails; %s", k.Seen, notes), "; ")
+		}
 		if k.KeyChange {
 			notes = "KEY CHANGE: would replace " + k.Replaces + "; " + notes
 		}

@@ -211,7 +211,15 @@ func TestPendingKeysThroughSealctl(t *testing.T) {
 	if len(list) != 1 || !list[0].KeyChange || list[0].Replaces != g.Alice || list[0].Fingerprint != g.Mallory {
 		t.Fatalf("key change: %+v", list)
 	}
-	if out := c.run(exitOK, "pending", "list"); !strings.Contains(out, "KEY CHANGE") {
+	if out := c.run(exitOK, "pending", "list"); !strings.Contains(out, "KEY CHANGE") || strings.Contains(out, "seen in") {
+		t.Fatalf("pending list:\n%s", out)
+	}
+	// The same key in a second mail: one proposal, seen twice.
+	c.run(exitOK, "inspect", c.file("other1.eml", gpgtest.Autocrypt(gpgtest.AliceAddr, "new key, second mail", g.MalloryBinary)))
+	if list := pendingList(t, c); len(list) != 1 || list[0].Seen != 2 {
+		t.Fatalf("seen again: %+v", list)
+	}
+	if out := c.run(exitOK, "pending", "list"); !strings.Contains(out, "seen in 2 mails") {
 		t.Fatalf("pending list:\n%s", out)
 	}
 	c.run(exitOK, "pending", "reject", "2")
