@@ -221,6 +221,32 @@ describe('AccountsScreen', () => {
     expect(save).toHaveBeenCalledWith(expect.objectContaining({ name: 'desk', password: 'hunter2' }))
     expect(pw.value).toBe('')
   })
+
+  it('keeps the IMAP and SMTP server fields apart', async () => {
+    const save = vi.fn(async () => account())
+    render(AccountsScreen, { store: new AccountsStore({ list: async () => [], save, remove: async () => {}, testConnection: async () => ({ ok: true }) }) })
+    await fireEvent.click(await screen.findByTestId('account-add'))
+    const fill = (id: string, value: string) => fireEvent.input(screen.getByTestId(id), { target: { value } })
+    await fill('account-name', 'desk')
+    await fill('account-password', 'pw')
+    await fill('account-imap-host', 'imap.example.test')
+    await fill('account-imap-port', '143')
+    await fireEvent.change(screen.getByTestId('account-imap-tls'), { target: { value: 'starttls' } })
+    await fill('account-imap-pin', 'AA:BB')
+    await fill('account-smtp-host', 'smtp.example.test')
+    await fill('account-smtp-port', '465')
+    await fireEvent.change(screen.getByTestId('account-smtp-tls'), { target: { value: 'implicit' } })
+    await fill('account-smtp-pin', 'CC:DD')
+    await fireEvent.click(screen.getByTestId('account-save'))
+    await waitFor(() =>
+      expect(save).toHaveBeenCalledWith(
+        expect.objectContaining({
+          imap: 'imap.example.test:143', imap_tls: 'starttls', pinned_cert: 'AA:BB',
+          smtp: 'smtp.example.test:465', smtp_tls: 'implicit', smtp_pinned_cert: 'CC:DD',
+        }),
+      ),
+    )
+  })
 })
 
 describe('LogsScreen', () => {
