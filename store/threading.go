@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/mail"
-	"strings"
 	"time"
 
 	"github.com/sealdesk/sealdesk/mail/thread"
@@ -46,7 +44,7 @@ type articleMeta struct {
 // with the next number.
 func (th *threader) thread(raw []byte) (articleMeta, int64, error) {
 	h, perr := thread.ParseHeader(raw)
-	m := articleMeta{Direction: "in", Subject: h.Subject, From: addrs(h.From), To: addrs(h.To), Cc: addrs(h.Cc)}
+	m := articleMeta{Direction: "in", Subject: h.Subject, From: thread.AddressList(h.From), To: thread.AddressList(h.To), Cc: thread.AddressList(h.Cc)}
 	if th.out {
 		m.Direction = "out"
 	}
@@ -115,19 +113,6 @@ func newTicket(ctx context.Context, q querier, subject, customer string) (int64,
 		return 0, fmt.Errorf("store: opening a ticket: %w", err)
 	}
 	return id, nil
-}
-
-// addrs writes an address list for display, names unencoded.
-func addrs(list []*mail.Address) string {
-	var out []string
-	for _, a := range list {
-		if a.Name != "" {
-			out = append(out, a.Name+" <"+a.Address+">")
-		} else {
-			out = append(out, a.Address)
-		}
-	}
-	return strings.Join(out, ", ")
 }
 
 // RethreadBySubject runs when processing revealed an article's protected

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/mail"
+
+	"github.com/sealdesk/sealdesk/mail/thread"
 )
 
 // Mode is what the composer was opened for.
@@ -141,14 +143,14 @@ func QuoteReply(o Original) string {
 func QuoteForward(o Original) string {
 	var b strings.Builder
 	b.WriteString("\n\n---------- Forwarded message ----------\n")
-	b.WriteString("From: " + list(o.From) + "\n")
+	b.WriteString("From: " + thread.AddressList(o.From) + "\n")
 	if !o.Date.IsZero() {
 		b.WriteString("Date: " + o.Date.Format("Mon, 2 Jan 2006 15:04") + "\n")
 	}
 	b.WriteString("Subject: " + o.Subject + "\n")
-	b.WriteString("To: " + list(o.To) + "\n")
+	b.WriteString("To: " + thread.AddressList(o.To) + "\n")
 	if len(o.Cc) > 0 {
-		b.WriteString("Cc: " + list(o.Cc) + "\n")
+		b.WriteString("Cc: " + thread.AddressList(o.Cc) + "\n")
 	}
 	b.WriteString("\n")
 	b.WriteString(strings.TrimRight(normalize(o.Text), "\n") + "\n")
@@ -156,7 +158,7 @@ func QuoteForward(o Original) string {
 }
 
 func attribution(o Original) string {
-	who := list(o.From)
+	who := thread.AddressList(o.From)
 	if who == "" {
 		who = "someone"
 	}
@@ -164,18 +166,6 @@ func attribution(o Original) string {
 		return who + " wrote:"
 	}
 	return "On " + o.Date.Format("Mon, 2 Jan 2006 15:04") + ", " + who + " wrote:"
-}
-
-func list(addrs []*mail.Address) string {
-	out := make([]string, 0, len(addrs))
-	for _, a := range addrs {
-		if a.Name != "" {
-			out = append(out, a.Name+" <"+a.Address+">")
-		} else {
-			out = append(out, a.Address)
-		}
-	}
-	return strings.Join(out, ", ")
 }
 
 func normalize(s string) string {

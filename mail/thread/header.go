@@ -132,3 +132,18 @@ func lastN(ids []string, n int) []string {
 	}
 	return ids
 }
+
+// AddressList writes an address list for display: "Name <addr>" or the
+// bare address, comma-separated, names unencoded (mail.Address.String
+// would RFC 2047-encode them for a header).
+func AddressList(list []*mail.Address) string {
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		if a.Name != "" {
+			out = append(out, a.Name+" <"+a.Address+">")
+		} else {
+			out = append(out, a.Address)
+		}
+	}
+	return strings.Join(out, ", ")
+}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/emersion/go-message/mail"
 )
 
 func knownSet(ids ...string) Known {
@@ -169,4 +171,14 @@ func itoa(i int) string {
 		d = append([]byte{byte('0' + i%10)}, d...)
 	}
 	return string(d)
+}
+
+func TestAddressListShowsNamesUnencoded(t *testing.T) {
+	got := AddressList([]*mail.Address{{Name: "Jürgen Müller", Address: "j@example.test"}, {Address: "help@example.test"}})
+	if want := "Jürgen Müller <j@example.test>, help@example.test"; got != want {
+		t.Fatalf("%q, want %q", got, want)
+	}
+	if AddressList(nil) != "" {
+		t.Fatal("an empty list is not empty")
+	}
 }
