@@ -48,6 +48,26 @@ func encryptArmored(t testing.TB, text string, signer *Key, recipients ...*Key) 
 // seg is a wanted segment: kind, a piece of its text ("" for none), and
 // for blocks whether their signature holds ("" not signed, "valid", "not
 // valid") and a piece of a comment.
+// assertSegments checks each segment's kind, text, signature verdict
+// ("valid", "not valid" or "" when unsigned) and comment against want.
+func assertSegments(t *testing.T, got []Segment, want []seg) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d segments, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		sign := ""
+		if g.Signed {
+			sign = map[bool]string{true: "valid", false: "not valid"}[g.Sign.Success]
+		}
+		if g.Kind != w.kind || !strings.Contains(g.Text, w.text) || sign != w.sign ||
+			!strings.Contains(g.Sign.Comment+g.Encryption.Comment, w.comment) {
+			t.Errorf("segment %d: %s %q sign %q comments %q / %q, want %+v", i, g.Kind, g.Text, sign, g.Sign.Comment, g.Encryption.Comment, w)
+		}
+	}
+}
+
 type seg struct {
 	kind    SegmentKind
 	text    string
@@ -113,19 +133,8 @@ func TestInlineSplit(t *testing.T) {
 				}
 				return
 			}
-			if len(got) != len(c.want) {
-				t.Fatalf("%d segments, want %d: %+v", len(got), len(c.want), got)
-			}
-			for i, w := range c.want {
-				g := got[i]
-				sign := ""
-				if g.Signed {
-					sign = map[bool]string{true: "valid", false: "not valid"}[g.Sign.Success]
-				}
-				if g.Kind != w.kind || !strings.Contains(g.Text, w.text) || sign != w.sign ||
-					!strings.Contains(g.Sign.Comment+g.Encryption.Comment, w.comment) {
-					t.Errorf("segment %d: %s %q sign %q comments %q / %q, want %+v", i, g.Kind, g.Text, sign, g.Sign.Comment, g.Encryption.Comment, w)
-				}
+			assertSegments(t, got, c.want)
+			for i, g := range got {
 				if g.Kind == SegmentUnopened && (g.Text != "" || g.Encryption.Comment == "") {
 					t.Errorf("segment %d: unopened with text %q, comment %q", i, g.Text, g.Encryption.Comment)
 				}
@@ -186,19 +195,8 @@ func TestInlineSplitGnuPG(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := sp.Split(c.text, false, "utf-8")
-			if len(got) != len(c.want) {
-				t.Fatalf("%d segments, want %d: %+v", len(got), len(c.want), got)
-			}
-			for i, w := range c.want {
-				g := got[i]
-				sign := ""
-				if g.Signed {
-					sign = map[bool]string{true: "valid", false: "not valid"}[g.Sign.Success]
-				}
-				if g.Kind != w.kind || !strings.Contains(g.Text, w.text) || sign != w.sign ||
-					!strings.Contains(g.Sign.Comment+g.Encryption.Comment, w.comment) {
-					t.Errorf("segment %d: %s %q sign %q comments %q / %q, want %+v", i, g.Kind, g.Text, sign, g.Sign.Comment, g.Encryption.Comment, w)
-				}
+			assertSegments(t, got, c.want)
+			for _, g := range got {
 				if g.Kind == SegmentUnopened && strings.Contains(g.Text, "old secret") {
 					t.Error("plaintext of a block without integrity protection released")
 				}
