@@ -51,6 +51,14 @@ type EncryptionResult struct {
 	// Key identifies the private key that decrypted the message (the
 	// certificate or OpenPGP key fingerprint), empty when none did.
 	Key string `json:"key,omitempty"`
+	// IntegrityProtected: the decrypted content carried its own integrity
+	// check, so a change on the way would have failed the decryption:
+	// S/MIME AuthEnvelopedData with AES-GCM (RFC 5083), OpenPGP SEIPD with
+	// MDC or AEAD (RFC 9580 section 5.13). False for CBC EnvelopedData,
+	// which anyone on the way can alter undetected (EFAIL's malleability
+	// gadgets); such content is trustworthy only when validly signed. It
+	// is meaningful only when Success is true.
+	IntegrityProtected bool `json:"integrity_protected"`
 }
 
 // Signer is one signer of a message, with the certificate chain or key that

@@ -255,7 +255,9 @@ func Warnings(r sdcrypto.Result) []Warning {
 			out = append(out, Warning{Kind: "other", Title: "The message could not be decrypted", Fix: c, Retry: true})
 		}
 	}
-	if r.Encrypted && r.Encryption.Success && strings.HasSuffix(r.Encryption.Algorithm, "-CBC") && !(r.Signed && r.Sign.Success) {
+	// The typed field decides, not the algorithm's name: the engines write
+	// the key transport beside it ("AES-256-CBC, RSA PKCS #1 v1.5").
+	if r.Encrypted && r.Encryption.Success && !r.Encryption.IntegrityProtected && !(r.Signed && r.Sign.Success) {
 		out = append(out, Warning{Kind: "not_integrity_protected", Title: "Not integrity-protected",
 			Fix: "It was encrypted with " + r.Encryption.Algorithm + ", which carries no integrity check, and it is not validly signed: someone on the way could have changed it. Confirm anything important with the sender."})
 	}

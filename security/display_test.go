@@ -24,6 +24,11 @@ func TestWarnings(t *testing.T) {
 	enc := func(ok bool, alg, comment string) sdcrypto.Result {
 		return sdcrypto.Result{Type: sdcrypto.TechSMIME, Encrypted: true, Encryption: sdcrypto.EncryptionResult{Success: ok, Algorithm: alg, Comment: comment}}
 	}
+	protected := func(r sdcrypto.Result) sdcrypto.Result { r.Encryption.IntegrityProtected = true; return r }
+	signedToo := func(r sdcrypto.Result) sdcrypto.Result {
+		r.Signed, r.Sign = true, sdcrypto.SignResult{Success: true}
+		return r
+	}
 	cases := []struct {
 		name  string
 		r     sdcrypto.Result
@@ -44,8 +49,11 @@ func TestWarnings(t *testing.T) {
 		{"our key missing", enc(false, "", "Our certificate and private key for decryption are missing (maybe ...)"), "our_key_missing", true, "maybe the sender used the wrong certificate"},
 		{"pgp secret key missing", enc(false, "", "The message is encrypted for 0xAB, and you hold no secret key for it"), "our_key_missing", true, ""},
 		{"no MDC", enc(false, "", "The message is encrypted without integrity protection (an obsolete format...)"), "not_integrity_protected", false, "Not integrity-protected"},
-		{"CBC and not signed", enc(true, "AES-256-CBC", ""), "not_integrity_protected", false, ""},
-		{"GCM", enc(true, "AES-256-GCM", ""), "", false, ""},
+		// The engine names the key transport beside the cipher: the typed
+		// field decides, not the name (issue 11, defect 7).
+		{"CBC and not signed", enc(true, "AES-256-CBC, RSA PKCS #1 v1.5", ""), "not_integrity_protected", false, "Not integrity-protected"},
+		{"GCM", protected(enc(true, "AES-256-GCM, RSA PKCS #1 v1.5", "")), "", false, ""},
+		{"CBC and validly signed", signedToo(enc(true, "AES-256-CBC, RSA PKCS #1 v1.5", "")), "", false, ""},
 		{"switched off", sdcrypto.Result{Type: sdcrypto.TechPGP, Signed: true, Sign: sdcrypto.SignResult{Comment: "PGP is switched off in Settings > Integrations: switch it on"}},
 			"switched_off", true, "switched off"},
 	}
@@ -64,6 +72,41 @@ func TestWarnings(t *testing.T) {
 			}
 			if len(ws) > 0 && (ws[0].Retry != tc.retry || !strings.Contains(ws[0].Title, tc.title)) {
 				t.Fatalf("first warning %+v, want retry %v, title with %q", ws[0], tc.retry, tc.title)
+			}
+		})
+	}
+}
+
+// TestUnsignedCBCMailCarriesTheIntegrityWarning: an S/MIME message
+// encrypted with AES-CBC and not signed, through the real engine, is
+// reported as not integrity-protected and shown with that warning; the
+// same text sealed and signed is not (issue 11, defect 7).
+func TestUnsignedCBCMailCarriesTheIntegrityWarning(t *testing.T) {
+	f := aliceWithBob(t)
+	for _, tc := range []struct {
+		name     string
+		sign     bool
+		wantWarn bool
+	}{{"encrypted only", false, true}, {"signed and encrypted", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := f.svc.Seal(f.ctx, message("alice@example.test", "Bob <bob@example.test>", "cbc-"+strings.ReplaceAll(tc.name, " ", "-"), "Pay 100 EUR."), tc.sign, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := f.svc.Inspect(f.ctx, out, InspectOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := in.Security
+			if !r.Encrypted || !r.Encryption.Success || r.Encryption.IntegrityProtected {
+				t.Fatalf("encryption %+v: want decrypted, not integrity-protected", r.Encryption)
+			}
+			warned := false
+			for _, w := range Warnings(r) {
+				warned = warned || w.Kind == "not_integrity_protected"
+			}
+			if warned != tc.wantWarn {
+				t.Fatalf("not_integrity_protected warning %v, want %v (%+v)", warned, tc.wantWarn, Warnings(r))
 			}
 		})
 	}

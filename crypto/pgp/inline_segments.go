@@ -130,7 +130,7 @@ func (sp *InlineSplitter) Split(text string, html bool, charset string) (segs []
 				continue
 			}
 			seg := Segment{Kind: SegmentDecrypted, Text: string(mimepart.ToUTF8(d.plain, charset)),
-				Encryption: sdcrypto.EncryptionResult{Success: true, Algorithm: d.algorithm, Key: d.key, Comment: "Decrypted with your key " + d.key + "."}}
+				Encryption: sdcrypto.EncryptionResult{Success: true, IntegrityProtected: true, Algorithm: d.algorithm, Key: d.key, Comment: "Decrypted with your key " + d.key + "."}}
 			wipe(d.plain)
 			if d.md != nil && d.md.IsSigned {
 				seg.Signed, seg.Sign = true, sp.s.judge(d.md)

@@ -241,7 +241,9 @@ func (s *state) finish(e *mimepart.Entity, encrypted bool) {
 
 func (s *state) setEncryption(d decrypted) {
 	s.p.Result.Encrypted = true
-	s.p.Result.Encryption = sdcrypto.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key}
+	// decrypt opens only SEIPD with MDC or AEAD (scanEncrypted), so what it
+	// opened is integrity-protected.
+	s.p.Result.Encryption = sdcrypto.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key, IntegrityProtected: d.ok}
 	if d.ok && d.comment == "" {
 		s.p.Result.Encryption.Comment = "Decrypted with your key " + d.key + "."
 	}

@@ -68,7 +68,7 @@ func TestSealRoundTripProtectedHeaders(t *testing.T) {
 	if !p.Result.Sign.Success || !p.Result.Encryption.Success || p.ProtectedSubject != "Secret subject" {
 		t.Fatalf("result %+v subject %q", p.Result, p.ProtectedSubject)
 	}
-	if p.Result.Encryption.Key != f.sam.Fingerprint || p.Result.Encryption.Algorithm != "AES-256" {
+	if p.Result.Encryption.Key != f.sam.Fingerprint || p.Result.Encryption.Algorithm != "AES-256" || !p.Result.Encryption.IntegrityProtected {
 		t.Fatalf("encryption %+v", p.Result.Encryption)
 	}
 	// The same mail judged by someone who lacks our public key: the

@@ -22,6 +22,9 @@ type decrypted struct {
 	comment   string
 	algorithm string
 	key       string // fingerprint of our certificate that opened it
+	// integrity: the content was AuthEnvelopedData whose tag verified
+	// (RFC 5083); CBC EnvelopedData has no integrity check.
+	integrity bool
 }
 
 // errNoRecipient: none of the RecipientInfos names a key we hold.
@@ -94,7 +97,7 @@ func decryptCMS(ber []byte, kr Keyring) decrypted {
 		d.comment = "The message could not be decrypted (" + err.Error() + "): it was damaged or changed in transit, ask the sender to send it again."
 		return d
 	}
-	d.content, d.ok = plain, true
+	d.content, d.ok, d.integrity = plain, true, auth != nil
 	d.comment = "Decrypted with your certificate."
 	return d
 }

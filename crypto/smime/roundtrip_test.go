@@ -77,6 +77,10 @@ func TestSealProcessRoundTrip(t *testing.T) {
 			if tc.encrypt && (!r.Encryption.Success || !strings.Contains(r.Encryption.Algorithm, tc.wantAlg) || r.Encryption.Key == "") {
 				t.Errorf("encryption: %+v", r.Encryption)
 			}
+			// Only AuthEnvelopedData carries its own integrity check.
+			if r.Encryption.IntegrityProtected != (tc.encrypt && tc.opts.AuthEnveloped) {
+				t.Errorf("integrity protected = %v: %+v", r.Encryption.IntegrityProtected, r.Encryption)
+			}
 			if !strings.Contains(res.Text, "Hällo wörld, this is the secret body.") || !strings.Contains(res.Text, "From the start") {
 				t.Errorf("text %q", res.Text)
 			}
