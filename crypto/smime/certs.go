@@ -291,35 +291,6 @@ func Fingerprint(cert *x509.Certificate) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Emails lists the addresses a certificate is issued to: subjectAltName
-// rfc822Name and the legacy subject emailAddress attribute (RFC 8550
-// section 3), lowercased and deduplicated.
-func Emails(cert *x509.Certificate) []string {
-	if cert == nil {
-		return nil
-	}
-	var out []string
-	seen := map[string]bool{}
-	add := func(s string) {
-		s = strings.ToLower(strings.TrimSpace(s))
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	for _, e := range cert.EmailAddresses {
-		add(e)
-	}
-	for _, n := range cert.Subject.Names {
-		if n.Type.Equal(oidEmailAddress) {
-			if s, ok := n.Value.(string); ok {
-				add(s)
-			}
-		}
-	}
-	return out
-}
-
 // KeyMatches reports whether key is the private key of cert.
 func KeyMatches(cert *x509.Certificate, key crypto.Signer) bool {
 	if cert == nil || key == nil {

@@ -30,7 +30,14 @@
 //   - A signature made over ciphertext (encrypt-then-sign, typically a
 //     gateway's signature) is ignored, as Thunderbird does (bug 1806161):
 //     it proves nothing about the plaintext.
-//   - SHA-1 and MD5 signatures are never valid (policy, collision attacks).
+//   - SHA-1 and MD5 signatures are never valid (policy, collision attacks),
+//     nor are signatures by RSA keys below 2048 bits; we encrypt to no
+//     such key either.
+//   - A certificate proves only the addresses its CAs may certify: its
+//     subjectAltName rfc822Names, or, when it has none, its subject
+//     emailAddress, each inside every CA's e-mail name constraints
+//     (names.go). Every CA in the chain must allow e-mail protection in
+//     its extended key usage (none, or anyExtendedKeyUsage, also do).
 //   - DSA, Ed25519, RSA key-encryption keys wrapped with KEK or password
 //     recipients (kekri, pwri) and compressed data (RFC 3274) are not
 //     supported; such messages are reported, not decrypted.

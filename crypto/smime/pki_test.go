@@ -112,6 +112,13 @@ func issue(t testing.TB, s certSpec, parent *x509.Certificate, parentKey crypto.
 		ski := sha1.Sum(append([]byte(s.cn), sn.Bytes()...))
 		tmpl.SubjectKeyId = ski[:]
 	}
+	return createCert(t, tmpl, key, parent, parentKey), key
+}
+
+// createCert signs tmpl for key under parent (self-signed when parent is
+// nil).
+func createCert(t testing.TB, tmpl *x509.Certificate, key crypto.Signer, parent *x509.Certificate, parentKey crypto.Signer) *x509.Certificate {
+	t.Helper()
 	if parent == nil {
 		parent, parentKey = tmpl, key
 	}
@@ -123,7 +130,7 @@ func issue(t testing.TB, s certSpec, parent *x509.Certificate, parentKey crypto.
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, key
+	return c
 }
 
 // testPKI: root → intermediate → leaves; plus a foreign root.

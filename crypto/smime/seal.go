@@ -161,24 +161,11 @@ func dedupe(list []string) []string {
 // intermediates returns the CA certificates between cert and its trust
 // anchor, to include in a signature.
 func (e *Engine) intermediates(cert *x509.Certificate, now time.Time) []*x509.Certificate {
-	env := &verifyEnv{now: now, anchors: e.keys.TrustAnchors()}
-	pool := e.keys.Certificates()
-	if _, err := buildChain(cert, pool, env); err != nil {
+	_, chain, err := buildChain(cert, e.keys.Certificates(), &verifyEnv{now: now, anchors: e.keys.TrustAnchors()})
+	if err != nil || len(chain) < 3 {
 		return nil
 	}
-	roots := x509.NewCertPool()
-	for _, a := range env.anchors {
-		roots.AddCert(a)
-	}
-	inter := x509.NewCertPool()
-	for _, c := range pool {
-		inter.AddCert(c)
-	}
-	chains, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
-	if err != nil || len(chains[0]) < 3 {
-		return nil
-	}
-	return chains[0][1 : len(chains[0])-1]
+	return chain[1 : len(chain)-1]
 }
 
 // CanEncrypt says, for each address, whether a message can be encrypted to
@@ -227,9 +214,14 @@ func (e *Engine) CheckRecipient(addr string, c *x509.Certificate, now time.Time)
 	case usageProblem(c, false) != "":
 		s.Reason, s.Comment = RecipientWrongKeyUsage, "the certificate is not for e-mail encryption: "+usageProblem(c, false)
 	default:
-		if _, err := buildChain(c, e.keys.Certificates(), &verifyEnv{now: now, anchors: e.keys.TrustAnchors()}); err != nil {
+		_, chain, err := buildChain(c, e.keys.Certificates(), &verifyEnv{now: now, anchors: e.keys.TrustAnchors()})
+		proven, refused := provenEmails(c, chain)
+		switch {
+		case err != nil:
 			s.Reason, s.Comment = RecipientUntrusted, "the certificate is not issued by a CA you trust: import and trust its CA"
-		} else {
+		case !containsFold(proven, addr):
+			s.Reason, s.Comment = RecipientUntrusted, "the certificate's CA may not certify "+addr+": "+refused
+		default:
 			s.OK, s.Reason = true, RecipientOK
 		}
 	}
@@ -239,7 +231,7 @@ func (e *Engine) CheckRecipient(addr string, c *x509.Certificate, now time.Time)
 func encryptableKey(c *x509.Certificate) bool {
 	switch k := c.PublicKey.(type) {
 	case *rsa.PublicKey:
-		return k.N.BitLen() >= 2048
+		return k.N.BitLen() >= minRSABits
 	case *ecdsa.PublicKey:
 		return k.Curve == elliptic.P256() || k.Curve == elliptic.P384() || k.Curve == elliptic.P521()
 	}
@@ -268,10 +260,17 @@ func (e *Engine) CanSign(addr string, now time.Time) SignStatus {
 			s.Reason, s.Comment = SignWrongKeyUsage, "your certificate is not for e-mail signatures: "+usageProblem(c, true)
 		case keyTypeName(c.PublicKey) == "unsupported":
 			s.Reason, s.Comment = SignUnsupportedKey, "your certificate's key type cannot sign"
+		case keySizeProblem(c) != "":
+			s.Reason, s.Comment = SignUnsupportedKey, "your certificate is too weak to sign with: "+keySizeProblem(c)+"; get a new certificate"
 		default:
-			if _, err := buildChain(c, e.keys.Certificates(), &verifyEnv{now: now, anchors: e.keys.TrustAnchors()}); err != nil {
+			_, chain, err := buildChain(c, e.keys.Certificates(), &verifyEnv{now: now, anchors: e.keys.TrustAnchors()})
+			proven, refused := provenEmails(c, chain)
+			switch {
+			case err != nil:
 				s.Reason, s.Comment = SignUntrusted, "your certificate's CA is not imported as trusted: import it, so that the signature can be checked"
-			} else {
+			case !containsFold(proven, addr):
+				s.Reason, s.Comment = SignUntrusted, "your certificate's CA may not certify "+addr+": "+refused
+			default:
 				s.OK = true
 			}
 		}

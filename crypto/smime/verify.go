@@ -202,6 +202,9 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 		return bad("signature", err.Error(), "The signature does not match the sender's certificate: the message was changed or forged.")
 	}
 	l.check("signature", true, "signature verified with the signer's public key")
+	if msg := keySizeProblem(cert); msg != "" {
+		bad("key size", msg, "The sender's certificate has a key too weak to prove anything ("+msg+"): ask the sender for a new certificate.")
+	}
 
 	if env.now.Before(cert.NotBefore) {
 		bad("validity", "not valid before "+cert.NotBefore.UTC().Format(time.RFC3339),
@@ -213,14 +216,23 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 		l.check("validity", true, "valid until "+cert.NotAfter.UTC().Format(time.DateOnly))
 	}
 	// Chain to a trust anchor, EKU and validity, reported separately.
-	chain, chainErr := buildChain(cert, pool, env)
-	out.Chain = chain
-	if errors.Is(chainErr, errCAValidity) {
+	links, verified, chainErr := buildChain(cert, pool, env)
+	out.Chain = links
+	switch {
+	case errors.Is(chainErr, errCAValidity):
 		bad("chain", chainErr.Error(), "A CA certificate above the sender's is expired or not valid yet: check your computer's clock, or import the CA's current certificate.")
-	} else if chainErr != nil {
+	case errors.Is(chainErr, errCAUsage):
+		bad("chain", chainErr.Error(), "A CA above the sender's certificate is not allowed to issue e-mail certificates: do not trust this signature.")
+	case chainErr != nil:
 		bad("chain", chainErr.Error(), "The sender's certificate is not issued by a CA you trust: import the CA certificate if you trust it, then retry.")
-	} else {
-		l.check("chain", true, "trusted through "+chain[len(chain)-1].Subject)
+	default:
+		l.check("chain", true, "trusted through "+links[len(links)-1].Subject)
+	}
+	// Only the addresses the chain allows are proven; without a chain the
+	// signature is not valid anyway and the certificate's claims are shown.
+	refused := ""
+	if verified != nil {
+		out.Emails, refused = provenEmails(cert, verified)
 	}
 	if msg := usageProblem(cert, true); msg != "" {
 		bad("key usage", msg, "The sender's certificate is not meant for e-mail signatures: "+msg+".")
@@ -234,6 +246,8 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 		l.check("from", true, "inner signature: its content is vouched for by the outer signature")
 	case env.from == "":
 		bad("from", env.fromErr, "The message has no single sender address to compare with the certificate: "+env.fromErr+".")
+	case !containsFold(out.Emails, env.from) && refused != "" && containsFold(Emails(cert), env.from):
+		bad("from", refused, "The certificate names "+env.from+", but its CA may not certify that address: the sender address may be forged.")
 	case !containsFold(out.Emails, env.from):
 		real := strings.Join(out.Emails, ", ")
 		if real == "" {
@@ -344,84 +358,4 @@ func checkSignature(cert *x509.Certificate, si *signerInfoASN, h crypto.Hash, si
 		return nil
 	}
 	return fmt.Errorf("unsupported signer key %T", cert.PublicKey)
-}
-
-var errCAValidity = errors.New("a CA certificate is not valid now")
-
-// buildChain verifies cert up to an imported trust anchor, with the
-// message's and the store's certificates as intermediates, at a time inside
-// the leaf's validity (validity at Now is reported separately).
-func buildChain(cert *x509.Certificate, pool []*x509.Certificate, env *verifyEnv) ([]sdcrypto.ChainLink, error) {
-	roots := x509.NewCertPool()
-	for _, a := range env.anchors {
-		roots.AddCert(a)
-	}
-	inter := x509.NewCertPool()
-	for _, c := range pool {
-		inter.AddCert(c)
-	}
-	at := env.now
-	if at.Before(cert.NotBefore) {
-		at = cert.NotBefore.Add(time.Second)
-	} else if at.After(cert.NotAfter) {
-		at = cert.NotAfter.Add(-time.Second)
-	}
-	chains, err := cert.Verify(x509.VerifyOptions{
-		Roots: roots, Intermediates: inter, CurrentTime: at,
-		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-	})
-	if err != nil {
-		var ua x509.UnknownAuthorityError
-		if errors.As(err, &ua) {
-			return nil, errors.New("no trusted CA issued this certificate (issuer: " + cert.Issuer.String() + ")")
-		}
-		return nil, err
-	}
-	var links []sdcrypto.ChainLink
-	for i, c := range chains[0][1:] {
-		links = append(links, sdcrypto.ChainLink{Subject: subjectString(c), Fingerprint: Fingerprint(c), Anchor: i == len(chains[0])-2})
-	}
-	if len(links) == 0 { // the leaf itself is a trust anchor
-		links = []sdcrypto.ChainLink{{Subject: subjectString(cert), Fingerprint: Fingerprint(cert), Anchor: true}}
-	}
-	for _, c := range chains[0][1:] {
-		if env.now.Before(c.NotBefore) || env.now.After(c.NotAfter) {
-			return links, fmt.Errorf("%w: %s (valid %s to %s)", errCAValidity, subjectString(c), c.NotBefore.UTC().Format(time.DateOnly), c.NotAfter.UTC().Format(time.DateOnly))
-		}
-	}
-	return links, nil
-}
-
-// usageProblem checks KeyUsage and ExtKeyUsage for S/MIME (RFC 8550
-// sections 4.4.2 and 4.4.4); signing or encryption.
-func usageProblem(cert *x509.Certificate, signing bool) string {
-	if len(cert.ExtKeyUsage) > 0 || len(cert.UnknownExtKeyUsage) > 0 {
-		ok := false
-		for _, u := range cert.ExtKeyUsage {
-			if u == x509.ExtKeyUsageEmailProtection || u == x509.ExtKeyUsageAny {
-				ok = true
-			}
-		}
-		if !ok {
-			return "its extended key usage lacks e-mail protection"
-		}
-	}
-	if cert.KeyUsage != 0 {
-		if signing && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
-			return "its key usage does not allow signatures"
-		}
-		if !signing {
-			switch cert.PublicKey.(type) {
-			case *rsa.PublicKey:
-				if cert.KeyUsage&x509.KeyUsageKeyEncipherment == 0 {
-					return "its key usage does not allow key encipherment"
-				}
-			case *ecdsa.PublicKey:
-				if cert.KeyUsage&x509.KeyUsageKeyAgreement == 0 {
-					return "its key usage does not allow key agreement"
-				}
-			}
-		}
-	}
-	return ""
 }
