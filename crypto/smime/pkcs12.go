@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"unicode/utf16"
@@ -42,6 +43,9 @@ func ParsePKCS12(data, passphrase []byte) (crypto.Signer, *x509.Certificate, []*
 		var first *x509.Certificate
 		var rest []*x509.Certificate
 		k, first, rest, err = pkcs12.DecodeChain(der, string(passphrase))
+		if err == nil && 1+len(rest) > maxPKCS12Bags {
+			return nil, nil, nil, errTooManyBags()
+		}
 		if err == nil {
 			if key, err = checkKeyType(k); err != nil {
 				return nil, nil, nil, importErr(ReasonUnsupported, "this key type is not supported for S/MIME: use an RSA or EC key", nil)
@@ -87,6 +91,29 @@ func pkcs12Error(err error, passphrase []byte) error {
 }
 
 var errLegacyPKCS12 = errors.New("smime: legacy PKCS #12 encryption")
+
+// maxPKCS12Bags bounds the safe contents and bags of one PKCS #12 file:
+// an identity with its chain needs a handful, and each bag is parsed (and
+// may be decrypted).
+const maxPKCS12Bags = 64
+
+var (
+	// ErrPKCS12NoMAC: the file holds encrypted parts but no MAC, so
+	// nothing proves it is what was exported: bags, a CA certificate
+	// among them, can be added to it (RFC 7292 section 4; go-pkcs12 and
+	// OpenSSL refuse it too).
+	ErrPKCS12NoMAC = errors.New("smime: the PKCS #12 file has no MAC")
+	// ErrPKCS12TooManyBags: more than maxPKCS12Bags items.
+	ErrPKCS12TooManyBags = errors.New("smime: the PKCS #12 file holds too many items")
+)
+
+func errNoMAC() error {
+	return importErr(ReasonMalformed, "this PKCS #12 file is protected by a passphrase but has no integrity check (MAC): anything, a CA certificate among it, could have been added to it; export it again with a MAC", ErrPKCS12NoMAC)
+}
+
+func errTooManyBags() error {
+	return importErr(ReasonUnsupported, fmt.Sprintf("this PKCS #12 file holds more than %d items: export only your key, its certificate and its CAs", maxPKCS12Bags), ErrPKCS12TooManyBags)
+}
 
 var (
 	oidKeyBag            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 1}
@@ -138,7 +165,10 @@ func parsePFX(der, passphrase []byte) (crypto.Signer, []*x509.Certificate, error
 	if _, err := asn1.Unmarshal(pfx.AuthSafe.Content.Bytes, &authSafe); err != nil {
 		return nil, nil, importErr(ReasonMalformed, "the PKCS #12 file is damaged", err)
 	}
-	if len(pfx.MacData.Mac.Algorithm.Algorithm) > 0 {
+	// Without a MAC only a file that holds nothing encrypted is read (a
+	// passwordless export); encrypted parts are refused below.
+	noMAC := len(pfx.MacData.Mac.Algorithm.Algorithm) == 0
+	if !noMAC {
 		h, ok := hashByOID(pfx.MacData.Mac.Algorithm.Algorithm)
 		if !ok || h == crypto.MD5 {
 			return nil, nil, errLegacyPKCS12 // PBMAC1 and friends: go-pkcs12
@@ -161,8 +191,12 @@ func parsePFX(der, passphrase []byte) (crypto.Signer, []*x509.Certificate, error
 	if _, err := asn1.Unmarshal(safeDER, &cis); err != nil {
 		return nil, nil, importErr(ReasonMalformed, "the PKCS #12 file is damaged", err)
 	}
+	if len(cis) > maxPKCS12Bags {
+		return nil, nil, errTooManyBags()
+	}
 	var key crypto.Signer
 	var certs []*x509.Certificate
+	nbags := 0
 	for _, ci := range cis {
 		var contents []byte
 		switch {
@@ -171,6 +205,9 @@ func parsePFX(der, passphrase []byte) (crypto.Signer, []*x509.Certificate, error
 				return nil, nil, importErr(ReasonMalformed, "the PKCS #12 file is damaged", err)
 			}
 		case ci.ContentType.Equal(oidEncryptedDataType):
+			if noMAC {
+				return nil, nil, errNoMAC()
+			}
 			var ed encryptedDataASN
 			if _, err := asn1.Unmarshal(ci.Content.Bytes, &ed); err != nil {
 				return nil, nil, importErr(ReasonMalformed, "the PKCS #12 file is damaged", err)
@@ -197,7 +234,13 @@ func parsePFX(der, passphrase []byte) (crypto.Signer, []*x509.Certificate, error
 		if _, err := asn1.Unmarshal(bagsDER, &bags); err != nil {
 			return nil, nil, importErr(ReasonMalformed, "the PKCS #12 file is damaged", err)
 		}
+		if nbags += len(bags); nbags > maxPKCS12Bags {
+			return nil, nil, errTooManyBags()
+		}
 		for _, b := range bags {
+			if noMAC && b.ID.Equal(oidShroudedKeyBag) {
+				return nil, nil, errNoMAC()
+			}
 			switch {
 			case b.ID.Equal(oidCertBag):
 				var cb certBag
