@@ -10,6 +10,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -223,6 +225,9 @@ func parsePKCS7Certs(ber []byte) ([]*x509.Certificate, error) {
 		return nil, importErr(ReasonMalformed, "the PKCS #7 bundle is damaged", err)
 	}
 	certs, err := parseCertSet(sd.Certificates.Bytes)
+	if errors.Is(err, errTooManyCertificates) {
+		return nil, importErr(ReasonUnsupported, fmt.Sprintf("the PKCS #7 bundle holds more than %d certificates: import them in smaller bundles", maxCMSCertificates), err)
+	}
 	if err != nil {
 		return nil, importErr(ReasonMalformed, "a certificate in the PKCS #7 bundle is damaged", err)
 	}
@@ -232,17 +237,31 @@ func parsePKCS7Certs(ber []byte) ([]*x509.Certificate, error) {
 	return certs, nil
 }
 
+// errTooManyCertificates: a SignedData carries more than
+// maxCMSCertificates certificates.
+var errTooManyCertificates = fmt.Errorf("smime: the SignedData carries more than %d certificates", maxCMSCertificates)
+
 // parseCertSet reads the CertificateChoices of a SignedData, skipping
-// attribute and other certificates ([1]..[3] tags).
+// attribute and other certificates ([1]..[3] tags). More than
+// maxCMSCertificates entries are refused before any is parsed.
 func parseCertSet(b []byte) ([]*x509.Certificate, error) {
-	var certs []*x509.Certificate
+	var raws []asn1.RawValue
+	var damaged error // what was read before the damage is still used
 	for len(b) > 0 {
 		var rv asn1.RawValue
 		rest, err := asn1.Unmarshal(b, &rv)
 		if err != nil {
-			return certs, err
+			damaged = err
+			break
 		}
 		b = rest
+		if len(raws) == maxCMSCertificates {
+			return nil, errTooManyCertificates
+		}
+		raws = append(raws, rv)
+	}
+	var certs []*x509.Certificate
+	for _, rv := range raws {
 		if rv.Class != asn1.ClassUniversal || rv.Tag != asn1.TagSequence {
 			continue
 		}
@@ -252,7 +271,7 @@ func parseCertSet(b []byte) ([]*x509.Certificate, error) {
 		}
 		certs = append(certs, c)
 	}
-	return certs, nil
+	return certs, damaged
 }
 
 func isText(b []byte) bool {

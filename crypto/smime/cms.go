@@ -154,6 +154,49 @@ type originatorPublicKeyASN struct {
 	PublicKey asn1.BitString
 }
 
+// Limits on what one CMS object may hold. Each certificate is parsed,
+// each signer verified and each recipient matched against our keys (and,
+// where it names one, costs a private-key operation), so a hostile message
+// could otherwise buy seconds of CPU per kilobyte.
+const (
+	// maxCMSCertificates bounds the certificates of a SignedData (a
+	// signer's chain, or a CA bundle to import).
+	maxCMSCertificates = 32
+	// maxSigners bounds the SignerInfos of a SignedData.
+	maxSigners = 8
+	// maxRecipients bounds the RecipientInfos of an EnvelopedData (each
+	// key agreement's recipient keys counted one by one).
+	maxRecipients = 512
+	// maxKeyAttempts bounds the private-key operations spent opening one
+	// message: several recipients may name the same key of ours.
+	maxKeyAttempts = 4
+)
+
+// cmsObject is a ContentInfo read once (BER converted to DER once): its
+// type, the DER of its content, and for SignedData the parsed structure.
+type cmsObject struct {
+	typ     asn1.ObjectIdentifier
+	content []byte
+	sd      *signedDataASN // set for a readable SignedData
+}
+
+// parseCMS reads a (BER) ContentInfo for classify and the layer that
+// opens it, so that each S/MIME part is converted to DER once.
+func parseCMS(ber []byte) (*cmsObject, error) {
+	typ, content, err := parseContentInfo(ber)
+	if err != nil {
+		return nil, err
+	}
+	o := &cmsObject{typ: typ, content: content}
+	if typ.Equal(oidSignedData) {
+		var sd signedDataASN
+		if _, err := asn1.Unmarshal(content, &sd); err == nil {
+			o.sd = &sd
+		}
+	}
+	return o, nil
+}
+
 // parseContentInfo reads a (BER) ContentInfo and returns its type and the
 // DER of its content.
 func parseContentInfo(der []byte) (asn1.ObjectIdentifier, []byte, error) {

@@ -33,13 +33,9 @@ var errNoRecipient = errors.New("smime: the message is not encrypted to any of o
 // decryptCMS opens EnvelopedData (RFC 5652 section 6) or AuthEnvelopedData
 // (RFC 5083). Our key is chosen from the RecipientInfos (issuerAndSerial
 // or subjectKeyIdentifier), never from the To/Cc headers.
-func decryptCMS(ber []byte, kr Keyring) decrypted {
+func decryptCMS(obj *cmsObject, kr Keyring) decrypted {
 	var d decrypted
-	typ, content, err := parseContentInfo(ber)
-	if err != nil {
-		d.comment = "The encrypted part is damaged and cannot be read: ask the sender to send it again."
-		return d
-	}
+	typ, content := obj.typ, obj.content
 	var ris asn1.RawValue
 	var eci encryptedContentInfoASN
 	var auth *authEnvelopedDataASN
@@ -70,9 +66,12 @@ func decryptCMS(ber []byte, kr Keyring) decrypted {
 	}
 	cek, cert, kdesc, err := recoverCEK(ris.Bytes, kr, keyLen)
 	if err != nil {
-		if errors.Is(err, errNoRecipient) {
+		switch {
+		case errors.Is(err, errTooManyRecipients):
+			d.comment = "The encrypted part lists more recipients than SealDesk reads (" + err.Error() + "): it was not opened."
+		case errors.Is(err, errNoRecipient):
 			d.comment = "Our certificate and private key for decryption are missing (maybe the sender used the wrong certificate): import them, then retry."
-		} else {
+		default:
 			d.comment = "The message could not be decrypted with our key (" + err.Error() + "): ask the sender to encrypt it again to your current certificate."
 		}
 		return d
@@ -102,11 +101,44 @@ func decryptCMS(ber []byte, kr Keyring) decrypted {
 	return d
 }
 
-// recoverCEK walks the RecipientInfos for one we hold a key for.
+// errTooManyRecipients: more than maxRecipients recipients.
+var errTooManyRecipients = errors.New("smime: too many recipients")
+
+// countRecipients counts the recipients of a RecipientInfos SET, each
+// key agreement's recipient keys one by one, and refuses more than
+// maxRecipients before any key of ours is tried.
+func countRecipients(set []byte) error {
+	n := 0
+	for len(set) > 0 {
+		var ri asn1.RawValue
+		var err error
+		if set, err = asn1.Unmarshal(set, &ri); err != nil {
+			return errors.New("the recipient list is damaged")
+		}
+		n++
+		if ri.Class == asn1.ClassContextSpecific && ri.Tag == 1 {
+			var ka keyAgreeRecipientInfoASN
+			if _, err := asn1.Unmarshal(append([]byte{0x30}, ri.FullBytes[1:]...), &ka); err == nil {
+				n += len(ka.RecipientEncryptedKeys) - 1
+			}
+		}
+		if n > maxRecipients {
+			return fmt.Errorf("%w: more than %d", errTooManyRecipients, maxRecipients)
+		}
+	}
+	return nil
+}
+
+// recoverCEK walks the RecipientInfos for one we hold a key for, trying
+// at most maxKeyAttempts private-key operations.
 func recoverCEK(set []byte, kr Keyring, keyLen int) (cek []byte, cert *x509.Certificate, desc string, err error) {
+	if err := countRecipients(set); err != nil {
+		return nil, nil, "", err
+	}
 	certs := kr.Certificates()
 	var lastErr error
-	for len(set) > 0 {
+	attempts := 0
+	for len(set) > 0 && attempts < maxKeyAttempts {
 		var ri asn1.RawValue
 		set, err = asn1.Unmarshal(set, &ri)
 		if err != nil {
@@ -123,9 +155,10 @@ func recoverCEK(set []byte, kr Keyring, keyLen int) (cek []byte, cert *x509.Cert
 					continue
 				}
 				key, kerr := kr.PrivateKey(Fingerprint(c))
-				if kerr != nil {
+				if kerr != nil || attempts >= maxKeyAttempts {
 					continue
 				}
+				attempts++
 				cek, desc, err := keyTransport(key, kt.KeyEncryptionAlgorithm, kt.EncryptedKey, keyLen)
 				if err != nil {
 					lastErr = err
@@ -144,9 +177,10 @@ func recoverCEK(set []byte, kr Keyring, keyLen int) (cek []byte, cert *x509.Cert
 						continue
 					}
 					key, kerr := kr.PrivateKey(Fingerprint(c))
-					if kerr != nil {
+					if kerr != nil || attempts >= maxKeyAttempts {
 						continue
 					}
+					attempts++
 					cek, desc, err := keyAgree(key, c, &ka, rek.EncryptedKey)
 					if err != nil {
 						lastErr = err

@@ -1,7 +1,6 @@
 package smime
 
 import (
-	"encoding/asn1"
 	"strings"
 
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
@@ -112,9 +111,9 @@ func octetCMS(e *mimepart.Entity) bool {
 }
 
 // classify recognises the S/MIME forms of RFC 8551 section 3: it returns
-// the CMS bytes for pkcs7-mime entities. What it recognises at all is
-// announced's answer; keep the two in step.
-func classify(e *mimepart.Entity) (layerKind, []byte) {
+// the CMS object, read once, for pkcs7-mime entities. What it recognises
+// at all is announced's answer; keep the two in step.
+func classify(e *mimepart.Entity) (layerKind, *cmsObject) {
 	switch e.MediaType {
 	case "multipart/signed":
 		if signedProtocol(e) {
@@ -135,23 +134,22 @@ func classify(e *mimepart.Entity) (layerKind, []byte) {
 	}
 	// The smime-type parameter is advisory (often missing or wrong): the
 	// CMS content type decides (RFC 8551 section 3.2.2).
-	typ, content, err := parseContentInfo(body)
+	obj, err := parseCMS(body)
 	if err != nil {
 		return kindBrokenCMS, nil
 	}
 	switch {
-	case typ.Equal(oidEnvelopedData):
-		return kindEnveloped, body
-	case typ.Equal(oidAuthEnvelopedData):
-		return kindAuthEnveloped, body
-	case typ.Equal(oidSignedData):
-		var sd signedDataASN
-		if _, err := asn1.Unmarshal(content, &sd); err == nil && len(sd.SignerInfos) == 0 {
-			return kindCertsOnly, body
+	case obj.typ.Equal(oidEnvelopedData):
+		return kindEnveloped, obj
+	case obj.typ.Equal(oidAuthEnvelopedData):
+		return kindAuthEnveloped, obj
+	case obj.typ.Equal(oidSignedData):
+		if obj.sd != nil && len(obj.sd.SignerInfos) == 0 {
+			return kindCertsOnly, obj
 		}
-		return kindOpaqueSigned, body
+		return kindOpaqueSigned, obj
 	}
-	return kindUnsupportedCMS, body
+	return kindUnsupportedCMS, obj
 }
 
 // nestedSMIME looks below e (not into attached messages) for S/MIME parts

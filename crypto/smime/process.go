@@ -76,9 +76,11 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 		stopped string // why unwrapping stopped early
 		notes   []string
 	)
+	// kind and obj describe cur; every S/MIME part is classified (its BER
+	// converted to DER) once, and the layer that opens it reuses that.
+	kind, obj := classify(cur)
 loop:
 	for depth := 0; depth < maxLayers; depth++ {
-		kind, der := classify(cur)
 		switch {
 		case kind.encrypted():
 			res.Type = sdcrypto.TechSMIME
@@ -88,7 +90,7 @@ loop:
 				stopped = "The signed content is an encrypted part, which was not opened."
 				break loop
 			}
-			d := decryptCMS(der, e.keys)
+			d := decryptCMS(obj, e.keys)
 			dec = &d
 			if !d.ok {
 				cur = nil
@@ -101,6 +103,7 @@ loop:
 				break loop
 			}
 			cur = next
+			kind, obj = classify(cur)
 		case kind.signed():
 			res.Type = sdcrypto.TechSMIME
 			lenv := *env
@@ -112,23 +115,24 @@ loop:
 				prev := layers[len(layers)-1]
 				lenv.skipFrom = prev.form == "opaque" && kind == kindOpaqueSigned
 			}
-			l := e.verifyLayer(cur, kind, der, &lenv)
+			l := e.verifyLayer(cur, kind, obj, &lenv)
 			inner, err := mimepart.Parse(l.UnverifiedBody)
 			if err != nil {
 				layers = append(layers, l)
 				cur = nil
 				break loop
 			}
-			if k, _ := classify(inner); k.encrypted() && len(layers) == 0 && (dec == nil || !dec.ok) {
+			innerKind, innerObj := classify(inner)
+			if innerKind.encrypted() && len(layers) == 0 && (dec == nil || !dec.ok) {
 				// A signature around ciphertext proves nothing about the
 				// plaintext (often a gateway's): ignore it, as Thunderbird
 				// does since bug 1806161. RFC 8551 section 3.7.
 				ignored++
-				cur = inner
+				cur, kind, obj = inner, innerKind, innerObj
 				continue
 			}
 			layers = append(layers, l)
-			cur = inner
+			cur, kind, obj = inner, innerKind, innerObj
 		case kind == kindUnsupportedCMS:
 			res.Type = sdcrypto.TechSMIME
 			notes = append(notes, "This S/MIME part is of a kind SealDesk cannot open (for example compressed data).")
@@ -160,9 +164,9 @@ loop:
 	var nestedSigned, nestedEnc bool
 	if cur != nil {
 		nestedSigned, nestedEnc = nestedSMIME(cur, 0)
-		if k, _ := classify(cur); stopped == "" && (k.signed() || k.encrypted()) {
+		if stopped == "" && (kind.signed() || kind.encrypted()) {
 			notes = append(notes, fmt.Sprintf("The message nests more than %d S/MIME layers; the innermost were not opened.", maxLayers))
-			nestedSigned, nestedEnc = nestedSigned || k.signed(), nestedEnc || k.encrypted()
+			nestedSigned, nestedEnc = nestedSigned || kind.signed(), nestedEnc || kind.encrypted()
 		}
 		if nestedSigned || nestedEnc {
 			res.Type = sdcrypto.TechSMIME
@@ -218,9 +222,9 @@ loop:
 }
 
 // verifyLayer checks a multipart/signed or opaque signed-data layer.
-func (e *Engine) verifyLayer(cur *mimepart.Entity, kind layerKind, der []byte, env *verifyEnv) *signedLayer {
+func (e *Engine) verifyLayer(cur *mimepart.Entity, kind layerKind, obj *cmsObject, env *verifyEnv) *signedLayer {
 	if kind == kindOpaqueSigned {
-		return verifySignedData(der, nil, env)
+		return verifySignedData(obj, nil, env)
 	}
 	parts, closed := mimepart.SplitMultipart(cur.Body, cur.Params["boundary"])
 	if len(parts) != 2 || !closed {
@@ -246,7 +250,8 @@ func (e *Engine) verifyLayer(cur *mimepart.Entity, kind layerKind, der []byte, e
 		l.fail("The signature part is damaged: the content is not signed.")
 		return l
 	}
-	return verifySignedData(sig, content, env)
+	sigObj, _ := parseCMS(sig) // nil: reported as damaged
+	return verifySignedData(sigObj, content, env)
 }
 
 // summarize turns the signature layers, outermost first, into the

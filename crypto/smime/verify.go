@@ -54,27 +54,27 @@ func (l *signedLayer) fail(comment string) {
 	}
 }
 
-// verifySignedData checks a SignedData (RFC 5652 section 5). detached is
-// the multipart/signed first part in canonical form, nil for opaque
+// verifySignedData checks a SignedData (RFC 5652 section 5), read once by
+// parseCMS (nil when it could not be read). detached is the
+// multipart/signed first part in canonical form, nil for opaque
 // signatures.
-func verifySignedData(ber, detached []byte, env *verifyEnv) *signedLayer {
+func verifySignedData(obj *cmsObject, detached []byte, env *verifyEnv) *signedLayer {
 	l := &signedLayer{form: "opaque", valid: true}
 	if detached != nil {
 		l.form = "multipart/signed"
 		l.UnverifiedBody = detached
 	}
-	typ, content, err := parseContentInfo(ber)
-	if err != nil || !typ.Equal(oidSignedData) {
+	if obj == nil || !obj.typ.Equal(oidSignedData) {
 		l.check("structure", false, "the signature is not a CMS SignedData")
 		l.fail("The signature is damaged and cannot be read: ask the sender to send the message again.")
 		return l
 	}
-	var sd signedDataASN
-	if _, err := asn1.Unmarshal(content, &sd); err != nil {
-		l.check("structure", false, "the SignedData is damaged: "+err.Error())
+	if obj.sd == nil {
+		l.check("structure", false, "the SignedData is damaged")
 		l.fail("The signature is damaged and cannot be read: ask the sender to send the message again.")
 		return l
 	}
+	sd := *obj.sd
 	var econtent []byte
 	if len(sd.EncapContentInfo.EContent.FullBytes) > 0 {
 		var oct asn1.RawValue
@@ -102,8 +102,18 @@ func verifySignedData(ber, detached []byte, env *verifyEnv) *signedLayer {
 		l.fail("The signature has no signer (it is only a certificate bundle): nothing is signed.")
 		return l
 	}
+	if len(sd.SignerInfos) > maxSigners {
+		l.check("structure", false, fmt.Sprintf("the SignedData has %d signers, more than the %d read", len(sd.SignerInfos), maxSigners))
+		l.fail(fmt.Sprintf("The signature holds more than %d signers, which SealDesk does not check: treat the message as not signed.", maxSigners))
+		return l
+	}
+	msgCerts, err := parseCertSet(sd.Certificates.Bytes)
+	if errors.Is(err, errTooManyCertificates) {
+		l.check("structure", false, err.Error())
+		l.fail(fmt.Sprintf("The signature carries more than %d certificates, which SealDesk does not read: treat the message as not signed.", maxCMSCertificates))
+		return l
+	}
 	l.check("structure", true, fmt.Sprintf("%s signature with %d signer(s)", l.form, len(sd.SignerInfos)))
-	msgCerts, _ := parseCertSet(sd.Certificates.Bytes)
 	pool := append(append([]*x509.Certificate{}, msgCerts...), env.certs...)
 	for i := range sd.SignerInfos {
 		first := len(l.checks)

@@ -34,6 +34,11 @@ func opaqueMail(t testing.TB, from string, c *x509.Certificate, k crypto.Signer,
 	if err != nil {
 		t.Fatal(err)
 	}
+	return opaqueFromDER(t, from, der)
+}
+
+// opaqueFromDER wraps a SignedData as an application/pkcs7-mime message.
+func opaqueFromDER(t testing.TB, from string, der []byte) []byte {
 	var b bytes.Buffer
 	b.WriteString(header(from, testNow))
 	b.WriteString("Content-Type: application/x-pkcs7-mime; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\n")
