@@ -1,6 +1,7 @@
 package smime
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -151,4 +152,26 @@ func BenchmarkProcess(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzBER: toDER never panics, and what it returns is DER it leaves
+// alone (a fixed point), so that one conversion per message is enough.
+func FuzzBER(f *testing.F) {
+	f.Add([]byte{0x30, 0x80, 0x04, 0x80, 0x04, 0x01, 'a', 0x04, 0x01, 'b', 0x00, 0x00, 0x00, 0x00})
+	f.Add([]byte{0x24, 0x80, 0x04, 0x02, 'h', 'i', 0x00, 0x00})
+	f.Add([]byte{0x23, 0x80, 0x03, 0x02, 0x00, 0xff, 0x03, 0x02, 0x04, 0xf0, 0x00, 0x00})
+	f.Add([]byte{0x30, 0x81, 0x03, 0x02, 0x01, 0x05})
+	f.Add(td(f, "ec.p7c"))
+	_, mails := generatedMails(f)
+	f.Add(mails["RSA-2048/encrypted"])
+	f.Fuzz(func(t *testing.T, b []byte) {
+		der, err := toDER(b)
+		if err != nil {
+			return
+		}
+		again, err := toDER(der)
+		if err != nil || !bytes.Equal(again, der) {
+			t.Fatalf("toDER is not a fixed point on its output: %x -> %x (%v)", der, again, err)
+		}
+	})
 }
