@@ -38,6 +38,12 @@
 //     emailAddress, each inside every CA's e-mail name constraints
 //     (names.go). Every CA in the chain must allow e-mail protection in
 //     its extended key usage (none, or anyExtendedKeyUsage, also do).
+//   - Resource limits (cms.go, pkcs12.go): a SignedData carries at most
+//     32 certificates and 8 signers, an EnvelopedData lists at most 512
+//     recipients and costs at most 4 private-key operations, a PKCS #12
+//     file holds at most 64 items; beyond them the part is reported as
+//     not verified or not decrypted, never opened. A PKCS #12 file with
+//     encrypted parts but no MAC is refused.
 //   - DSA, Ed25519, RSA key-encryption keys wrapped with KEK or password
 //     recipients (kekri, pwri) and compressed data (RFC 3274) are not
 //     supported; such messages are reported, not decrypted.
