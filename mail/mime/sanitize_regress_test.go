@@ -1,6 +1,7 @@
 package mime
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -80,5 +81,41 @@ func TestEachSheetHasItsOwnStyleElement(t *testing.T) {
 		if !strings.Contains(r.Document, want) {
 			t.Errorf("missing %s in\n%s", want, r.Document)
 		}
+	}
+}
+
+// loadVectors reads testdata/leak-vectors.txt: "### name" lines, each
+// followed by its HTML; lines starting "# " before the first are notes.
+func loadVectors(t testing.TB) [][2]string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/leak-vectors.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][2]string
+	for _, block := range strings.Split(string(b), "\n### ")[1:] {
+		name, html, _ := strings.Cut(block, "\n")
+		out = append(out, [2]string{name, html})
+	}
+	return out
+}
+
+// TestLeakVectors: the broader table. Rendered alone, no vector leaves
+// anything in the document that loads, runs or navigates by itself.
+func TestLeakVectors(t *testing.T) {
+	vectors := loadVectors(t)
+	if len(vectors) < 100 {
+		t.Fatalf("%d vectors", len(vectors))
+	}
+	for _, v := range vectors {
+		t.Run(v[0], func(t *testing.T) {
+			problems, r := renderProblems(t, v[1])
+			for _, p := range problems {
+				t.Error(p)
+			}
+			if problems != nil {
+				t.Log(r.Document)
+			}
+		})
 	}
 }
