@@ -17,8 +17,16 @@
 //     is shown with undecodable bytes replaced (U+FFFD) and a notice.
 //   - HTML is sanitized with bluemonday (an allowlist), then remote
 //     references are counted and removed unless the agent chose to load
-//     them. The iframe's Content-Security-Policy (see Document) is the
+//     them. CSS (style elements and attributes) is tokenized as CSS Syntax
+//     Level 3 reads it, escapes decoded, and rebuilt from the tokens: only
+//     @media, @supports and @keyframes, known functions, and addresses
+//     that are cid: or data: images survive; a sheet whose url( or string
+//     never closes is dropped whole; each sheet keeps its own style
+//     element. Links (a, and an image map's area) open nothing from the
+//     frame. The iframe's Content-Security-Policy (see Document) is the
 //     second wall: what the sanitizer misses still cannot load or run.
+//     Not done: one body's CSS can still style the other bodies of its
+//     section (sheets are kept apart, not scoped).
 //   - Links (CheckLink) are listed per section with their real host and a
 //     warning for the usual disguises: text naming another site, an @
 //     before the host, a bare IP address, look-alike international names

@@ -41,7 +41,8 @@ func Render(c Content, opts RenderOptions) Rendered {
 		return Rendered{Links: []Link{}}
 	}
 	cids := inlineImages(c.Attachments)
-	var body, css strings.Builder
+	var body strings.Builder
+	var sheets []string
 	blocked := 0
 	found := &links{list: []Link{}}
 	for i, b := range c.Bodies {
@@ -55,10 +56,10 @@ func Render(c Content, opts RenderOptions) Rendered {
 		}
 		r := sanitizeHTML(b.Text, cids, opts, found)
 		body.WriteString(r.body)
-		css.WriteString(r.css)
+		sheets = append(sheets, r.sheets...)
 		blocked += r.blocked
 	}
-	return Rendered{Document: Document(body.String(), css.String(), opts.LoadRemote), RemoteBlocked: blocked, Links: found.list}
+	return Rendered{Document: Document(body.String(), sheets, opts.LoadRemote), RemoteBlocked: blocked, Links: found.list}
 }
 
 // PlainToHTML escapes plain text for display; line breaks are kept by the
@@ -79,15 +80,17 @@ func CSP(loadRemote bool) string {
 	return "default-src 'none'; " + img + "; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'"
 }
 
-// Document wraps a sanitized body and style sheet into the srcdoc
-// document. The CSP meta element comes first, before anything it governs.
-func Document(body, css string, loadRemote bool) string {
+// Document wraps a sanitized body and its sanitized style sheets into the
+// srcdoc document. The CSP meta element comes first, before anything it
+// governs. Each sheet gets its own style element, so that no construct
+// of one (an unclosed url(, a string) can run on into another.
+func Document(body string, sheets []string, loadRemote bool) string {
 	var b strings.Builder
 	b.WriteString(`<!doctype html><html><head><meta charset="utf-8">`)
 	b.WriteString(`<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(CSP(loadRemote)) + `">`)
 	b.WriteString(`<meta name="referrer" content="no-referrer">`)
 	b.WriteString(`<style>` + baseCSS + `</style>`)
-	if css != "" {
+	for _, css := range sheets {
 		b.WriteString(`<style>` + css + `</style>`)
 	}
 	b.WriteString(`</head><body>` + body + `</body></html>`)
@@ -150,13 +153,16 @@ func mailPolicy() *bluemonday.Policy {
 }
 
 type sanitized struct {
-	body, css string
-	blocked   int
+	body string
+	// sheets are the body's style elements, each cleaned on its own.
+	sheets  []string
+	blocked int
 }
 
 // SanitizeHTML makes one HTML body safe for the mail document: style
-// sheets are taken out first (bluemonday drops style elements) and cleaned
-// on their own, the rest goes through bluemonday, then remote references
+// sheets are taken out first (bluemonday drops style elements) and rebuilt
+// one by one from their CSS tokens (css_clean.go), the rest goes through
+// bluemonday, then remote references
 // are counted and, unless opts.LoadRemote, removed, and cid: references
 // become the data: URIs of cids (or are removed).
 func SanitizeHTML(src string, cids map[string]string, opts RenderOptions) sanitized {
@@ -191,7 +197,9 @@ func sanitizeHTML(src string, cids map[string]string, opts RenderOptions, found 
 		out.body = b.String()
 	}
 	for _, s := range styles {
-		out.css += r.css(s) + "\n"
+		if css := r.sheet(s); css != "" {
+			out.sheets = append(out.sheets, css)
+		}
 	}
 	out.blocked = r.blocked
 	return out

@@ -3,9 +3,6 @@ package mime
 import (
 	"strings"
 	"testing"
-
-	xhtml "golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 const hostile = `<html><head><style>body{background:url(http://127.0.0.1:9/style.png)} @import url(http://x/y.css); .x{color:red}</style></head>` +
@@ -46,7 +43,7 @@ func TestSanitizeHTML(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := SanitizeHTML(tc.in, cids, RenderOptions{LoadRemote: tc.load})
-			all := r.body + "\n" + r.css
+			all := r.body + "\n" + strings.Join(r.sheets, "\n")
 			if r.blocked != tc.blocked {
 				t.Errorf("blocked %d, want %d\n%s", r.blocked, tc.blocked, all)
 			}
@@ -78,36 +75,5 @@ func TestDocumentPutsTheCSPFirstAndAllowsNoScript(t *testing.T) {
 	}
 	if Render(Content{}, RenderOptions{}).Document != "" {
 		t.Fatal("a content without bodies renders a document")
-	}
-}
-
-// assertSafe parses sanitized output the way the browser will and checks
-// that nothing in it can run or load by itself.
-func assertSafe(t *testing.T, body string) {
-	t.Helper()
-	nodes, err := xhtml.ParseFragment(strings.NewReader(body), &xhtml.Node{Type: xhtml.ElementNode, Data: "div", DataAtom: atom.Div})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var walk func(n *xhtml.Node)
-	walk = func(n *xhtml.Node) {
-		if n.Type == xhtml.ElementNode {
-			switch n.Data {
-			case "script", "iframe", "object", "embed", "link", "meta", "base", "form", "style":
-				t.Fatalf("element %s survived: %s", n.Data, body)
-			}
-			for _, a := range n.Attr {
-				v := strings.ToLower(a.Val)
-				if strings.HasPrefix(strings.ToLower(a.Key), "on") || (loading[a.Key] && (strings.Contains(v, "//") || strings.HasPrefix(v, "javascript"))) {
-					t.Fatalf("attribute %s=%q survived: %s", a.Key, a.Val, body)
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	for _, n := range nodes {
-		walk(n)
 	}
 }

@@ -175,13 +175,24 @@ func (ls *links) fromPlain(text string) {
 	}
 }
 
-// fromAnchor adds an <a href> with the text it shows.
+// fromAnchor adds an <a href> with the text it shows, or an image map's
+// <area href> with its alt text (an area has no content of its own).
 func (ls *links) fromAnchor(n *xhtml.Node) {
+	href, alt, found := "", "", false
 	for _, a := range n.Attr {
-		if a.Key == "href" {
-			ls.add(a.Val, nodeText(n))
-			return
+		switch a.Key {
+		case "href":
+			href, found = a.Val, true
+		case "alt":
+			alt = a.Val
 		}
+	}
+	switch {
+	case !found:
+	case n.Data == "area":
+		ls.add(href, alt)
+	default:
+		ls.add(href, nodeText(n))
 	}
 }
 

@@ -2,7 +2,6 @@ package mime
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
@@ -34,14 +33,21 @@ func (r *remote) resolve(raw string) string {
 		return r.cids[strings.ToLower(id)]
 	case strings.HasPrefix(lower, "data:image/") && !strings.HasPrefix(lower, "data:image/svg"):
 		return u
-	case strings.HasPrefix(lower, "http:"), strings.HasPrefix(lower, "https:"), strings.HasPrefix(lower, "//"):
+	case isRemote(u):
 		if r.load {
 			return u
 		}
 		r.blocked++
 		return ""
 	}
-	return "" // relative (meaningless in srcdoc), javascript:, file: ...
+	return "" // relative (resolved against the app itself in srcdoc), javascript:, file: ...
+}
+
+// isRemote: an address on another host, the one kind the agent may choose
+// to load.
+func isRemote(raw string) bool {
+	lower := strings.ToLower(strings.TrimSpace(raw))
+	return strings.HasPrefix(lower, "http:") || strings.HasPrefix(lower, "https:") || strings.HasPrefix(lower, "//")
 }
 
 // loading are the attributes whose URLs are fetched without a click.
@@ -58,7 +64,7 @@ func (r *remote) node(n *xhtml.Node) {
 			case loading[key]:
 				a.Val = r.resolve(a.Val)
 			case key == "style":
-				a.Val = r.css(a.Val)
+				a.Val = r.inline(a.Val)
 			}
 			if a.Val == "" && (loading[key] || key == "style") {
 				continue
@@ -66,23 +72,44 @@ func (r *remote) node(n *xhtml.Node) {
 			attrs = append(attrs, a)
 		}
 		n.Attr = attrs
-		if n.Data == "a" {
-			// Links open nothing from the sandbox (no allow-popups): the
-			// address shows on hover, and the app lists each link with its
-			// real destination beside the mail, to be opened from there.
-			if r.links != nil {
-				r.links.fromAnchor(n)
-			}
-			for _, a := range n.Attr {
-				if a.Key == "href" {
-					n.Attr = append(n.Attr, xhtml.Attribute{Key: "title", Val: a.Val}, xhtml.Attribute{Key: "target", Val: "_blank"})
-					break
-				}
-			}
+		if n.Data == "a" || n.Data == "area" {
+			r.link(n)
 		}
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		r.node(c)
+	}
+}
+
+// link makes an <a> or an image map's <area> (HTML section 4.8.14: it
+// navigates like <a>) open nothing from the sandbox: without a target an
+// area or a link would load its address into the mail frame itself. The
+// address shows on hover, and the app lists each link with its real
+// destination beside the mail, to be opened from there.
+func (r *remote) link(n *xhtml.Node) {
+	if r.links != nil {
+		r.links.fromAnchor(n)
+	}
+	attrs := n.Attr[:0]
+	href := ""
+	for _, a := range n.Attr {
+		switch strings.ToLower(a.Key) {
+		case "target", "title":
+			continue
+		case "href":
+			// Only what the link list could open stays: a relative
+			// address would point into the app itself (srcdoc documents
+			// take their base from the app's page).
+			if _, err := CheckLink(a.Val, ""); err != nil {
+				continue
+			}
+			href = a.Val
+		}
+		attrs = append(attrs, a)
+	}
+	n.Attr = attrs
+	if href != "" {
+		n.Attr = append(n.Attr, xhtml.Attribute{Key: "title", Val: href}, xhtml.Attribute{Key: "target", Val: "_blank"})
 	}
 }
 
@@ -100,39 +127,4 @@ func (r *remote) srcset(v string) string {
 		}
 	}
 	return strings.Join(keep, ", ")
-}
-
-var (
-	cssURL    = regexp.MustCompile(`(?i)url\(\s*(?:"([^"]*)"|'([^']*)'|([^)]*))\s*\)`)
-	cssImport = regexp.MustCompile(`(?i)@import[^;]*;?`)
-	// A bare remote string (image-set("…"), @font-face src lists) loads too.
-	cssString = regexp.MustCompile(`(?i)(["'])\s*(?:https?:)?//[^"']*(["'])`)
-)
-
-// css cleans a style sheet or a style attribute: imports go, url()s are
-// resolved like src, and "<" is escaped so the text cannot end its style
-// element.
-func (r *remote) css(s string) string {
-	// Imported sheets never load (the CSP allows inline styles only).
-	s = cssImport.ReplaceAllStringFunc(s, func(string) string {
-		if !r.load {
-			r.blocked++
-		}
-		return ""
-	})
-	s = cssURL.ReplaceAllStringFunc(s, func(m string) string {
-		g := cssURL.FindStringSubmatch(m)
-		u := r.resolve(g[1] + g[2] + g[3])
-		if u == "" {
-			return "none"
-		}
-		return `url("` + strings.NewReplacer(`"`, `%22`, `\`, `%5C`).Replace(u) + `")`
-	})
-	if !r.load {
-		s = cssString.ReplaceAllStringFunc(s, func(string) string {
-			r.blocked++
-			return `""`
-		})
-	}
-	return strings.ReplaceAll(s, "<", `\3c `)
 }
