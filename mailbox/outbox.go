@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/mail/smtp"
 	"github.com/sealdesk/sealdesk/mail/thread"
 	"github.com/sealdesk/sealdesk/security"
@@ -33,10 +34,26 @@ import (
 //     it is marked sent; not found, it is sent again, once; when Sent
 //     cannot be checked it waits.
 //
+//   - Bcc copies (encrypted mail with Bcc recipients, see
+//     security.SealCopies) are sent before the row's own message, over the
+//     same connection, and each is recorded as sent the moment the server
+//     accepted it (store.OutboxCopy.Sent): a retry sends only the copies
+//     not yet accepted, then the main message. The main message goes last
+//     because its acceptance is what marks the row sent: "sent" means
+//     every recipient got their copy, and a Message-ID found in Sent
+//     during recovery means the Bcc copies had gone out before it. A
+//     refusal of one copy stops the attempt (failed for a 5xx, as a
+//     refused recipient of a plain message does); the copies accepted
+//     before it stay recorded and are not sent again.
+//
 // WARNING: the window between the 250 and the commit marking the row sent
 // is not covered: a crash exactly there resends the message (with the same
 // Message-ID, which receiving clients use to fold duplicates), unless the
-// server saved its own copy to Sent.
+// server saved its own copy to Sent. The same holds for each Bcc copy and
+// its record. And on a server that files submitted mail into Sent itself
+// (Gmail), a Bcc copy carries the message's Message-ID: a row cut off
+// after its last Bcc copy was accepted and before the outcome of the main
+// message was known is then taken as sent.
 
 const (
 	// sendLease is how long an attempt owns a row; longer than any SMTP
@@ -161,19 +178,21 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 		return res, err
 	}
 	res.MessageID, res.Recipients = thread.MessageID(plain), env.To
+	var copies []store.OutboxCopy
 	if in.Sign || in.Encrypt {
 		in.step("sealing")
 		g, tech, err := s.technology(ctx, in.Technology, env.From)
 		if err != nil {
 			return res, err
 		}
-		if tech == "PGP" {
-			wire, err = s.sec.SealPGP(ctx, plain, in.Sign, in.Encrypt, security.PGPSealOptions{Autocrypt: g.Autocrypt, Keys: in.Keys})
-		} else {
-			wire, err = s.sec.SealChosen(ctx, plain, in.Sign, in.Encrypt, in.Keys)
-		}
+		sealed, err := s.sec.SealCopies(ctx, security.SealRequest{Raw: plain, Sign: in.Sign, Encrypt: in.Encrypt,
+			Technology: sdcrypto.Technology(tech), Keys: in.Keys, PGP: security.PGPSealOptions{Autocrypt: g.Autocrypt}})
 		if err != nil {
 			return res, err
+		}
+		wire = sealed.Main
+		for _, c := range sealed.Bcc {
+			copies = append(copies, store.OutboxCopy{Recipients: c.Recipients, Raw: c.Raw})
 		}
 		res.Technology, res.Signed, res.Encrypted = tech, in.Sign, in.Encrypt
 		if in.Sign {
@@ -181,7 +200,7 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 		}
 	}
 	it, err := s.p.Store.EnqueueOutbox(ctx, store.OutboxItem{AccountID: a.ID, Raw: wire, Sign: in.Sign, Encrypt: in.Encrypt,
-		Technology: res.Technology, MessageID: res.MessageID, EnvelopeFrom: env.From, Recipients: env.To})
+		Technology: res.Technology, MessageID: res.MessageID, EnvelopeFrom: env.From, Recipients: env.To}, copies...)
 	if err != nil {
 		return res, err
 	}
@@ -268,8 +287,7 @@ func (s *Service) attempt(ctx context.Context, a store.Account, it store.OutboxI
 	res.Attempts, res.Status = it.Attempts, store.OutboxSending
 	cfg, err := s.SMTPConfig(a)
 	if err == nil {
-		err = smtp.Send(ctx, cfg, smtp.Envelope{From: it.EnvelopeFrom, To: it.Recipients}, it.Raw)
-		if err == nil {
+		if err = s.submit(ctx, cfg, it); err == nil {
 			return s.delivered(ctx, a, it, res, true)
 		}
 	}
