@@ -2,16 +2,14 @@ package mailbox
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
-	"net/mail"
 	"strconv"
 	"strings"
 	"time"
 
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/mail/smtp"
 	"github.com/sealdesk/sealdesk/mail/thread"
 	"github.com/sealdesk/sealdesk/security"
@@ -33,10 +31,26 @@ import (
 //     it is marked sent; not found, it is sent again, once; when Sent
 //     cannot be checked it waits.
 //
+//   - Bcc copies (encrypted mail with Bcc recipients, see
+//     security.SealCopies) are sent before the row's own message, over the
+//     same connection, and each is recorded as sent the moment the server
+//     accepted it (store.OutboxCopy.Sent): a retry sends only the copies
+//     not yet accepted, then the main message. The main message goes last
+//     because its acceptance is what marks the row sent: "sent" means
+//     every recipient got their copy, and a Message-ID found in Sent
+//     during recovery means the Bcc copies had gone out before it. A
+//     refusal of one copy stops the attempt (failed for a 5xx, as a
+//     refused recipient of a plain message does); the copies accepted
+//     before it stay recorded and are not sent again.
+//
 // WARNING: the window between the 250 and the commit marking the row sent
 // is not covered: a crash exactly there resends the message (with the same
 // Message-ID, which receiving clients use to fold duplicates), unless the
-// server saved its own copy to Sent.
+// server saved its own copy to Sent. The same holds for each Bcc copy and
+// its record. And on a server that files submitted mail into Sent itself
+// (Gmail), a Bcc copy carries the message's Message-ID: a row cut off
+// after its last Bcc copy was accepted and before the outcome of the main
+// message was known is then taken as sent.
 
 const (
 	// sendLease is how long an attempt owns a row; longer than any SMTP
@@ -161,19 +175,21 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 		return res, err
 	}
 	res.MessageID, res.Recipients = thread.MessageID(plain), env.To
+	var copies []store.OutboxCopy
 	if in.Sign || in.Encrypt {
 		in.step("sealing")
 		g, tech, err := s.technology(ctx, in.Technology, env.From)
 		if err != nil {
 			return res, err
 		}
-		if tech == "PGP" {
-			wire, err = s.sec.SealPGP(ctx, plain, in.Sign, in.Encrypt, security.PGPSealOptions{Autocrypt: g.Autocrypt, Keys: in.Keys})
-		} else {
-			wire, err = s.sec.SealChosen(ctx, plain, in.Sign, in.Encrypt, in.Keys)
-		}
+		sealed, err := s.sec.SealCopies(ctx, security.SealRequest{Raw: plain, Sign: in.Sign, Encrypt: in.Encrypt,
+			Technology: sdcrypto.Technology(tech), Keys: in.Keys, PGP: security.PGPSealOptions{Autocrypt: g.Autocrypt}})
 		if err != nil {
 			return res, err
+		}
+		wire = sealed.Main
+		for _, c := range sealed.Bcc {
+			copies = append(copies, store.OutboxCopy{Recipients: c.Recipients, Raw: c.Raw})
 		}
 		res.Technology, res.Signed, res.Encrypted = tech, in.Sign, in.Encrypt
 		if in.Sign {
@@ -181,7 +197,7 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 		}
 	}
 	it, err := s.p.Store.EnqueueOutbox(ctx, store.OutboxItem{AccountID: a.ID, Raw: wire, Sign: in.Sign, Encrypt: in.Encrypt,
-		Technology: res.Technology, MessageID: res.MessageID, EnvelopeFrom: env.From, Recipients: env.To})
+		Technology: res.Technology, MessageID: res.MessageID, EnvelopeFrom: env.From, Recipients: env.To}, copies...)
 	if err != nil {
 		return res, err
 	}
@@ -268,8 +284,7 @@ func (s *Service) attempt(ctx context.Context, a store.Account, it store.OutboxI
 	res.Attempts, res.Status = it.Attempts, store.OutboxSending
 	cfg, err := s.SMTPConfig(a)
 	if err == nil {
-		err = smtp.Send(ctx, cfg, smtp.Envelope{From: it.EnvelopeFrom, To: it.Recipients}, it.Raw)
-		if err == nil {
+		if err = s.submit(ctx, cfg, it); err == nil {
 			return s.delivered(ctx, a, it, res, true)
 		}
 	}
@@ -361,46 +376,4 @@ func (s *Service) technology(ctx context.Context, asked, from string) (store.Gro
 		return match, "S/MIME", nil
 	}
 	return match, "", fmt.Errorf("%w: technology %q: want smime or pgp", ErrInvalid, asked)
-}
-
-// withIDAndDate returns raw with CRLF line ends and, when missing, a
-// Message-ID (RFC 5322 section 3.6.4, on the From address's domain) and a
-// Date (section 3.6.1) added at the top.
-func withIDAndDate(raw []byte, now time.Time) []byte {
-	text := strings.ReplaceAll(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n", "\r\n")
-	head, _, _ := strings.Cut(text, "\r\n\r\n")
-	var add string
-	if thread.MessageID([]byte(text)) == "" {
-		var b [12]byte
-		_, _ = rand.Read(b[:])
-		domain := "sealdesk.invalid"
-		if _, d, ok := strings.Cut(addrOf(headerValue(head, "From")), "@"); ok && d != "" {
-			domain = d
-		}
-		add += "Message-ID: <" + hex.EncodeToString(b[:]) + "@" + domain + ">\r\n"
-	}
-	if headerValue(head, "Date") == "" {
-		add += "Date: " + now.Format(time.RFC1123Z) + "\r\n"
-	}
-	return []byte(add + text)
-}
-
-// headerValue is the first value of a header field (unfolded enough for an
-// address or a date), empty when absent.
-func headerValue(head, name string) string {
-	for _, line := range strings.Split(head, "\r\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(k), name) {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
-}
-
-// addrOf is the address of a header value ("Name <a@b>"), empty if none.
-func addrOf(v string) string {
-	a, err := mail.ParseAddress(v)
-	if err != nil {
-		return ""
-	}
-	return a.Address
 }

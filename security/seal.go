@@ -16,43 +16,15 @@ import (
 
 // Seal signs and/or encrypts a plain outgoing RFC 5322 message with the
 // profile's S/MIME keys (AES-256-CBC, or AES-256-GCM AuthEnvelopedData when
-// store.SettingSMIMEAESGCM is on) (From picks our key; To, Cc and Bcc the
-// recipients) and logs the sign and encrypt operations. A *smime.SealError
-// says what is impossible; when a key could not be read because the
-// keychain is unreachable, that error (keystore.ErrUnavailable) is returned
-// instead of the engine's "no private key".
+// store.SettingSMIMEAESGCM is on) (From picks our key; To and Cc the
+// recipients) and logs the sign and encrypt operations. Encrypting a
+// message with Bcc recipients fails with sdcrypto.ErrBccNeedsCopies: use
+// SealCopies. A *smime.SealError says what is impossible; when a key could
+// not be read because the keychain is unreachable, that error
+// (keystore.ErrUnavailable) is returned instead of the engine's "no
+// private key".
 func (s *Service) Seal(ctx context.Context, raw []byte, sign, encrypt bool) ([]byte, error) {
-	return s.SealChosen(ctx, raw, sign, encrypt, nil)
-}
-
-// SealChosen is Seal with the certificates the agent picked for addresses
-// that have several (see KeyChoice); nil means the engine's pick.
-func (s *Service) SealChosen(ctx context.Context, raw []byte, sign, encrypt bool, chosen KeyChoice) ([]byte, error) {
-	if !sign && !encrypt {
-		return nil, errNothingToSeal
-	}
-	if err := s.requireOn(ctx, sdcrypto.TechSMIME); err != nil {
-		return nil, err
-	}
-	gcm, err := s.p.Store.BoolSetting(ctx, store.SettingSMIMEAESGCM)
-	if err != nil {
-		return nil, err
-	}
-	kr, err := s.Keyring(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer kr.Release()
-	out, err := smime.NewEngine(chosen.keyring(kr)).Seal(raw, sign, encrypt, smime.SealOptions{Now: s.now(),
-		Encrypt: smime.EncryptOptions{AuthEnveloped: gcm}})
-	if err != nil {
-		// Log what failed: the step the engine names, else every step asked.
-		var se *smime.SealError
-		if errors.As(err, &se) && (se.Sign != nil || se.Recipients != nil) {
-			sign, encrypt = se.Sign != nil, se.Recipients != nil
-		}
-	}
-	return out, s.logSeal(ctx, sdcrypto.TechSMIME, raw, sign, encrypt, err, kr.KeychainErr())
+	return s.sealOne(ctx, SealRequest{Raw: raw, Sign: sign, Encrypt: encrypt, Technology: sdcrypto.TechSMIME})
 }
 
 // PGPSealOptions tunes SealPGP. The zero value signs and/or encrypts only.
@@ -70,59 +42,221 @@ type PGPSealOptions struct {
 }
 
 // SealPGP is Seal with the profile's OpenPGP keys: PGP/MIME (RFC 3156),
-// signed with our key for From, encrypted to To, Cc, Bcc and the sender
-// (with the keys picked in opts.Keys). A *pgp.SealError says what is
+// signed with our key for From, encrypted to To, Cc and the sender (with
+// the keys picked in opts.Keys). A *pgp.SealError says what is
 // impossible.
 func (s *Service) SealPGP(ctx context.Context, raw []byte, sign, encrypt bool, opts PGPSealOptions) ([]byte, error) {
-	if !sign && !encrypt {
+	return s.sealOne(ctx, SealRequest{Raw: raw, Sign: sign, Encrypt: encrypt, Technology: sdcrypto.TechPGP, Keys: opts.Keys, PGP: opts})
+}
+
+// SealRequest is one outgoing message to seal for sending.
+type SealRequest struct {
+	// Raw is the plain RFC 5322 message, Bcc field included.
+	Raw           []byte
+	Sign, Encrypt bool
+	// Technology is sdcrypto.TechSMIME or sdcrypto.TechPGP.
+	Technology sdcrypto.Technology
+	// Keys are the certificates or keys the agent picked for recipients
+	// with several (see KeyChoice); nil means the engines' pick.
+	Keys KeyChoice
+	// PGP tunes OpenPGP (its Keys is ignored: Keys above counts).
+	PGP PGPSealOptions
+}
+
+// SealedCopy is a copy of an outgoing message sealed for some of its
+// recipients only.
+type SealedCopy struct {
+	Recipients []string
+	Raw        []byte
+}
+
+// Sealed is an outgoing message sealed for sending.
+type Sealed struct {
+	// Main goes to every recipient that no Bcc copy is for, and is the
+	// copy kept in Sent: it is readable by us, never names a Bcc
+	// recipient, and has no Bcc field.
+	Main []byte
+	// Bcc holds one copy per Bcc recipient (not also in To or Cc) when
+	// the message is encrypted, each encrypted to that recipient and us.
+	// A message that is only signed names no recipient: Main goes to
+	// everyone and Bcc is empty.
+	Bcc []SealedCopy
+}
+
+// SealCopies seals a message for sending without revealing its Bcc
+// recipients (RFC 5322 section 3.6.3): when encrypting, Main is encrypted
+// to To, Cc and the sender, and each Bcc recipient gets a copy of its own
+// encrypted to them and the sender (see sdcrypto.ErrBccNeedsCopies for
+// why one message for everyone would name them). Every copy is signed
+// when asked and checked by the engine before it is returned. The sender
+// is in every copy: it names nobody the recipient does not know from the
+// From field, and a copy that bounces stays readable.
+func (s *Service) SealCopies(ctx context.Context, req SealRequest) (Sealed, error) {
+	var res Sealed
+	to, bcc, err := splitRecipients(req.Raw)
+	if err != nil {
+		return res, err
+	}
+	sl, err := s.openSealer(ctx, req)
+	if err != nil {
+		return res, err
+	}
+	defer sl.release()
+	if !req.Encrypt {
+		res.Main, err = sl.seal(req.Raw, nil)
+		return res, s.logSeal(ctx, sl, req, nil, err)
+	}
+	if res.Main, err = sl.seal(req.Raw, to); err != nil {
+		return res, s.logSeal(ctx, sl, req, to, err)
+	}
+	if err := s.logSeal(ctx, sl, req, to, nil); err != nil {
+		return res, err
+	}
+	for _, b := range bcc {
+		out, err := sl.seal(req.Raw, []string{b})
+		if err = s.logSeal(ctx, sl, req, []string{b + " (Bcc, a copy of its own)"}, err); err != nil {
+			return Sealed{}, err
+		}
+		res.Bcc = append(res.Bcc, SealedCopy{Recipients: []string{b}, Raw: out})
+	}
+	return res, nil
+}
+
+// sealOne seals raw as one message (To and Cc).
+func (s *Service) sealOne(ctx context.Context, req SealRequest) ([]byte, error) {
+	sl, err := s.openSealer(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer sl.release()
+	out, err := sl.seal(req.Raw, nil)
+	return out, s.logSeal(ctx, sl, req, nil, err)
+}
+
+// sealer is an engine over the profile's keys of one technology.
+type sealer struct {
+	tech sdcrypto.Technology
+	// seal seals raw for rcpts and the sender (nil: To and Cc).
+	seal        func(raw []byte, rcpts []string) ([]byte, error)
+	release     func()
+	keychainErr func() error
+}
+
+func (s *Service) openSealer(ctx context.Context, req SealRequest) (*sealer, error) {
+	if !req.Sign && !req.Encrypt {
 		return nil, errNothingToSeal
 	}
-	if err := s.requireOn(ctx, sdcrypto.TechPGP); err != nil {
+	tech := req.Technology
+	if tech != sdcrypto.TechPGP && tech != sdcrypto.TechSMIME {
+		return nil, fmt.Errorf("security: cannot seal with technology %q", tech)
+	}
+	if err := s.requireOn(ctx, tech); err != nil {
 		return nil, err
 	}
-	kr, err := s.PGPKeyring(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer kr.Release()
-	_, from, _ := outgoingHeader(raw)
-	out, err := pgp.NewEngine(opts.Keys.pgpKeyring(kr, from)).Seal(raw, sign, encrypt, pgp.SealOptions{Now: s.now(),
-		Autocrypt: opts.Autocrypt, PreferEncrypt: opts.PreferEncrypt, HideSubject: opts.HideSubject})
-	if err != nil {
-		var se *pgp.SealError
-		if errors.As(err, &se) && (se.Sign != nil || se.Recipients != nil) {
-			sign, encrypt = se.Sign != nil, se.Recipients != nil
+	if tech == sdcrypto.TechPGP {
+		kr, err := s.PGPKeyring(ctx)
+		if err != nil {
+			return nil, err
 		}
+		_, from, _ := outgoingHeader(req.Raw)
+		eng := pgp.NewEngine(req.Keys.pgpKeyring(kr, from))
+		o := req.PGP
+		return &sealer{tech: tech, release: kr.Release, keychainErr: kr.KeychainErr,
+			seal: func(raw []byte, rcpts []string) ([]byte, error) {
+				return eng.Seal(raw, req.Sign, req.Encrypt, pgp.SealOptions{Now: s.now(), Autocrypt: o.Autocrypt,
+					PreferEncrypt: o.PreferEncrypt, HideSubject: o.HideSubject, Recipients: rcpts})
+			}}, nil
 	}
-	return out, s.logSeal(ctx, sdcrypto.TechPGP, raw, sign, encrypt, err, kr.KeychainErr())
+	gcm, err := s.p.Store.BoolSetting(ctx, store.SettingSMIMEAESGCM)
+	if err != nil {
+		return nil, err
+	}
+	kr, err := s.Keyring(ctx)
+	if err != nil {
+		return nil, err
+	}
+	eng := smime.NewEngine(req.Keys.keyring(kr))
+	return &sealer{tech: tech, release: kr.Release, keychainErr: kr.KeychainErr,
+		seal: func(raw []byte, rcpts []string) ([]byte, error) {
+			return eng.Seal(raw, req.Sign, req.Encrypt, smime.SealOptions{Now: s.now(),
+				Encrypt: smime.EncryptOptions{AuthEnveloped: gcm}, Recipients: rcpts})
+		}}, nil
 }
 
 var errNothingToSeal = errors.New("security: nothing to do: ask for signing, encryption or both")
 
-// logSeal records the sign and encrypt steps of an outgoing message and
-// returns err, made "the keychain is unreachable" when that is why a key
-// could not be read. On failure sign and encrypt name the steps that
-// failed.
-func (s *Service) logSeal(ctx context.Context, tech sdcrypto.Technology, raw []byte, sign, encrypt bool, err, kerr error) error {
-	messageID, from, rcpts := outgoingHeader(raw)
+// splitRecipients returns the To and Cc addresses (never nil) and the Bcc
+// addresses that are not also in To or Cc, lowercased, each once.
+func splitRecipients(raw []byte) (to, bcc []string, err error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
-		if kerr != nil {
+		return nil, nil, fmt.Errorf("security: the message's header does not parse: %w", err)
+	}
+	seen := map[string]bool{}
+	to = []string{}
+	for _, k := range []string{"To", "Cc", "Bcc"} {
+		if len(msg.Header[k]) == 0 {
+			continue
+		}
+		l, err := msg.Header.AddressList(k)
+		if err != nil {
+			return nil, nil, fmt.Errorf("security: the %s field does not parse: %w", k, err)
+		}
+		for _, a := range l {
+			x := strings.ToLower(a.Address)
+			switch {
+			case seen[x]:
+			case k == "Bcc":
+				bcc = append(bcc, x)
+			default:
+				to = append(to, x)
+			}
+			seen[x] = true
+		}
+	}
+	return to, bcc, nil
+}
+
+// logSeal records the sign and encrypt steps of one sealed copy and
+// returns err, made "the keychain is unreachable" when that is why a key
+// could not be read. rcpts names the copy's recipients (nil: those of
+// the header). On failure the steps the engine names, else every step
+// asked, are logged as failed.
+func (s *Service) logSeal(ctx context.Context, sl *sealer, req SealRequest, rcpts []string, err error) error {
+	messageID, from, all := outgoingHeader(req.Raw)
+	if rcpts == nil {
+		rcpts = all
+	}
+	sign, encrypt := req.Sign, req.Encrypt
+	if err != nil {
+		var se *smime.SealError
+		var pe *pgp.SealError
+		switch {
+		case errors.As(err, &se) && (se.Sign != nil || se.Recipients != nil):
+			sign, encrypt = se.Sign != nil, se.Recipients != nil
+		case errors.As(err, &pe) && (pe.Sign != nil || pe.Recipients != nil):
+			sign, encrypt = pe.Sign != nil, pe.Recipients != nil
+		}
+		if kerr := sl.keychainErr(); kerr != nil {
 			err = fmt.Errorf("security: our private key could not be read: %w", kerr)
 		}
 		for op, failed := range map[string]bool{"sign": sign, "encrypt": encrypt} {
 			if failed {
-				s.log(ctx, tech, store.LogEntry{Direction: "out", Operation: op, Status: "failed", MessageID: messageID, Detail: err.Error()})
+				s.log(ctx, sl.tech, store.LogEntry{Direction: "out", Operation: op, Status: "failed", MessageID: messageID, Detail: err.Error()})
 			}
 		}
 		return err
 	}
 	if sign {
-		s.log(ctx, tech, store.LogEntry{Direction: "out", Operation: "sign", Status: "success", MessageID: messageID,
+		s.log(ctx, sl.tech, store.LogEntry{Direction: "out", Operation: "sign", Status: "success", MessageID: messageID,
 			Detail: "Signed as " + from + "."})
 	}
 	if encrypt {
-		s.log(ctx, tech, store.LogEntry{Direction: "out", Operation: "encrypt", Status: "success", MessageID: messageID,
-			Detail: "Encrypted to " + strings.Join(rcpts, ", ") + " and the sender."})
+		detail := "Encrypted to the sender only."
+		if len(rcpts) > 0 {
+			detail = "Encrypted to " + strings.Join(rcpts, ", ") + " and the sender."
+		}
+		s.log(ctx, sl.tech, store.LogEntry{Direction: "out", Operation: "encrypt", Status: "success", MessageID: messageID, Detail: detail})
 	}
 	return nil
 }

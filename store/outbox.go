@@ -68,18 +68,26 @@ func scanOutbox(row interface{ Scan(...any) error }) (OutboxItem, error) {
 	return it, err
 }
 
-// EnqueueOutbox writes a message to the outbox as queued and due now, in
-// one transaction, and returns the row.
-func (s *Store) EnqueueOutbox(ctx context.Context, it OutboxItem) (OutboxItem, error) {
+// EnqueueOutbox writes a message to the outbox as queued and due now,
+// with its Bcc copies (see OutboxCopy), in one transaction, and returns
+// the row.
+func (s *Store) EnqueueOutbox(ctx context.Context, it OutboxItem, copies ...OutboxCopy) (OutboxItem, error) {
 	if it.EnvelopeFrom == "" || len(it.Recipients) == 0 {
 		return it, fmt.Errorf("store: queueing <%s>: the envelope needs a sender and a recipient", it.MessageID)
 	}
-	row := s.queryRow(ctx, `INSERT INTO outbox(account_id, raw, sign, encrypt, technology, status, next_attempt_at, message_id,
-	        envelope_from, recipients, created_at)
-	    VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) RETURNING `+outboxColumns,
-		it.AccountID, it.Raw, it.Sign, it.Encrypt, it.Technology, outboxAt(time.Now()), it.MessageID,
-		it.EnvelopeFrom, strings.Join(it.Recipients, "\n"), now())
-	saved, err := scanOutbox(row)
+	var saved OutboxItem
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		row := tx.QueryRowContext(ctx, `INSERT INTO outbox(account_id, raw, sign, encrypt, technology, status, next_attempt_at, message_id,
+		        envelope_from, recipients, created_at)
+		    VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) RETURNING `+outboxColumns,
+			it.AccountID, it.Raw, it.Sign, it.Encrypt, it.Technology, outboxAt(time.Now()), it.MessageID,
+			it.EnvelopeFrom, strings.Join(it.Recipients, "\n"), now())
+		var err error
+		if saved, err = scanOutbox(row); err != nil {
+			return err
+		}
+		return insertCopies(ctx, tx, saved.ID, copies)
+	})
 	if err != nil {
 		return it, fmt.Errorf("store: queueing <%s>: %w", it.MessageID, err)
 	}

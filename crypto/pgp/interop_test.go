@@ -194,7 +194,8 @@ func TestToGnuPG(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			out, err := eng.Seal(msg, c.sign, c.encrypt, SealOptions{Now: testNow, Autocrypt: true})
+			// The main copy: To and Cc (the Bcc copy is TestSealBccCopies).
+			out, err := eng.Seal(msg, c.sign, c.encrypt, SealOptions{Now: testNow, Autocrypt: true, Recipients: []string{aliceAddr, bobAddr}})
 			if err != nil {
 				t.Fatal(err)
 			}

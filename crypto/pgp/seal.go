@@ -11,6 +11,7 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
@@ -25,13 +26,27 @@ type SealOptions struct {
 	// HideSubject replaces the outer Subject of an encrypted message by
 	// "[...]" (RFC 9788 section 4.2); the real one travels inside.
 	HideSubject bool
+	// Recipients, when not nil, are the addresses to encrypt to besides
+	// the sender, instead of the header's To and Cc: a Bcc recipient's own
+	// copy lists just that recipient. nil means To and Cc; encrypting a
+	// message with Bcc recipients then fails with sdcrypto.ErrBccNeedsCopies.
+	//
+	// Why copies and not hidden recipients: gopenpgp can write a hidden
+	// recipient's PKESK with a wildcard key ID (RFC 9580 section 5.1) and
+	// leave it out of the Intended Recipient subpackets, but every copy
+	// would still show how many were hidden, each reader would have to try
+	// its keys on every wildcard PKESK (which some clients do not), and
+	// S/MIME has no such thing: one copy per Bcc recipient hides even their
+	// number and works the same way for both technologies.
+	Recipients []string
 }
 
 // Seal signs and/or encrypts a raw RFC 5322 message as PGP/MIME (RFC 3156):
 // multipart/signed with a detached signature (section 5), multipart/
 // encrypted (section 4), or, for both, one signed-and-encrypted OpenPGP
 // message (section 6.2). The signing key is found by the From address;
-// the recipients are To, Cc and Bcc plus the sender (to read sent mail).
+// the recipients are To and Cc (or opts.Recipients) plus the sender (to
+// read sent mail).
 // Bcc is removed from the output header. When encrypting, the header
 // fields are copied inside (RFC 9788 header protection). Seal verifies
 // and decrypts its own output with Process before returning it. A
@@ -65,7 +80,10 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 	}
 	var recipients *gcrypto.KeyRing
 	if encrypt {
-		addrs := recipientAddrs(top, from)
+		if opts.Recipients == nil && mimepart.HasBcc(top.Header) {
+			return nil, &SealError{Msg: sdcrypto.ErrBccNeedsCopies.Error(), Err: sdcrypto.ErrBccNeedsCopies}
+		}
+		addrs := recipientAddrs(top, opts.Recipients, from)
 		sts := e.CanEncrypt(addrs, now)
 		var bad []string
 		recipients, _ = gcrypto.NewKeyRing(nil)
@@ -175,28 +193,30 @@ func (e *Engine) ourKey(addr string, now time.Time) *Key {
 	return st.Key
 }
 
-// recipientAddrs lists To, Cc, Bcc and the sender, deduplicated.
-func recipientAddrs(top *mimepart.Entity, from string) []string {
+// recipientAddrs lists explicit (To and Cc when nil) and the sender,
+// deduplicated.
+func recipientAddrs(top *mimepart.Entity, explicit []string, from string) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, f := range []string{"To", "Cc", "Bcc"} {
+	add := func(x string) {
+		if x = strings.ToLower(x); !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	for _, a := range explicit {
+		add(a)
+	}
+	for _, f := range []string{"To", "Cc"} {
 		for _, v := range top.Header.Values(f) {
-			list, err := mail.ParseAddressList(v)
-			if err != nil {
-				continue
-			}
-			for _, a := range list {
-				x := strings.ToLower(a.Address)
-				if !seen[x] {
-					seen[x] = true
-					out = append(out, x)
+			if list, err := mail.ParseAddressList(v); err == nil && explicit == nil {
+				for _, a := range list {
+					add(a.Address)
 				}
 			}
 		}
 	}
-	if !seen[from] {
-		out = append(out, from)
-	}
+	add(from)
 	return out
 }
 

@@ -96,6 +96,11 @@ type SealError struct {
 	Msg        string
 	Recipients []RecipientStatus // set when encryption is impossible
 	Sign       *SignStatus       // set when signing is impossible
+	// Err, when set, is the sentinel the caller can test with errors.Is
+	// (sdcrypto.ErrBccNeedsCopies).
+	Err error
 }
 
 func (e *SealError) Error() string { return "smime: " + e.Msg }
+
+func (e *SealError) Unwrap() error { return e.Err }

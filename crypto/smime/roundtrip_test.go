@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/internal/sealtest"
 )
 
 func plainMail(from, to, extra string) []byte {
@@ -88,6 +91,10 @@ func TestSealProcessRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSealBccAndSelf: a Bcc recipient is never in the message the others
+// get (issue 11, item 8). Encrypting a message with Bcc as one message is
+// refused (it named Carol to Bob in its RecipientInfos); each copy names
+// only the recipients given in SealOptions.Recipients and the sender.
 func TestSealBccAndSelf(t *testing.T) {
 	p := getPKI(t)
 	alice, aliceKey := p.leaf(t, certSpec{cn: "Alice", email: "alice@example.org", keyIdx: 0})
@@ -96,25 +103,54 @@ func TestSealBccAndSelf(t *testing.T) {
 	kr := p.keyring()
 	mustAddKey(t, kr, alice, aliceKey)
 	kr.AddCertificate(bob, carol)
-	out, err := NewEngine(kr).Seal(plainMail("Alice <alice@example.org>", "bob@example.org", "Bcc: carol@example.org\r\n"), true, true, SealOptions{Now: testNow})
-	if err != nil {
-		t.Fatal(err)
+	eng := NewEngine(kr)
+	raw := plainMail("Alice <alice@example.org>", "bob@example.org", "Bcc: carol@example.org\r\n")
+	_, err := eng.Seal(raw, true, true, SealOptions{Now: testNow})
+	if !errors.Is(err, sdcrypto.ErrBccNeedsCopies) {
+		t.Fatalf("one message for To and Bcc: %v", err)
 	}
-	if bytes.Contains(bytes.ToLower(out), []byte("bcc:")) || bytes.Contains(out, []byte("carol@")) {
-		t.Errorf("Bcc leaked into the output header")
+	copies := map[string]struct {
+		rcpts   []string
+		readers []*x509.Certificate
+		keys    []crypto.Signer
+		not     *x509.Certificate
+	}{
+		"main":    {[]string{"bob@example.org"}, []*x509.Certificate{bob, alice}, []crypto.Signer{bobKey, aliceKey}, carol},
+		"carol's": {[]string{"carol@example.org"}, []*x509.Certificate{carol, alice}, []crypto.Signer{carolKey, aliceKey}, bob},
 	}
-	// Carol (Bcc) and Alice (ourselves) can both read it.
-	for _, who := range []struct {
-		c *x509.Certificate
-		k crypto.Signer
-	}{{carol, carolKey}, {alice, aliceKey}, {bob, bobKey}} {
-		r := NewMemoryKeyring()
-		r.AddTrustAnchor(p.root)
-		mustAddKey(t, r, who.c, who.k)
-		res, err := NewEngine(r).Process(out, ProcessOptions{Now: testNow})
-		if err != nil || !res.Result.Encryption.Success || !res.Result.Sign.Success {
-			t.Errorf("%s: %v %+v", who.c.Subject.CommonName, err, res.Result)
+	for name, c := range copies {
+		out, err := eng.Seal(raw, true, true, SealOptions{Now: testNow, Recipients: c.rcpts})
+		if err != nil {
+			t.Fatalf("%s copy: %v", name, err)
 		}
+		if bytes.Contains(bytes.ToLower(out), []byte("bcc:")) || bytes.Contains(out, []byte("carol@")) {
+			t.Errorf("%s copy: Bcc leaked into the output header", name)
+		}
+		var named []*x509.Certificate
+		for _, r := range sealtest.SMIMERecipients(t, out) {
+			for _, cert := range []*x509.Certificate{alice, bob, carol} {
+				if r.Is(cert) {
+					named = append(named, cert)
+				}
+			}
+		}
+		if len(named) != 2 || !containsCert(named, c.readers[0]) || !containsCert(named, alice) || containsCert(named, c.not) {
+			t.Errorf("%s copy names %d recipients, want %s and Alice only", name, len(named), c.readers[0].Subject.CommonName)
+		}
+		for i, who := range c.readers {
+			r := NewMemoryKeyring()
+			r.AddTrustAnchor(p.root)
+			mustAddKey(t, r, who, c.keys[i])
+			res, err := NewEngine(r).Process(out, ProcessOptions{Now: testNow})
+			if err != nil || !res.Result.Encryption.Success || !res.Result.Sign.Success {
+				t.Errorf("%s copy, read by %s: %v %+v", name, who.Subject.CommonName, err, res.Result)
+			}
+		}
+	}
+	// Signed only: nothing names the Bcc recipient.
+	out, err := eng.Seal(raw, true, false, SealOptions{Now: testNow})
+	if err != nil || bytes.Contains(bytes.ToLower(out), []byte("bcc:")) || bytes.Contains(out, []byte("carol@")) {
+		t.Fatalf("signed only: %v\n%s", err, out)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
@@ -27,6 +28,12 @@ type SealOptions struct {
 	Now time.Time
 	// Encrypt tunes the encryption (zero: AES-256-CBC EnvelopedData).
 	Encrypt EncryptOptions
+	// Recipients, when not nil, are the addresses to encrypt to besides
+	// the sender, instead of the header's To and Cc: a Bcc recipient's own
+	// copy lists just that recipient. nil means To and Cc; encrypting a
+	// message with Bcc recipients then fails with sdcrypto.ErrBccNeedsCopies
+	// (see there why one message for everyone is refused).
+	Recipients []string
 }
 
 // isContentField: Content-* fields move into the signed/encrypted entity;
@@ -37,9 +44,10 @@ func isContentField(k string) bool {
 
 // Seal signs and/or encrypts a raw RFC 5322 message (sign-then-encrypt,
 // RFC 8551 section 3.7). The signing key is found by the From address;
-// the recipients are To, Cc and Bcc plus the sender (to read sent mail).
-// Bcc is removed from the output header. Seal verifies its own output
-// with Process before returning it. A *SealError says what is impossible.
+// the recipients are To and Cc (or opts.Recipients) plus the sender (to
+// read sent mail). Bcc is removed from the output header. Seal verifies
+// its own output with Process before returning it. A *SealError says what
+// is impossible.
 func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte, error) {
 	now := opts.Now
 	if now.IsZero() {
@@ -103,7 +111,14 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 		}
 	}
 	if encrypt {
-		addrs := append(append(append(parseAddrs(top.Header.Get("To")), parseAddrs(top.Header.Get("Cc"))...), parseAddrs(top.Header.Get("Bcc"))...), from[0])
+		addrs := opts.Recipients
+		if addrs == nil {
+			if mimepart.HasBcc(top.Header) {
+				return nil, &SealError{Msg: sdcrypto.ErrBccNeedsCopies.Error(), Err: sdcrypto.ErrBccNeedsCopies}
+			}
+			addrs = append(parseAddrs(top.Header.Get("To")), parseAddrs(top.Header.Get("Cc"))...)
+		}
+		addrs = append(addrs[:len(addrs):len(addrs)], from[0])
 		statuses := e.CanEncrypt(dedupe(addrs), now)
 		var certs []*x509.Certificate
 		var bad []RecipientStatus

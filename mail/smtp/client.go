@@ -78,8 +78,30 @@ type Envelope struct {
 // exactly when the server answered 250 to the end of DATA; the QUIT after
 // that is best effort. Cancelling ctx cuts the connection.
 func Send(ctx context.Context, cfg Config, env Envelope, msg []byte) error {
-	if len(env.To) == 0 {
-		return errors.New("smtp: the message has no recipient (To, Cc or Bcc)")
+	return SendEach(ctx, cfg, []Submission{{Envelope: env, Msg: msg}}, nil)
+}
+
+// Submission is one message and its envelope.
+type Submission struct {
+	Envelope Envelope
+	Msg      []byte
+}
+
+// SendEach submits the messages in order over one connection, one mail
+// transaction each (RFC 5321 section 3.3): the copies of one outgoing
+// message that go to different recipients. After the server's 250 for
+// message i it calls accepted(i) (nil: nothing to call), so the caller
+// records that copy as delivered before the next goes out. It stops at
+// the first failure, or at accepted's error, and returns it; the messages
+// before it were accepted. Cancelling ctx cuts the connection.
+func SendEach(ctx context.Context, cfg Config, subs []Submission, accepted func(i int) error) error {
+	for _, sub := range subs {
+		if len(sub.Envelope.To) == 0 {
+			return errors.New("smtp: the message has no recipient (To, Cc or Bcc)")
+		}
+	}
+	if len(subs) == 0 {
+		return nil
 	}
 	c, err := dial(ctx, cfg)
 	if err != nil {
@@ -106,6 +128,32 @@ func Send(ctx context.Context, cfg Config, env Envelope, msg []byte) error {
 			return wrap("AUTH", err)
 		}
 	}
+	for i, sub := range subs {
+		if err := transact(c, sub, wrap); err != nil {
+			return err
+		}
+		if accepted != nil {
+			if err := accepted(i); err != nil {
+				return err
+			}
+		}
+	}
+	// Accepted. QUIT is a courtesy: its failure changes nothing.
+	stop()
+	quit := make(chan struct{})
+	go func() { _ = c.Quit(); close(quit) }()
+	select {
+	case <-quit:
+	case <-time.After(3 * time.Second):
+		_ = c.Close()
+		<-quit
+	}
+	return nil
+}
+
+// transact runs one mail transaction: MAIL, RCPT for each recipient, DATA.
+func transact(c *gosmtp.Client, sub Submission, wrap func(string, error) error) error {
+	env := sub.Envelope
 	if err := c.Mail(env.From, nil); err != nil {
 		return wrap("MAIL FROM:<"+env.From+">", err)
 	}
@@ -122,7 +170,7 @@ func Send(ctx context.Context, cfg Config, env Envelope, msg []byte) error {
 	if err != nil {
 		return wrap("DATA", err)
 	}
-	if _, err := w.Write(msg); err != nil {
+	if _, err := w.Write(sub.Msg); err != nil {
 		return wrap("DATA", err)
 	}
 	if _, err := w.CloseWithResponse(); err != nil {
@@ -133,16 +181,6 @@ func Send(ctx context.Context, cfg Config, env Envelope, msg []byte) error {
 		// The whole message went out but no reply came back: the server
 		// may have accepted it.
 		return fmt.Errorf("%w: %w", ErrUnknownOutcome, wrap("end of DATA", err))
-	}
-	// Accepted. QUIT is a courtesy: its failure changes nothing.
-	stop()
-	quit := make(chan struct{})
-	go func() { _ = c.Quit(); close(quit) }()
-	select {
-	case <-quit:
-	case <-time.After(3 * time.Second):
-		_ = c.Close()
-		<-quit
 	}
 	return nil
 }

@@ -7,12 +7,23 @@ import (
 	"strings"
 )
 
+// MaxRecipients is the most recipients (To, Cc and Bcc, each address
+// once) one outgoing message may have. RFC 5321 section 4.5.3.1.8 asks
+// servers to take at least 100 per transaction; beyond that a desk reply
+// is a mass mailing, and every Bcc recipient costs a sealed copy of its
+// own.
+const MaxRecipients = 100
+
+// ErrTooManyRecipients: the message has more than MaxRecipients.
+var ErrTooManyRecipients = fmt.Errorf("smtp: a message may have at most %d recipients (To, Cc and Bcc together)", MaxRecipients)
+
 // EnvelopeOf reads the envelope of an outgoing message from its header:
 // the From address as the reverse path (RFC 6409 section 8.1 lets the
-// server check it) and every To, Cc and Bcc address once as recipients. It
-// returns the message as it goes on the wire, without its Bcc fields (RFC
-// 5322 section 3.6.3: the blind recipients are not disclosed); the copy
-// kept in Sent still has them.
+// server check it) and every To, Cc and Bcc address once as recipients
+// (at most MaxRecipients, else ErrTooManyRecipients). It returns the
+// message as it goes on the wire, without its Bcc fields (RFC 5322
+// section 3.6.3: the blind recipients are not disclosed); the Bcc
+// addresses live on only in the envelope.
 func EnvelopeOf(raw []byte) (Envelope, []byte, error) {
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
@@ -38,6 +49,9 @@ func EnvelopeOf(raw []byte) (Envelope, []byte, error) {
 				env.To = append(env.To, a.Address)
 			}
 		}
+	}
+	if len(env.To) > MaxRecipients {
+		return Envelope{}, nil, fmt.Errorf("%w: this one has %d", ErrTooManyRecipients, len(env.To))
 	}
 	return env, StripBcc(raw), nil
 }
