@@ -98,6 +98,8 @@ type state struct {
 	fromErr string // why there is no single From address
 	noText  bool   // ProcessOptions.NoText
 	p       *Processed
+	// budget is the message's size budget, shared by all its decryptions.
+	budget sdcrypto.Budget
 }
 
 // Process detects, decrypts and verifies the OpenPGP layers of a raw
@@ -241,7 +243,7 @@ func (s *state) finish(e *mimepart.Entity, encrypted bool) {
 
 func (s *state) setEncryption(d decrypted) {
 	s.p.Result.Encrypted = true
-	s.p.Result.Encryption = sdcrypto.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key}
+	s.p.Result.Encryption = sdcrypto.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key, TooLarge: d.tooLarge}
 	if d.ok && d.comment == "" {
 		s.p.Result.Encryption.Comment = "Decrypted with your key " + d.key + "."
 	}

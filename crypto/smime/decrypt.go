@@ -12,6 +12,8 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 )
 
 // decrypted is the outcome of opening an EnvelopedData or
@@ -22,6 +24,7 @@ type decrypted struct {
 	comment   string
 	algorithm string
 	key       string // fingerprint of our certificate that opened it
+	tooLarge  bool   // over the message's size budget (sdcrypto.MaxMessageSize)
 }
 
 // errNoRecipient: none of the RecipientInfos names a key we hold.
@@ -84,6 +87,13 @@ func decryptCMS(ber []byte, kr Keyring) decrypted {
 		d.comment = "The encrypted part holds no content: ask the sender to send it again."
 		return d
 	}
+	// The plaintext is at least the ciphertext less one block (CBC
+	// padding; GCM's tag travels apart): refuse before decrypting what
+	// could not be kept anyway.
+	if len(ct)-aes.BlockSize > sdcrypto.MaxMessageSize {
+		d.comment, d.tooLarge = sdcrypto.TooLargeComment, true
+		return d
+	}
 	var plain []byte
 	if auth != nil {
 		plain, err = openAuthEnveloped(auth, eci.ContentEncryptionAlgorithm, cek, ct)
@@ -92,6 +102,11 @@ func decryptCMS(ber []byte, kr Keyring) decrypted {
 	}
 	if err != nil {
 		d.comment = "The message could not be decrypted (" + err.Error() + "): it was damaged or changed in transit, ask the sender to send it again."
+		return d
+	}
+	if len(plain) > sdcrypto.MaxMessageSize {
+		clear(plain)
+		d.comment, d.tooLarge = sdcrypto.TooLargeComment, true
 		return d
 	}
 	d.content, d.ok = plain, true

@@ -171,7 +171,7 @@ loop:
 
 	if dec != nil {
 		res.Encrypted = true
-		res.Encryption = sdcrypto.EncryptionResult{Success: dec.ok, Comment: dec.comment, Algorithm: dec.algorithm, Key: dec.key}
+		res.Encryption = sdcrypto.EncryptionResult{Success: dec.ok, Comment: dec.comment, Algorithm: dec.algorithm, Key: dec.key, TooLarge: dec.tooLarge}
 	} else if nestedEnc {
 		res.Encryption.Comment = "An encrypted part inside this message was not opened: only the message as a whole is decrypted."
 	}
