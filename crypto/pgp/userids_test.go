@@ -38,6 +38,19 @@ func withPackets(t *testing.T, k *Key, pkts ...packet.Packet) []byte {
 	return buf.Bytes()
 }
 
+// forgedUserIDPackets is a user ID for forgedAddr followed by a copy of
+// k's own self-certification, serialized.
+func forgedUserIDPackets(t testing.TB, k *Key) []byte {
+	var buf bytes.Buffer
+	if err := packet.NewUserId("Bank CEO", "", forgedAddr).Serialize(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := selfSig(k).Serialize(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // selfSig is the first self-certification of k's first user ID.
 func selfSig(k *Key) *packet.Signature {
 	return k.entity().Identities[k.UserIDs[0]].SelfCertifications[0].Packet
