@@ -98,6 +98,9 @@ func heapPeak(f func()) (peak, total uint64) {
 // to 250 MB is refused at the size budget, as TooLarge, with bounded
 // memory.
 func TestDecompressionBomb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compresses 250 MB")
+	}
 	fx := getFixture(t)
 	raw := bomb(t)
 	kr := NewMemoryKeyring()
