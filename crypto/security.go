@@ -6,6 +6,11 @@
 // cannot tell whether a signature covers the displayed content must report
 // the signature as not successful; "signed" only says that a signature was
 // found, never that it holds.
+//
+// Limits: one message decodes to at most MaxMessageSize (64 MiB) in all,
+// whichever decoders take part (see Budget); beyond, it is refused with
+// ErrTooLarge, shown as EncryptionResult.TooLarge or a part's notice, and
+// its raw form stays stored.
 package crypto
 
 import "time"
@@ -59,6 +64,9 @@ type EncryptionResult struct {
 	// gadgets); such content is trustworthy only when validly signed. It
 	// is meaningful only when Success is true.
 	IntegrityProtected bool `json:"integrity_protected"`
+	// TooLarge: the decrypted content would exceed MaxMessageSize, so it
+	// was not kept (Success is false; the raw message stays stored).
+	TooLarge bool `json:"too_large,omitempty"`
 }
 
 // Signer is one signer of a message, with the certificate chain or key that

@@ -65,9 +65,20 @@ func (s *Service) PGPKeyring(ctx context.Context) (*PGPKeyring, error) {
 	return k, nil
 }
 
+// KeysByAddress asks the store's address index, then keeps the keys whose
+// parsed, verified user IDs carry addr: a row stored before user IDs were
+// checked (pgp.Key.UnverifiedUserIDs) may index an address its key does
+// not prove.
 func (k *PGPKeyring) KeysByAddress(addr string) []*pgp.Key {
 	rows, err := k.st.PGPKeysByEmail(k.ctx, strings.ToLower(strings.TrimSpace(addr)))
-	return k.parse(rows, err)
+	keys := k.parse(rows, err)
+	out := keys[:0]
+	for _, key := range keys {
+		if key.HasEmail(addr) {
+			out = append(out, key)
+		}
+	}
+	return out
 }
 
 func (k *PGPKeyring) KeyByFingerprint(fp string) (*pgp.Key, error) {

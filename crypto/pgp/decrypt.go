@@ -10,11 +10,13 @@ import (
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 )
 
-// maxPlaintext bounds what one decryption may produce (a compression bomb
-// must not exhaust memory).
-const maxPlaintext = 256 << 20
+// decompressSlack is what the decompressed stream may hold beyond the
+// plaintext: the literal data packet's header, one-pass signature and
+// signature packets (RFC 9580 sections 5.4, 5.2, 5.9).
+const decompressSlack = 1 << 20
 
 // decrypted is the outcome of decrypting one OpenPGP message.
 type decrypted struct {
@@ -24,6 +26,7 @@ type decrypted struct {
 	algorithm string
 	key       string                  // fingerprint of the key that decrypted
 	md        *openpgp.MessageDetails // for the signatures inside, when ok
+	tooLarge  bool                    // over the message's size budget
 }
 
 // dearmorMessage returns the binary OpenPGP message in data (armored or
@@ -47,7 +50,10 @@ func dearmorMessage(data []byte) ([]byte, bool) {
 // decrypt opens an OpenPGP message (RFC 9580 section 10.3) with our secret
 // keys. The whole plaintext is read, and the MDC (RFC 4880 section 5.14)
 // or AEAD tag checked, before anything is returned: on any failure the
-// plaintext read so far is wiped and nothing is released.
+// plaintext read so far is wiped and nothing is released. Decompression
+// and the plaintext are bounded by what is left of the message's size
+// budget (sdcrypto.Budget): a compression bomb stops there, costing at
+// most the budget in memory.
 func (s *state) decrypt(data []byte) decrypted {
 	bin, ok := dearmorMessage(data)
 	if !ok {
@@ -75,23 +81,29 @@ func (s *state) decrypt(data []byte) decrypted {
 		}
 		return decrypted{comment: c}
 	}
-	md, err := openpgp.ReadMessage(bytes.NewReader(bin), publicRing{kr: s.kr, secrets: secrets}, nil, readConfig(s.now))
+	cfg := readConfig(s.now)
+	limit := s.budget.Left() + decompressSlack
+	cfg.MaxDecompressedMessageSize = &limit
+	md, err := openpgp.ReadMessage(bytes.NewReader(bin), publicRing{kr: s.kr, secrets: secrets}, nil, cfg)
+	if stderrors.Is(err, pgperrors.ErrMessageTooLarge) {
+		return decrypted{tooLarge: true, comment: sdcrypto.TooLargeComment}
+	}
 	if err != nil {
 		if stderrors.Is(err, pgperrors.ErrKeyIncorrect) {
 			return decrypted{comment: fmt.Sprintf("None of your secret keys could decrypt the message (it is encrypted for %s): ask the sender to encrypt to your current key.", keyIDList(ids))}
 		}
 		return decrypted{comment: "The encrypted part is damaged and cannot be decrypted (" + err.Error() + "): ask the sender to send it again."}
 	}
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(md.UnverifiedBody, maxPlaintext+1))
-	if err != nil || n > maxPlaintext {
-		wipe(buf.Bytes())
-		if n > maxPlaintext {
-			return decrypted{comment: "The decrypted message is too large to be shown."}
-		}
+	plain, err := s.budget.ReadAll(md.UnverifiedBody)
+	if stderrors.Is(err, sdcrypto.ErrTooLarge) || stderrors.Is(err, pgperrors.ErrMessageTooLarge) {
+		wipe(plain)
+		return decrypted{tooLarge: true, comment: sdcrypto.TooLargeComment}
+	}
+	if err != nil {
+		wipe(plain)
 		return decrypted{comment: "The message was altered on the way (its integrity check failed), so nothing of it is shown: ask the sender to send it again."}
 	}
-	d := decrypted{ok: true, plain: buf.Bytes(), md: md, algorithm: cipherName(md.DecryptedWithAlgorithm)}
+	d := decrypted{ok: true, plain: plain, md: md, algorithm: cipherName(md.DecryptedWithAlgorithm)}
 	if md.DecryptedWith.Entity != nil {
 		d.key = upperHex(md.DecryptedWith.Entity.PrimaryKey.Fingerprint)
 	}

@@ -44,4 +44,13 @@
 //   - Outgoing mail stays readable by GnuPG 2.2: v4 keys, SEIPD v1 (MDC),
 //     AES-256, SHA-256; no AEAD and no v6 packets are sent.
 //   - Symmetric (passphrase-only) messages are not decrypted.
+//   - A user ID counts only with a valid self-certification by its key
+//     (RFC 9580 section 5.2.1): others are removed at parse time
+//     (Key.UnverifiedUserIDs), and Merge refuses a copy of a key that
+//     offers one (ErrUnverifiedUserID). Certifications by third parties
+//     are kept but never read.
+//   - Decryption and decompression share the message's size budget
+//     (crypto.MaxMessageSize, 64 MiB, also go-crypto's
+//     MaxDecompressedMessageSize): beyond it nothing is shown and the
+//     result says EncryptionResult.TooLarge.
 package pgp

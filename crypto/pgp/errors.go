@@ -23,6 +23,10 @@ var (
 	ErrNotMessage = errors.New("pgp: not an e-mail message")
 	// ErrDifferentKeys: Merge was handed two different keys.
 	ErrDifferentKeys = errors.New("pgp: the keys have different fingerprints and cannot be merged")
+	// ErrUnverifiedUserID: a key carries a user ID without a valid
+	// self-signature (someone other than its owner may have appended it);
+	// Merge refuses to add such a user ID, ParseKeys a key left with none.
+	ErrUnverifiedUserID = errors.New("pgp: a user ID of the key carries no valid self-signature")
 )
 
 // ErrInternal wraps a recovered panic; it is a bug, never expected.

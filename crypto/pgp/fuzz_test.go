@@ -63,3 +63,49 @@ func mustUnlock(t testing.TB, k *Key) *Key {
 	}
 	return u
 }
+
+// FuzzMergeKeys parses a key file and merges every key into each key of
+// the same fingerprint (itself included): no panic, no user ID without a
+// valid self-certification in any key, and a merge adds only addresses
+// one of its inputs proved.
+func FuzzMergeKeys(f *testing.F) {
+	// A cheap key, not the GnuPG fixture: each fuzz worker builds it.
+	k := hiddenKey(f)
+	bin, _ := k.PublicBytes()
+	f.Add(bin)
+	forged := append(append([]byte(nil), bin...), forgedUserIDPackets(f, k)...)
+	f.Add(forged)
+	f.Add(append(append([]byte(nil), bin...), forged...))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		keys, err := ParseKeys(data)
+		if err != nil {
+			return
+		}
+		for _, a := range keys {
+			assertVerifiedUserIDs(t, a)
+			for _, b := range keys {
+				if a.Fingerprint != b.Fingerprint {
+					continue
+				}
+				m, _, err := Merge(a, b)
+				if err != nil {
+					continue
+				}
+				assertVerifiedUserIDs(t, m)
+				for _, e := range m.Emails {
+					if !a.HasEmail(e) && !b.HasEmail(e) {
+						t.Fatalf("merge added %s, which neither input proves", e)
+					}
+				}
+			}
+		}
+	})
+}
+
+func assertVerifiedUserIDs(t *testing.T, k *Key) {
+	for name, id := range k.entity().Identities {
+		if _, err := id.LatestValidSelfCertification(time.Time{}, nil); err != nil {
+			t.Fatalf("key %s keeps the unverified user ID %q", k.Fingerprint, name)
+		}
+	}
+}

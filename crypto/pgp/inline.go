@@ -17,6 +17,7 @@ type inlineScan struct {
 	plainText   bool // readable content outside any OpenPGP block
 	encOK       int
 	encFail     []string
+	encTooLarge bool      // a failed decryption was over the size budget
 	encInfo     decrypted // the first successful decryption
 	signs       []sdcrypto.SignResult
 	nestedSign  bool
@@ -44,7 +45,7 @@ func (s *state) inline(top *mimepart.Entity) {
 		whole := !sc.plainText && !sc.otherParts && len(sc.attachNames) == 0 && !sc.nestedSign && !sc.nestedEnc
 		switch {
 		case len(sc.encFail) > 0:
-			res.Encryption = sdcrypto.EncryptionResult{Comment: sc.encFail[0]}
+			res.Encryption = sdcrypto.EncryptionResult{Comment: sc.encFail[0], TooLarge: sc.encTooLarge}
 		case !whole:
 			res.Encryption = sdcrypto.EncryptionResult{Algorithm: sc.encInfo.algorithm, Key: sc.encInfo.key,
 				Comment: "Only part of this message was encrypted (" + strings.Join(encryptedWhat(sc), ", ") + "); that part was decrypted, the rest travelled readable by anyone: do not treat the message as confidential."}
@@ -128,6 +129,7 @@ func (s *state) scanInline(e *mimepart.Entity, sc *inlineScan, depth int) {
 		d := s.decrypt(body)
 		sc.attachNames = append(sc.attachNames, name)
 		if !d.ok {
+			sc.encTooLarge = sc.encTooLarge || d.tooLarge
 			sc.encFail = append(sc.encFail, "The attachment "+name+" could not be decrypted: "+d.comment)
 			return
 		}
@@ -177,6 +179,7 @@ func (s *state) scanText(e *mimepart.Entity, sc *inlineScan) {
 			out.WriteString(chunk)
 		case pieceEncrypted:
 			if !p.d.ok {
+				sc.encTooLarge = sc.encTooLarge || p.d.tooLarge
 				sc.encFail = append(sc.encFail, p.d.comment)
 				out.WriteString("[An encrypted block could not be decrypted.]")
 				continue

@@ -126,10 +126,21 @@ func (r MergeReport) Changed() bool {
 // new user IDs, subkeys, signatures and revocations of incoming are added
 // to known, as GnuPG does on --import. If incoming holds the secret key
 // and known does not, the result holds it. Neither input is modified.
+//
+// A copy that offers a user ID known does not have without a valid
+// self-signature is refused as a whole (ErrUnverifiedUserID): it is what a
+// third party who appended an address to the key would send, and
+// accepting the rest would hide that.
 func Merge(known, incoming *Key) (*Key, MergeReport, error) {
 	rep := MergeReport{Fingerprint: known.Fingerprint}
 	if known.Fingerprint != incoming.Fingerprint {
 		return nil, rep, ErrDifferentKeys
+	}
+	for _, name := range incoming.UnverifiedUserIDs {
+		if _, ok := known.entity().Identities[name]; !ok {
+			return nil, rep, fmt.Errorf("pgp: the copy of key %s offers the user ID %q without a valid self-signature from the key (someone other than its owner may have added it), so nothing of it was merged: %w",
+				known.Fingerprint, name, ErrUnverifiedUserID)
+		}
 	}
 	base, other := known, incoming
 	if incoming.Secret && !known.Secret {

@@ -3,9 +3,8 @@ package pgp
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
-	"net/mail"
-	"sort"
 	"strings"
 	"time"
 
@@ -25,10 +24,17 @@ type Key struct {
 	KeyID string
 	// Version is the key packet version (4 or 6).
 	Version int
-	// UserIDs are the user IDs in the order of the key, revoked ones left out.
+	// UserIDs are the user IDs whose self-certification verifies, sorted,
+	// revoked ones left out (see userIDs): the only user IDs anything in
+	// SealDesk reads.
 	UserIDs []string
 	// Emails are the addresses in UserIDs, lowercased and deduplicated.
 	Emails []string
+	// UnverifiedUserIDs are user IDs the key file carried without a valid
+	// self-certification (RFC 9580 section 5.2.1: anyone can append a user
+	// ID packet to someone's key). They were removed from the key and are
+	// listed only to warn.
+	UnverifiedUserIDs []string
 	// Algorithm names the primary key's algorithm, e.g. "RSA-3072", "EdDSA (Ed25519)".
 	Algorithm string
 	Created   time.Time
@@ -116,6 +122,9 @@ func ParseKeys(data []byte) ([]*Key, error) {
 		}
 		for _, e := range el {
 			k, err := newKey(e)
+			if errors.Is(err, ErrUnverifiedUserID) {
+				return nil, importErr(ReasonMalformed, "no user ID of a key in the file carries a valid self-signature: the key was damaged or tampered with; get it again from its owner", err)
+			}
 			if err != nil {
 				return nil, importErr(ReasonMalformed, "a key in the file is damaged", err)
 			}
@@ -201,11 +210,17 @@ func looksBinary(data []byte) bool {
 
 // newKey builds the inventory of an entity.
 func newKey(e *openpgp.Entity) (*Key, error) {
+	dropped := dropUnverifiedUserIDs(e)
+	if len(e.Identities) == 0 && e.PrimaryKey.Version < 6 {
+		return nil, fmt.Errorf("pgp: no user ID of the key carries a valid self-signature: %w", ErrUnverifiedUserID)
+	}
 	gk, err := gcrypto.NewKeyFromEntity(e)
 	if err != nil {
 		return nil, err
 	}
-	return inventory(gk), nil
+	k := inventory(gk)
+	k.UnverifiedUserIDs = dropped
+	return k, nil
 }
 
 func inventory(gk *gcrypto.Key) *Key {
@@ -225,24 +240,7 @@ func inventory(gk *gcrypto.Key) *Key {
 	if sig, err := e.PrimarySelfSignature(time.Time{}, nil); err == nil {
 		k.Expires = lifetimeEnd(pk.CreationTime, sig.KeyLifetimeSecs)
 	}
-	names := make([]string, 0, len(e.Identities))
-	for name, id := range e.Identities {
-		if len(id.Revocations) > 0 {
-			if sig, err := id.LatestValidSelfCertification(time.Time{}, nil); err == nil && id.Revoked(sig, time.Unix(1<<40, 0), nil) {
-				continue
-			}
-		}
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	seen := map[string]bool{}
-	for _, n := range names {
-		k.UserIDs = append(k.UserIDs, n)
-		if a := userIDEmail(e.Identities[n].UserId); a != "" && !seen[a] {
-			seen[a] = true
-			k.Emails = append(k.Emails, a)
-		}
-	}
+	k.UserIDs, k.Emails = userIDs(e)
 	if k.Secret {
 		k.Unprotected = !anyEncrypted(e)
 	}
@@ -288,23 +286,6 @@ func anyEncrypted(e *openpgp.Entity) bool {
 		}
 	}
 	return false
-}
-
-// userIDEmail extracts the address of a user ID ("Name <a@b>" or "a@b").
-func userIDEmail(u *packet.UserId) string {
-	if u == nil {
-		return ""
-	}
-	if u.Email != "" {
-		return strings.ToLower(u.Email)
-	}
-	if a, err := mail.ParseAddress(u.Id); err == nil {
-		return strings.ToLower(a.Address)
-	}
-	if strings.Count(u.Id, "@") == 1 && !strings.ContainsAny(u.Id, " <>") {
-		return strings.ToLower(u.Id)
-	}
-	return ""
 }
 
 func algoName(pk *packet.PublicKey) string {
@@ -358,6 +339,9 @@ func (k *Key) Warnings(now time.Time) []string {
 	}
 	if len(k.Emails) == 0 {
 		w = append(w, "no user ID of this key holds an e-mail address")
+	}
+	for _, u := range k.UnverifiedUserIDs {
+		w = append(w, fmt.Sprintf("the user ID %q carries no valid self-signature from this key (anyone can append one): it was ignored", u))
 	}
 	if k.Unprotected {
 		w = append(w, "this secret key is not protected by a passphrase")

@@ -98,6 +98,8 @@ type state struct {
 	fromErr string // why there is no single From address
 	noText  bool   // ProcessOptions.NoText
 	p       *Processed
+	// budget is the message's size budget, shared by all its decryptions.
+	budget sdcrypto.Budget
 }
 
 // Process detects, decrypts and verifies the OpenPGP layers of a raw
@@ -243,7 +245,7 @@ func (s *state) setEncryption(d decrypted) {
 	s.p.Result.Encrypted = true
 	// decrypt opens only SEIPD with MDC or AEAD (scanEncrypted), so what it
 	// opened is integrity-protected.
-	s.p.Result.Encryption = sdcrypto.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key, IntegrityProtected: d.ok}
+	s.p.Result.Encryption = sdcrypto.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key, IntegrityProtected: d.ok, TooLarge: d.tooLarge}
 	if d.ok && d.comment == "" {
 		s.p.Result.Encryption.Comment = "Decrypted with your key " + d.key + "."
 	}

@@ -12,6 +12,8 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 )
 
 // decrypted is the outcome of opening an EnvelopedData or
@@ -25,6 +27,7 @@ type decrypted struct {
 	// integrity: the content was AuthEnvelopedData whose tag verified
 	// (RFC 5083); CBC EnvelopedData has no integrity check.
 	integrity bool
+	tooLarge  bool   // over the message's size budget (sdcrypto.MaxMessageSize)
 }
 
 // errNoRecipient: none of the RecipientInfos names a key we hold.
@@ -86,6 +89,13 @@ func decryptCMS(obj *cmsObject, kr Keyring) decrypted {
 		d.comment = "The encrypted part holds no content: ask the sender to send it again."
 		return d
 	}
+	// The plaintext is at least the ciphertext less one block (CBC
+	// padding; GCM's tag travels apart): refuse before decrypting what
+	// could not be kept anyway.
+	if len(ct)-aes.BlockSize > sdcrypto.MaxMessageSize {
+		d.comment, d.tooLarge = sdcrypto.TooLargeComment, true
+		return d
+	}
 	var plain []byte
 	if auth != nil {
 		plain, err = openAuthEnveloped(auth, eci.ContentEncryptionAlgorithm, cek, ct)
@@ -94,6 +104,11 @@ func decryptCMS(obj *cmsObject, kr Keyring) decrypted {
 	}
 	if err != nil {
 		d.comment = "The message could not be decrypted (" + err.Error() + "): it was damaged or changed in transit, ask the sender to send it again."
+		return d
+	}
+	if len(plain) > sdcrypto.MaxMessageSize {
+		clear(plain)
+		d.comment, d.tooLarge = sdcrypto.TooLargeComment, true
 		return d
 	}
 	d.content, d.ok, d.integrity = plain, true, auth != nil

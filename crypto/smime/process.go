@@ -176,7 +176,7 @@ loop:
 	if dec != nil {
 		res.Encrypted = true
 		res.Encryption = sdcrypto.EncryptionResult{Success: dec.ok, Comment: dec.comment, Algorithm: dec.algorithm, Key: dec.key,
-			IntegrityProtected: dec.ok && dec.integrity}
+			IntegrityProtected: dec.ok && dec.integrity, TooLarge: dec.tooLarge}
 	} else if nestedEnc {
 		res.Encryption.Comment = "An encrypted part inside this message was not opened: only the message as a whole is decrypted."
 	}

@@ -10,9 +10,12 @@
 // each block becomes its own labelled section.
 //
 // Limits, stated so nobody relies on them:
-//   - Nesting deeper than MaxDepth, more than MaxParts leaves or more than
-//     MaxDecoded bytes of decoded bodies are not read; the rest is reported
-//     as a notice, never silently dropped.
+//   - Nesting deeper than MaxDepth or more than MaxParts leaves are not
+//     read; the rest is reported as a notice, never silently dropped.
+//   - Decoded bodies share the message's size budget (MaxDecoded, that is
+//     crypto.MaxMessageSize, 64 MiB): a part that does not fit in what is
+//     left is not shown at all (Content.TooLarge, and a notice), never
+//     cut in the middle.
 //   - Charsets are those of go-message/charset; a part in another charset
 //     is shown with undecodable bytes replaced (U+FFFD) and a notice.
 //   - HTML is sanitized with bluemonday (an allowlist), then remote

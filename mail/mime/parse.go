@@ -4,20 +4,21 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // sets message.CharsetReader: every charset go-message knows
 	"github.com/emersion/go-message/mail"
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 )
 
-// Limits of one parse (see the package comment).
+// Limits of one parse (see the package comment). MaxDecoded is the
+// message's size budget shared by every decoder (crypto.MaxMessageSize).
 const (
 	MaxDepth   = 20
 	MaxParts   = 500
-	MaxDecoded = 64 << 20
+	MaxDecoded = sdcrypto.MaxMessageSize
 )
 
 // ErrNotMIME is matched by the error Parse and Split return for input that
@@ -53,6 +54,9 @@ type Content struct {
 	Attachments []Attachment
 	// Notices say in plain language what could not be read as sent.
 	Notices []string
+	// TooLarge: a part did not fit in what was left of the message's size
+	// budget (MaxDecoded) and is not shown; a notice says so.
+	TooLarge bool
 }
 
 // Parse reads an entity (a whole message or the decrypted inner entity)
@@ -68,6 +72,7 @@ func Parse(entity []byte) (*Content, error) {
 		c.Bodies = append(c.Bodies, s.Bodies...)
 		c.Attachments = append(c.Attachments, s.Attachments...)
 		c.Notices = append(c.Notices, s.Notices...)
+		c.TooLarge = c.TooLarge || s.TooLarge
 	}
 	return c, nil
 }
@@ -92,6 +97,7 @@ type leaf struct {
 	attach    bool // Content-Disposition: attachment, or a file name
 	data      []byte
 	notice    string
+	tooLarge  bool // over the budget: data is nil
 }
 
 // readLeaf decodes a part's body within the remaining budget.
@@ -109,13 +115,12 @@ func (w *walker) readLeaf(e *message.Entity, newErr error) leaf {
 	}
 	l.attach = disp == "attachment" || (l.name != "" && disp != "inline")
 	l.cid = strings.Trim(strings.TrimSpace(e.Header.Get("Content-ID")), "<>")
-	budget := int64(MaxDecoded - w.decoded)
-	data, err := io.ReadAll(io.LimitReader(e.Body, budget+1))
-	if int64(len(data)) > budget {
-		data = data[:budget]
-		l.notice = "The message is too large to show completely; the rest was cut off."
+	data, err := w.budget.ReadAll(e.Body)
+	if errors.Is(err, sdcrypto.ErrTooLarge) {
+		l.tooLarge = true
+		l.notice = fmt.Sprintf("This part is not shown: with it the message would be larger than %d MiB once decoded, the most SealDesk reads of one message.", MaxDecoded>>20)
+		return l
 	}
-	w.decoded += len(data)
 	switch {
 	case message.IsUnknownCharset(newErr):
 		l.notice = fmt.Sprintf("This part declares the character set %q, which SealDesk cannot read; unreadable characters are shown as �.", params["charset"])

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message"
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 )
 
 // Origin says where a section's parts come from, which is what the agent
@@ -74,7 +75,7 @@ func Split(raw, protected []byte, whole bool) ([]Section, error) {
 
 // SplitWith is Split with options.
 func SplitWith(raw, protected []byte, whole bool, opts SplitOptions) ([]Section, error) {
-	w := &walker{protected: protected, inline: opts.Inline}
+	w := &walker{protected: protected, inline: opts.Inline, budget: &sdcrypto.Budget{}}
 	if whole && protected != nil {
 		w.ownDone = true
 		if err := w.entity(protected, Protected, 0); err != nil {
@@ -104,7 +105,7 @@ type walker struct {
 	ownDone   bool
 	sections  []Section
 	parts     int
-	decoded   int
+	budget    *sdcrypto.Budget // the message's, shared with sub-walkers
 }
 
 func (w *walker) finish() []Section {
@@ -263,9 +264,9 @@ func (w *walker) alternative(mr message.MultipartReader, o Origin, depth int) {
 			w.notice(o, "The rest of this message is malformed and is not shown.")
 			break
 		}
-		sub := &walker{protected: w.protected, inline: w.inline, ownDone: w.ownDone, parts: w.parts, decoded: w.decoded}
+		sub := &walker{protected: w.protected, inline: w.inline, ownDone: w.ownDone, parts: w.parts, budget: w.budget}
 		sub.walk(p, err, o, depth+1)
-		w.parts, w.decoded, w.ownDone = sub.parts, sub.decoded, sub.ownDone
+		w.parts, w.ownDone = sub.parts, sub.ownDone
 		alts = append(alts, sub.sections)
 	}
 	pick := -1
@@ -312,6 +313,11 @@ func (w *walker) leaf(e *message.Entity, newErr error, o Origin) {
 	}
 	w.parts++
 	l := w.readLeaf(e, newErr)
+	if l.tooLarge {
+		w.notice(o, l.notice)
+		w.at(o).TooLarge = true
+		return
+	}
 	if !l.attach && (l.mediaType == "text/plain" || l.mediaType == "text/html") {
 		text := l.text()
 		if l.notice != "" {
