@@ -255,3 +255,28 @@ func deskReadsAlice(t *testing.T) (*gpgtest.Fixture, *fixture, []string) {
 	importPGP(t, f, "", g.AlicePublic)
 	return g, f, []string{"--passphrase", gpgtest.AlicePass, "-u", g.Alice}
 }
+
+// TestInlineBlockBesideTextlessHTMLIsPartial: an HTML part whose text is
+// empty (an image, a style sheet, CSS-generated content) beside a
+// cleartext-signed or encrypted text part is content the block does not
+// cover; the message is not signed or encrypted as a whole.
+func TestInlineBlockBesideTextlessHTMLIsPartial(t *testing.T) {
+	g, f, alice := deskReadsAlice(t)
+	clear := g.Must(t, []byte("Please reset my password.\n"), append(alice, "--clearsign")...)
+	enc := g.Must(t, []byte("My PIN is 4711.\n"), append(alice, "--armor", "-r", g.Desk, "--sign", "--encrypt")...)
+	for name, block := range map[string][]byte{"signed": clear, "encrypted": enc} {
+		t.Run(name, func(t *testing.T) {
+			raw := []byte("From: Alice <" + gpgtest.AliceAddr + ">\r\nTo: " + gpgtest.DeskAddr + "\r\nSubject: html " + name +
+				"\r\nDate: Sun, 01 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n" +
+				"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<style>body::before{content:\"Wire 500 EUR\"}</style><img src=\"https://evil.example/x.png\">\r\n" +
+				"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + strings.ReplaceAll(string(block), "\n", "\r\n") + "\r\n--b--\r\n")
+			in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := in.Security; r.Sign.Success || r.Encryption.Success {
+				t.Fatalf("the block became the message's state: %+v", r)
+			}
+		})
+	}
+}

@@ -166,6 +166,9 @@ func (s *state) scanText(e *mimepart.Entity, sc *inlineScan) {
 		text = strings.ReplaceAll(string(body), "\r\n", "\n")
 	}
 	pieces := s.inlinePieces(text)
+	if e.MediaType == "text/html" && htmlBeyondText(body, pieces) {
+		sc.otherParts = true
+	}
 	var out strings.Builder
 	for _, p := range pieces {
 		chunk := text[p.start:p.end]
@@ -197,6 +200,37 @@ func (s *state) scanText(e *mimepart.Entity, sc *inlineScan) {
 		}
 	}
 	sc.texts = append(sc.texts, out.String())
+}
+
+// htmlActive lists markup that shows or loads something that is not the
+// part's text: its reduction to text (HTMLToText) drops it, so a block
+// beside it would look like the whole part. Matched without parsing, case
+// folded: a false match only makes the message's verdict "partial".
+var htmlActive = []string{"<style", "style=", "<img", "<iframe", "<object", "<embed", "<svg", "<link", "<video", "<audio", "<picture", "background", "url("}
+
+// htmlBeyondText reports whether an HTML part holds content its inline
+// blocks do not cover though its text outside them is empty: no block at
+// all (an HTML part of images and style sheets beside a signed text part
+// is still content the signature does not cover; "Johnny, You Are Fired",
+// USENIX Security 2019, section 4.3), or markup that shows or loads more
+// than text.
+func htmlBeyondText(html []byte, pieces []piece) bool {
+	blocks := false
+	for _, p := range pieces {
+		if p.kind == pieceEncrypted || p.kind == pieceSigned {
+			blocks = true
+		}
+	}
+	if !blocks {
+		return len(bytes.TrimSpace(html)) > 0
+	}
+	low := bytes.ToLower(html)
+	for _, a := range htmlActive {
+		if bytes.Contains(low, []byte(a)) {
+			return true
+		}
+	}
+	return false
 }
 
 // verifyClearsigned checks a cleartext signature (RFC 9580 section 7) and
