@@ -11,13 +11,17 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // sets message.CharsetReader: every charset go-message knows
 	"github.com/emersion/go-message/mail"
+
+	"github.com/sealdesk/sealdesk/internal/mimelimit"
 )
 
-// Limits of one parse (see the package comment).
+// Limits of one parse (see the package comment), those of package
+// mimelimit, which the engines apply too: the view reads no deeper and no
+// more than they did.
 const (
-	MaxDepth   = 20
-	MaxParts   = 500
-	MaxDecoded = 64 << 20
+	MaxDepth   = mimelimit.MaxDepth
+	MaxParts   = mimelimit.MaxParts
+	MaxDecoded = mimelimit.MaxMessageBytes
 )
 
 // ErrNotMIME is matched by the error Parse and Split return for input that
