@@ -51,7 +51,26 @@ type EncryptionResult struct {
 	// Key identifies the private key that decrypted the message (the
 	// certificate or OpenPGP key fingerprint), empty when none did.
 	Key string `json:"key,omitempty"`
+	// Failure says why a decryption failed, for callers to branch on:
+	// one of the DecryptFailure constants, empty when it succeeded or
+	// for a reason not typed (Comment says it in words).
+	Failure DecryptFailure `json:"failure,omitempty"`
 }
+
+// DecryptFailure is a typed reason for a failed decryption. Nothing of the
+// plaintext is shown or kept for either.
+type DecryptFailure string
+
+const (
+	// DecryptMalformed: the decryption produced bytes that are not a MIME
+	// entity (RFC 8551 section 3.3, RFC 3156 section 4 encrypt one): a
+	// wrong key, a damaged or a tampered ciphertext (EFAIL's malleated
+	// blocks), never content.
+	DecryptMalformed DecryptFailure = "malformed_content"
+	// DecryptIntegrity: the OpenPGP integrity check (MDC, RFC 4880
+	// section 5.13; AEAD, RFC 9580 section 5.13) failed.
+	DecryptIntegrity DecryptFailure = "integrity_check_failed"
+)
 
 // Signer is one signer of a message, with the certificate chain or key that
 // was used to judge it.

@@ -10,6 +10,8 @@ import (
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 )
 
 // maxPlaintext bounds what one decryption may produce (a compression bomb
@@ -24,6 +26,7 @@ type decrypted struct {
 	algorithm string
 	key       string                  // fingerprint of the key that decrypted
 	md        *openpgp.MessageDetails // for the signatures inside, when ok
+	failure   sdcrypto.DecryptFailure
 }
 
 // dearmorMessage returns the binary OpenPGP message in data (armored or
@@ -89,7 +92,7 @@ func (s *state) decrypt(data []byte) decrypted {
 		if n > maxPlaintext {
 			return decrypted{comment: "The decrypted message is too large to be shown."}
 		}
-		return decrypted{comment: "The message was altered on the way (its integrity check failed), so nothing of it is shown: ask the sender to send it again."}
+		return decrypted{failure: sdcrypto.DecryptIntegrity, comment: "The message was altered on the way (its integrity check failed), so nothing of it is shown: ask the sender to send it again."}
 	}
 	d := decrypted{ok: true, plain: buf.Bytes(), md: md, algorithm: cipherName(md.DecryptedWithAlgorithm)}
 	if md.DecryptedWith.Entity != nil {

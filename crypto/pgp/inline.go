@@ -17,6 +17,7 @@ type inlineScan struct {
 	plainText   bool // readable content outside any OpenPGP block
 	encOK       int
 	encFail     []string
+	failure     sdcrypto.DecryptFailure // the first typed reason in encFail
 	encInfo     decrypted // the first successful decryption
 	signs       []sdcrypto.SignResult
 	nestedSign  bool
@@ -44,7 +45,7 @@ func (s *state) inline(top *mimepart.Entity) {
 		whole := !sc.plainText && !sc.otherParts && len(sc.attachNames) == 0 && !sc.nestedSign && !sc.nestedEnc
 		switch {
 		case len(sc.encFail) > 0:
-			res.Encryption = sdcrypto.EncryptionResult{Comment: sc.encFail[0]}
+			res.Encryption = sdcrypto.EncryptionResult{Comment: sc.encFail[0], Failure: sc.failure}
 		case !whole:
 			res.Encryption = sdcrypto.EncryptionResult{Algorithm: sc.encInfo.algorithm, Key: sc.encInfo.key,
 				Comment: "Only part of this message was encrypted (" + strings.Join(encryptedWhat(sc), ", ") + "); that part was decrypted, the rest travelled readable by anyone: do not treat the message as confidential."}
@@ -128,7 +129,7 @@ func (s *state) scanInline(e *mimepart.Entity, sc *inlineScan, depth int) {
 		d := s.decrypt(body)
 		sc.attachNames = append(sc.attachNames, name)
 		if !d.ok {
-			sc.encFail = append(sc.encFail, "The attachment "+name+" could not be decrypted: "+d.comment)
+			sc.fail("The attachment "+name+" could not be decrypted: "+d.comment, d.failure)
 			return
 		}
 		s.noteDecrypted(sc, d)
@@ -140,6 +141,13 @@ func (s *state) scanInline(e *mimepart.Entity, sc *inlineScan, depth int) {
 			sc.otherParts = true
 		}
 	}
+}
+
+func (sc *inlineScan) fail(comment string, why sdcrypto.DecryptFailure) {
+	if len(sc.encFail) == 0 {
+		sc.failure = why
+	}
+	sc.encFail = append(sc.encFail, comment)
 }
 
 func (s *state) noteDecrypted(sc *inlineScan, d decrypted) {
@@ -180,7 +188,7 @@ func (s *state) scanText(e *mimepart.Entity, sc *inlineScan) {
 			out.WriteString(chunk)
 		case pieceEncrypted:
 			if !p.d.ok {
-				sc.encFail = append(sc.encFail, p.d.comment)
+				sc.fail(p.d.comment, p.d.failure)
 				out.WriteString("[An encrypted block could not be decrypted.]")
 				continue
 			}

@@ -12,6 +12,8 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 )
 
 // decrypted is the outcome of opening an EnvelopedData or
@@ -22,6 +24,7 @@ type decrypted struct {
 	comment   string
 	algorithm string
 	key       string // fingerprint of our certificate that opened it
+	failure   sdcrypto.DecryptFailure
 }
 
 // errNoRecipient: none of the RecipientInfos names a key we hold.
