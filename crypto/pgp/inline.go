@@ -18,7 +18,7 @@ type inlineScan struct {
 	encOK       int
 	encFail     []string
 	failure     sdcrypto.DecryptFailure // the first typed reason in encFail
-	encInfo     decrypted // the first successful decryption
+	encInfo     decrypted               // the first successful decryption
 	signs       []sdcrypto.SignResult
 	nestedSign  bool
 	nestedEnc   bool
