@@ -11,16 +11,17 @@ import (
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
+	"github.com/sealdesk/sealdesk/mail/outgoing"
 )
 
 // notEntities are plaintexts a decryption may reveal that are not MIME
 // entities (RFC 8551 section 3.3, RFC 3156 section 4).
 var notEntities = map[string]string{
-	"binary garbage":          "\x00\x9f\x13Secret 4711 \x01\x02\xff\xfe",
-	"text without a header":   "Secret 4711: wire it today.\r\n",
-	"header without the end":  "Content-Type: text/plain\r\nSecret 4711",
-	"broken header line":      "Content-Type: text/plain\r\nSecret 4711 here\r\n\r\nbody\r\n",
-	"multipart sans boundary": "Content-Type: multipart/mixed\r\n\r\nSecret 4711\r\n",
+	"binary garbage":           "\x00\x9f\x13Secret 4711 \x01\x02\xff\xfe",
+	"text with a control byte": "Secret 4711: wire\x1b it today.\r\n",
+	"header without the end":   "Content-Type: text/plain\r\nSecret 4711",
+	"broken header line":       "Content-Type: text/plain\r\nSecret 4711 here\r\n\r\nbody\r\n",
+	"multipart sans boundary":  "Content-Type: multipart/mixed\r\n\r\nSecret 4711\r\n",
 }
 
 // checkNothingShown: the article's decryption failed with the typed
@@ -104,4 +105,52 @@ func TestPGPIntegrityFailureShowsNothing(t *testing.T) {
 			"Date: Sun, 01 Mar 2026 10:00:00 +0000\r\nContent-Type: text/plain\r\n\r\n" + strings.ReplaceAll(string(tampered), "\n", "\r\n"))
 		checkNothingShown(t, f, raw, sdcrypto.DecryptIntegrity)
 	})
+}
+
+// TestReplyQuotesNoEncryptedPart: a reply or forward quotes encrypted
+// content only when the whole mail was the encrypted part; from a partly
+// encrypted mail it quotes the unencrypted parts and notes the rest
+// (EFAIL's reply oracle, USENIX Security 2018, section 5).
+func TestReplyQuotesNoEncryptedPart(t *testing.T) {
+	g, f, _ := deskReadsAlice(t)
+	enc := strings.ReplaceAll(string(g.Must(t, []byte("My PIN is 4711.\n"), "--armor", "-r", g.Desk, "--encrypt")), "\n", "\r\n")
+	hdr := func(subject, ctype string) string {
+		return "From: Mallory <mallory@evil.example>\r\nTo: " + gpgtest.DeskAddr + "\r\nSubject: " + subject +
+			"\r\nMessage-ID: <" + strings.ReplaceAll(subject, " ", ".") + "@evil.example>\r\nDate: Sun, 01 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: " + ctype + "\r\n\r\n"
+	}
+	cases := []struct {
+		name      string
+		raw       []byte
+		want, not string
+		wantNote  bool
+	}{
+		{"inline block among plain text", []byte(hdr("inline among text", "text/plain") + "Please confirm this:\r\n" + enc + "Thanks\r\n"),
+			"Please confirm this", "4711", true},
+		{"encrypted attachment in a plain multipart", []byte(hdr("attachment", `multipart/mixed; boundary="b"`) +
+			"--b\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n--b\r\nContent-Type: application/octet-stream; name=\"pin.txt.asc\"\r\n" +
+			"Content-Disposition: attachment; filename=\"pin.txt.asc\"\r\n\r\n" + enc + "\r\n--b--\r\n"), "See the attachment", "4711", false},
+		{"PGP/MIME part in a plain multipart", []byte(hdr("nested", `multipart/mixed; boundary="b"`) +
+			"--b\r\nContent-Type: text/plain\r\n\r\nRead below.\r\n--b\r\n" + asPart(g.Encrypted(t, "inner", false)) + "\r\n--b--\r\n"),
+			"Read below", "printer is on fire", true},
+		{"whole message encrypted (PGP/MIME)", g.Encrypted(t, "whole", false), "printer is on fire", outgoing.EncryptedNote, false},
+		{"whole text encrypted (inline)", []byte(hdr("whole inline", "text/plain") + enc), "My PIN is 4711", outgoing.EncryptedNote, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in, err := f.svc.Inspect(f.ctx, c.raw, InspectOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, _, err := f.svc.QuoteSource(f.ctx, in.ArticleID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(o.Text, c.want) || strings.Contains(o.Text, c.not) || strings.Contains(o.Text, "BEGIN PGP") {
+				t.Errorf("quoted %q: want %q, never %q or armor", o.Text, c.want, c.not)
+			}
+			if c.wantNote && !strings.Contains(o.Text, outgoing.EncryptedNote) {
+				t.Errorf("quoted %q without %q", o.Text, outgoing.EncryptedNote)
+			}
+		})
+	}
 }

@@ -21,7 +21,7 @@ var ErrNotEntity = errors.New("the content is not a MIME entity")
 // wrong key, a damaged or tampered ciphertext, or an attacker's
 // malleated block (EFAIL, USENIX Security 2018), never content to show.
 //
-// It accepts an entity whose header block is well formed and closed by
+// It accepts bare text (see the QUIRK below) and an entity whose header block is well formed and closed by
 // an empty line (or that starts with the empty line: no header, RFC 2045
 // section 5.2): every line a field (RFC 5322 section 2.2, a name of
 // printable ASCII without a colon) or a continuation, valid UTF-8
@@ -36,8 +36,19 @@ func ParseStrict(raw []byte) (*Entity, error) {
 	if hdrEnd > MaxHeaderBytes {
 		return nil, ErrHeaderTooLarge
 	}
-	if bodyStart == 0 || (hdrEnd > 0 && bodyStart == hdrEnd) {
-		return nil, fmt.Errorf("%w: it does not start with a header block ended by an empty line", ErrNotEntity)
+	if bodyStart == 0 {
+		// QUIRK: OpenSSL (`openssl cms -encrypt` over a text file) and
+		// some gateways encrypt bare text, without a header. Read as the
+		// text/plain of RFC 2045 section 5.2 only when it is text: valid
+		// UTF-8 without control characters, which a malleated or
+		// wrongly decrypted block (random bytes) practically never is.
+		if !isText(raw) {
+			return nil, fmt.Errorf("%w: it has no header and is not text", ErrNotEntity)
+		}
+		return Parse(raw)
+	}
+	if hdrEnd > 0 && bodyStart == hdrEnd {
+		return nil, fmt.Errorf("%w: its header block is not ended by an empty line", ErrNotEntity)
 	}
 	if err := checkHeaderLines(raw[:hdrEnd]); err != nil {
 		return nil, err
@@ -94,4 +105,18 @@ func checkHeaderLines(hdr []byte) error {
 		}
 	}
 	return nil
+}
+
+// isText reports valid UTF-8 without control characters other than tab,
+// line feed, form feed and carriage return.
+func isText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }

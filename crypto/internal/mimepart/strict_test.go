@@ -10,12 +10,13 @@ func TestParseStrict(t *testing.T) {
 		"Content-Type: text/plain\r\n\r\nhello\r\n",
 		"Content-Type: text/plain\n\nhello\n",
 		"\r\nno header at all, RFC 2045 section 5.2\r\n",
+		"bare text, as OpenSSL encrypts a text file\r\n",
 		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--\r\n",
 		"Subject: f\u00fcr\r\n folded\r\nContent-Type: text/plain\r\n\r\n",
 	}
 	bad := []string{
-		"", "hello", "\x00\x01garbage", "Content-Type: text/plain\r\nno blank line",
-		"Content-Type: text/plain\r\ngarbage line\r\n\r\nbody", " leading continuation: x\r\n\r\n",
+		"", "hello\x00", "\x00\x01garbage", "\xc3\x28 invalid UTF-8", "Content-Type: text/plain\r\nno blank line",
+		"Content-Type: text/plain\r\ngarbage line\r\n\r\nbody",
 		"Content-Type: multipart/mixed\r\n\r\nx", "Content-Type: text\r\n\r\nx",
 		"Content-Type: text/plain\r\nX: a\x00b\r\n\r\n", "Content-Type: text/plain\r\nX: \xff\xfe\r\n\r\n",
 	}
