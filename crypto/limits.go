@@ -18,7 +18,7 @@ const MaxMessageSize = 64 << 20
 
 // ErrTooLarge is (wrapped in) the error of a decoder whose output would
 // exceed MaxMessageSize. The engines report it in the article's result
-// (EncryptionResult.TooLarge) instead of returning it: the raw message
+// (EncryptionResult.Failure is DecryptTooLarge) instead of returning it: the raw message
 // stays stored and the sync goes on.
 var ErrTooLarge = fmt.Errorf("crypto: the message is larger than %d MiB once decoded", MaxMessageSize>>20)
 

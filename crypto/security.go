@@ -64,10 +64,29 @@ type EncryptionResult struct {
 	// gadgets); such content is trustworthy only when validly signed. It
 	// is meaningful only when Success is true.
 	IntegrityProtected bool `json:"integrity_protected"`
-	// TooLarge: the decrypted content would exceed MaxMessageSize, so it
-	// was not kept (Success is false; the raw message stays stored).
-	TooLarge bool `json:"too_large,omitempty"`
+	// Failure says why a decryption failed, for callers to branch on:
+	// one of the DecryptFailure constants, empty when it succeeded or
+	// for a reason not typed (Comment says it in words).
+	Failure DecryptFailure `json:"failure,omitempty"`
 }
+
+// DecryptFailure is a typed reason for a failed decryption. Nothing of the
+// plaintext is shown or kept for either.
+type DecryptFailure string
+
+const (
+	// DecryptMalformed: the decryption produced bytes that are not a MIME
+	// entity (RFC 8551 section 3.3, RFC 3156 section 4 encrypt one): a
+	// wrong key, a damaged or a tampered ciphertext (EFAIL's malleated
+	// blocks), never content.
+	DecryptMalformed DecryptFailure = "malformed_content"
+	// DecryptIntegrity: the OpenPGP integrity check (MDC, RFC 4880
+	// section 5.13; AEAD, RFC 9580 section 5.13) failed.
+	DecryptIntegrity DecryptFailure = "integrity_check_failed"
+	// DecryptTooLarge: the decrypted content would exceed MaxMessageSize,
+	// so it was not kept (the raw message stays stored).
+	DecryptTooLarge DecryptFailure = "too_large"
+)
 
 // Signer is one signer of a message, with the certificate chain or key that
 // was used to judge it.

@@ -81,7 +81,7 @@ func TestBatchGoesOnPastABomb(t *testing.T) {
 			t.Errorf("article %d was not processed", i)
 		}
 		enc := a.Security.Encryption
-		if i == 1 && (!a.Security.Encrypted || enc.Success || !enc.TooLarge || !bytes.Equal(a.Raw, bomb)) {
+		if i == 1 && (!a.Security.Encrypted || enc.Success || enc.Failure != sdcrypto.DecryptTooLarge || !bytes.Equal(a.Raw, bomb)) {
 			t.Errorf("bomb: %+v, raw kept %v", a.Security, bytes.Equal(a.Raw, bomb))
 		}
 	}

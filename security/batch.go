@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/internal/mimelimit"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -18,7 +19,8 @@ import (
 // sync hands it the messages that are waiting (see mail/sync's
 // BatchProcessor). It returns one error per ID, nil for those processed;
 // a failed one stays security_pending, a raw message that is no message at
-// all is marked processed with its parse error (and reported). Keep
+// all, or one beyond the limits of package mimelimit (a MIME bomb), is
+// marked processed with the reason as its parse error (and reported). Keep
 // batches small (tens): raw messages and decrypted content of the whole
 // batch are in memory until it is written.
 func (s *Service) ProcessStoredBatch(ctx context.Context, ids []int64) []error {
@@ -62,7 +64,9 @@ func (s *Service) ProcessStoredBatch(ctx context.Context, ids []int64) []error {
 		}
 		a := store.Article{ID: r.ID, MessageID: r.MessageID, Subject: r.Subject, Raw: r.Raw}
 		p, err := ks.process(a.Raw, at)
-		if errors.Is(err, smime.ErrNotMessage) {
+		if errors.Is(err, smime.ErrNotMessage) || errors.Is(err, mimelimit.ErrExceeded) {
+			// Kept raw, marked processed with the reason: a hostile
+			// message is never retried, and never stops the batch.
 			if cerr := s.p.Store.ClearPending(ctx, id, err.Error()); cerr != nil {
 				err = cerr
 			}

@@ -223,10 +223,14 @@ func (s *Service) openContent(a store.Article) []byte {
 }
 
 // QuoteSource is what a reply or forward takes from an article: its
-// header fields and its display text (decrypted from the sealed cache
-// when it was encrypted to us). WARNING: the text of an opaque-signed
-// (signed-data) message that was not encrypted is not reached: "" is
-// quoted.
+// header fields and its text. Encrypted content is quoted only when the
+// whole message was the encrypted part and was decrypted: then the
+// decrypted entity (from the sealed cache, or the engines again, as the
+// view reads it: displayEntity), or the text of an inline OpenPGP message
+// protected as a whole. From any other message, only what travelled
+// unencrypted is quoted, each encrypted part replaced by
+// outgoing.EncryptedNote (see outgoing.PlainText): quoting a decrypted
+// part of a partly encrypted mail is EFAIL's reply oracle.
 func (s *Service) QuoteSource(ctx context.Context, articleID int64) (outgoing.Original, store.Article, error) {
 	a, err := s.p.Store.Article(ctx, articleID)
 	if err != nil {
@@ -237,10 +241,14 @@ func (s *Service) QuoteSource(ctx context.Context, articleID int64) (outgoing.Or
 	if a.Subject != "" {
 		o.Subject = a.Subject // the protected Subject, when processing revealed one (RFC 9788)
 	}
-	if inner := s.openContent(a); inner != nil {
-		o.Text = outgoing.PlainText(inner)
-	} else {
-		o.Text = outgoing.PlainText(a.Raw)
+	src := a.Raw
+	if a.Security.Encrypted && a.Security.Encryption.Success || a.Security.Signed {
+		ks := s.keySet(ctx)
+		defer ks.Release()
+		if inner, _ := s.displayEntity(ks, a); inner != nil {
+			src = inner
+		}
 	}
+	o.Text = outgoing.PlainText(src)
 	return o, a, nil
 }

@@ -33,7 +33,11 @@ func (s *Service) Display(ctx context.Context, articleID int64) (Display, error)
 	defer ks.Release()
 	entity, whole := s.displayEntity(ks, a)
 	var opts mime.SplitOptions
-	if !whole && a.Security.Type == sdcrypto.TechPGP {
+	// Inline blocks are cut out of every unprotected body, whatever the
+	// article's technology: the engine reads one alternative of a
+	// multipart/alternative (the plain text), the view may show another,
+	// and a block shown as plain text would show its armor as content.
+	if !whole {
 		opts.Inline = s.inlineParts(ks, a.Raw)
 	}
 	secs, err := mime.SplitWith(a.Raw, entity, whole, opts)

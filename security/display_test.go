@@ -117,11 +117,7 @@ func TestUnsignedCBCMailCarriesTheIntegrityWarning(t *testing.T) {
 // verdict, the article's result stays the engine's ("not valid", "not
 // fully encrypted"), and nothing decrypted is stored or logged.
 func TestDisplayPartlyProtectedInline(t *testing.T) {
-	g := gpgtest.Get(t)
-	f := newPGPFixture(t, Options{})
-	importPGP(t, f, gpgtest.DeskPass, g.DeskSecret)
-	importPGP(t, f, "", g.AlicePublic)
-	alice := []string{"--passphrase", gpgtest.AlicePass, "-u", g.Alice}
+	g, f, alice := deskReadsAlice(t)
 	clear := string(g.Must(t, []byte("Please reset my password.\n"), append(alice, "--clearsign")...))
 	enc := string(g.Must(t, []byte("My PIN is 4711.\n"), "--armor", "-r", g.Desk, "--encrypt"))
 	encSigned := string(g.Must(t, []byte("My PIN is 4711.\n"), append(alice, "--armor", "-r", g.Desk, "--sign", "--encrypt")...))

@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-message/charset"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/internal/mimelimit"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -44,7 +45,9 @@ type InspectOptions struct {
 // logs the verify and decrypt operations and proposes the keys the message
 // carries (see proposeFound). A message already stored (same bytes) is
 // processed again in place instead of stored twice. Only input that is not
-// a message at all is an error (smime.ErrNotMessage).
+// a message at all is an error (smime.ErrNotMessage), and a message beyond
+// the limits of package mimelimit, which is stored unprocessed (see
+// insertUnprocessed).
 func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) (Inspection, error) {
 	at := opts.At
 	if at.IsZero() {
@@ -59,6 +62,9 @@ func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) 
 	ks := s.keySet(ctx)
 	defer ks.Release()
 	p, err := ks.process(raw, at)
+	if errors.Is(err, mimelimit.ErrExceeded) {
+		return s.insertUnprocessed(ctx, raw, at, err)
+	}
 	if err != nil {
 		return Inspection{}, err
 	}
@@ -78,6 +84,23 @@ func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) 
 	s.logIncoming(ctx, a.ID, meta.MessageID, p.Result)
 	return Inspection{ArticleID: a.ID, Subject: meta.Subject, From: meta.From, Security: p.Result, Text: p.Text,
 		Pending: s.proposeFound(ctx, a.ID, raw, p, at)}, nil
+}
+
+// insertUnprocessed stores a message beyond the limits of package
+// mimelimit as received, without a security result, the reason as its
+// parse error, as the sync does (ProcessStoredBatch). It returns the
+// stored article and the limit error both.
+func (s *Service) insertUnprocessed(ctx context.Context, raw []byte, at time.Time, limit error) (Inspection, error) {
+	meta := parseMeta(raw)
+	a, err := s.p.Store.InsertArticle(ctx, store.Article{
+		MessageID: meta.MessageID, Direction: "in", From: meta.From, To: meta.To, Cc: meta.Cc,
+		Subject: meta.Subject, Date: meta.Date, Raw: raw, Security: sdcrypto.Result{ProcessedAt: at}, ParseError: limit.Error(),
+	}, nil)
+	if err != nil {
+		return Inspection{}, err
+	}
+	return Inspection{ArticleID: a.ID, Subject: meta.Subject, From: meta.From, Security: a.Security, Pending: []store.PendingKey{}},
+		fmt.Errorf("security: article %d: %w", a.ID, limit)
 }
 
 // Retry processes a stored article again from its raw message (the

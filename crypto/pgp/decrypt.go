@@ -26,7 +26,7 @@ type decrypted struct {
 	algorithm string
 	key       string                  // fingerprint of the key that decrypted
 	md        *openpgp.MessageDetails // for the signatures inside, when ok
-	tooLarge  bool                    // over the message's size budget
+	failure   sdcrypto.DecryptFailure
 }
 
 // dearmorMessage returns the binary OpenPGP message in data (armored or
@@ -86,7 +86,7 @@ func (s *state) decrypt(data []byte) decrypted {
 	cfg.MaxDecompressedMessageSize = &limit
 	md, err := openpgp.ReadMessage(bytes.NewReader(bin), publicRing{kr: s.kr, secrets: secrets}, nil, cfg)
 	if stderrors.Is(err, pgperrors.ErrMessageTooLarge) {
-		return decrypted{tooLarge: true, comment: sdcrypto.TooLargeComment}
+		return decrypted{failure: sdcrypto.DecryptTooLarge, comment: sdcrypto.TooLargeComment}
 	}
 	if err != nil {
 		if stderrors.Is(err, pgperrors.ErrKeyIncorrect) {
@@ -97,11 +97,11 @@ func (s *state) decrypt(data []byte) decrypted {
 	plain, err := s.budget.ReadAll(md.UnverifiedBody)
 	if stderrors.Is(err, sdcrypto.ErrTooLarge) || stderrors.Is(err, pgperrors.ErrMessageTooLarge) {
 		wipe(plain)
-		return decrypted{tooLarge: true, comment: sdcrypto.TooLargeComment}
+		return decrypted{failure: sdcrypto.DecryptTooLarge, comment: sdcrypto.TooLargeComment}
 	}
 	if err != nil {
 		wipe(plain)
-		return decrypted{comment: "The message was altered on the way (its integrity check failed), so nothing of it is shown: ask the sender to send it again."}
+		return decrypted{failure: sdcrypto.DecryptIntegrity, comment: "The message was altered on the way (its integrity check failed), so nothing of it is shown: ask the sender to send it again."}
 	}
 	d := decrypted{ok: true, plain: plain, md: md, algorithm: cipherName(md.DecryptedWithAlgorithm)}
 	if md.DecryptedWith.Entity != nil {

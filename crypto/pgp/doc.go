@@ -52,5 +52,5 @@
 //   - Decryption and decompression share the message's size budget
 //     (crypto.MaxMessageSize, 64 MiB, also go-crypto's
 //     MaxDecompressedMessageSize): beyond it nothing is shown and the
-//     result says EncryptionResult.TooLarge.
+//     result says EncryptionResult.Failure is DecryptTooLarge.
 package pgp

@@ -17,8 +17,8 @@ type inlineScan struct {
 	plainText   bool // readable content outside any OpenPGP block
 	encOK       int
 	encFail     []string
-	encTooLarge bool      // a failed decryption was over the size budget
-	encInfo     decrypted // the first successful decryption
+	failure     sdcrypto.DecryptFailure // the first typed reason in encFail
+	encInfo     decrypted               // the first successful decryption
 	signs       []sdcrypto.SignResult
 	nestedSign  bool
 	nestedEnc   bool
@@ -45,7 +45,7 @@ func (s *state) inline(top *mimepart.Entity) {
 		whole := !sc.plainText && !sc.otherParts && len(sc.attachNames) == 0 && !sc.nestedSign && !sc.nestedEnc
 		switch {
 		case len(sc.encFail) > 0:
-			res.Encryption = sdcrypto.EncryptionResult{Comment: sc.encFail[0], TooLarge: sc.encTooLarge}
+			res.Encryption = sdcrypto.EncryptionResult{Comment: sc.encFail[0], Failure: sc.failure}
 		case !whole:
 			res.Encryption = sdcrypto.EncryptionResult{Algorithm: sc.encInfo.algorithm, Key: sc.encInfo.key,
 				Comment: "Only part of this message was encrypted (" + strings.Join(encryptedWhat(sc), ", ") + "); that part was decrypted, the rest travelled readable by anyone: do not treat the message as confidential."}
@@ -129,8 +129,7 @@ func (s *state) scanInline(e *mimepart.Entity, sc *inlineScan, depth int) {
 		d := s.decrypt(body)
 		sc.attachNames = append(sc.attachNames, name)
 		if !d.ok {
-			sc.encTooLarge = sc.encTooLarge || d.tooLarge
-			sc.encFail = append(sc.encFail, "The attachment "+name+" could not be decrypted: "+d.comment)
+			sc.fail("The attachment "+name+" could not be decrypted: "+d.comment, d.failure)
 			return
 		}
 		s.noteDecrypted(sc, d)
@@ -142,6 +141,13 @@ func (s *state) scanInline(e *mimepart.Entity, sc *inlineScan, depth int) {
 			sc.otherParts = true
 		}
 	}
+}
+
+func (sc *inlineScan) fail(comment string, why sdcrypto.DecryptFailure) {
+	if len(sc.encFail) == 0 {
+		sc.failure = why
+	}
+	sc.encFail = append(sc.encFail, comment)
 }
 
 func (s *state) noteDecrypted(sc *inlineScan, d decrypted) {
@@ -168,6 +174,9 @@ func (s *state) scanText(e *mimepart.Entity, sc *inlineScan) {
 		text = strings.ReplaceAll(string(body), "\r\n", "\n")
 	}
 	pieces := s.inlinePieces(text)
+	if e.MediaType == "text/html" && htmlBeyondText(body, pieces) {
+		sc.otherParts = true
+	}
 	var out strings.Builder
 	for _, p := range pieces {
 		chunk := text[p.start:p.end]
@@ -179,8 +188,7 @@ func (s *state) scanText(e *mimepart.Entity, sc *inlineScan) {
 			out.WriteString(chunk)
 		case pieceEncrypted:
 			if !p.d.ok {
-				sc.encTooLarge = sc.encTooLarge || p.d.tooLarge
-				sc.encFail = append(sc.encFail, p.d.comment)
+				sc.fail(p.d.comment, p.d.failure)
 				out.WriteString("[An encrypted block could not be decrypted.]")
 				continue
 			}
@@ -200,6 +208,37 @@ func (s *state) scanText(e *mimepart.Entity, sc *inlineScan) {
 		}
 	}
 	sc.texts = append(sc.texts, out.String())
+}
+
+// htmlActive lists markup that shows or loads something that is not the
+// part's text: its reduction to text (HTMLToText) drops it, so a block
+// beside it would look like the whole part. Matched without parsing, case
+// folded: a false match only makes the message's verdict "partial".
+var htmlActive = []string{"<style", "style=", "<img", "<iframe", "<object", "<embed", "<svg", "<link", "<video", "<audio", "<picture", "background", "url("}
+
+// htmlBeyondText reports whether an HTML part holds content its inline
+// blocks do not cover though its text outside them is empty: no block at
+// all (an HTML part of images and style sheets beside a signed text part
+// is still content the signature does not cover; "Johnny, You Are Fired",
+// USENIX Security 2019, section 4.3), or markup that shows or loads more
+// than text.
+func htmlBeyondText(html []byte, pieces []piece) bool {
+	blocks := false
+	for _, p := range pieces {
+		if p.kind == pieceEncrypted || p.kind == pieceSigned {
+			blocks = true
+		}
+	}
+	if !blocks {
+		return len(bytes.TrimSpace(html)) > 0
+	}
+	low := bytes.ToLower(html)
+	for _, a := range htmlActive {
+		if bytes.Contains(low, []byte(a)) {
+			return true
+		}
+	}
+	return false
 }
 
 // verifyClearsigned checks a cleartext signature (RFC 9580 section 7) and

@@ -126,7 +126,7 @@ func (sp *InlineSplitter) Split(text string, html bool, charset string) (segs []
 			flush()
 			d := p.d
 			if !d.ok {
-				segs = append(segs, Segment{Kind: SegmentUnopened, Encryption: sdcrypto.EncryptionResult{Comment: d.comment, TooLarge: d.tooLarge}})
+				segs = append(segs, Segment{Kind: SegmentUnopened, Encryption: sdcrypto.EncryptionResult{Comment: d.comment, Failure: d.failure}})
 				continue
 			}
 			seg := Segment{Kind: SegmentDecrypted, Text: string(mimepart.ToUTF8(d.plain, charset)),

@@ -121,7 +121,7 @@ func TestDecompressionBomb(t *testing.T) {
 	t.Logf("bomb: %d KB of mail, %d MiB once decompressed: heap peak +%d MiB, %d MiB allocated",
 		len(raw)>>10, bombSize>>20, peak>>20, total>>20)
 	enc := p.Result.Encryption
-	if !p.Result.Encrypted || enc.Success || !enc.TooLarge || p.Entity != nil || p.Text != "" {
+	if !p.Result.Encrypted || enc.Success || enc.Failure != sdcrypto.DecryptTooLarge || p.Entity != nil || p.Text != "" {
 		t.Fatalf("result %+v, entity %d bytes", p.Result, len(p.Entity))
 	}
 	// The budget and its buffer's doubling (see Budget.ReadAll), plus

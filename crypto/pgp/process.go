@@ -174,10 +174,15 @@ func (s *state) process(top *mimepart.Entity) {
 		if !d.ok {
 			return
 		}
-		inner, err := mimepart.Parse(canonicalCRLF(d.plain))
+		// Strictly: RFC 3156 section 4 encrypts a MIME entity; anything
+		// else is a failed decryption, and its bytes are wiped.
+		inner, err := mimepart.ParseStrict(canonicalCRLF(d.plain))
 		if err != nil {
-			res.Encryption.Success = false
-			res.Encryption.Comment = "The decrypted content is not a readable MIME entity."
+			wipe(d.plain)
+			res.Encryption.Success, res.Encryption.Failure = false, sdcrypto.DecryptMalformed
+			res.Encryption.Comment = "The decrypted content is not a MIME entity (" + strings.TrimPrefix(err.Error(), mimepart.ErrNotEntity.Error()+": ") +
+				"), so nothing of it is shown: the message was damaged or tampered with. Ask the sender to send it again."
+			res.Signed, res.Sign = false, sdcrypto.SignResult{}
 			return
 		}
 		if d.md.IsSigned {
@@ -245,7 +250,7 @@ func (s *state) setEncryption(d decrypted) {
 	s.p.Result.Encrypted = true
 	// decrypt opens only SEIPD with MDC or AEAD (scanEncrypted), so what it
 	// opened is integrity-protected.
-	s.p.Result.Encryption = sdcrypto.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key, IntegrityProtected: d.ok, TooLarge: d.tooLarge}
+	s.p.Result.Encryption = sdcrypto.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key, IntegrityProtected: d.ok, Failure: d.failure}
 	if d.ok && d.comment == "" {
 		s.p.Result.Encryption.Comment = "Decrypted with your key " + d.key + "."
 	}

@@ -45,8 +45,8 @@ func TestDecryptOverBudget(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := decryptCMS(obj, kr)
-			if d.ok || !d.tooLarge || d.content != nil || d.comment != sdcrypto.TooLargeComment {
-				t.Fatalf("ok %v, tooLarge %v, %d bytes, %q", d.ok, d.tooLarge, len(d.content), d.comment)
+			if d.ok || d.failure != sdcrypto.DecryptTooLarge || d.content != nil || d.comment != sdcrypto.TooLargeComment {
+				t.Fatalf("ok %v, failure %q, %d bytes, %q", d.ok, d.failure, len(d.content), d.comment)
 			}
 		})
 	}

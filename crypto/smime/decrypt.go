@@ -27,7 +27,7 @@ type decrypted struct {
 	// integrity: the content was AuthEnvelopedData whose tag verified
 	// (RFC 5083); CBC EnvelopedData has no integrity check.
 	integrity bool
-	tooLarge  bool   // over the message's size budget (sdcrypto.MaxMessageSize)
+	failure   sdcrypto.DecryptFailure
 }
 
 // errNoRecipient: none of the RecipientInfos names a key we hold.
@@ -93,7 +93,7 @@ func decryptCMS(obj *cmsObject, kr Keyring) decrypted {
 	// padding; GCM's tag travels apart): refuse before decrypting what
 	// could not be kept anyway.
 	if len(ct)-aes.BlockSize > sdcrypto.MaxMessageSize {
-		d.comment, d.tooLarge = sdcrypto.TooLargeComment, true
+		d.comment, d.failure = sdcrypto.TooLargeComment, sdcrypto.DecryptTooLarge
 		return d
 	}
 	var plain []byte
@@ -108,7 +108,7 @@ func decryptCMS(obj *cmsObject, kr Keyring) decrypted {
 	}
 	if len(plain) > sdcrypto.MaxMessageSize {
 		clear(plain)
-		d.comment, d.tooLarge = sdcrypto.TooLargeComment, true
+		d.comment, d.failure = sdcrypto.TooLargeComment, sdcrypto.DecryptTooLarge
 		return d
 	}
 	d.content, d.ok, d.integrity = plain, true, auth != nil

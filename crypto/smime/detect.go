@@ -1,9 +1,11 @@
 package smime
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/internal/mimelimit"
 )
 
 // layerKind is what an entity is, S/MIME-wise.
@@ -41,6 +43,11 @@ func (k layerKind) signed() bool    { return k == kindMultipartSigned || k == ki
 //
 // On a panic (a bug) it answers true, so that Process runs and reports
 // ErrInternal.
+//
+// A message beyond the limits of package mimelimit (size, nesting, number
+// of parts, header size) is refused with a *mimelimit.Error (matching
+// mimelimit.ErrExceeded), before any engine walks it: the caller keeps it
+// raw, unprocessed, and says why.
 func Detect(raw []byte) (found bool, err error) {
 	found, _, err = DetectParsed(raw)
 	return found, err
@@ -58,8 +65,14 @@ func DetectParsed(raw []byte) (found bool, top *mimepart.Entity, err error) {
 		}
 	}()
 	top, err = mimepart.Parse(raw)
+	if errors.Is(err, mimepart.ErrHeaderTooLarge) {
+		return false, nil, mimelimit.HeaderSize(mimepart.HeaderLen(raw))
+	}
 	if err != nil || len(raw) == 0 || top.Header.Len() == 0 {
 		return false, nil, ErrNotMessage
+	}
+	if err := mimepart.Check(top); err != nil {
+		return false, nil, err
 	}
 	// Every entity announced as S/MIME at the top makes Process report
 	// TechSMIME, damaged or not (see the kinds classify returns); a plain

@@ -96,9 +96,13 @@ loop:
 				cur = nil
 				break loop
 			}
-			next, err := mimepart.Parse(d.content)
+			// Strictly: output that is not a MIME entity is a failed
+			// decryption, never text to show (see mimepart.ParseStrict).
+			next, err := mimepart.ParseStrict(d.content)
 			if err != nil {
-				d.ok, d.comment = false, "The decrypted content is not a readable MIME entity."
+				d.ok, d.failure = false, sdcrypto.DecryptMalformed
+				d.comment = "The decrypted content is not a MIME entity (" + strings.TrimPrefix(err.Error(), mimepart.ErrNotEntity.Error()+": ") +
+					"), so nothing of it is shown: the message was damaged or tampered with, or the wrong key was used. Ask the sender to send it again."
 				cur = nil
 				break loop
 			}
@@ -176,7 +180,7 @@ loop:
 	if dec != nil {
 		res.Encrypted = true
 		res.Encryption = sdcrypto.EncryptionResult{Success: dec.ok, Comment: dec.comment, Algorithm: dec.algorithm, Key: dec.key,
-			IntegrityProtected: dec.ok && dec.integrity, TooLarge: dec.tooLarge}
+			IntegrityProtected: dec.ok && dec.integrity, Failure: dec.failure}
 	} else if nestedEnc {
 		res.Encryption.Comment = "An encrypted part inside this message was not opened: only the message as a whole is decrypted."
 	}

@@ -10,15 +10,18 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // sets message.CharsetReader: every charset go-message knows
 	"github.com/emersion/go-message/mail"
+
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/internal/mimelimit"
 )
 
-// Limits of one parse (see the package comment). MaxDecoded is the
-// message's size budget shared by every decoder (crypto.MaxMessageSize).
+// Limits of one parse (see the package comment), those of package
+// mimelimit, which the engines apply too: the view reads no deeper and no
+// more than they did.
 const (
-	MaxDepth   = 20
-	MaxParts   = 500
-	MaxDecoded = sdcrypto.MaxMessageSize
+	MaxDepth   = mimelimit.MaxDepth
+	MaxParts   = mimelimit.MaxParts
+	MaxDecoded = mimelimit.MaxMessageBytes
 )
 
 // ErrNotMIME is matched by the error Parse and Split return for input that

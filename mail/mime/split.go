@@ -281,6 +281,16 @@ func (w *walker) alternative(mr message.MultipartReader, o Origin, depth int) {
 	if pick < 0 {
 		return
 	}
+	// An alternative that is an encrypted or signed part nobody opened is
+	// not shown, but it is not dropped in silence either: the agent learns
+	// that the message holds content that is not on screen.
+	for i, secs := range alts {
+		for _, s := range secs {
+			if i != pick && s.Origin == Unopened {
+				w.notice(Unopened, "Another form of this message (a multipart/alternative part) is encrypted and was not opened: only a message as a whole is decrypted.")
+			}
+		}
+	}
 	for _, s := range alts[pick] {
 		if s.Label != "" {
 			w.sections = append(w.sections, s)

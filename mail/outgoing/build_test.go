@@ -100,7 +100,18 @@ func TestPlainText(t *testing.T) {
 		{"first text part of signed", "Content-Type: multipart/signed; boundary=b; protocol=\"application/pkcs7-signature\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsigned text\r\n--b\r\nContent-Type: application/pkcs7-signature\r\n\r\nAAAA\r\n--b--\r\n", "signed text"},
 		{"attachment skipped", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\nfile\r\n--b\r\nContent-Type: text/plain\r\n\r\nbody\r\n--b--\r\n", "body"},
 		{"html only", "Content-Type: text/html\r\n\r\n<p>One &amp; two</p><br>three<script>x</script>", "One & two\n\nthree" + "x"},
-		{"encrypted gives nothing", "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n\r\nAAAA", ""},
+		{"encrypted gives only the note", "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n\r\nAAAA", EncryptedNote},
+		{"inline PGP block among text", "Content-Type: text/plain\r\n\r\nHi,\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nhQEMA\r\n-----END PGP MESSAGE-----\r\nThanks\r\n",
+			"Hi,\n" + EncryptedNote + "\nThanks\n"},
+		{"unterminated PGP block", "Content-Type: text/plain\r\n\r\nHi,\r\n-----BEGIN PGP MESSAGE-----\r\nhQEMA", "Hi,\n" + EncryptedNote + "\n"},
+		{"encrypted attachment in a plain multipart", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n" +
+			"--b\r\nContent-Type: application/octet-stream; name=\"secret.txt.pgp\"\r\nContent-Disposition: attachment; filename=\"secret.txt.pgp\"\r\n\r\nhQEMA\r\n--b--\r\n",
+			"see attached\n\n" + EncryptedNote},
+		{"PGP/MIME part before the text", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=e\r\n\r\n" +
+			"--e\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--e\r\nContent-Type: text/plain\r\n\r\nnot really ciphertext\r\n--e--\r\n" +
+			"--b\r\nContent-Type: text/plain\r\n\r\nplain words\r\n--b--\r\n", "plain words\n\n" + EncryptedNote},
+		{"S/MIME enveloped part", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n" +
+			"--b\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n\r\nMIAG\r\n--b--\r\n", "hello\n\n" + EncryptedNote},
 		{"garbage", "\x00\x01", ""},
 	}
 	for _, tc := range tests {

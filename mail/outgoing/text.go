@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"path"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -20,12 +22,26 @@ const (
 	maxParts = 200
 )
 
+// EncryptedNote replaces, in a quote, every encrypted part of the
+// original that was not the whole message.
+const EncryptedNote = "[encrypted part not quoted]"
+
 // PlainText returns the text to quote from a received entity (a whole
 // message, or the content a decryption revealed): the first text/plain
 // part that is not an attachment, else the first text/html part with its
 // tags dropped, decoded to UTF-8, at most MaxQuoted bytes. Signatures,
 // keys and other attachments are skipped. It never fails: an entity it
 // cannot read gives "".
+//
+// Encrypted content is never quoted from it: an armored OpenPGP message
+// in the text (inline PGP) becomes EncryptedNote, and an encrypted part
+// (multipart/encrypted, application/pkcs7-mime other than signed-data,
+// an encrypted attachment) adds EncryptedNote after the text. A caller
+// whose whole message was encrypted, and decrypted, hands the decrypted
+// entity instead. Quoting a decrypted part of a partly encrypted mail
+// back to its sender is the reply oracle of EFAIL (USENIX Security 2018,
+// section 5): an attacker wraps captured ciphertext in a mail of their
+// own and waits for the reply.
 func PlainText(entity []byte) string {
 	// message.Read rejects an unknown charset or encoding with the entity
 	// still usable; the header must parse at least.
@@ -33,29 +49,36 @@ func PlainText(entity []byte) string {
 	if e == nil || (err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err)) {
 		return ""
 	}
-	var html string
+	var html, text string
 	parts := 0
-	var text string
-	found := false
-	_ = e.Walk(func(_ []int, part *message.Entity, err error) error {
+	found, encrypted := false, false
+	var skip []int // path of the encrypted container being skipped
+	_ = e.Walk(func(path []int, part *message.Entity, err error) error {
 		parts++
+		if parts > maxParts {
+			return errStop
+		}
+		if skip != nil && len(path) > len(skip) && slices.Equal(path[:len(skip)], skip) {
+			return nil
+		}
+		skip = nil
 		if err != nil && !message.IsUnknownCharset(err) {
 			return nil
 		}
-		if found || parts > maxParts {
-			return errStop
+		if isEncrypted(part) {
+			encrypted, skip = true, slices.Clone(path)
+			return nil
 		}
 		t, _, _ := part.Header.ContentType()
 		if t == "" {
 			t = "text/plain"
 		}
-		if disp, _, _ := part.Header.ContentDisposition(); disp == "attachment" {
+		if disp, _, _ := part.Header.ContentDisposition(); disp == "attachment" || found {
 			return nil
 		}
 		switch t {
 		case "text/plain":
 			text, found = read(part.Body), true
-			return errStop
 		case "text/html":
 			if html == "" {
 				html = stripTags(read(part.Body))
@@ -63,10 +86,64 @@ func PlainText(entity []byte) string {
 		}
 		return nil
 	})
-	if found {
-		return text
+	if !found {
+		text = html
 	}
-	return html
+	text, inline := withoutArmoredMessages(text)
+	if encrypted && !inline {
+		text = strings.TrimRight(text, "\n")
+		if text != "" {
+			text += "\n\n"
+		}
+		text += EncryptedNote
+	}
+	return text
+}
+
+// isEncrypted reports an encrypted part: PGP/MIME (RFC 3156 section 4),
+// S/MIME enveloped or auth-enveloped data (RFC 8551 section 3.3; an
+// smime-type saying signed-data is a signature, quoted through its
+// content), or a file GnuPG or S/MIME clients name as encrypted.
+func isEncrypted(part *message.Entity) bool {
+	t, params, _ := part.Header.ContentType()
+	_, dp, _ := part.Header.ContentDisposition()
+	switch {
+	case t == "multipart/encrypted" || t == "application/pgp-encrypted":
+		return true
+	case t == "application/pkcs7-mime" || t == "application/x-pkcs7-mime":
+		return !strings.Contains(strings.ToLower(params["smime-type"]), "signed")
+	}
+	for _, name := range []string{dp["filename"], params["name"]} {
+		switch strings.ToLower(path.Ext(name)) {
+		case ".pgp", ".gpg", ".p7m":
+			return true
+		}
+	}
+	return false
+}
+
+// withoutArmoredMessages replaces every armored OpenPGP message in text
+// (RFC 9580 section 6.2, from its BEGIN line to its END line or the end of
+// the text) by EncryptedNote, and reports whether it found one.
+func withoutArmoredMessages(text string) (string, bool) {
+	const begin, end = "-----BEGIN PGP MESSAGE-----", "-----END PGP MESSAGE-----"
+	var b strings.Builder
+	found := false
+	for {
+		i := strings.Index(text, begin)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String(), found
+		}
+		found = true
+		b.WriteString(text[:i] + EncryptedNote)
+		rest := text[i+len(begin):]
+		j := strings.Index(rest, end)
+		if j < 0 {
+			return b.String() + "\n", found
+		}
+		text = rest[j+len(end):]
+	}
 }
 
 type stopError struct{}

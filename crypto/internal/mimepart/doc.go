@@ -10,7 +10,12 @@
 // ErrHeaderTooLarge and *CanonicalizeError.
 //
 // Limits, stated so nobody relies on them:
-//   - A header block over 1 MiB is refused (ErrHeaderTooLarge).
+//   - A header block over 1 MiB is refused (ErrHeaderTooLarge). Check
+//     refuses a message beyond the limits of package internal/mimelimit
+//     (size, nesting, number of parts, a part's header); Parts parses at
+//     most mimelimit.MaxParts+1 parts of one multipart.
+//   - ParseStrict, for decrypted content, refuses what is not a MIME
+//     entity (ErrNotEntity).
 //   - Nesting deeper than 20 levels is refused by Canonicalize and yields
 //     no text in ReadableText.
 //   - Header fields are not decoded (no RFC 2047 encoded words); broken

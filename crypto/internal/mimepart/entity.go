@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message/textproto"
+
+	"github.com/sealdesk/sealdesk/internal/mimelimit"
 )
 
 // Entity is one MIME entity kept as raw bytes, so that signed content can
@@ -42,7 +44,9 @@ func (e *Entity) Parts() (raw [][]byte, parsed []*Entity) {
 		e.parts, _ = SplitMultipart(e.Body, e.Params["boundary"])
 		if len(e.parts) > 0 {
 			e.kids = make([]*Entity, len(e.parts))
-			for i, r := range e.parts {
+			// Beyond mimelimit.MaxParts the parts stay unparsed (nil):
+			// Check refuses such a message before any engine walks it.
+			for i, r := range e.parts[:min(len(e.parts), mimelimit.MaxParts+1)] {
 				if p, err := Parse(r); err == nil {
 					e.kids[i] = p
 				}
@@ -58,9 +62,11 @@ func (e *Entity) Is(raw []byte) bool {
 	return e != nil && len(e.Raw) == len(raw) && (len(raw) == 0 || &e.Raw[0] == &raw[0])
 }
 
-const maxHeaderBytes = 1 << 20
+// MaxHeaderBytes bounds one header block (see mimelimit).
+const MaxHeaderBytes = mimelimit.MaxHeaderBytes
 
-// ErrHeaderTooLarge is Parse's error for a header block over 1 MiB.
+// ErrHeaderTooLarge is Parse's error for a header block over
+// MaxHeaderBytes (1 MiB).
 var ErrHeaderTooLarge = errors.New("mime: the header is larger than 1 MiB")
 
 // Parse splits raw into header and body. An entity without any header line
@@ -69,7 +75,7 @@ var ErrHeaderTooLarge = errors.New("mime: the header is larger than 1 MiB")
 func Parse(raw []byte) (*Entity, error) {
 	e := &Entity{Raw: raw}
 	hdrEnd, bodyStart := headerEnd(raw)
-	if hdrEnd > maxHeaderBytes {
+	if hdrEnd > MaxHeaderBytes {
 		return nil, ErrHeaderTooLarge
 	}
 	if hdrEnd > 0 {
@@ -120,6 +126,12 @@ func lenientParams(ct string) map[string]string {
 		out[strings.ToLower(strings.TrimSpace(k))] = strings.Trim(strings.TrimSpace(v), `"`)
 	}
 	return out
+}
+
+// HeaderLen is the length of raw's header block (0 without one).
+func HeaderLen(raw []byte) int {
+	h, _ := headerEnd(raw)
+	return h
 }
 
 // headerEnd finds the empty line ending the header: it returns the length

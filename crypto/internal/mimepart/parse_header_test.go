@@ -55,7 +55,7 @@ func FuzzParseHeaderInPlace(f *testing.F) {
 		f.Add([]byte(in))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		if len(in) > maxHeaderBytes {
+		if len(in) > MaxHeaderBytes {
 			return
 		}
 		checkHeaderInPlace(t, in)
