@@ -5,13 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
 
 // SealOptions tunes Seal.
@@ -45,9 +45,10 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 	if err != nil || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
-	from, fromErr := senderAddress(top.Header.Get("From"))
-	if fromErr != "" && (sign || encrypt || opts.Autocrypt) {
-		return nil, &SealError{Msg: "cannot find the sender: " + fromErr}
+	id := sender.Parse(&top.Header)
+	from := id.Address
+	if !id.OK() && (sign || encrypt || opts.Autocrypt) {
+		return nil, &SealError{Msg: "cannot find the sender: " + id.Detail}
 	}
 	var signer *Key
 	if sign || opts.Autocrypt {
@@ -181,7 +182,7 @@ func recipientAddrs(top *mimepart.Entity, from string) []string {
 	var out []string
 	for _, f := range []string{"To", "Cc", "Bcc"} {
 		for _, v := range top.Header.Values(f) {
-			list, err := mail.ParseAddressList(v)
+			list, err := sender.ParseList(v)
 			if err != nil {
 				continue
 			}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
 
 // Seal is Engine.Seal with a one-off engine over kr.
@@ -52,10 +53,11 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 	if err != nil || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
-	from := parseAddrs(top.Header.Get("From"))
-	if len(from) != 1 {
-		return nil, &SealError{Msg: "the message needs exactly one From address to be signed or encrypted"}
+	id := sender.Parse(&top.Header)
+	if !id.OK() {
+		return nil, &SealError{Msg: "the message needs exactly one From address to be signed or encrypted: " + id.Detail}
 	}
+	from := []string{id.Address}
 	// Split the header.
 	var outer, content bytes.Buffer
 	fields := top.Header.Fields()
@@ -103,7 +105,15 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 		}
 	}
 	if encrypt {
-		addrs := append(append(append(parseAddrs(top.Header.Get("To")), parseAddrs(top.Header.Get("Cc"))...), parseAddrs(top.Header.Get("Bcc"))...), from[0])
+		var addrs []string
+		for _, f := range []string{"To", "Cc", "Bcc"} {
+			list, err := sender.Addresses(top.Header.Values(f))
+			if err != nil {
+				return nil, &SealError{Msg: "the " + f + " field cannot be read: " + err.Error()}
+			}
+			addrs = append(addrs, list...)
+		}
+		addrs = append(addrs, from[0])
 		statuses := e.CanEncrypt(dedupe(addrs), now)
 		var certs []*x509.Certificate
 		var bad []RecipientStatus
