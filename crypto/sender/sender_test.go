@@ -2,6 +2,7 @@ package sender
 
 import (
 	"bufio"
+	"net/mail"
 	"strings"
 	"testing"
 	"time"
@@ -101,6 +102,16 @@ func TestDisplay(t *testing.T) {
 		if got := Parse(header(t, fields)).Display(); got != want {
 			t.Errorf("Display(%q) = %q, want %q", fields, got, want)
 		}
+	}
+}
+
+func TestFormat(t *testing.T) {
+	got := Format([]*mail.Address{{Name: "Jürgen Müller", Address: "j@example.test"}, {Address: "help@example.test"}})
+	if want := "Jürgen Müller <j@example.test>, help@example.test"; got != want {
+		t.Fatalf("%q, want %q", got, want)
+	}
+	if Format(nil) != "" {
+		t.Fatal("an empty list is not empty")
 	}
 }
 
