@@ -44,4 +44,9 @@
 //   - Outgoing mail stays readable by GnuPG 2.2: v4 keys, SEIPD v1 (MDC),
 //     AES-256, SHA-256; no AEAD and no v6 packets are sent.
 //   - Symmetric (passphrase-only) messages are not decrypted.
+//   - The sender is judged by crypto/sender: a signature is valid for the
+//     message only with one From field holding one address on the key and
+//     a display name showing no other address. A signature created more
+//     than an hour from the Date field is a date mismatch
+//     (crypto.ReasonDateMismatch).
 package pgp
