@@ -35,6 +35,63 @@ type Result struct {
 	Encryption EncryptionResult `json:"encryption"`
 	// ProcessedAt is when the engines last ran over the raw message.
 	ProcessedAt time.Time `json:"processed_at,omitzero"`
+	// Sender is who the header says sent the message and where a reply
+	// would go (crypto/sender reads it once for both engines); nil in
+	// results stored before it existed.
+	Sender *Sender `json:"sender,omitempty"`
+}
+
+// Sender is the identity the header claims, as the seal was judged
+// against it. A Reply-To or Sender that points elsewhere is legitimate
+// (a list, an assistant) but is shown beside the seal: a reply goes there.
+type Sender struct {
+	// From is the single From address (lower case); empty when the header
+	// has no From, several, or one that cannot be read (see Problem).
+	From string `json:"from"`
+	// Name is From's display name, RFC 2047 words decoded.
+	Name string `json:"name,omitempty"`
+	// ASCII is From with an internationalized domain in its ASCII form
+	// (RFC 5891 A-labels, "xn--"), set only when it differs from From, so
+	// that a look-alike domain can be seen for what it is.
+	ASCII string `json:"ascii,omitempty"`
+	// Problem says why From cannot confirm anyone (empty when it can);
+	// Detail says it precisely.
+	Problem Reason `json:"problem,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+	// ReplyTo lists the Reply-To addresses that differ from From.
+	ReplyTo []string `json:"reply_to,omitempty"`
+	// Agent is the Sender field's address when it differs from From
+	// (RFC 5322 section 3.6.2: who actually transmitted the message).
+	Agent string `json:"agent,omitempty"`
+}
+
+// Reason is a stable code for why a signature does not make the message
+// valid although the signature itself may be intact; the Comment beside
+// it says the same for people. New codes may be added; scripts should
+// treat an unknown one as "not valid".
+type Reason string
+
+// The identity and date reasons. RFC 5322 section 3.6 allows exactly one
+// From field; a seal vouches for a sender only when that field holds one
+// address that the signer's certificate or key proves.
+const (
+	ReasonFromMissing    Reason = "from_missing"           // no From field, or one with no address
+	ReasonFromUnreadable Reason = "from_unreadable"        // From does not parse as RFC 5322 addresses
+	ReasonFromHeaders    Reason = "from_several_headers"   // more than one From field
+	ReasonFromAddresses  Reason = "from_several_addresses" // one From field naming several addresses
+	ReasonFromName       Reason = "from_name_address"      // the display name shows another address
+	ReasonFromMismatch   Reason = "from_mismatch"          // the signer's certificate or key does not prove From
+	ReasonDateMismatch   Reason = "date_mismatch"          // signed more than an hour from the Date header
+)
+
+// ReasonOf returns the code of the first failed check that has one, or "".
+func ReasonOf(checks []Check) Reason {
+	for _, c := range checks {
+		if !c.OK && c.Reason != "" {
+			return c.Reason
+		}
+	}
+	return ""
 }
 
 // SignResult describes the signature check. Success is true only when the
@@ -46,6 +103,10 @@ type SignResult struct {
 	// Checks lists every step separately (structure, digest, chain, validity,
 	// key usage, From match) so the article details can show each one.
 	Checks []Check `json:"checks,omitempty"`
+	// Reason is the code of the first failed check that has one (the
+	// sender or date reasons); empty when Success or when no check of the
+	// kind failed. The signature itself may be intact: Signers says whose.
+	Reason Reason `json:"reason,omitempty"`
 }
 
 // EncryptionResult describes the decryption.
@@ -114,6 +175,8 @@ type Check struct {
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail,omitempty"`
+	// Reason codes a failed check whose kind the UI or scripts act on.
+	Reason Reason `json:"reason,omitempty"`
 }
 
 // Failed reports whether any part of the security process did not succeed,

@@ -42,6 +42,14 @@ func plain(from, to, subject, id string, date time.Time, extra, body string) []b
 	return []byte(b.String())
 }
 
+// dateOf reads the Date field that plain wrote.
+func dateOf(raw []byte) time.Time {
+	_, v, _ := strings.Cut(string(raw), "\r\nDate: ")
+	v, _, _ = strings.Cut(v, "\r\n")
+	t, _ := time.Parse(time.RFC1123Z, v)
+	return t
+}
+
 // messages signs and encrypts the demo mails with the engines the app
 // uses to read them, each over its own keyring so that each mail carries
 // exactly the trouble it is meant to show.
@@ -90,8 +98,10 @@ func messages(p *pki, now time.Time) ([]seeded, error) {
 		return nil, err
 	}
 
+	// Each mail is sealed when it says it was written: a signature made
+	// more than an hour from the Date field is a date mismatch.
 	smimeSeal := func(kr smime.Keyring, sign, encrypt bool, raw []byte) ([]byte, error) {
-		return smime.Seal(raw, kr, sign, encrypt, smime.SealOptions{Now: now})
+		return smime.Seal(raw, kr, sign, encrypt, smime.SealOptions{Now: dateOf(raw)})
 	}
 	var out []seeded
 	add := func(folder string, date time.Time, raw []byte, err error) error {
@@ -152,7 +162,7 @@ with the same terms. Please confirm the new service hours.
 
 Signed and encrypted with OpenPGP (PGP/MIME).
 
-Carol`), true, true, pgp.SealOptions{Now: now})
+Carol`), true, true, pgp.SealOptions{Now: d})
 	if err := add("INBOX", d, raw, err); err != nil {
 		return nil, err
 	}

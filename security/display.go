@@ -209,7 +209,8 @@ func (s *Service) Attachment(ctx context.Context, articleID int64, index int) (m
 type Warning struct {
 	// Kind is stable for the UI: sender_key_missing, our_key_missing,
 	// untrusted, from_mismatch, expired, tampered, partial,
-	// not_integrity_protected, switched_off, other.
+	// not_integrity_protected, switched_off, other, and the sender and
+	// date reason codes of crypto.Reason (see reasonWarnings).
 	Kind  string `json:"kind"`
 	Title string `json:"title"`
 	Fix   string `json:"fix"`
@@ -234,7 +235,7 @@ func Warnings(r sdcrypto.Result) []Warning {
 			if c.OK {
 				continue
 			}
-			w, ok := signWarnings[c.Name]
+			w, ok := checkWarning(c)
 			if !ok || seen[w.Kind] {
 				continue
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
@@ -43,6 +44,9 @@ func TestWarnings(t *testing.T) {
 		{"unknown CA", signed(fail("chain")), "untrusted", true, "CA you trust"},
 		{"different address", signed(fail("from")), "from_mismatch", false, "different address"},
 		{"expired", signed(fail("validity")), "expired", true, "Expired"},
+		{"display name shows another address", signed([]sdcrypto.Check{{Name: "from", Reason: sdcrypto.ReasonFromName, Detail: "the display name shows boss@corp.example"}}), "from_name_address", false, "shows another address"},
+		{"several From fields", signed([]sdcrypto.Check{{Name: "from", Reason: sdcrypto.ReasonFromHeaders}}), "from_several_headers", false, "several From fields"},
+		{"replayed signature", signed([]sdcrypto.Check{{Name: "from", OK: true}, {Name: "signing time", Reason: sdcrypto.ReasonDateMismatch}}), "date_mismatch", false, "another time"},
 		{"tampered, one warning for two checks", signed(fail("digest", "signature")), "tampered", false, "changed"},
 		{"expired and untrusted", signed(fail("validity", "chain")), "expired,untrusted", true, ""},
 		{"no checks at all", signed(nil), "other", true, "not valid"},
@@ -124,7 +128,7 @@ func TestDisplayPartlyProtectedInline(t *testing.T) {
 	forAlice := string(g.Must(t, []byte("Not for the desk.\n"), "--armor", "-r", g.Alice, "--encrypt"))
 	mail := func(ctype, body string) []byte {
 		return []byte("From: Alice <" + gpgtest.AliceAddr + ">\r\nTo: " + gpgtest.DeskAddr + "\r\nSubject: inline\r\nMessage-ID: <" +
-			strings.ReplaceAll(t.Name(), "/", ".") + "@example.test>\r\nDate: Sun, 01 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: " +
+			strings.ReplaceAll(t.Name(), "/", ".") + "@example.test>\r\nDate: " + time.Now().UTC().Format(time.RFC1123Z) + "\r\nMIME-Version: 1.0\r\nContent-Type: " +
 			ctype + "\r\n\r\n" + strings.ReplaceAll(body, "\n", "\r\n"))
 	}
 	plain := "text/plain; charset=utf-8"

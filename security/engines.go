@@ -175,7 +175,7 @@ func switchedOff(r *sdcrypto.Result) {
 	}
 	comment := string(r.Type) + " is switched off in Settings > Integrations: switch it on to check this message."
 	if r.Signed {
-		r.Sign.Success, r.Sign.Comment, r.Sign.Checks = false, comment, nil
+		r.Sign.Success, r.Sign.Comment, r.Sign.Checks, r.Sign.Reason = false, comment, nil, ""
 		for i := range r.Sign.Signers {
 			r.Sign.Signers[i].Valid = false
 		}

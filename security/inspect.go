@@ -15,6 +15,7 @@ import (
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/internal/mimelimit"
+	"github.com/sealdesk/sealdesk/mail/thread"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -278,6 +279,11 @@ func parseMeta(raw []byte) meta {
 		return strings.TrimSpace(v)
 	}
 	m.MessageID = strings.Trim(msg.Header.Get("Message-ID"), " <>")
-	m.From, m.To, m.Cc, m.Subject, m.Date = get("From"), get("To"), get("Cc"), get("Subject"), msg.Header.Get("Date")
+	m.To, m.Cc, m.Subject, m.Date = get("To"), get("Cc"), get("Subject"), msg.Header.Get("Date")
+	// From as the list and the engines read it (crypto/sender): every From
+	// field, never a decoded header that a name could make look like
+	// another address.
+	h, _ := thread.ParseHeader(raw)
+	m.From = h.FromText
 	return m
 }

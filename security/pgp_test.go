@@ -259,7 +259,8 @@ func TestPGPSealRoundTrip(t *testing.T) {
 	f := newPGPFixture(t, Options{})
 	importPGP(t, f, gpgtest.DeskPass, g.DeskSecret)
 	importPGP(t, f, "", g.AlicePublic)
-	raw := message(gpgtest.DeskAddr, "Alice <"+gpgtest.AliceAddr+">", "sealed pgp", "Your ticket is solved.")
+	// The fixture's keys are made now, by the wall clock, and so is the seal.
+	raw := redate(message(gpgtest.DeskAddr, "Alice <"+gpgtest.AliceAddr+">", "sealed pgp", "Your ticket is solved."), time.Now())
 	out, err := f.svc.SealPGP(f.ctx, raw, true, true, PGPSealOptions{Autocrypt: true})
 	if err != nil || bytes.Contains(out, []byte("solved")) || !bytes.Contains(out, []byte("Autocrypt: addr="+gpgtest.DeskAddr)) {
 		t.Fatalf("seal: %v\n%s", err, out)

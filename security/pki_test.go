@@ -1,6 +1,7 @@
 package security
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -170,8 +171,15 @@ func (f *fixture) count(t *testing.T) (certs, items int) {
 	return len(l), f.kc.Len()
 }
 
+// message is dated testNow, when the fixtures with the injected clock
+// sign: a signature made more than an hour from the Date field is a date
+// mismatch. redate moves it to another time.
 func message(from, to, subject, body string) []byte {
 	return []byte("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject +
-		"\r\nMessage-ID: <" + subject + "@example.test>\r\nDate: Sun, 01 Mar 2026 10:00:00 +0000\r\n" +
+		"\r\nMessage-ID: <" + subject + "@example.test>\r\nDate: " + testNow.Format(time.RFC1123Z) + "\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n")
+}
+
+func redate(raw []byte, at time.Time) []byte {
+	return bytes.Replace(raw, []byte("\r\nDate: "+testNow.Format(time.RFC1123Z)+"\r\n"), []byte("\r\nDate: "+at.Format(time.RFC1123Z)+"\r\n"), 1)
 }

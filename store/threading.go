@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sealdesk/sealdesk/crypto/sender"
 	"github.com/sealdesk/sealdesk/mail/thread"
 )
 
@@ -44,7 +45,7 @@ type articleMeta struct {
 // with the next number.
 func (th *threader) thread(raw []byte) (articleMeta, int64, error) {
 	h, perr := thread.ParseHeader(raw)
-	m := articleMeta{Direction: "in", Subject: h.Subject, From: thread.AddressList(h.From), To: thread.AddressList(h.To), Cc: thread.AddressList(h.Cc)}
+	m := articleMeta{Direction: "in", Subject: h.Subject, From: h.FromText, To: sender.Format(h.To), Cc: sender.Format(h.Cc)}
 	if th.out {
 		m.Direction = "out"
 	}

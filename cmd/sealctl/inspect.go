@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -72,7 +73,11 @@ func printInspection(e *env, in security.Inspection) {
 			by = ", by " + signers(r.Sign.Signers)
 		}
 		fmt.Fprintf(w, "Signed:    yes%s, NOT VALID: %s\n", by, r.Sign.Comment)
+		if r.Sign.Reason != "" {
+			fmt.Fprintf(w, "Reason:    %s\n", r.Sign.Reason)
+		}
 	}
+	printSender(w, r.Sender)
 	switch {
 	case !r.Encrypted:
 		fmt.Fprintln(w, "Encrypted: no")
@@ -95,6 +100,24 @@ func printInspection(e *env, in security.Inspection) {
 		fmt.Fprintf(w, "Found key: %s %s%s: sealctl pending accept %d (or reject %d)\n", k.Technology, describePending(k), change, k.ID, k.ID)
 	}
 	fmt.Fprintf(w, "\n%s\n", strings.TrimRight(in.Text, "\r\n"))
+}
+
+// printSender shows where a reply would go when that is not the sender,
+// and an internationalized From domain in its ASCII form: legitimate, but
+// to be read beside the seal.
+func printSender(w io.Writer, s *sdcrypto.Sender) {
+	if s == nil {
+		return
+	}
+	if len(s.ReplyTo) > 0 {
+		fmt.Fprintf(w, "Reply-To:  %s (a reply goes there, not to the sender)\n", strings.Join(s.ReplyTo, ", "))
+	}
+	if s.Agent != "" {
+		fmt.Fprintf(w, "Sender:    %s (sent it on behalf of From)\n", s.Agent)
+	}
+	if s.ASCII != "" {
+		fmt.Fprintf(w, "From ASCII: %s (international domain: check that it is the one you expect)\n", s.ASCII)
+	}
 }
 
 func signers(list []sdcrypto.Signer) string {

@@ -53,4 +53,9 @@
 //     (crypto.MaxMessageSize, 64 MiB, also go-crypto's
 //     MaxDecompressedMessageSize): beyond it nothing is shown and the
 //     result says EncryptionResult.Failure is DecryptTooLarge.
+//   - The sender is judged by crypto/sender: a signature is valid for the
+//     message only with one From field holding one address on the key and
+//     a display name showing no other address. A signature created more
+//     than an hour from the Date field is a date mismatch
+//     (crypto.ReasonDateMismatch).
 package pgp

@@ -206,6 +206,13 @@ func mkMail(from, to, subject, ctype string, body string) []byte {
 	return []byte(h + "\r\n" + strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n"))
 }
 
+// gpgDated re-dates a mkMail message to gpgTime, when GnuPG (and the
+// fixtures made like it) signed: a signature made more than an hour from
+// the Date field is a date mismatch (issue 11).
+func gpgDated(raw []byte) []byte {
+	return bytes.Replace(raw, []byte("\r\nDate: Thu, 1 Jan 2026 00:00:00 +0000\r\n"), []byte("\r\nDate: "+gpgTime.Format(time.RFC1123Z)+"\r\n"), 1)
+}
+
 func pgpMIMEEncrypted(from, to, subject string, armored []byte) []byte {
 	return mkMail(from, to, subject, `multipart/encrypted; protocol="application/pgp-encrypted"; boundary="enc"`,
 		"--enc\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n\n--enc\nContent-Type: application/octet-stream\n\n"+string(armored)+"\n--enc--\n")

@@ -6,6 +6,7 @@ import (
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
 
 // SegmentKind says what one stretch of a text with inline OpenPGP blocks
@@ -69,7 +70,7 @@ func (e *Engine) InlineSplitter(raw []byte, opts ProcessOptions) (*InlineSplitte
 		now = time.Now()
 	}
 	s := &state{kr: e.kr, now: now, p: &Processed{}}
-	s.from, s.fromErr = senderAddress(top.Header.Get("From"))
+	s.id = sender.Parse(&top.Header)
 	return &InlineSplitter{s: s}, nil
 }
 

@@ -98,7 +98,7 @@ func TestInlineSplit(t *testing.T) {
 		{"signed block between unsigned text", samAddr, "Wire money to X.\n" + signed + "PS: unsigned\n", false, []seg{
 			{SegmentPlain, "Wire money to X.", "", ""}, {SegmentSigned, "- dash line", "valid", "Valid signature"}, {SegmentPlain, "PS: unsigned", "", ""}}, ""},
 		{"signed block by someone else than the sender", "bob@example.org", "Hi\n" + signed, false, []seg{
-			{SegmentPlain, "Hi", "", ""}, {SegmentSigned, "Hello Sam", "not valid", "does not carry the sender's address"}}, ""},
+			{SegmentPlain, "Hi", "", ""}, {SegmentSigned, "Hello Sam", "not valid", "not by the sender"}}, ""},
 		{"altered signed text", samAddr, "Hi\n" + strings.Replace(signed, "Hello Sam", "Hello Eve", 1), false, []seg{
 			{SegmentPlain, "Hi", "", ""}, {SegmentSigned, "Hello Eve", "not valid", "altered"}}, ""},
 		{"encrypted block between unencrypted text", samAddr, "Before.\r\n" + enc + "After.\r\n", false, []seg{
@@ -121,7 +121,7 @@ func TestInlineSplit(t *testing.T) {
 	eng := NewEngine(samKeyring(t, f))
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			raw := mkMail(c.from, samAddr, "s", "text/plain; charset=utf-8", "x\n")
+			raw := gpgDated(mkMail(c.from, samAddr, "s", "text/plain; charset=utf-8", "x\n"))
 			sp, err := eng.InlineSplitter(raw, ProcessOptions{Now: testNow})
 			if err != nil {
 				t.Fatal(err)
@@ -151,7 +151,7 @@ func TestInlineSplit(t *testing.T) {
 			if c.html {
 				ctype = "text/html; charset=utf-8"
 			}
-			p, err := eng.Process(mkMail(c.from, samAddr, "s", ctype, c.text), ProcessOptions{Now: testNow})
+			p, err := eng.Process(gpgDated(mkMail(c.from, samAddr, "s", ctype, c.text)), ProcessOptions{Now: testNow})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -188,7 +188,7 @@ func TestInlineSplitGnuPG(t *testing.T) {
 			{SegmentPlain, "Hi", "", ""}, {SegmentSigned, "from eve", "not valid", "is missing"}}},
 	}
 	eng := NewEngine(samKeyring(t, f, aliceAddr))
-	sp, err := eng.InlineSplitter(mkMail(aliceAddr, samAddr, "s", "text/plain", "x\n"), ProcessOptions{Now: testNow})
+	sp, err := eng.InlineSplitter(gpgDated(mkMail(aliceAddr, samAddr, "s", "text/plain", "x\n")), ProcessOptions{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}

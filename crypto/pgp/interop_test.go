@@ -125,7 +125,7 @@ func TestFromGnuPG(t *testing.T) {
 	eng := NewEngine(kr)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			raw := c.build(t)
+			raw := gpgDated(c.build(t))
 			p, err := eng.Process(raw, ProcessOptions{Now: testNow})
 			if err != nil {
 				t.Fatal(err)

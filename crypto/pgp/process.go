@@ -3,12 +3,12 @@ package pgp
 import (
 	"bytes"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
 
 // maxDepth bounds MIME nesting (a hostile message could nest forever).
@@ -92,12 +92,11 @@ type FoundKey struct {
 
 // state is one Process run.
 type state struct {
-	kr      Keyring
-	now     time.Time
-	from    string // the single From address, lowercased
-	fromErr string // why there is no single From address
-	noText  bool   // ProcessOptions.NoText
-	p       *Processed
+	kr     Keyring
+	now    time.Time
+	id     sender.Identity // From, Reply-To, Date, read once (crypto/sender)
+	noText bool            // ProcessOptions.NoText
+	p      *Processed
 	// budget is the message's size budget, shared by all its decryptions.
 	budget sdcrypto.Budget
 }
@@ -125,28 +124,15 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 		return nil, ErrNotMessage
 	}
 	s := &state{kr: e.kr, now: now, noText: opts.NoText, p: &Processed{}}
-	s.from, s.fromErr = senderAddress(top.Header.Get("From"))
+	s.id = sender.Parse(&top.Header)
 	s.p.Result.ProcessedAt = now
-	s.p.FoundKeys = autocryptKeys(top.Header.Values("Autocrypt"), s.from)
+	s.p.Result.Sender = s.id.Info()
+	s.p.FoundKeys = autocryptKeys(top.Header.Values("Autocrypt"), s.id.Address)
 	s.process(top)
 	if s.p.Result.Signed || s.p.Result.Encrypted {
 		s.p.Result.Type = sdcrypto.TechPGP
 	}
 	return s.p, nil
-}
-
-// senderAddress returns the single address in From, or why there is none.
-func senderAddress(from string) (string, string) {
-	list, err := mail.ParseAddressList(from)
-	switch {
-	case from == "" || (err == nil && len(list) == 0):
-		return "", "the message has no From address."
-	case err != nil:
-		return "", "the From address cannot be read."
-	case len(list) > 1:
-		return "", "the message names several senders in From, so the signer cannot be matched to one."
-	}
-	return strings.ToLower(list[0].Address), ""
 }
 
 // process handles the top level: PGP/MIME encryption and signature

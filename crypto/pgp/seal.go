@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
 
 // SealOptions tunes Seal.
@@ -60,9 +60,10 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 	if err != nil || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
-	from, fromErr := senderAddress(top.Header.Get("From"))
-	if fromErr != "" && (sign || encrypt || opts.Autocrypt) {
-		return nil, &SealError{Msg: "cannot find the sender: " + fromErr}
+	id := sender.Parse(&top.Header)
+	from := id.Address
+	if !id.OK() && (sign || encrypt || opts.Autocrypt) {
+		return nil, &SealError{Msg: "cannot find the sender: " + id.Detail}
 	}
 	var signer *Key
 	if sign || opts.Autocrypt {
@@ -209,7 +210,7 @@ func recipientAddrs(top *mimepart.Entity, explicit []string, from string) []stri
 	}
 	for _, f := range []string{"To", "Cc"} {
 		for _, v := range top.Header.Values(f) {
-			if list, err := mail.ParseAddressList(v); err == nil && explicit == nil {
+			if list, err := sender.ParseList(v); err == nil && explicit == nil {
 				for _, a := range list {
 					add(a.Address)
 				}

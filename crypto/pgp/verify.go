@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
 
 // verifyDetached checks a detached signature (RFC 9580 section 5.2.4) over
@@ -124,19 +126,28 @@ func (s *state) judge(md *openpgp.MessageDetails) sdcrypto.SignResult {
 			res.Checks = append(res.Checks, sdcrypto.Check{Name: "validity", OK: true})
 		}
 	}
-	// 3. The sender.
-	switch {
-	case s.fromErr != "":
-		fail("from", s.fromErr, fmt.Sprintf("The signature is by %s, but %s", who, s.fromErr))
-	case !k.HasEmail(s.from):
-		fail("from", "key does not carry "+s.from, fmt.Sprintf("The signature is by %s, whose key does not carry the sender's address %s: the message may not come from the sender.", who, s.from))
-	default:
-		res.Checks = append(res.Checks, sdcrypto.Check{Name: "from", OK: true, Detail: s.from})
+	// 3. The sender: one From address, proven by the key's user IDs.
+	if reason, detail, comment := s.id.Judge(k.Emails, who); reason != "" {
+		fail("from", detail, comment)
+		res.Checks[len(res.Checks)-1].Reason = reason
+	} else {
+		res.Checks = append(res.Checks, sdcrypto.Check{Name: "from", OK: true, Detail: s.id.Address})
+	}
+	// 4. The date the message claims, against the signature's creation
+	// time (RFC 9580 section 5.2.3.11): a replayed signature is re-dated.
+	if c.CorrespondingSig != nil {
+		made := c.CorrespondingSig.CreationTime
+		if detail := sender.DateMismatch(made, s.id.Date); detail != "" {
+			fail("signing time", detail, fmt.Sprintf("The message was signed by %s on %s but dated %s: more than an hour apart, which is how an old message sent again looks. Do not trust its date or that it is new.",
+				who, made.UTC().Format(time.RFC1123), s.id.Date.UTC().Format(time.RFC1123)))
+			res.Checks[len(res.Checks)-1].Reason = sdcrypto.ReasonDateMismatch
+		}
 	}
 	signer.Valid = len(fails) == 0
 	if !signer.Valid {
 		signer.Comment = fails[0]
 		res.Comment = strings.Join(fails, " ")
+		res.Reason = sdcrypto.ReasonOf(res.Checks)
 	} else {
 		res.Success = true
 		res.Comment = "Valid signature by " + who + "."

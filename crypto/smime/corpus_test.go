@@ -2,11 +2,14 @@ package smime
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 )
 
 // corpusNow is inside the corpus certificates' validity (2026-01-26 to
@@ -65,6 +68,22 @@ func corpusKeyring(t testing.TB, dir string) *MemoryKeyring {
 	}
 	return kr
 }
+
+// corpusReasons are the typed reasons (crypto.SignResult.Reason) that
+// corpus rows must carry; every other row carries none. The "future" row
+// is signed six hours before the Date it claims: a date mismatch (issue
+// 11). Alice's signature nested with Dave's, From Dave, is Alice's
+// signature on Dave's mail wherever a multipart/signed layer is involved
+// (see the QUIRK on nested signatures in process.go).
+var corpusReasons = func() map[string]sdcrypto.Reason {
+	m := map[string]sdcrypto.Reason{"smime/alice.future.dsig.SHA256.multipart.eml": sdcrypto.ReasonDateMismatch}
+	for _, h := range []string{"SHA1", "SHA256", "SHA384", "SHA512"} {
+		for _, f := range []string{"alice.plain.dsig.%[1]s.multipart.dave.dsig.%[1]s.multipart.eml", "alice.plain.dsig.%[1]s.multipart.dave.sig.%[1]s.opaque.eml", "alice.plain.sig.%[1]s.opaque.dave.dsig.%[1]s.multipart.eml"} {
+			m["smime/"+fmt.Sprintf(f, h)] = sdcrypto.ReasonFromMismatch
+		}
+	}
+	return m
+}()
 
 type corpusRow struct {
 	file                      string
@@ -125,6 +144,9 @@ func TestCorpus(t *testing.T) {
 			}
 			if r.Signed && r.Sign.Success != row.valid {
 				t.Errorf("signature valid = %v, want %v: %s", r.Sign.Success, row.valid, r.Sign.Comment)
+			}
+			if r.Sign.Reason != corpusReasons[row.file] {
+				t.Errorf("reason = %q, want %q: %s", r.Sign.Reason, corpusReasons[row.file], r.Sign.Comment)
 			}
 			if r.Signed && len(r.Sign.Signers) > 0 {
 				want := strings.ToLower(row.outerSigner) + "@example.com"

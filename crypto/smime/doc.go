@@ -50,4 +50,10 @@
 //   - Signing uses RSA PKCS #1 v1.5 or ECDSA with SHA-256; encryption uses
 //     RSA PKCS #1 v1.5 key transport for RSA recipients (widest
 //     interoperability) unless OAEP is asked for, and ECDH for EC ones.
+//   - The sender is judged by crypto/sender: a signature is valid for the
+//     message only with one From field holding one address that the
+//     certificate proves and a display name showing no other address;
+//     Sender does not stand in for several From addresses. A signingTime
+//     attribute more than an hour from the Date field is a date mismatch
+//     (crypto.ReasonDateMismatch); without signingTime there is no check.
 package smime

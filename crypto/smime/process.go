@@ -3,12 +3,12 @@ package smime
 import (
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
 
 // maxLayers bounds nesting (a hostile message could nest forever).
@@ -62,12 +62,8 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	if err != nil || len(raw) == 0 || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
-	env := &verifyEnv{now: now, anchors: e.keys.TrustAnchors(), certs: e.keys.Certificates()}
-	env.from, env.fromErr = senderAddress(top)
-	if d, err := mail.ParseDate(top.Header.Get("Date")); err == nil {
-		env.date = d
-	}
-	res := sdcrypto.Result{ProcessedAt: now}
+	env := &verifyEnv{now: now, anchors: e.keys.TrustAnchors(), certs: e.keys.Certificates(), id: sender.Parse(&top.Header)}
+	res := sdcrypto.Result{ProcessedAt: now, Sender: env.id.Info()}
 	var (
 		layers  []*signedLayer
 		ignored int
@@ -274,7 +270,9 @@ func summarize(layers []*signedLayer) sdcrypto.SignResult {
 			r.Comment = "The outer signature is valid, but an inner signature is not: " + l.comment
 		}
 	}
-	if r.Success {
+	if !r.Success {
+		r.Reason = sdcrypto.ReasonOf(r.Checks)
+	} else {
 		s := outer.signers[0]
 		who := strings.Join(s.Emails, ", ")
 		r.Comment = fmt.Sprintf("Valid signature by %s (%s).", who, subjectCN(outer.signerCerts[0]))
@@ -283,39 +281,4 @@ func summarize(layers []*signedLayer) sdcrypto.SignResult {
 		}
 	}
 	return r
-}
-
-// senderAddress returns the single From address (or Sender when From
-// lists several, RFC 5322 section 3.6.2).
-func senderAddress(top *mimepart.Entity) (string, string) {
-	from := parseAddrs(top.Header.Get("From"))
-	if len(from) == 1 {
-		return from[0], ""
-	}
-	if s := parseAddrs(top.Header.Get("Sender")); len(s) == 1 && len(from) > 1 {
-		return s[0], ""
-	}
-	if len(from) == 0 {
-		return "", "the From header holds no address"
-	}
-	return "", "the From header holds several addresses and there is no Sender"
-}
-
-func parseAddrs(v string) []string {
-	if strings.TrimSpace(v) == "" {
-		return nil
-	}
-	list, err := mail.ParseAddressList(v)
-	if err != nil {
-		// QUIRK: lenient fallback for broken display names: take <...>.
-		if i, j := strings.LastIndex(v, "<"), strings.LastIndex(v, ">"); i >= 0 && j > i && strings.Contains(v[i:j], "@") {
-			return []string{strings.ToLower(v[i+1 : j])}
-		}
-		return nil
-	}
-	out := make([]string, 0, len(list))
-	for _, a := range list {
-		out = append(out, strings.ToLower(a.Address))
-	}
-	return out
 }

@@ -14,6 +14,7 @@ import (
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
 
 // Seal is Engine.Seal with a one-off engine over kr.
@@ -60,10 +61,11 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 	if err != nil || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
-	from := parseAddrs(top.Header.Get("From"))
-	if len(from) != 1 {
-		return nil, &SealError{Msg: "the message needs exactly one From address to be signed or encrypted"}
+	id := sender.Parse(&top.Header)
+	if !id.OK() {
+		return nil, &SealError{Msg: "the message needs exactly one From address to be signed or encrypted: " + id.Detail}
 	}
+	from := []string{id.Address}
 	// Split the header.
 	var outer, content bytes.Buffer
 	fields := top.Header.Fields()
@@ -116,7 +118,13 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 			if mimepart.HasBcc(top.Header) {
 				return nil, &SealError{Msg: sdcrypto.ErrBccNeedsCopies.Error(), Err: sdcrypto.ErrBccNeedsCopies}
 			}
-			addrs = append(parseAddrs(top.Header.Get("To")), parseAddrs(top.Header.Get("Cc"))...)
+			for _, f := range []string{"To", "Cc"} {
+				list, err := sender.Addresses(top.Header.Values(f))
+				if err != nil {
+					return nil, &SealError{Msg: "the " + f + " field cannot be read: " + err.Error()}
+				}
+				addrs = append(addrs, list...)
+			}
 		}
 		addrs = append(addrs[:len(addrs):len(addrs)], from[0])
 		statuses := e.CanEncrypt(dedupe(addrs), now)

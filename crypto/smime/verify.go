@@ -15,11 +15,8 @@ import (
 
 	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
-
-// replayTolerance: how much later than the signing-time attribute the Date
-// header may be before the signature is treated as a re-dated replay.
-const replayTolerance = time.Hour
 
 // signedLayer is the outcome of checking one SignedData. UnverifiedBody is
 // the signed content; it is trustworthy only when valid is true.
@@ -35,10 +32,8 @@ type signedLayer struct {
 
 type verifyEnv struct {
 	now      time.Time
-	from     string    // the single sender address, "" if none or several
-	fromErr  string    // why from is empty
-	skipFrom bool      // inner opaque layer inside an opaque signature
-	date     time.Time // Date header, zero if absent
+	id       sender.Identity // From (and Date) as crypto/sender reads them
+	skipFrom bool            // inner opaque layer inside an opaque signature
 	anchors  []*x509.Certificate
 	certs    []*x509.Certificate
 }
@@ -250,29 +245,41 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 		l.check("key usage", true, "e-mail protection")
 	}
 	// The signer must be the sender (RFC 8550 section 3; Go's verifier does
-	// not check this).
-	switch {
-	case env.skipFrom:
+	// not check this), and the signature must be as old as the message
+	// claims to be.
+	if env.skipFrom {
 		l.check("from", true, "inner signature: its content is vouched for by the outer signature")
-	case env.from == "":
-		bad("from", env.fromErr, "The message has no single sender address to compare with the certificate: "+env.fromErr+".")
-	case !containsFold(out.Emails, env.from) && refused != "" && containsFold(Emails(cert), env.from):
-		bad("from", refused, "The certificate names "+env.from+", but its CA may not certify that address: the sender address may be forged.")
-	case !containsFold(out.Emails, env.from):
-		real := strings.Join(out.Emails, ", ")
-		if real == "" {
-			real = "no e-mail address"
+	} else if reason, detail, comment := env.id.Judge(out.Emails, signerName(out.Emails, cert)); reason != "" {
+		if reason == sdcrypto.ReasonFromMismatch && refused != "" && containsFold(Emails(cert), env.id.Address) {
+			// The certificate names From, but a CA's e-mail name
+			// constraints do not allow it (RFC 5280 section 4.2.1.10).
+			detail = refused
+			comment = "The certificate names " + env.id.Address + ", but its CA may not certify that address: the sender address may be forged."
 		}
-		bad("from", "signed by "+real+", From is "+env.from,
-			"Signed by "+real+", not by the sender "+env.from+": the sender address may be forged.")
-	default:
-		l.check("from", true, env.from)
+		bad("from", detail, comment)
+		l.checks[len(l.checks)-1].Reason = reason
+	} else {
+		l.check("from", true, env.id.Address)
 	}
-	if !signingTime.IsZero() && !env.date.IsZero() && env.date.Sub(signingTime) > replayTolerance {
-		bad("signing time", "signed "+signingTime.UTC().Format(time.RFC3339)+", Date header "+env.date.UTC().Format(time.RFC3339),
-			"The message was signed on "+signingTime.UTC().Format(time.RFC1123)+" but dated "+env.date.UTC().Format(time.RFC1123)+": it may be an old message sent again.")
+	if detail := sender.DateMismatch(signingTime, env.id.Date); detail != "" {
+		bad("signing time", detail, "The message was signed on "+signingTime.UTC().Format(time.RFC1123)+" but dated "+env.id.Date.UTC().Format(time.RFC1123)+
+			": more than an hour apart, which is how an old message sent again looks. Do not trust its date or that it is new.")
+		l.checks[len(l.checks)-1].Reason = sdcrypto.ReasonDateMismatch
 	}
 	return out
+}
+
+// signerName names a signer for people: its addresses and common name.
+func signerName(emails []string, cert *x509.Certificate) string {
+	who := strings.Join(emails, ", ")
+	if cn := subjectCN(cert); cn != "" && who != "" {
+		return who + " (" + cn + ")"
+	} else if who == "" && cn != "" {
+		return cn
+	} else if who == "" {
+		return "a certificate without a name or address"
+	}
+	return who
 }
 
 func containsFold(list []string, s string) bool {

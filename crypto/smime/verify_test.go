@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 )
 
@@ -65,22 +66,34 @@ func TestVerifyFailures(t *testing.T) {
 		mail      []byte
 		wantOK    bool
 		wantCheck string // name of the failing check
-		wantText  string // in the comment
+		wantText  string // in the comment, where no reason code says it
+		reason    sdcrypto.Reason
 	}{
-		{"valid rsa", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow), true, "", "Valid signature"},
-		{"valid ec", signedMail(t, "Alice <Alice@Example.org>", goodEC, goodECKey, inter, testNow, testNow), true, "", "Valid signature"},
-		{"valid opaque (intermediate from the keyring)", opaqueMail(t, "alice@example.org", good, goodKey, []byte(testBody)), true, "", "Valid"},
-		{"tampered", tamper(signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow)), false, "digest", "changed after it was signed"},
-		{"expired", signedMail(t, "alice@example.org", expired, expiredKey, inter, testNow, testNow), false, "validity", "expired"},
-		{"not yet valid", signedMail(t, "alice@example.org", future, futureKey, inter, testNow, testNow), false, "validity", "not valid yet"},
-		{"no emailProtection", signedMail(t, "alice@example.org", tls, tlsKey, inter, testNow, testNow), false, "key usage", "not meant for e-mail"},
-		{"self-signed", signedMail(t, "alice@example.org", self, selfKey, nil, testNow, testNow), false, "chain", "not issued by a CA you trust"},
-		{"foreign CA", signedMail(t, "alice@example.org", foreign, foreignKey, nil, testNow, testNow), false, "chain", "not issued by a CA you trust"},
-		{"wrong address", signedMail(t, "mallory@example.org", good, goodKey, inter, testNow, testNow), false, "from", "Signed by alice@example.org, not by the sender mallory@example.org"},
-		{"two From", signedMail(t, "alice@example.org, bob@example.org", good, goodKey, inter, testNow, testNow), false, "from", "no single sender"},
-		{"two From with Sender", append([]byte("Sender: alice@example.org\r\n"), signedMail(t, "carol@example.org, alice@example.org", good, goodKey, inter, testNow, testNow)...), true, "", "Valid"},
-		{"re-dated replay", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow.Add(6*time.Hour)), false, "signing time", "may be an old message"},
-		{"date within tolerance", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow.Add(30*time.Minute)), true, "", "Valid"},
+		{"valid rsa", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow), true, "", "Valid signature", ""},
+		{"valid ec", signedMail(t, "Alice <Alice@Example.org>", goodEC, goodECKey, inter, testNow, testNow), true, "", "Valid signature", ""},
+		{"valid opaque (intermediate from the keyring)", opaqueMail(t, "alice@example.org", good, goodKey, []byte(testBody)), true, "", "Valid", ""},
+		{"tampered", tamper(signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow)), false, "digest", "changed after it was signed", ""},
+		{"expired", signedMail(t, "alice@example.org", expired, expiredKey, inter, testNow, testNow), false, "validity", "expired", ""},
+		{"not yet valid", signedMail(t, "alice@example.org", future, futureKey, inter, testNow, testNow), false, "validity", "not valid yet", ""},
+		{"no emailProtection", signedMail(t, "alice@example.org", tls, tlsKey, inter, testNow, testNow), false, "key usage", "not meant for e-mail", ""},
+		{"self-signed", signedMail(t, "alice@example.org", self, selfKey, nil, testNow, testNow), false, "chain", "not issued by a CA you trust", ""},
+		{"foreign CA", signedMail(t, "alice@example.org", foreign, foreignKey, nil, testNow, testNow), false, "chain", "not issued by a CA you trust", ""},
+		{"wrong address", signedMail(t, "mallory@example.org", good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromMismatch},
+		{"two From", signedMail(t, "alice@example.org, bob@example.org", good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromAddresses},
+		// Several senders never confirm one, Sender or not (issue 11).
+		{"two From with Sender", append([]byte("Sender: alice@example.org\r\n"), signedMail(t, "carol@example.org, alice@example.org", good, goodKey, inter, testNow, testNow)...), false, "from", "", sdcrypto.ReasonFromAddresses},
+		// The defect: net/mail cannot decode windows-1252 names, and the
+		// fallback kept the last <...>, the signer's.
+		{"Outlook names hide a second sender", signedMail(t, "=?windows-1252?Q?Bank_=80?= <security@bank.example>, =?windows-1252?Q?M=FC?= <alice@example.org>", good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromAddresses},
+		{"Outlook name", signedMail(t, "=?windows-1252?Q?Alice_M=FCller?= <alice@example.org>", good, goodKey, inter, testNow, testNow), true, "", "Valid", ""},
+		// Mail programs show one of two From fields; net/mail's Get read the first.
+		{"two From fields", signedMail(t, "alice@example.org\r\nFrom: security@bank.example", good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromHeaders},
+		{"address in the display name", signedMail(t, `"boss@corp.example" <alice@example.org>`, good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromName},
+		{"unreadable From", signedMail(t, "Alice <alice@example.org", good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromUnreadable},
+		{"re-dated replay", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow.Add(6*time.Hour)), false, "signing time", "", sdcrypto.ReasonDateMismatch},
+		{"signed after its date", signedMail(t, "alice@example.org", good, goodKey, inter, testNow.Add(2*time.Hour), testNow), false, "signing time", "", sdcrypto.ReasonDateMismatch},
+		{"date within tolerance", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow.Add(30*time.Minute)), true, "", "Valid", ""},
+		{"date within tolerance, signed later", signedMail(t, "alice@example.org", good, goodKey, inter, testNow.Add(50*time.Minute), testNow), true, "", "Valid", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -94,6 +107,12 @@ func TestVerifyFailures(t *testing.T) {
 			}
 			if !strings.Contains(r.Comment, tc.wantText) {
 				t.Errorf("comment %q does not contain %q", r.Comment, tc.wantText)
+			}
+			if r.Reason != tc.reason {
+				t.Errorf("reason = %q, want %q (%s)", r.Reason, tc.reason, r.Comment)
+			}
+			if !tc.wantOK && (len(r.Signers) == 0 || len(r.Signers[0].Emails) == 0) {
+				t.Errorf("the result does not say whose signature it is: %+v", r.Signers)
 			}
 			if tc.wantCheck != "" {
 				found := false

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The people of the fixture. Desk is us (the helpdesk, secret key with a
@@ -193,9 +194,11 @@ func (f *Fixture) Must(t testing.TB, stdin []byte, args ...string) []byte {
 // Inner is the MIME entity the fixture's mails carry.
 const Inner = "Content-Type: text/plain; charset=utf-8\r\n\r\nHello support,\r\nmy printer is on fire.\r\n"
 
+// header is dated now, when GnuPG signs: a signature made more than an
+// hour from the Date field is a date mismatch.
 func header(from, to, subject, ctype string, extra ...string) string {
 	h := "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: <" +
-		strings.ReplaceAll(subject, " ", "-") + "@example.test>\r\nDate: Sun, 01 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+		strings.ReplaceAll(subject, " ", "-") + "@example.test>\r\nDate: " + time.Now().UTC().Format(time.RFC1123Z) + "\r\nMIME-Version: 1.0\r\n"
 	for _, e := range extra {
 		h += e + "\r\n"
 	}

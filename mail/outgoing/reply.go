@@ -7,7 +7,7 @@ import (
 
 	"github.com/emersion/go-message/mail"
 
-	"github.com/sealdesk/sealdesk/mail/thread"
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
 
 // Mode is what the composer was opened for.
@@ -143,14 +143,14 @@ func QuoteReply(o Original) string {
 func QuoteForward(o Original) string {
 	var b strings.Builder
 	b.WriteString("\n\n---------- Forwarded message ----------\n")
-	b.WriteString("From: " + thread.AddressList(o.From) + "\n")
+	b.WriteString("From: " + sender.Format(o.From) + "\n")
 	if !o.Date.IsZero() {
 		b.WriteString("Date: " + o.Date.Format("Mon, 2 Jan 2006 15:04") + "\n")
 	}
 	b.WriteString("Subject: " + o.Subject + "\n")
-	b.WriteString("To: " + thread.AddressList(o.To) + "\n")
+	b.WriteString("To: " + sender.Format(o.To) + "\n")
 	if len(o.Cc) > 0 {
-		b.WriteString("Cc: " + thread.AddressList(o.Cc) + "\n")
+		b.WriteString("Cc: " + sender.Format(o.Cc) + "\n")
 	}
 	b.WriteString("\n")
 	b.WriteString(strings.TrimRight(normalize(o.Text), "\n") + "\n")
@@ -158,7 +158,7 @@ func QuoteForward(o Original) string {
 }
 
 func attribution(o Original) string {
-	who := thread.AddressList(o.From)
+	who := sender.Format(o.From)
 	if who == "" {
 		who = "someone"
 	}

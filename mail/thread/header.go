@@ -18,6 +18,8 @@ import (
 	_ "github.com/emersion/go-message/charset" // RFC 2047 words in legacy charsets
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
+
+	"github.com/sealdesk/sealdesk/crypto/sender"
 )
 
 // Limits on untrusted input.
@@ -43,6 +45,10 @@ type Header struct {
 	// Date is zero when missing or malformed.
 	Date         time.Time
 	From, To, Cc []*mail.Address
+	// FromText is From for display (crypto/sender: every From field, a
+	// name that could pass for an address quoted, the fields as written
+	// when they cannot be read).
+	FromText string
 }
 
 // ParseHeader reads the header block of a raw RFC 5322 message. On a
@@ -61,7 +67,8 @@ func ParseHeader(raw []byte) (Header, error) {
 	if d, derr := h.Date(); derr == nil {
 		out.Date = d
 	}
-	out.From, _ = h.AddressList("From")
+	id := sender.Parse(&th)
+	out.From, out.FromText = id.From, id.Display()
 	out.To, _ = h.AddressList("To")
 	out.Cc, _ = h.AddressList("Cc")
 	if err != nil {
@@ -131,19 +138,4 @@ func lastN(ids []string, n int) []string {
 		return ids[len(ids)-n:]
 	}
 	return ids
-}
-
-// AddressList writes an address list for display: "Name <addr>" or the
-// bare address, comma-separated, names unencoded (mail.Address.String
-// would RFC 2047-encode them for a header).
-func AddressList(list []*mail.Address) string {
-	out := make([]string, 0, len(list))
-	for _, a := range list {
-		if a.Name != "" {
-			out = append(out, a.Name+" <"+a.Address+">")
-		} else {
-			out = append(out, a.Address)
-		}
-	}
-	return strings.Join(out, ", ")
 }

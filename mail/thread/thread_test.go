@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/emersion/go-message/mail"
 )
 
 func knownSet(ids ...string) Known {
@@ -173,12 +171,19 @@ func itoa(i int) string {
 	return string(d)
 }
 
-func TestAddressListShowsNamesUnencoded(t *testing.T) {
-	got := AddressList([]*mail.Address{{Name: "Jürgen Müller", Address: "j@example.test"}, {Address: "help@example.test"}})
-	if want := "Jürgen Müller <j@example.test>, help@example.test"; got != want {
-		t.Fatalf("%q, want %q", got, want)
-	}
-	if AddressList(nil) != "" {
-		t.Fatal("an empty list is not empty")
+// TestFromText: the From shown in lists is crypto/sender's reading of
+// every From field, Outlook's windows-1252 names decoded, a name that
+// could pass for an address quoted, an unreadable field as written.
+func TestFromText(t *testing.T) {
+	for from, want := range map[string]string{
+		"From: =?windows-1252?Q?J=FCrgen_M=FCller?= <j@example.test>\r\n": "Jürgen Müller <j@example.test>",
+		"From: a@example.test\r\nFrom: Bank <security@bank.example>\r\n":  "a@example.test, Bank <security@bank.example>",
+		"From: =?utf-8?Q?boss=40corp=2Eexample?= <eve@evil.example>\r\n":  `"boss@corp.example" <eve@evil.example>`,
+		"From: Broken <b@example.test\r\n":                                "Broken <b@example.test",
+	} {
+		h, err := ParseHeader([]byte(from + "Subject: s\r\n\r\nbody"))
+		if err != nil || h.FromText != want {
+			t.Errorf("FromText of %q = %q (%v), want %q", from, h.FromText, err, want)
+		}
 	}
 }

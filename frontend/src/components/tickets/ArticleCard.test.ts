@@ -92,4 +92,27 @@ describe('band', () => {
     expect(lock.title).toContain('Algorithm: AES-256-GCM')
     expect(band(r, true)[0].label).toBe('Not checked yet')
   })
+
+  it('says precisely what is wrong with the sender or the date, by the reason code', () => {
+    const r = article(1).article.security
+    const spoof = { ...r, sign: { ...r.sign, success: false, reason: 'from_name_address', comment: 'Signed by eve@evil.example, but the display name shows boss@corp.example' } }
+    const [seal] = band(spoof, false)
+    expect(seal.state).toBe('bad')
+    expect(seal.label).toBe('Sender name shows another address')
+    expect(seal.title).toContain('boss@corp.example')
+    expect(band({ ...r, sign: { ...r.sign, reason: 'date_mismatch' } }, false)[0].label).toBe('Signed at another date')
+    expect(band({ ...r, sign: { ...r.sign, reason: 'some_future_code' } }, false)[0].label).toBe('Signature not valid')
+  })
+
+  it('shows a Reply-To or Sender that points elsewhere beside the seal', () => {
+    const r = article(1).article.security
+    const valid = { ...r, sign: { ...r.sign, success: true }, sender: { from: 'alice@example.org', reply_to: ['pay@evil.example'], agent: 'list@lists.example' } }
+    const items = band(valid, false)
+    expect(items.map((b) => `${b.kind}:${b.state}`)).toEqual(['seal:ok', 'sender:note', 'lock:off'])
+    expect(items[1].label).toBe('Replies go to pay@evil.example · Sent by list@lists.example')
+    expect(items[1].title).toContain('a reply would go there')
+    const idn = band({ ...valid, sender: { from: 'ceo@b\u00fccher.example', ascii: 'ceo@xn--bcher-kva.example' } }, false)
+    expect(idn[1].label).toBe('From ceo@xn--bcher-kva.example')
+    expect(band({ ...valid, sender: { from: 'alice@example.org' } }, false).map((b) => b.kind)).toEqual(['seal', 'lock'])
+  })
 })

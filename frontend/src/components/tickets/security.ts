@@ -2,10 +2,11 @@
 // band's icons and tooltips use these, and tests check them.
 import type { SecurityResult, Signer } from '../../api/tickets'
 
-export type BandState = 'ok' | 'bad' | 'off'
+export type BandState = 'ok' | 'bad' | 'off' | 'note'
 
 export interface BandItem {
-  kind: 'seal' | 'lock'
+  /** sender: where a reply goes, or the From domain in ASCII, beside the seal. */
+  kind: 'seal' | 'lock' | 'sender'
   state: BandState
   label: string
   /** The tooltip: the signer and each CA of the chain, or the key used. */
@@ -21,7 +22,43 @@ function signerLine(s: Signer): string {
   return lines.join('\n')
 }
 
-/** The band of one article: the seal (signature) and the lock (encryption). */
+/** What the seal says when the signature holds but the message's sender or
+ * date does not (crypto.Reason codes); any other failure is "not valid". */
+const reasonLabels: Record<string, string> = {
+  from_mismatch: 'Signed by another address',
+  from_name_address: 'Sender name shows another address',
+  from_several_addresses: 'Several senders: not confirmed',
+  from_several_headers: 'Several From fields: not confirmed',
+  from_unreadable: 'Sender unreadable: not confirmed',
+  from_missing: 'No sender: not confirmed',
+  date_mismatch: 'Signed at another date',
+}
+
+/** The sender item: a Reply-To or Sender that points elsewhere is
+ * legitimate, but a reply goes there, so it stands beside the seal; so does
+ * an internationalized From domain in its ASCII form (look-alikes). */
+function senderItem(r: SecurityResult): BandItem | null {
+  const s = r.sender
+  if (!s) return null
+  const label: string[] = []
+  const title: string[] = []
+  if (s.reply_to?.length) {
+    label.push(`Replies go to ${s.reply_to.join(', ')}`)
+    title.push(`Reply-To points to ${s.reply_to.join(', ')}, not to the sender ${s.from || '(unknown)'}: a reply would go there.`)
+  }
+  if (s.agent) {
+    label.push(`Sent by ${s.agent}`)
+    title.push(`The Sender field says ${s.agent} sent it on behalf of ${s.from || 'the From address'}.`)
+  }
+  if (s.ascii) {
+    label.push(`From ${s.ascii}`)
+    title.push(`The sender's domain uses international characters: ${s.from} is written ${s.ascii}. Check that it is the domain you expect.`)
+  }
+  return label.length ? { kind: 'sender', state: 'note', label: label.join(' · '), title: title.join('\n') } : null
+}
+
+/** The band of one article: the seal (signature) and the lock (encryption),
+ * and beside them the sender item when there is something to say. */
 export function band(r: SecurityResult, pending: boolean): BandItem[] {
   if (pending) return [{ kind: 'seal', state: 'off', label: 'Not checked yet', title: 'The security check runs with the next sync.' }]
   const tech = r.type ? `${r.type} ` : ''
@@ -29,7 +66,7 @@ export function band(r: SecurityResult, pending: boolean): BandItem[] {
     ? {
         kind: 'seal',
         state: r.sign.success ? 'ok' : 'bad',
-        label: r.sign.success ? 'Signature valid' : 'Signature not valid',
+        label: r.sign.success ? 'Signature valid' : (reasonLabels[r.sign.reason ?? ''] ?? 'Signature not valid'),
         title: [`${tech}${r.sign.success ? 'signature valid' : 'signature NOT valid'}`, ...(r.sign.signers ?? []).map(signerLine), r.sign.success ? '' : r.sign.comment]
           .filter(Boolean)
           .join('\n'),
@@ -47,5 +84,6 @@ export function band(r: SecurityResult, pending: boolean): BandItem[] {
           : `${tech}encrypted, NOT decrypted\n${r.encryption.comment}`,
       }
     : { kind: 'lock', state: 'off', label: 'Not encrypted', title: 'Not encrypted: anyone on the way could read it.' }
-  return [seal, lock]
+  const sender = senderItem(r)
+  return sender ? [seal, sender, lock] : [seal, lock]
 }

@@ -972,6 +972,7 @@ export namespace crypto {
 	    name: string;
 	    ok: boolean;
 	    detail?: string;
+	    reason?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Check(source);
@@ -982,6 +983,7 @@ export namespace crypto {
 	        this.name = source["name"];
 	        this.ok = source["ok"];
 	        this.detail = source["detail"];
+	        this.reason = source["reason"];
 	    }
 	}
 	export class EncryptionResult {
@@ -1000,6 +1002,30 @@ export namespace crypto {
 	        this.comment = source["comment"];
 	        this.algorithm = source["algorithm"];
 	        this.key = source["key"];
+	    }
+	}
+	export class Sender {
+	    from: string;
+	    name?: string;
+	    ascii?: string;
+	    problem?: string;
+	    detail?: string;
+	    reply_to?: string[];
+	    agent?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Sender(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.name = source["name"];
+	        this.ascii = source["ascii"];
+	        this.problem = source["problem"];
+	        this.detail = source["detail"];
+	        this.reply_to = source["reply_to"];
+	        this.agent = source["agent"];
 	    }
 	}
 	export class Signer {
@@ -1053,6 +1079,7 @@ export namespace crypto {
 	    comment: string;
 	    signers: Signer[];
 	    checks?: Check[];
+	    reason?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SignResult(source);
@@ -1064,6 +1091,7 @@ export namespace crypto {
 	        this.comment = source["comment"];
 	        this.signers = this.convertValues(source["signers"], Signer);
 	        this.checks = this.convertValues(source["checks"], Check);
+	        this.reason = source["reason"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1092,6 +1120,7 @@ export namespace crypto {
 	    encryption: EncryptionResult;
 	    // Go type: time
 	    processed_at: any;
+	    sender?: Sender;
 	
 	    static createFrom(source: any = {}) {
 	        return new Result(source);
@@ -1105,6 +1134,7 @@ export namespace crypto {
 	        this.sign = this.convertValues(source["sign"], SignResult);
 	        this.encryption = this.convertValues(source["encryption"], EncryptionResult);
 	        this.processed_at = this.convertValues(source["processed_at"], null);
+	        this.sender = this.convertValues(source["sender"], Sender);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1125,6 +1155,7 @@ export namespace crypto {
 		    return a;
 		}
 	}
+	
 	
 
 }
