@@ -123,7 +123,7 @@ func TestForgedUserIDs(t *testing.T) {
 				from string
 				ok   bool
 			}{{forgedAddr, false}, {samAddr, true}} {
-				p, err := NewEngine(kr).Process(mkMail(c.from, samAddr, "s", "text/plain", string(signed)), ProcessOptions{Now: testNow})
+				p, err := NewEngine(kr).Process(gpgDated(mkMail(c.from, samAddr, "s", "text/plain", string(signed))), ProcessOptions{Now: testNow})
 				if err != nil {
 					t.Fatal(err)
 				}
