@@ -59,8 +59,8 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// temp_store(MEMORY): statement journals and temporary tables (a
 	// batched multi-row UPDATE needs one) stay in memory instead of temp
 	// files: faster, and nothing of a message lands outside the database.
-	dsn := "file:" + filepath.Join(dir, FileName) +
-		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+	dsn := sqliteURI(filepath.Join(dir, FileName),
+		"_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)

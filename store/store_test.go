@@ -296,7 +296,7 @@ func TestResolveDir(t *testing.T) {
 func TestRawMessagesSurviveTheMoveToTheirOwnTable(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, FileName)+"?_pragma=foreign_keys(1)")
+	db, err := sql.Open("sqlite", sqliteURI(filepath.Join(dir, FileName), "_pragma=foreign_keys(1)"))
 	if err != nil {
 		t.Fatal(err)
 	}
