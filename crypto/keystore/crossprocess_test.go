@@ -5,11 +5,11 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/sealdesk/sealdesk/internal/proctest"
 )
 
 // writerEnv makes the test binary one writer of TestWritersInTwoRealProcesses:
@@ -21,7 +21,7 @@ const writerEnv = "SEALDESK_KEYSTORE_TEST_WRITER"
 // sealctl can. One of their last values stands, whole; Delete then leaves
 // no part behind.
 func TestWritersInTwoRealProcesses(t *testing.T) {
-	if spec := os.Getenv(writerEnv); spec != "" {
+	if spec, ok := proctest.Child(writerEnv); ok {
 		writerProcess(t, spec)
 		return
 	}
@@ -29,30 +29,17 @@ func TestWritersInTwoRealProcesses(t *testing.T) {
 		t.Skip("SEALDESK_TEST_KEYRING unset: needs the real Secret Service (scripts/with-keyring.sh)")
 	}
 	prof := profile(t)
-	lasts := make([]string, 2)
-	var wg sync.WaitGroup
-	for w := range lasts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cmd := exec.Command(os.Args[0], "-test.run=^TestWritersInTwoRealProcesses$", "-test.count=1", "-test.v")
-			cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d", writerEnv, prof, w))
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				t.Errorf("writer %d: %v\n%s", w, err, out)
-				return
-			}
-			_, after, ok := bytes.Cut(out, []byte("LAST "))
-			if !ok {
-				t.Errorf("writer %d printed no last value:\n%s", w, out)
-				return
-			}
-			lasts[w] = strings.Fields(string(after))[0]
-		}()
-	}
-	wg.Wait()
+	outs := proctest.Run(t, t.Name(), writerEnv, 2, func(w int) string { return fmt.Sprintf("%s,%d", prof, w) })
 	if t.Failed() {
 		return
+	}
+	lasts := make([]string, len(outs))
+	for w, out := range outs {
+		_, after, ok := bytes.Cut(out, []byte("LAST "))
+		if !ok {
+			t.Fatalf("writer %d printed no last value:\n%s", w, out)
+		}
+		lasts[w] = strings.Fields(string(after))[0]
 	}
 	s := New(NewOS(WindowsItemLimit), prof)
 	got, err := s.Get("k")
