@@ -3,6 +3,7 @@ package security
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -81,7 +82,13 @@ func BenchmarkPGPProcessBatch(b *testing.B) {
 			raw := readBench(b, dir, kind+".eml")
 			ids := make([]int64, pgpBatch)
 			for i := range ids {
-				a, err := svc.p.Store.InsertArticle(ctx, store.Article{Direction: "in", Raw: raw}, nil)
+				// One mail, one article: each copy is a message of its own.
+				eol := "\n"
+				if bytes.Contains(raw, []byte("\r\n")) {
+					eol = "\r\n"
+				}
+				copyRaw := append(fmt.Appendf(nil, "X-Bench-Copy: %d%s", i, eol), raw...)
+				a, err := svc.p.Store.InsertArticle(ctx, store.Article{Direction: "in", Raw: copyRaw}, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

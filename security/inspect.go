@@ -79,6 +79,18 @@ func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) 
 		MessageID: meta.MessageID, Direction: "in", From: meta.From, To: meta.To, Cc: meta.Cc,
 		Subject: meta.Subject, Date: meta.Date, Raw: raw, Security: p.Result, ParseError: meta.ParseError,
 	}, s.sealContent(p))
+	var dup *store.DuplicateError
+	if errors.As(err, &dup) {
+		// Stored meanwhile (another process inspected or synced the same
+		// message): one mail, one article. This run's outcome is saved on
+		// that article, as a re-run in place would.
+		old, err := s.p.Store.Article(ctx, dup.ID)
+		if err != nil {
+			return Inspection{}, err
+		}
+		in, _, err := s.saveRun(ctx, old, p, at)
+		return in, err
+	}
 	if err != nil {
 		return Inspection{}, err
 	}
@@ -165,6 +177,12 @@ func (s *Service) retry(ctx context.Context, a store.Article, ks *keySet, at tim
 	if err != nil {
 		return Inspection{}, false, fmt.Errorf("security: article %d: %w", a.ID, err)
 	}
+	return s.saveRun(ctx, a, p, at)
+}
+
+// saveRun stores one engine run over a stored article and reports whether
+// its outcome changed.
+func (s *Service) saveRun(ctx context.Context, a store.Article, p *processed, at time.Time) (Inspection, bool, error) {
 	// Result and log entries in one transaction (store.SaveProcessed).
 	missing, err := s.p.Store.SaveProcessed(ctx, []store.Processed{s.processedRow(a, p)})
 	if err == nil && len(missing) > 0 {

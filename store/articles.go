@@ -78,6 +78,12 @@ func ContentSHA256(raw []byte) string {
 // content, and bumps its ticket's updated_at. TicketID 0 opens a new ticket
 // for it (its subject, From as the customer) in that transaction, so a
 // failure leaves no empty ticket behind.
+//
+// A message already stored (the same content, as any article) is not
+// stored again: InsertArticle returns a *DuplicateError naming the article
+// that holds it, and leaves no ticket behind. This holds when several
+// processes insert the same message at once: the insert itself decides,
+// not a look-up before it (see insertArticleQuery).
 func (s *Store) InsertArticle(ctx context.Context, a Article, seal SealFunc) (Article, error) {
 	if a.ContentSHA256 == "" {
 		a.ContentSHA256 = ContentSHA256(a.Raw)
@@ -104,11 +110,17 @@ func (s *Store) InsertArticle(ctx context.Context, a Article, seal SealFunc) (Ar
 				return fmt.Errorf("store: opening a ticket for the article: %w", err)
 			}
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO articles(ticket_id, mailbox_id, uid, message_id, content_sha256,
-		    direction, from_addr, to_addrs, cc_addrs, subject, date, security, security_state, parse_error, created_at)
-		    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		err := tx.QueryRowContext(ctx, insertArticleQuery,
 			a.TicketID, mailbox, a.UID, a.MessageID, a.ContentSHA256, a.Direction, a.From, a.To, a.Cc,
-			a.Subject, a.Date, string(sec), a.SecurityState, a.ParseError, a.CreatedAt).Scan(&a.ID)
+			a.Subject, a.Date, string(sec), a.SecurityState, a.ParseError, a.CreatedAt, a.ContentSHA256).Scan(&a.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			dup := &DuplicateError{}
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE content_sha256 = ? ORDER BY id LIMIT 1`,
+				a.ContentSHA256).Scan(&dup.ID); err != nil {
+				return fmt.Errorf("store: finding the article that holds the message: %w", err)
+			}
+			return dup // rolls back the ticket opened above
+		}
 		if err != nil {
 			return fmt.Errorf("store: inserting article: %w", err)
 		}

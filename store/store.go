@@ -59,8 +59,11 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// temp_store(MEMORY): statement journals and temporary tables (a
 	// batched multi-row UPDATE needs one) stay in memory instead of temp
 	// files: faster, and nothing of a message lands outside the database.
-	dsn := "file:" + filepath.Join(dir, FileName) +
-		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+	// busy_timeout comes first: the pragmas run in order on every new
+	// connection, and switching a new database to WAL waits for another
+	// process's lock (parallel sealctl runs opening one new profile).
+	dsn := sqliteURI(filepath.Join(dir, FileName),
+		"_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -113,6 +116,14 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		body, _ := migrations.ReadFile(name)
 		err = s.Tx(ctx, func(tx *sql.Tx) error {
+			// Another process opening the same profile (the app and
+			// sealctl, or parallel sealctl runs) may have applied it since
+			// the version was read: the version is read again under the
+			// write lock.
+			var now int
+			if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&now); err != nil || now >= n {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 )
@@ -295,39 +294,16 @@ func TestResolveDir(t *testing.T) {
 // message moves out of the articles row, and the articles read as before.
 func TestRawMessagesSurviveTheMoveToTheirOwnTable(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, FileName)+"?_pragma=foreign_keys(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, _ := fs.Glob(migrations, "migrations/*.sql")
-	for _, name := range names[:8] { // the schema of a profile before 0009
-		body, _ := migrations.ReadFile(name)
-		if _, err := db.ExecContext(ctx, string(body)); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
 	raw := []byte("From: a@example.org\r\nSubject: old\r\n\r\nkept\r\n")
-	for _, q := range []string{
-		`INSERT INTO tickets(id, number, subject, customer, created_at, updated_at) VALUES (1, 10001, 'old', 'a@example.org', '', '')`,
-		`INSERT INTO articles(id, ticket_id, content_sha256, direction, from_addr, subject, raw, created_at) VALUES (7, 1, 'x', 'in', 'a@example.org', 'old', ?, '')`,
-		`PRAGMA user_version = 8`,
-	} {
-		var args []any
-		if strings.Contains(q, "?") {
-			args = append(args, raw)
+	s := openFrom(t, t.TempDir(), 9, func(db *sql.DB) error {
+		if _, err := db.ExecContext(ctx, `INSERT INTO tickets(id, number, subject, customer, created_at, updated_at)
+		    VALUES (1, 10001, 'old', 'a@example.org', '', '')`); err != nil {
+			return err
 		}
-		if _, err := db.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	db.Close()
-
-	s, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+		_, err := db.ExecContext(ctx, `INSERT INTO articles(id, ticket_id, content_sha256, direction, from_addr, subject, raw, created_at)
+		    VALUES (7, 1, 'x', 'in', 'a@example.org', 'old', ?, '')`, raw)
+		return err
+	})
 	a, err := s.Article(ctx, 7)
 	if err != nil || string(a.Raw) != string(raw) || a.Subject != "old" {
 		t.Fatalf("article after the migration: %+v, %v", a, err)
@@ -340,4 +316,36 @@ func TestRawMessagesSurviveTheMoveToTheirOwnTable(t *testing.T) {
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM article_raw`).Scan(&left); err != nil || left != 0 {
 		t.Fatalf("%d raw messages left after the delete, %v", left, err)
 	}
+}
+
+// openFrom makes in dir the database of a profile from before migration
+// n (migrations 1 to n-1 applied), lets fill put rows in it, and opens it
+// as a Store, which runs the migrations from n on.
+func openFrom(t *testing.T, dir string, n int, fill func(*sql.DB) error) *Store {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", sqliteURI(filepath.Join(dir, FileName), "_pragma=foreign_keys(1)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	for _, name := range names[:n-1] {
+		body, _ := migrations.ReadFile(name)
+		if _, err := db.ExecContext(ctx, string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	if err := fill(db); err != nil {
+		t.Fatalf("filling the profile of version %d: %v", n-1, err)
+	}
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, n-1)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

@@ -11,7 +11,13 @@
 //     through go-keyring: about 3,000) are smaller than an RSA-4096 key or an
 //     OpenPGP secret key with subkeys. Store splits larger secrets across
 //     several items and writes a checksummed manifest last, so a half-written
-//     secret is never read as valid.
+//     secret is never read as valid. Secrets are at most MaxSecretSize.
+//   - Writers of one secret are serialised within a process. The app and
+//     sealctl share the keychain, which has no lock: the write protocol
+//     (Store.Put) keeps one of two concurrent writers' values whole, never a
+//     mix, but does not say which; see Store.Put for what is not guaranteed.
+//   - A damaged item reads as ErrCorrupt and Delete still removes it with
+//     every part it may have left.
 //   - Items are namespaced by profile, so two data directories on one laptop
 //     never see each other's secrets.
 package keystore

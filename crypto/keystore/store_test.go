@@ -152,16 +152,8 @@ func TestDamagedPartsAreDetected(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := NewMemory(WindowsItemLimit)
-			s := New(m, "p")
-			if err := s.Put("k", random(t, 6000)); err != nil {
-				t.Fatal(err)
-			}
-			mf, err := s.readManifest("k")
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.damage(m, s, mf.Generation)
+			m, s, gen := put6000(t)
+			tc.damage(m, s, gen)
 			if _, err := s.Get("k"); !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("Get of a damaged secret: %v, want ErrCorrupt", err)
 			}

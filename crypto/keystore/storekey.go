@@ -22,15 +22,27 @@ type Sealer struct {
 
 // OpenSealer loads the store key from the keychain, creating it on first
 // use. It fails when the keychain is unavailable: there is no file fallback.
+//
+// WARNING: two processes opening a new profile at the same moment may each
+// create a key; the one stored last stands, and what the other sealed
+// meanwhile reads as ErrSealedDamaged (derived data, recomputed from the
+// raw message). Within one process the read-and-create is serialised.
 func OpenSealer(s *Store) (*Sealer, error) {
+	defer s.lock(s.service, StoreKeyName)()
 	key, err := s.Get(StoreKeyName)
 	if errors.Is(err, ErrNotFound) {
 		key = make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
 			return nil, err
 		}
-		if err := s.Put(StoreKeyName, key); err != nil {
+		if err := s.put(StoreKeyName, key); err != nil {
 			return nil, err
+		}
+		// Another process may have stored its key meanwhile: use what is
+		// stored.
+		Zero(key)
+		if key, err = s.Get(StoreKeyName); err != nil {
+			return nil, fmt.Errorf("keystore: reading the store key: %w", err)
 		}
 	} else if err != nil {
 		return nil, fmt.Errorf("keystore: reading the store key: %w", err)
