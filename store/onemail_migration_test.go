@@ -16,7 +16,7 @@ import (
 func TestMigrationMergesDuplicateArticles(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s := openFrom(t, dir, 11, func(db *sql.DB) error {
+	s := openFrom(t, dir, 12, func(db *sql.DB) error {
 		for _, q := range []string{
 			`INSERT INTO accounts(id, name, imap_host, imap_port, imap_tls, username, created_at) VALUES (1, 'a', 'h', 993, 'implicit', 'u', ''), (2, 'b', 'h', 993, 'implicit', 'u', '')`,
 			`INSERT INTO mailboxes(id, account_id, name) VALUES (1, 1, 'INBOX'), (2, 2, 'INBOX')`,
