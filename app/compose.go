@@ -6,7 +6,7 @@ import (
 	"net/mail"
 	"strings"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mail/outgoing"
 	"github.com/sealdesk/sealdesk/mail/thread"
 	"github.com/sealdesk/sealdesk/mailbox"
@@ -41,8 +41,8 @@ type ReadinessRequest struct {
 // Readiness reports whether the message can be signed and encrypted, and
 // per address why not. It reads public material only.
 func (c *Compose) Readiness(req ReadinessRequest) (security.Readiness, error) {
-	tech := sdcrypto.Technology(req.Technology)
-	if tech != sdcrypto.TechSMIME && tech != sdcrypto.TechPGP {
+	tech := verdict.Technology(req.Technology)
+	if tech != verdict.TechSMIME && tech != verdict.TechPGP {
 		return security.Readiness{}, &Error{Code: CodeInvalid, Message: "Choose S/MIME or PGP."}
 	}
 	return c.sec.ReadinessChosen(context.Background(), tech, req.From, req.Recipients, security.KeyChoice(req.Keys))
@@ -96,7 +96,7 @@ func (c *Compose) Prepare(req PrepareRequest) (DraftMessage, error) {
 		d.GroupID, d.From = g.ID, g.SenderAddress
 		d.Sign, d.Encrypt, d.Technology = g.DefaultSign, g.DefaultEncrypt, g.Technology
 	} else {
-		d.Technology = string(sdcrypto.TechSMIME)
+		d.Technology = string(verdict.TechSMIME)
 	}
 	ours := func(addr string) bool { _, ok := groupByAddress(groups, addr); return ok }
 	to, cc := outgoing.Recipients(mode, orig, ours)
@@ -222,9 +222,9 @@ func (c *Compose) Fixes(req FixesRequest) ([]CarriedFix, error) {
 }
 
 // fixFor is the fix for one address, if the ticket's mail offers one.
-func (c *Compose) fixFor(ctx context.Context, tech sdcrypto.Technology, ticketID int64, addr string) (CarriedFix, bool, error) {
+func (c *Compose) fixFor(ctx context.Context, tech verdict.Technology, ticketID int64, addr string) (CarriedFix, bool, error) {
 	fix := CarriedFix{Address: strings.ToLower(addr), Technology: string(tech)}
-	if tech == sdcrypto.TechSMIME {
+	if tech == verdict.TechSMIME {
 		found, err := c.sec.CarriedFor(ctx, ticketID, addr)
 		if err != nil || len(found) == 0 {
 			return fix, false, err
@@ -247,12 +247,12 @@ func (c *Compose) fixFor(ctx context.Context, tech sdcrypto.Technology, ticketID
 
 // fixTechnology reads a fix request's technology; "" is S/MIME, the only
 // one the composer asked for before.
-func fixTechnology(t string) (sdcrypto.Technology, error) {
-	switch sdcrypto.Technology(t) {
-	case "", sdcrypto.TechSMIME:
-		return sdcrypto.TechSMIME, nil
-	case sdcrypto.TechPGP:
-		return sdcrypto.TechPGP, nil
+func fixTechnology(t string) (verdict.Technology, error) {
+	switch verdict.Technology(t) {
+	case "", verdict.TechSMIME:
+		return verdict.TechSMIME, nil
+	case verdict.TechPGP:
+		return verdict.TechPGP, nil
 	}
 	return "", &Error{Code: CodeInvalid, Message: "Choose S/MIME or PGP."}
 }
@@ -276,7 +276,7 @@ func (c *Compose) ImportCarried(req ImportCarriedRequest) (security.ImportResult
 	if err != nil {
 		return security.ImportResult{}, err
 	}
-	if tech == sdcrypto.TechPGP {
+	if tech == verdict.TechPGP {
 		return c.acceptCarriedPGP(req)
 	}
 	res, err := c.sec.ImportCarried(context.Background(), req.TicketID, req.Address)

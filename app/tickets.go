@@ -6,7 +6,7 @@ import (
 	"os"
 	"strings"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mail/mime"
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
@@ -176,7 +176,7 @@ func (t *Tickets) Content(req ContentRequest) (ArticleContent, error) {
 }
 
 // sectionLabel says what a section's origin means for this article.
-func sectionLabel(o mime.Origin, r sdcrypto.Result) string {
+func sectionLabel(o mime.Origin, r verdict.Result) string {
 	switch o {
 	case mime.Protected:
 		var what []string
@@ -197,7 +197,7 @@ func sectionLabel(o mime.Origin, r sdcrypto.Result) string {
 	case mime.Unopened:
 		return "Encrypted content that was not decrypted."
 	}
-	if r.Type == sdcrypto.TechNone && !r.Signed && !r.Encrypted {
+	if r.Type == verdict.TechNone && !r.Signed && !r.Encrypted {
 		return ""
 	}
 	return "Not protected: this part travelled outside the signature and encryption; anyone could have read or changed it."

@@ -9,7 +9,7 @@ import (
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 	"github.com/ProtonMail/gopenpgp/v3/armor"
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -43,7 +43,7 @@ func TestBatchGoesOnPastABomb(t *testing.T) {
 		t.Fatal(err)
 	}
 	zero := make([]byte, 1<<20)
-	for n := 0; n <= sdcrypto.MaxMessageSize; n += len(zero) {
+	for n := 0; n <= verdict.MaxMessageSize; n += len(zero) {
 		if _, err := w.Write(zero); err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestBatchGoesOnPastABomb(t *testing.T) {
 			t.Errorf("article %d was not processed", i)
 		}
 		enc := a.Security.Encryption
-		if i == 1 && (!a.Security.Encrypted || enc.Success || enc.Failure != sdcrypto.DecryptTooLarge || !bytes.Equal(a.Raw, bomb)) {
+		if i == 1 && (!a.Security.Encrypted || enc.Success || enc.Failure != verdict.DecryptTooLarge || !bytes.Equal(a.Raw, bomb)) {
 			t.Errorf("bomb: %+v, raw kept %v", a.Security, bytes.Equal(a.Raw, bomb))
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mail/smtp"
 	"github.com/sealdesk/sealdesk/mail/thread"
 	"github.com/sealdesk/sealdesk/security"
@@ -183,7 +183,7 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 			return res, err
 		}
 		sealed, err := s.sec.SealCopies(ctx, security.SealRequest{Raw: plain, Sign: in.Sign, Encrypt: in.Encrypt,
-			Technology: sdcrypto.Technology(tech), Keys: in.Keys, PGP: security.PGPSealOptions{Autocrypt: g.Autocrypt}})
+			Technology: verdict.Technology(tech), Keys: in.Keys, PGP: security.PGPSealOptions{Autocrypt: g.Autocrypt}})
 		if err != nil {
 			return res, err
 		}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mail/outgoing"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -144,7 +144,7 @@ func (s *Service) CarriedFor(ctx context.Context, ticketID int64, addr string) (
 	out := []CarriedCertificate{}
 	seen := map[string]bool{}
 	for i := len(arts) - 1; i >= 0 && len(arts)-i <= maxCarriedArticles; i-- {
-		if arts[i].Security.Type != sdcrypto.TechSMIME || !arts[i].Security.Signed {
+		if arts[i].Security.Type != verdict.TechSMIME || !arts[i].Security.Signed {
 			continue
 		}
 		a, err := s.p.Store.Article(ctx, arts[i].ID)
@@ -191,7 +191,7 @@ func (s *Service) ImportCarried(ctx context.Context, ticketID int64, addr string
 	c := found[0]
 	if pending, err := s.p.Store.PendingKeys(ctx, store.PendingOpen); err == nil {
 		for _, pk := range pending {
-			if pk.Technology == string(sdcrypto.TechSMIME) && strings.EqualFold(pk.Fingerprint, c.Fingerprint) {
+			if pk.Technology == string(verdict.TechSMIME) && strings.EqualFold(pk.Fingerprint, c.Fingerprint) {
 				r, err := s.AcceptPending(ctx, pk.ID)
 				if err != nil {
 					return ImportResult{}, err

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -81,7 +81,7 @@ func (s *Service) CarriedPGPFor(ctx context.Context, ticketID int64, addr string
 	var found []store.PendingKey
 	for _, pk := range open {
 		in := seen[pk.ID]
-		if len(in) == 0 || pk.Technology != string(sdcrypto.TechPGP) {
+		if len(in) == 0 || pk.Technology != string(verdict.TechPGP) {
 			continue
 		}
 		// The ticket's newest mail that carried it.

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -48,7 +48,7 @@ func intoTicket(t *testing.T, f *fixture, articleID, ticketID int64) int64 {
 
 func (f *fixture) custReadiness(t *testing.T) AddressStatus {
 	t.Helper()
-	r, err := f.svc.Readiness(f.ctx, sdcrypto.TechPGP, choiceDesk, []string{choiceCust})
+	r, err := f.svc.Readiness(f.ctx, verdict.TechPGP, choiceDesk, []string{choiceCust})
 	if err != nil || len(r.Recipients) != 1 {
 		t.Fatalf("readiness: %+v, %v", r, err)
 	}

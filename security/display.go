@@ -5,8 +5,8 @@ import (
 	"context"
 	"strings"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mail/mime"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -52,7 +52,7 @@ func (s *Service) Display(ctx context.Context, articleID int64) (Display, error)
 // OpenPGP, whose protected text has no MIME entity of its own).
 func (s *Service) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
 	r := a.Security
-	if r.Type == sdcrypto.TechNone && !r.Signed && !r.Encrypted {
+	if r.Type == verdict.TechNone && !r.Signed && !r.Encrypted {
 		return a.Raw, false
 	}
 	if r.Encrypted && !r.Encryption.Success {
@@ -69,7 +69,7 @@ func (s *Service) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
 	if err != nil || p.Entity == nil || (r.Encrypted && !p.Result.Encryption.Success) {
 		return nil, false
 	}
-	if bytes.Equal(p.Entity, a.Raw) && r.Type == sdcrypto.TechPGP && (r.Encryption.Success || r.Sign.Success) {
+	if bytes.Equal(p.Entity, a.Raw) && r.Type == verdict.TechPGP && (r.Encryption.Success || r.Sign.Success) {
 		// Inline OpenPGP over the whole text: the engine's text is the
 		// protected content.
 		return []byte("Content-Type: text/plain; charset=utf-8\r\n\r\n" + p.Text), true
@@ -170,7 +170,7 @@ func inlinePart(sg pgp.Segment, on bool) mime.InlinePart {
 	return mime.InlinePart{Origin: mime.Unprotected, Text: sg.Text}
 }
 
-func signerName(r sdcrypto.SignResult) string {
+func signerName(r verdict.SignResult) string {
 	if len(r.Signers) == 0 {
 		return ""
 	}
@@ -222,7 +222,7 @@ type Warning struct {
 // Warnings derives the warnings of a result: one per failed check of the
 // signature (in check order), one for a failed decryption, and one for
 // content that is encrypted without integrity protection and not signed.
-func Warnings(r sdcrypto.Result) []Warning {
+func Warnings(r verdict.Result) []Warning {
 	out := []Warning{}
 	off := strings.Contains(r.Sign.Comment+r.Encryption.Comment, "switched off in Settings")
 	if off {

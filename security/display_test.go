@@ -6,47 +6,47 @@ import (
 	"testing"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
 	"github.com/sealdesk/sealdesk/store"
 )
 
 func TestWarnings(t *testing.T) {
-	fail := func(names ...string) []sdcrypto.Check {
-		cs := []sdcrypto.Check{{Name: "structure", OK: true}}
+	fail := func(names ...string) []verdict.Check {
+		cs := []verdict.Check{{Name: "structure", OK: true}}
 		for _, n := range names {
-			cs = append(cs, sdcrypto.Check{Name: n, OK: false})
+			cs = append(cs, verdict.Check{Name: n, OK: false})
 		}
 		return cs
 	}
-	signed := func(checks []sdcrypto.Check) sdcrypto.Result {
-		return sdcrypto.Result{Type: sdcrypto.TechSMIME, Signed: true, Sign: sdcrypto.SignResult{Checks: checks, Comment: "engine says"}}
+	signed := func(checks []verdict.Check) verdict.Result {
+		return verdict.Result{Type: verdict.TechSMIME, Signed: true, Sign: verdict.SignResult{Checks: checks, Comment: "engine says"}}
 	}
-	enc := func(ok bool, alg, comment string) sdcrypto.Result {
-		return sdcrypto.Result{Type: sdcrypto.TechSMIME, Encrypted: true, Encryption: sdcrypto.EncryptionResult{Success: ok, Algorithm: alg, Comment: comment}}
+	enc := func(ok bool, alg, comment string) verdict.Result {
+		return verdict.Result{Type: verdict.TechSMIME, Encrypted: true, Encryption: verdict.EncryptionResult{Success: ok, Algorithm: alg, Comment: comment}}
 	}
-	protected := func(r sdcrypto.Result) sdcrypto.Result { r.Encryption.IntegrityProtected = true; return r }
-	signedToo := func(r sdcrypto.Result) sdcrypto.Result {
-		r.Signed, r.Sign = true, sdcrypto.SignResult{Success: true}
+	protected := func(r verdict.Result) verdict.Result { r.Encryption.IntegrityProtected = true; return r }
+	signedToo := func(r verdict.Result) verdict.Result {
+		r.Signed, r.Sign = true, verdict.SignResult{Success: true}
 		return r
 	}
 	cases := []struct {
 		name  string
-		r     sdcrypto.Result
+		r     verdict.Result
 		kinds string // comma-separated, in order
 		retry bool   // the first warning offers Retry
 		title string // in the first title
 	}{
-		{"plain", sdcrypto.Result{}, "", false, ""},
-		{"valid signature", sdcrypto.Result{Type: sdcrypto.TechSMIME, Signed: true, Sign: sdcrypto.SignResult{Success: true}}, "", false, ""},
+		{"plain", verdict.Result{}, "", false, ""},
+		{"valid signature", verdict.Result{Type: verdict.TechSMIME, Signed: true, Sign: verdict.SignResult{Success: true}}, "", false, ""},
 		{"sender certificate missing", signed(fail("certificate")), "sender_key_missing", true, "certificate is missing"},
 		{"sender pgp key missing", signed(fail("key")), "sender_key_missing", true, "public key is missing"},
 		{"unknown CA", signed(fail("chain")), "untrusted", true, "CA you trust"},
 		{"different address", signed(fail("from")), "from_mismatch", false, "different address"},
 		{"expired", signed(fail("validity")), "expired", true, "Expired"},
-		{"display name shows another address", signed([]sdcrypto.Check{{Name: "from", Reason: sdcrypto.ReasonFromName, Detail: "the display name shows boss@corp.example"}}), "from_name_address", false, "shows another address"},
-		{"several From fields", signed([]sdcrypto.Check{{Name: "from", Reason: sdcrypto.ReasonFromHeaders}}), "from_several_headers", false, "several From fields"},
-		{"replayed signature", signed([]sdcrypto.Check{{Name: "from", OK: true}, {Name: "signing time", Reason: sdcrypto.ReasonDateMismatch}}), "date_mismatch", false, "another time"},
+		{"display name shows another address", signed([]verdict.Check{{Name: "from", Reason: verdict.ReasonFromName, Detail: "the display name shows boss@corp.example"}}), "from_name_address", false, "shows another address"},
+		{"several From fields", signed([]verdict.Check{{Name: "from", Reason: verdict.ReasonFromHeaders}}), "from_several_headers", false, "several From fields"},
+		{"replayed signature", signed([]verdict.Check{{Name: "from", OK: true}, {Name: "signing time", Reason: verdict.ReasonDateMismatch}}), "date_mismatch", false, "another time"},
 		{"tampered, one warning for two checks", signed(fail("digest", "signature")), "tampered", false, "changed"},
 		{"expired and untrusted", signed(fail("validity", "chain")), "expired,untrusted", true, ""},
 		{"no checks at all", signed(nil), "other", true, "not valid"},
@@ -58,7 +58,7 @@ func TestWarnings(t *testing.T) {
 		{"CBC and not signed", enc(true, "AES-256-CBC, RSA PKCS #1 v1.5", ""), "not_integrity_protected", false, "Not integrity-protected"},
 		{"GCM", protected(enc(true, "AES-256-GCM, RSA PKCS #1 v1.5", "")), "", false, ""},
 		{"CBC and validly signed", signedToo(enc(true, "AES-256-CBC, RSA PKCS #1 v1.5", "")), "", false, ""},
-		{"switched off", sdcrypto.Result{Type: sdcrypto.TechPGP, Signed: true, Sign: sdcrypto.SignResult{Comment: "PGP is switched off in Settings > Integrations: switch it on"}},
+		{"switched off", verdict.Result{Type: verdict.TechPGP, Signed: true, Sign: verdict.SignResult{Comment: "PGP is switched off in Settings > Integrations: switch it on"}},
 			"switched_off", true, "switched off"},
 	}
 	for _, tc := range cases {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
 	"github.com/sealdesk/sealdesk/mail/outgoing"
 )
@@ -27,7 +27,7 @@ var notEntities = map[string]string{
 // checkNothingShown: the article's decryption failed with the typed
 // reason, and neither its text, its display nor its sealed cache holds
 // anything of the plaintext.
-func checkNothingShown(t *testing.T, f *fixture, raw []byte, want sdcrypto.DecryptFailure) {
+func checkNothingShown(t *testing.T, f *fixture, raw []byte, want verdict.DecryptFailure) {
 	t.Helper()
 	in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
 	if err != nil {
@@ -68,11 +68,11 @@ func TestDecryptedNonEntityIsADecryptionFailure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkNothingShown(t, f, append([]byte(hdr+"Message-ID: <smime-"+strings.ReplaceAll(name, " ", "-")+"@x>\r\n"), ent...), sdcrypto.DecryptMalformed)
+			checkNothingShown(t, f, append([]byte(hdr+"Message-ID: <smime-"+strings.ReplaceAll(name, " ", "-")+"@x>\r\n"), ent...), verdict.DecryptMalformed)
 		})
 		t.Run("PGP/MIME "+name, func(t *testing.T) {
 			armored := g.Must(t, []byte(plain), "--armor", "-r", g.Desk, "--encrypt")
-			checkNothingShown(t, pf, gpgtest.PGPMIMEEncrypted("Alice <"+gpgtest.AliceAddr+">", gpgtest.DeskAddr, "garbage "+name, armored), sdcrypto.DecryptMalformed)
+			checkNothingShown(t, pf, gpgtest.PGPMIMEEncrypted("Alice <"+gpgtest.AliceAddr+">", gpgtest.DeskAddr, "garbage "+name, armored), verdict.DecryptMalformed)
 		})
 	}
 }
@@ -98,12 +98,12 @@ func TestPGPIntegrityFailureShowsNothing(t *testing.T) {
 	_ = w.Close()
 	tampered := buf.Bytes()
 	t.Run("PGP/MIME", func(t *testing.T) {
-		checkNothingShown(t, f, gpgtest.PGPMIMEEncrypted("Alice <"+gpgtest.AliceAddr+">", gpgtest.DeskAddr, "tampered", tampered), sdcrypto.DecryptIntegrity)
+		checkNothingShown(t, f, gpgtest.PGPMIMEEncrypted("Alice <"+gpgtest.AliceAddr+">", gpgtest.DeskAddr, "tampered", tampered), verdict.DecryptIntegrity)
 	})
 	t.Run("inline", func(t *testing.T) {
 		raw := []byte("From: Alice <" + gpgtest.AliceAddr + ">\r\nTo: " + gpgtest.DeskAddr + "\r\nSubject: tampered inline\r\n" +
 			"Date: Sun, 01 Mar 2026 10:00:00 +0000\r\nContent-Type: text/plain\r\n\r\n" + strings.ReplaceAll(string(tampered), "\n", "\r\n"))
-		checkNothingShown(t, f, raw, sdcrypto.DecryptIntegrity)
+		checkNothingShown(t, f, raw, verdict.DecryptIntegrity)
 	})
 }
 

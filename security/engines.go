@@ -6,9 +6,9 @@ import (
 	"crypto/x509"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // keySet is the key material of one operation: each technology's keyring
@@ -77,7 +77,7 @@ func (ks *keySet) Release() {
 
 // processed is one engine's outcome, in the terms the article needs.
 type processed struct {
-	Result sdcrypto.Result
+	Result verdict.Result
 	Entity []byte
 	Text   string
 	// Subject is the protected Subject (RFC 9788) when the message has one.
@@ -156,7 +156,7 @@ func (ks *keySet) processSMIME(raw []byte, at time.Time, on bool) (*processed, e
 	if err != nil {
 		return nil, err
 	}
-	if sp.Result.Type != sdcrypto.TechSMIME {
+	if sp.Result.Type != verdict.TechSMIME {
 		return nil, nil
 	}
 	if on {
@@ -169,8 +169,8 @@ func (ks *keySet) processSMIME(raw []byte, at time.Time, on bool) (*processed, e
 
 // switchedOff turns an engine's outcome over an empty keyring into "this
 // technology is off": nothing was checked, so nothing may read as valid.
-func switchedOff(r *sdcrypto.Result) {
-	if r.Type == sdcrypto.TechNone {
+func switchedOff(r *verdict.Result) {
+	if r.Type == verdict.TechNone {
 		return
 	}
 	comment := string(r.Type) + " is switched off in Settings > Integrations: switch it on to check this message."
@@ -185,7 +185,7 @@ func switchedOff(r *sdcrypto.Result) {
 	}
 }
 
-func keychainComment(r *sdcrypto.Result, kerr error) {
+func keychainComment(r *verdict.Result, kerr error) {
 	if kerr != nil && r.Encrypted && !r.Encryption.Success {
 		r.Encryption.Comment = "Our private key could not be read from the OS keychain (" + kerr.Error() + "): unlock it, then retry."
 	}

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -68,7 +68,7 @@ func (s *Service) ImportCertificates(ctx context.Context, inputs ...Input) (Impo
 		return ImportResult{}, &DuplicateError{Existing: present}
 	}
 	res := ImportResult{Imported: added, Skipped: orEmpty(present), Keys: []string{}}
-	s.recheck(ctx, sdcrypto.TechSMIME, &res.Rechecked, &res.RecheckError)
+	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -113,7 +113,7 @@ func (s *Service) ImportKey(ctx context.Context, data, passphrase []byte) (Impor
 		return ImportResult{}, err
 	}
 	res := ImportResult{Imported: []store.Certificate{}, Skipped: []store.Certificate{}, Keys: fresh}
-	s.recheck(ctx, sdcrypto.TechSMIME, &res.Rechecked, &res.RecheckError)
+	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -141,7 +141,7 @@ func (s *Service) ImportPKCS12(ctx context.Context, data, passphrase []byte) (Im
 	if err != nil {
 		return ImportResult{}, err
 	}
-	s.recheck(ctx, sdcrypto.TechSMIME, &res.Rechecked, &res.RecheckError)
+	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -184,7 +184,7 @@ func (s *Service) storeKey(ctx context.Context, key crypto.Signer, fps []string,
 // recheck re-runs the failed articles of one technology after an import.
 // Its failure does not undo the import: it is reported, and the articles
 // stay retryable.
-func (s *Service) recheck(ctx context.Context, tech sdcrypto.Technology, changed *int, errText *string) {
+func (s *Service) recheck(ctx context.Context, tech verdict.Technology, changed *int, errText *string) {
 	n, err := s.recheckFailed(ctx, tech)
 	*changed = n
 	if err != nil {

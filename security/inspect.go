@@ -13,7 +13,7 @@ import (
 
 	"github.com/emersion/go-message/charset"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/mimelimit"
 	"github.com/sealdesk/sealdesk/mail/thread"
 	"github.com/sealdesk/sealdesk/store"
@@ -21,10 +21,10 @@ import (
 
 // Inspection is a processed incoming message as the agent sees it.
 type Inspection struct {
-	ArticleID int64           `json:"article_id"`
-	Subject   string          `json:"subject"`
-	From      string          `json:"from"`
-	Security  sdcrypto.Result `json:"security"`
+	ArticleID int64          `json:"article_id"`
+	Subject   string         `json:"subject"`
+	From      string         `json:"from"`
+	Security  verdict.Result `json:"security"`
 	// Text is the readable plain text after decryption; what a signature
 	// covers is said by Security.Sign.Success, never by the text.
 	Text string `json:"text"`
@@ -107,7 +107,7 @@ func (s *Service) insertUnprocessed(ctx context.Context, raw []byte, at time.Tim
 	meta := parseMeta(raw)
 	a, err := s.p.Store.InsertArticle(ctx, store.Article{
 		MessageID: meta.MessageID, Direction: "in", From: meta.From, To: meta.To, Cc: meta.Cc,
-		Subject: meta.Subject, Date: meta.Date, Raw: raw, Security: sdcrypto.Result{ProcessedAt: at}, ParseError: limit.Error(),
+		Subject: meta.Subject, Date: meta.Date, Raw: raw, Security: verdict.Result{ProcessedAt: at}, ParseError: limit.Error(),
 	}, nil)
 	if err != nil {
 		return Inspection{}, err
@@ -131,14 +131,14 @@ func (s *Service) Retry(ctx context.Context, articleID int64) (Inspection, bool,
 // result failed, S/MIME and OpenPGP, and returns how many changed outcome
 // (a signature now valid, a message now decrypted).
 func (s *Service) RecheckFailed(ctx context.Context) (int, error) {
-	return s.recheckFailed(ctx, sdcrypto.TechNone)
+	return s.recheckFailed(ctx, verdict.TechNone)
 }
 
 // recheckFailed re-runs the failed articles of one technology (TechNone:
 // all) with one keyring snapshot. It is what an import calls: re-running
 // only the articles the new material could fix would need to know why
 // each failed, and re-running a failed one costs little.
-func (s *Service) recheckFailed(ctx context.Context, tech sdcrypto.Technology) (int, error) {
+func (s *Service) recheckFailed(ctx context.Context, tech verdict.Technology) (int, error) {
 	ids, err := s.p.Store.ArticlesToRetry(ctx, string(tech))
 	if err != nil || len(ids) == 0 {
 		return 0, err
@@ -202,7 +202,7 @@ func (s *Service) saveRun(ctx context.Context, a store.Article, p *processed, at
 
 // outcome is what "changed" means for a re-run: the state, or whether the
 // signature or the decryption succeeded; reworded comments do not count.
-func outcome(r sdcrypto.Result) string {
+func outcome(r verdict.Result) string {
 	return fmt.Sprint(store.SecurityState(r), r.Sign.Success, r.Encryption.Success)
 }
 
@@ -236,8 +236,8 @@ func (s *Service) processedRow(a store.Article, p *processed) store.Processed {
 // incomingLog are the verify and decrypt entries of one processing. The
 // detail is the engine's comment, written for the agent; it never holds
 // content or key material.
-func incomingLog(articleID int64, messageID string, r sdcrypto.Result) []store.LogEntry {
-	if r.Type == sdcrypto.TechNone {
+func incomingLog(articleID int64, messageID string, r verdict.Result) []store.LogEntry {
+	if r.Type == verdict.TechNone {
 		return nil
 	}
 	var out []store.LogEntry
@@ -255,13 +255,13 @@ func incomingLog(articleID int64, messageID string, r sdcrypto.Result) []store.L
 
 // logIncoming records verify and decrypt of an article just inserted. A
 // log write failing does not fail the processing.
-func (s *Service) logIncoming(ctx context.Context, articleID int64, messageID string, r sdcrypto.Result) {
+func (s *Service) logIncoming(ctx context.Context, articleID int64, messageID string, r verdict.Result) {
 	for _, e := range incomingLog(articleID, messageID, r) {
 		_, _ = s.p.Store.AppendLog(ctx, e)
 	}
 }
 
-func (s *Service) log(ctx context.Context, tech sdcrypto.Technology, e store.LogEntry) {
+func (s *Service) log(ctx context.Context, tech verdict.Technology, e store.LogEntry) {
 	e.Technology = string(tech)
 	_, _ = s.p.Store.AppendLog(ctx, e)
 }

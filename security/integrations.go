@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -32,12 +32,12 @@ func (s *Service) Integrations(ctx context.Context) (Integrations, error) {
 }
 
 // requireOn fails with a message a person can act on when tech is off.
-func (s *Service) requireOn(ctx context.Context, tech sdcrypto.Technology) error {
+func (s *Service) requireOn(ctx context.Context, tech verdict.Technology) error {
 	on, err := s.Integrations(ctx)
 	if err != nil {
 		return err
 	}
-	if tech == sdcrypto.TechSMIME && !on.SMIME || tech == sdcrypto.TechPGP && !on.PGP {
+	if tech == verdict.TechSMIME && !on.SMIME || tech == verdict.TechPGP && !on.PGP {
 		return fmt.Errorf("%w: %s is switched off in Settings > Integrations: switch it on to sign or encrypt with it", ErrSwitchedOff, tech)
 	}
 	return nil

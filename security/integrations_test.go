@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -39,7 +39,7 @@ func TestSwitchedOffTechnologyIsNotCheckedButSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := in.Security
-	if r.Type != sdcrypto.TechSMIME || !r.Signed || r.Sign.Success || !strings.Contains(r.Sign.Comment, "switched off") {
+	if r.Type != verdict.TechSMIME || !r.Signed || r.Sign.Success || !strings.Contains(r.Sign.Comment, "switched off") {
 		t.Fatalf("with S/MIME off: %+v", r)
 	}
 	for _, s := range r.Sign.Signers {
@@ -105,7 +105,7 @@ func TestAESGCMSettingSendsAuthEnvelopedData(t *testing.T) {
 
 func TestReadinessSaysPerRecipientWhy(t *testing.T) {
 	f := aliceWithBob(t)
-	r, err := f.svc.Readiness(f.ctx, sdcrypto.TechSMIME, "alice@example.test",
+	r, err := f.svc.Readiness(f.ctx, verdict.TechSMIME, "alice@example.test",
 		[]string{"bob@example.test", "carol@example.test"})
 	if err != nil {
 		t.Fatal(err)
@@ -120,17 +120,17 @@ func TestReadinessSaysPerRecipientWhy(t *testing.T) {
 		}
 	}
 	// Bob holds no key of ours: he cannot sign as himself here.
-	r, _ = f.svc.Readiness(f.ctx, sdcrypto.TechSMIME, "bob@example.test", []string{"bob@example.test"})
+	r, _ = f.svc.Readiness(f.ctx, verdict.TechSMIME, "bob@example.test", []string{"bob@example.test"})
 	if r.CanSign || r.Sign.Reason != "no_private_key" || !r.CanEncrypt {
 		t.Fatalf("as Bob: %+v", r)
 	}
 	// No OpenPGP keys at all.
-	r, err = f.svc.Readiness(f.ctx, sdcrypto.TechPGP, "alice@example.test", []string{"bob@example.test"})
+	r, err = f.svc.Readiness(f.ctx, verdict.TechPGP, "alice@example.test", []string{"bob@example.test"})
 	if err != nil || r.CanSign || r.Sign.Reason != "no_key" || r.Recipients[0].Reason != "no_key" {
 		t.Fatalf("PGP readiness %+v, %v", r, err)
 	}
 	setting(t, f, store.SettingSMIMEEnabled, "false")
-	if r, _ := f.svc.Readiness(f.ctx, sdcrypto.TechSMIME, "alice@example.test", nil); r.Enabled || r.CanSign {
+	if r, _ := f.svc.Readiness(f.ctx, verdict.TechSMIME, "alice@example.test", nil); r.Enabled || r.CanSign {
 		t.Fatalf("switched off but ready: %+v", r)
 	}
 }

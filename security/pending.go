@@ -14,9 +14,9 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -57,7 +57,7 @@ func (s *Service) AcceptPending(ctx context.Context, id int64) (PendingResult, e
 	}
 	var res PendingResult
 	in := Input{Name: fmt.Sprintf("found key %d", id), Data: k.Key}
-	if k.Technology == string(sdcrypto.TechPGP) {
+	if k.Technology == string(verdict.TechPGP) {
 		r, ierr := s.ImportPGP(ctx, nil, in)
 		res.Rechecked, res.RecheckError, err = r.Rechecked, r.RecheckError, ierr
 	} else {
@@ -67,7 +67,7 @@ func (s *Service) AcceptPending(ctx context.Context, id int64) (PendingResult, e
 	if err != nil && !errors.Is(err, ErrDuplicate) {
 		return PendingResult{}, err
 	}
-	if k.Technology == string(sdcrypto.TechPGP) && k.KeyChange {
+	if k.Technology == string(verdict.TechPGP) && k.KeyChange {
 		if err := s.supersede(ctx, k, &res); err != nil {
 			return PendingResult{}, err
 		}
@@ -153,7 +153,7 @@ func (s *Service) proposeFound(ctx context.Context, articleID int64, raw []byte,
 			found = append(found, pk)
 		}
 	}
-	if p.Result.Type == sdcrypto.TechSMIME && p.Result.Signed {
+	if p.Result.Type == verdict.TechSMIME && p.Result.Signed {
 		for _, c := range carriedCertificates(raw) {
 			if pk, ok := s.foundCertificate(ctx, c, p.Result.Sign); ok {
 				found = append(found, pk)
@@ -180,7 +180,7 @@ func (s *Service) foundPGP(ctx context.Context, fk pgp.FoundKey, at time.Time) (
 	if err != nil {
 		return store.PendingKey{}, false
 	}
-	pk := store.PendingKey{Technology: string(sdcrypto.TechPGP), Source: fk.Source, Address: fk.Address,
+	pk := store.PendingKey{Technology: string(verdict.TechPGP), Source: fk.Source, Address: fk.Address,
 		Fingerprint: k.Fingerprint, Label: k.String(), Key: pub, Update: update != "", UpdateSummary: update}
 	if pk.Address == "" && len(k.Emails) > 0 {
 		pk.Address = k.Emails[0]
@@ -222,12 +222,12 @@ func (s *Service) pgpUpdate(ctx context.Context, k *pgp.Key) (update string, ok 
 	return mergeSummary(rep, false), true
 }
 
-func (s *Service) foundCertificate(ctx context.Context, c *x509.Certificate, sign sdcrypto.SignResult) (store.PendingKey, bool) {
+func (s *Service) foundCertificate(ctx context.Context, c *x509.Certificate, sign verdict.SignResult) (store.PendingKey, bool) {
 	fp := smime.Fingerprint(c)
 	if _, err := s.p.Store.Certificate(ctx, fp); !errors.Is(err, store.ErrNotFound) {
 		return store.PendingKey{}, false
 	}
-	pk := store.PendingKey{Technology: string(sdcrypto.TechSMIME), Source: "signature", Fingerprint: fp,
+	pk := store.PendingKey{Technology: string(verdict.TechSMIME), Source: "signature", Fingerprint: fp,
 		Label: nameString(c.Subject), Key: c.Raw}
 	if emails := smime.Emails(c); len(emails) > 0 {
 		pk.Address = strings.ToLower(emails[0])

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 const (
@@ -80,7 +80,7 @@ func choiceFixture(t *testing.T) (*fixture, custKeys) {
 // judged, with one the picked key, usable or not.
 func TestPGPReadinessListsAndHonoursThePickedKey(t *testing.T) {
 	f, c := choiceFixture(t)
-	r, err := f.svc.Readiness(f.ctx, sdcrypto.TechPGP, choiceDesk, []string{choiceCust})
+	r, err := f.svc.Readiness(f.ctx, verdict.TechPGP, choiceDesk, []string{choiceCust})
 	if err != nil || len(r.Recipients) != 1 {
 		t.Fatalf("readiness: %+v, %v", r, err)
 	}
@@ -123,7 +123,7 @@ func TestPGPReadinessListsAndHonoursThePickedKey(t *testing.T) {
 			if tc.pick != "" {
 				pick = KeyChoice{strings.ToUpper(choiceCust): tc.pick}
 			}
-			r, err := f.svc.ReadinessChosen(f.ctx, sdcrypto.TechPGP, choiceDesk, []string{choiceCust}, pick)
+			r, err := f.svc.ReadinessChosen(f.ctx, verdict.TechPGP, choiceDesk, []string{choiceCust}, pick)
 			if err != nil {
 				t.Fatal(err)
 			}

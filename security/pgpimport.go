@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -132,7 +132,7 @@ func (s *Service) ImportPGP(ctx context.Context, passphrase []byte, inputs ...In
 	for _, k := range secrets {
 		res.Secret = append(res.Secret, k.Fingerprint)
 	}
-	s.recheck(ctx, sdcrypto.TechPGP, &res.Rechecked, &res.RecheckError)
+	s.recheck(ctx, verdict.TechPGP, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 

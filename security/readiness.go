@@ -5,9 +5,9 @@ import (
 	"crypto/x509"
 	"fmt"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // AddressStatus says whether one address can be signed as or encrypted to,
@@ -33,17 +33,17 @@ type AddressStatus struct {
 // recipient whether the message can be encrypted to them. Encryption is
 // possible only when every recipient is OK.
 type Readiness struct {
-	Technology sdcrypto.Technology `json:"technology"`
-	Enabled    bool                `json:"enabled"`
-	CanSign    bool                `json:"can_sign"`
-	CanEncrypt bool                `json:"can_encrypt"`
-	Sign       AddressStatus       `json:"sign"`
-	Recipients []AddressStatus     `json:"recipients"`
+	Technology verdict.Technology `json:"technology"`
+	Enabled    bool               `json:"enabled"`
+	CanSign    bool               `json:"can_sign"`
+	CanEncrypt bool               `json:"can_encrypt"`
+	Sign       AddressStatus      `json:"sign"`
+	Recipients []AddressStatus    `json:"recipients"`
 }
 
 // Readiness judges from and recipients for tech at the service's clock.
 // It reads public material only: no private key is unlocked to answer it.
-func (s *Service) Readiness(ctx context.Context, tech sdcrypto.Technology, from string, recipients []string) (Readiness, error) {
+func (s *Service) Readiness(ctx context.Context, tech verdict.Technology, from string, recipients []string) (Readiness, error) {
 	return s.ReadinessChosen(ctx, tech, from, recipients, nil)
 }
 
@@ -51,7 +51,7 @@ func (s *Service) Readiness(ctx context.Context, tech sdcrypto.Technology, from 
 // agent picked (see KeyChoice): a picked one is judged instead of the
 // engine's best one, and every recipient with several lists them as
 // Candidates.
-func (s *Service) ReadinessChosen(ctx context.Context, tech sdcrypto.Technology, from string, recipients []string, chosen KeyChoice) (Readiness, error) {
+func (s *Service) ReadinessChosen(ctx context.Context, tech verdict.Technology, from string, recipients []string, chosen KeyChoice) (Readiness, error) {
 	r := Readiness{Technology: tech, Recipients: []AddressStatus{}}
 	on, err := s.Integrations(ctx)
 	if err != nil {
@@ -59,7 +59,7 @@ func (s *Service) ReadinessChosen(ctx context.Context, tech sdcrypto.Technology,
 	}
 	now := s.now()
 	switch tech {
-	case sdcrypto.TechSMIME:
+	case verdict.TechSMIME:
 		r.Enabled = on.SMIME
 		kr, err := s.Keyring(ctx)
 		if err != nil {
@@ -74,7 +74,7 @@ func (s *Service) ReadinessChosen(ctx context.Context, tech sdcrypto.Technology,
 			a.Candidates = candidates(smime.NewEngine(kr), kr, rs.Address, now)
 			r.Recipients = append(r.Recipients, a)
 		}
-	case sdcrypto.TechPGP:
+	case verdict.TechPGP:
 		r.Enabled = on.PGP
 		kr, err := s.PGPKeyring(ctx)
 		if err != nil {

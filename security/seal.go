@@ -8,9 +8,9 @@ import (
 	"net/mail"
 	"strings"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -18,13 +18,13 @@ import (
 // profile's S/MIME keys (AES-256-CBC, or AES-256-GCM AuthEnvelopedData when
 // store.SettingSMIMEAESGCM is on) (From picks our key; To and Cc the
 // recipients) and logs the sign and encrypt operations. Encrypting a
-// message with Bcc recipients fails with sdcrypto.ErrBccNeedsCopies: use
+// message with Bcc recipients fails with verdict.ErrBccNeedsCopies: use
 // SealCopies. A *smime.SealError says what is impossible; when a key could
 // not be read because the keychain is unreachable, that error
 // (keystore.ErrUnavailable) is returned instead of the engine's "no
 // private key".
 func (s *Service) Seal(ctx context.Context, raw []byte, sign, encrypt bool) ([]byte, error) {
-	return s.sealOne(ctx, SealRequest{Raw: raw, Sign: sign, Encrypt: encrypt, Technology: sdcrypto.TechSMIME})
+	return s.sealOne(ctx, SealRequest{Raw: raw, Sign: sign, Encrypt: encrypt, Technology: verdict.TechSMIME})
 }
 
 // PGPSealOptions tunes SealPGP. The zero value signs and/or encrypts only.
@@ -46,7 +46,7 @@ type PGPSealOptions struct {
 // the keys picked in opts.Keys). A *pgp.SealError says what is
 // impossible.
 func (s *Service) SealPGP(ctx context.Context, raw []byte, sign, encrypt bool, opts PGPSealOptions) ([]byte, error) {
-	return s.sealOne(ctx, SealRequest{Raw: raw, Sign: sign, Encrypt: encrypt, Technology: sdcrypto.TechPGP, Keys: opts.Keys, PGP: opts})
+	return s.sealOne(ctx, SealRequest{Raw: raw, Sign: sign, Encrypt: encrypt, Technology: verdict.TechPGP, Keys: opts.Keys, PGP: opts})
 }
 
 // SealRequest is one outgoing message to seal for sending.
@@ -54,8 +54,8 @@ type SealRequest struct {
 	// Raw is the plain RFC 5322 message, Bcc field included.
 	Raw           []byte
 	Sign, Encrypt bool
-	// Technology is sdcrypto.TechSMIME or sdcrypto.TechPGP.
-	Technology sdcrypto.Technology
+	// Technology is verdict.TechSMIME or verdict.TechPGP.
+	Technology verdict.Technology
 	// Keys are the certificates or keys the agent picked for recipients
 	// with several (see KeyChoice); nil means the engines' pick.
 	Keys KeyChoice
@@ -86,7 +86,7 @@ type Sealed struct {
 // SealCopies seals a message for sending without revealing its Bcc
 // recipients (RFC 5322 section 3.6.3): when encrypting, Main is encrypted
 // to To, Cc and the sender, and each Bcc recipient gets a copy of its own
-// encrypted to them and the sender (see sdcrypto.ErrBccNeedsCopies for
+// encrypted to them and the sender (see verdict.ErrBccNeedsCopies for
 // why one message for everyone would name them). Every copy is signed
 // when asked and checked by the engine before it is returned. The sender
 // is in every copy: it names nobody the recipient does not know from the
@@ -135,7 +135,7 @@ func (s *Service) sealOne(ctx context.Context, req SealRequest) ([]byte, error) 
 
 // sealer is an engine over the profile's keys of one technology.
 type sealer struct {
-	tech sdcrypto.Technology
+	tech verdict.Technology
 	// seal seals raw for rcpts and the sender (nil: To and Cc).
 	seal        func(raw []byte, rcpts []string) ([]byte, error)
 	release     func()
@@ -147,13 +147,13 @@ func (s *Service) openSealer(ctx context.Context, req SealRequest) (*sealer, err
 		return nil, errNothingToSeal
 	}
 	tech := req.Technology
-	if tech != sdcrypto.TechPGP && tech != sdcrypto.TechSMIME {
+	if tech != verdict.TechPGP && tech != verdict.TechSMIME {
 		return nil, fmt.Errorf("security: cannot seal with technology %q", tech)
 	}
 	if err := s.requireOn(ctx, tech); err != nil {
 		return nil, err
 	}
-	if tech == sdcrypto.TechPGP {
+	if tech == verdict.TechPGP {
 		kr, err := s.PGPKeyring(ctx)
 		if err != nil {
 			return nil, err

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
 	"github.com/sealdesk/sealdesk/mail/mime"
 )
@@ -168,7 +168,7 @@ func checkWrapped(t *testing.T, f *fixture, raw []byte, want mime.Origin, secret
 	}
 }
 
-func hasFailedCheck(r sdcrypto.SignResult, name string) bool {
+func hasFailedCheck(r verdict.SignResult, name string) bool {
 	for _, c := range r.Checks {
 		if c.Name == name && !c.OK {
 			return true

@@ -12,7 +12,7 @@ import (
 	"math/bits"
 	"strings"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // Security states of an article, derived from its crypto.Result so that
@@ -26,7 +26,7 @@ const (
 
 // SecurityState is the state stored beside a result: failed when any part
 // failed, else encrypted, signed or none.
-func SecurityState(r sdcrypto.Result) string {
+func SecurityState(r verdict.Result) string {
 	switch {
 	case r.Failed():
 		return SecurityFailed
@@ -41,21 +41,21 @@ func SecurityState(r sdcrypto.Result) string {
 // Article is one message of a ticket. Raw is the message exactly as
 // received; everything else is derived from it and can be recomputed.
 type Article struct {
-	ID            int64           `json:"id"`
-	TicketID      int64           `json:"ticket_id"`
-	MailboxID     int64           `json:"mailbox_id"` // 0: not from a mailbox (sealctl inspect)
-	UID           int64           `json:"uid"`
-	MessageID     string          `json:"message_id"`
-	ContentSHA256 string          `json:"content_sha256"`
-	Direction     string          `json:"direction"` // in, out
-	From          string          `json:"from"`
-	To            string          `json:"to"`
-	Cc            string          `json:"cc"`
-	Subject       string          `json:"subject"`
-	Date          string          `json:"date"`
-	Raw           []byte          `json:"-"`
-	Security      sdcrypto.Result `json:"security"`
-	SecurityState string          `json:"security_state"`
+	ID            int64          `json:"id"`
+	TicketID      int64          `json:"ticket_id"`
+	MailboxID     int64          `json:"mailbox_id"` // 0: not from a mailbox (sealctl inspect)
+	UID           int64          `json:"uid"`
+	MessageID     string         `json:"message_id"`
+	ContentSHA256 string         `json:"content_sha256"`
+	Direction     string         `json:"direction"` // in, out
+	From          string         `json:"from"`
+	To            string         `json:"to"`
+	Cc            string         `json:"cc"`
+	Subject       string         `json:"subject"`
+	Date          string         `json:"date"`
+	Raw           []byte         `json:"-"`
+	Security      verdict.Result `json:"security"`
+	SecurityState string         `json:"security_state"`
 	// SealedContent is the decrypted entity, sealed with the store key and
 	// bound to the article ID; nil when nothing was decrypted.
 	SealedContent []byte `json:"-"`
@@ -141,7 +141,7 @@ func (s *Store) InsertArticle(ctx context.Context, a Article, seal SealFunc) (Ar
 
 // UpdateArticleSecurity replaces an article's security result and sealed
 // content after the engines ran again over its raw message.
-func (s *Store) UpdateArticleSecurity(ctx context.Context, id int64, r sdcrypto.Result, seal SealFunc) error {
+func (s *Store) UpdateArticleSecurity(ctx context.Context, id int64, r verdict.Result, seal SealFunc) error {
 	return s.UpdateArticleProcessed(ctx, id, "", r, seal)
 }
 
@@ -149,7 +149,7 @@ func (s *Store) UpdateArticleSecurity(ctx context.Context, id int64, r sdcrypto.
 // subject, in the same statement: a message that is decrypted only now
 // reveals its protected Subject (RFC 9788). An empty subject keeps the
 // stored one. The article is no longer security_pending.
-func (s *Store) UpdateArticleProcessed(ctx context.Context, id int64, subject string, r sdcrypto.Result, seal SealFunc) error {
+func (s *Store) UpdateArticleProcessed(ctx context.Context, id int64, subject string, r verdict.Result, seal SealFunc) error {
 	sec, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -304,7 +304,7 @@ type Processed struct {
 	// Subject replaces the stored one when not empty (the protected
 	// Subject, RFC 9788).
 	Subject string
-	Result  sdcrypto.Result
+	Result  verdict.Result
 	Seal    SealFunc
 	// Log are the verify and decrypt entries of the run.
 	Log []LogEntry

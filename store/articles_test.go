@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 func TestArticlesStoreResultsAndListRetries(t *testing.T) {
@@ -15,14 +15,14 @@ func TestArticlesStoreResultsAndListRetries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	failed := sdcrypto.Result{Type: sdcrypto.TechSMIME, Signed: true, Sign: sdcrypto.SignResult{Comment: "untrusted"}}
+	failed := verdict.Result{Type: verdict.TechSMIME, Signed: true, Sign: verdict.SignResult{Comment: "untrusted"}}
 	var sealedFor int64
 	a, err := s.InsertArticle(ctx, Article{TicketID: tk.ID, Raw: []byte("Subject: x\r\n\r\nbody"), Security: failed},
 		func(id int64) ([]byte, error) { sealedFor = id; return []byte("sealed"), nil })
 	if err != nil || a.SecurityState != SecurityFailed || sealedFor != a.ID {
 		t.Fatalf("insert: %+v, %v", a, err)
 	}
-	pgp := sdcrypto.Result{Type: sdcrypto.TechPGP, Encrypted: true}
+	pgp := verdict.Result{Type: verdict.TechPGP, Encrypted: true}
 	if _, err := s.InsertArticle(ctx, Article{TicketID: tk.ID, Raw: []byte("other"), Security: pgp}, nil); err != nil {
 		t.Fatal(err)
 	}

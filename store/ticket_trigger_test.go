@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // The ticket summary's UPDATE trigger (migration 0007) recomputes the
@@ -14,13 +14,13 @@ import (
 func TestTicketSummaryTriggerFiresOnlyOnChange(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	signed := sdcrypto.Result{Type: sdcrypto.TechPGP, Signed: true, Sign: sdcrypto.SignResult{Success: true}}
-	failed := sdcrypto.Result{Type: sdcrypto.TechPGP, Signed: true}
+	signed := verdict.Result{Type: verdict.TechPGP, Signed: true, Sign: verdict.SignResult{Success: true}}
+	failed := verdict.Result{Type: verdict.TechPGP, Signed: true}
 	a, err := s.InsertArticle(ctx, Article{Subject: "s", Raw: []byte("1"), Security: signed}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	save := func(r sdcrypto.Result) {
+	save := func(r verdict.Result) {
 		t.Helper()
 		if missing, err := s.SaveProcessed(ctx, []Processed{{ArticleID: a.ID, Result: r}}); err != nil || len(missing) != 0 {
 			t.Fatalf("SaveProcessed: %v, missing %v", err, missing)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // Ticket is one row of the ticket list.
@@ -142,14 +142,14 @@ func escapeLike(s string) string {
 
 // ArticleSummary is an article as a ticket's history lists it.
 type ArticleSummary struct {
-	ID        int64           `json:"id"`
-	MessageID string          `json:"message_id"`
-	From      string          `json:"from"`
-	To        string          `json:"to"`
-	Subject   string          `json:"subject"`
-	Date      string          `json:"date"`
-	Direction string          `json:"direction"`
-	Security  sdcrypto.Result `json:"security"`
+	ID        int64          `json:"id"`
+	MessageID string         `json:"message_id"`
+	From      string         `json:"from"`
+	To        string         `json:"to"`
+	Subject   string         `json:"subject"`
+	Date      string         `json:"date"`
+	Direction string         `json:"direction"`
+	Security  verdict.Result `json:"security"`
 	// Pending: the security engines have not run over it yet.
 	Pending  bool `json:"pending"`
 	Expunged bool `json:"expunged"`

@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 func TestTicketSummaryFollowsItsArticles(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	signed := sdcrypto.Result{Type: sdcrypto.TechSMIME, Signed: true, Sign: sdcrypto.SignResult{Success: true}}
-	failed := sdcrypto.Result{Type: sdcrypto.TechSMIME, Signed: true}
+	signed := verdict.Result{Type: verdict.TechSMIME, Signed: true, Sign: verdict.SignResult{Success: true}}
+	failed := verdict.Result{Type: verdict.TechSMIME, Signed: true}
 	a, err := s.InsertArticle(ctx, Article{Subject: "s", Raw: []byte("1"), Security: signed}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +124,7 @@ func TestTicketFiltersAndUpdates(t *testing.T) {
 func TestRecheckableArticlesAreOlderThanTheNewestKey(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	old := sdcrypto.Result{Type: sdcrypto.TechSMIME, Signed: true, ProcessedAt: time.Now().Add(-time.Hour)}
+	old := verdict.Result{Type: verdict.TechSMIME, Signed: true, ProcessedAt: time.Now().Add(-time.Hour)}
 	if _, err := s.InsertArticle(ctx, Article{Raw: []byte("x"), Security: old}, nil); err != nil {
 		t.Fatal(err)
 	}

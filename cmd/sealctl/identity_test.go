@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
 )
 
@@ -21,7 +21,7 @@ func TestInspectSaysWhatIsWrongWithTheSender(t *testing.T) {
 		[]byte("From: \"ceo@bank.example\" <"+gpgtest.AliceAddr+">\r\nReply-To: pay@evil.example\r\n"), 1)
 	file := c.file("spoof.eml", raw)
 	r := inspectJSONOf(t, c, file).Security
-	if !r.Signed || r.Sign.Success || r.Sign.Reason != sdcrypto.ReasonFromName || len(r.Sign.Signers) != 1 || r.Sign.Signers[0].Emails[0] != gpgtest.AliceAddr {
+	if !r.Signed || r.Sign.Success || r.Sign.Reason != verdict.ReasonFromName || len(r.Sign.Signers) != 1 || r.Sign.Signers[0].Emails[0] != gpgtest.AliceAddr {
 		t.Fatalf("sign = %+v", r.Sign)
 	}
 	if r.Sender == nil || r.Sender.From != gpgtest.AliceAddr || len(r.Sender.ReplyTo) != 1 || r.Sender.ReplyTo[0] != "pay@evil.example" {

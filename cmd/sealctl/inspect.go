@@ -7,17 +7,17 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/security"
 )
 
 // inspectJSON is the stable `inspect --json` object.
 type inspectJSON struct {
-	Subject  string          `json:"subject"`
-	From     string          `json:"from"`
-	Security sdcrypto.Result `json:"security"`
-	Text     string          `json:"text"`
+	Subject  string         `json:"subject"`
+	From     string         `json:"from"`
+	Security verdict.Result `json:"security"`
+	Text     string         `json:"text"`
 }
 
 // runInspect processes one message as an incoming article (stored, logged)
@@ -89,7 +89,7 @@ func printInspection(e *env, in security.Inspection) {
 	if r.Signed && r.Sign.Success && r.Sign.Comment != "" {
 		fmt.Fprintf(w, "           %s\n", r.Sign.Comment)
 	}
-	if r.Type != sdcrypto.TechNone {
+	if r.Type != verdict.TechNone {
 		fmt.Fprintf(w, "Type:      %s\n", r.Type)
 	}
 	for _, k := range in.Pending {
@@ -105,7 +105,7 @@ func printInspection(e *env, in security.Inspection) {
 // printSender shows where a reply would go when that is not the sender,
 // and an internationalized From domain in its ASCII form: legitimate, but
 // to be read beside the seal.
-func printSender(w io.Writer, s *sdcrypto.Sender) {
+func printSender(w io.Writer, s *verdict.Sender) {
 	if s == nil {
 		return
 	}
@@ -120,7 +120,7 @@ func printSender(w io.Writer, s *sdcrypto.Sender) {
 	}
 }
 
-func signers(list []sdcrypto.Signer) string {
+func signers(list []verdict.Signer) string {
 	var out []string
 	for _, s := range list {
 		who := s.Subject

@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -16,14 +16,14 @@ type ticketJSON struct {
 }
 
 type articleJSON struct {
-	ID        int64           `json:"id"`
-	MessageID string          `json:"message_id"`
-	From      string          `json:"from"`
-	To        string          `json:"to"`
-	Subject   string          `json:"subject"`
-	Date      string          `json:"date"`
-	Direction string          `json:"direction"`
-	Security  sdcrypto.Result `json:"security"`
+	ID        int64          `json:"id"`
+	MessageID string         `json:"message_id"`
+	From      string         `json:"from"`
+	To        string         `json:"to"`
+	Subject   string         `json:"subject"`
+	Date      string         `json:"date"`
+	Direction string         `json:"direction"`
+	Security  verdict.Result `json:"security"`
 }
 
 // runTickets lists every ticket, most recently updated first, with its
@@ -77,9 +77,9 @@ func runTickets(e *env, args []string) error {
 }
 
 // securityWord sums a result up in a word or two.
-func securityWord(r sdcrypto.Result) string {
+func securityWord(r verdict.Result) string {
 	switch {
-	case r.Type == sdcrypto.TechNone && !r.Signed && !r.Encrypted:
+	case r.Type == verdict.TechNone && !r.Signed && !r.Encrypted:
 		return "plain"
 	case r.Failed():
 		return string(r.Type) + " FAILED"

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/sealtest"
 )
 
@@ -20,7 +20,7 @@ func TestSealBccCopies(t *testing.T) {
 	kr := samKeyring(t, f, aliceAddr, bobAddr)
 	eng := NewEngine(kr)
 	msg := append([]byte("Bcc: Bob <"+bobAddr+">\r\n"), mkMail("Sam Seal <"+samAddr+">", "Alice <"+aliceAddr+">", "Bcc", "text/plain; charset=utf-8", "for Alice, and Bob in Bcc\n")...)
-	if _, err := eng.Seal(msg, true, true, SealOptions{Now: testNow}); !errors.Is(err, sdcrypto.ErrBccNeedsCopies) {
+	if _, err := eng.Seal(msg, true, true, SealOptions{Now: testNow}); !errors.Is(err, verdict.ErrBccNeedsCopies) {
 		t.Fatalf("one message for To and Bcc: %v", err)
 	}
 	sam, _ := f.sam.PublicBytes()

@@ -10,7 +10,7 @@ import (
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // decompressSlack is what the decompressed stream may hold beyond the
@@ -26,7 +26,7 @@ type decrypted struct {
 	algorithm string
 	key       string                  // fingerprint of the key that decrypted
 	md        *openpgp.MessageDetails // for the signatures inside, when ok
-	failure   sdcrypto.DecryptFailure
+	failure   verdict.DecryptFailure
 }
 
 // dearmorMessage returns the binary OpenPGP message in data (armored or
@@ -52,7 +52,7 @@ func dearmorMessage(data []byte) ([]byte, bool) {
 // or AEAD tag checked, before anything is returned: on any failure the
 // plaintext read so far is wiped and nothing is released. Decompression
 // and the plaintext are bounded by what is left of the message's size
-// budget (sdcrypto.Budget): a compression bomb stops there, costing at
+// budget (verdict.Budget): a compression bomb stops there, costing at
 // most the budget in memory.
 func (s *state) decrypt(data []byte) decrypted {
 	bin, ok := dearmorMessage(data)
@@ -86,7 +86,7 @@ func (s *state) decrypt(data []byte) decrypted {
 	cfg.MaxDecompressedMessageSize = &limit
 	md, err := openpgp.ReadMessage(bytes.NewReader(bin), publicRing{kr: s.kr, secrets: secrets}, nil, cfg)
 	if stderrors.Is(err, pgperrors.ErrMessageTooLarge) {
-		return decrypted{failure: sdcrypto.DecryptTooLarge, comment: sdcrypto.TooLargeComment}
+		return decrypted{failure: verdict.DecryptTooLarge, comment: verdict.TooLargeComment}
 	}
 	if err != nil {
 		if stderrors.Is(err, pgperrors.ErrKeyIncorrect) {
@@ -95,13 +95,13 @@ func (s *state) decrypt(data []byte) decrypted {
 		return decrypted{comment: "The encrypted part is damaged and cannot be decrypted (" + err.Error() + "): ask the sender to send it again."}
 	}
 	plain, err := s.budget.ReadAll(md.UnverifiedBody)
-	if stderrors.Is(err, sdcrypto.ErrTooLarge) || stderrors.Is(err, pgperrors.ErrMessageTooLarge) {
+	if stderrors.Is(err, verdict.ErrTooLarge) || stderrors.Is(err, pgperrors.ErrMessageTooLarge) {
 		wipe(plain)
-		return decrypted{failure: sdcrypto.DecryptTooLarge, comment: sdcrypto.TooLargeComment}
+		return decrypted{failure: verdict.DecryptTooLarge, comment: verdict.TooLargeComment}
 	}
 	if err != nil {
 		wipe(plain)
-		return decrypted{failure: sdcrypto.DecryptIntegrity, comment: "The message was altered on the way (its integrity check failed), so nothing of it is shown: ask the sender to send it again."}
+		return decrypted{failure: verdict.DecryptIntegrity, comment: "The message was altered on the way (its integrity check failed), so nothing of it is shown: ask the sender to send it again."}
 	}
 	d := decrypted{ok: true, plain: plain, md: md, algorithm: cipherName(md.DecryptedWithAlgorithm)}
 	if md.DecryptedWith.Entity != nil {

@@ -105,7 +105,7 @@ type SealError struct {
 	Recipients []RecipientStatus // set when encryption is impossible
 	Sign       *SignStatus       // set when signing is impossible
 	// Err, when set, is the sentinel the caller can test with errors.Is
-	// (sdcrypto.ErrBccNeedsCopies).
+	// (verdict.ErrBccNeedsCopies).
 	Err error
 }
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // TestSenderIdentity: a valid signature confirms the message only when
@@ -23,20 +23,20 @@ func TestSenderIdentity(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		raw    []byte
-		reason sdcrypto.Reason // "" means valid
+		reason verdict.Reason // "" means valid
 	}{
 		{"plain", mk("From: Sam <"+samAddr+">\n", gpgTime), ""},
 		// net/mail cannot decode windows-1252 words: "From address cannot be read".
 		{"Outlook display name", mk("From: =?windows-1252?Q?Sam_S=E9al?= <"+samAddr+">\n", gpgTime), ""},
-		{"Outlook names with a second sender", mk("From: =?windows-1252?Q?Bank_=80?= <security@bank.example>, =?windows-1252?Q?S=E9?= <"+samAddr+">\n", gpgTime), sdcrypto.ReasonFromAddresses},
-		{"two From fields", mk("From: "+samAddr+"\nFrom: security@bank.example\n", gpgTime), sdcrypto.ReasonFromHeaders},
-		{"address in the display name", mk(`From: "security@bank.example" <`+samAddr+">\n", gpgTime), sdcrypto.ReasonFromName},
-		{"encoded word hiding an address", mk("From: =?utf-8?Q?security=40bank=2Eexample?= <"+samAddr+">\n", gpgTime), sdcrypto.ReasonFromName},
-		{"unreadable From", mk("From: Sam <"+samAddr+"\n", gpgTime), sdcrypto.ReasonFromUnreadable},
-		{"no From", mk("", gpgTime), sdcrypto.ReasonFromMissing},
-		{"another sender", mk("From: security@bank.example\n", gpgTime), sdcrypto.ReasonFromMismatch},
-		{"dated a day after the signature", mk("From: "+samAddr+"\n", gpgTime.Add(24*time.Hour)), sdcrypto.ReasonDateMismatch},
-		{"dated two hours before the signature", mk("From: "+samAddr+"\n", gpgTime.Add(-2*time.Hour)), sdcrypto.ReasonDateMismatch},
+		{"Outlook names with a second sender", mk("From: =?windows-1252?Q?Bank_=80?= <security@bank.example>, =?windows-1252?Q?S=E9?= <"+samAddr+">\n", gpgTime), verdict.ReasonFromAddresses},
+		{"two From fields", mk("From: "+samAddr+"\nFrom: security@bank.example\n", gpgTime), verdict.ReasonFromHeaders},
+		{"address in the display name", mk(`From: "security@bank.example" <`+samAddr+">\n", gpgTime), verdict.ReasonFromName},
+		{"encoded word hiding an address", mk("From: =?utf-8?Q?security=40bank=2Eexample?= <"+samAddr+">\n", gpgTime), verdict.ReasonFromName},
+		{"unreadable From", mk("From: Sam <"+samAddr+"\n", gpgTime), verdict.ReasonFromUnreadable},
+		{"no From", mk("", gpgTime), verdict.ReasonFromMissing},
+		{"another sender", mk("From: security@bank.example\n", gpgTime), verdict.ReasonFromMismatch},
+		{"dated a day after the signature", mk("From: "+samAddr+"\n", gpgTime.Add(24*time.Hour)), verdict.ReasonDateMismatch},
+		{"dated two hours before the signature", mk("From: "+samAddr+"\n", gpgTime.Add(-2*time.Hour)), verdict.ReasonDateMismatch},
 		{"dated within the hour", mk("From: "+samAddr+"\n", gpgTime.Add(-59*time.Minute)), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // inlineScan collects what the inline forms of a message hold.
@@ -17,9 +17,9 @@ type inlineScan struct {
 	plainText   bool // readable content outside any OpenPGP block
 	encOK       int
 	encFail     []string
-	failure     sdcrypto.DecryptFailure // the first typed reason in encFail
-	encInfo     decrypted               // the first successful decryption
-	signs       []sdcrypto.SignResult
+	failure     verdict.DecryptFailure // the first typed reason in encFail
+	encInfo     decrypted              // the first successful decryption
+	signs       []verdict.SignResult
 	nestedSign  bool
 	nestedEnc   bool
 	attachNames []string
@@ -45,9 +45,9 @@ func (s *state) inline(top *mimepart.Entity) {
 		whole := !sc.plainText && !sc.otherParts && len(sc.attachNames) == 0 && !sc.nestedSign && !sc.nestedEnc
 		switch {
 		case len(sc.encFail) > 0:
-			res.Encryption = sdcrypto.EncryptionResult{Comment: sc.encFail[0], Failure: sc.failure}
+			res.Encryption = verdict.EncryptionResult{Comment: sc.encFail[0], Failure: sc.failure}
 		case !whole:
-			res.Encryption = sdcrypto.EncryptionResult{Algorithm: sc.encInfo.algorithm, Key: sc.encInfo.key,
+			res.Encryption = verdict.EncryptionResult{Algorithm: sc.encInfo.algorithm, Key: sc.encInfo.key,
 				Comment: "Only part of this message was encrypted (" + strings.Join(encryptedWhat(sc), ", ") + "); that part was decrypted, the rest travelled readable by anyone: do not treat the message as confidential."}
 		default:
 			s.setEncryption(sc.encInfo)
@@ -60,12 +60,12 @@ func (s *state) inline(top *mimepart.Entity) {
 		res.Signed, res.Sign = true, sc.signs[0]
 	case len(sc.signs) > 0 || sc.nestedSign:
 		res.Signed = true
-		var r sdcrypto.SignResult
+		var r verdict.SignResult
 		if len(sc.signs) > 0 {
 			r.Signers = sc.signs[0].Signers
 			r.Checks = sc.signs[0].Checks
 		}
-		r.Checks = append(r.Checks, sdcrypto.Check{Name: "structure", OK: false, Detail: "only part of the message is signed"})
+		r.Checks = append(r.Checks, verdict.Check{Name: "structure", OK: false, Detail: "only part of the message is signed"})
 		r.Comment = "Only part of this message is signed, not the message itself: the text around the signed part (or its other parts) could have been changed or added by anyone. Treat the message as not signed."
 		res.Sign = r
 	}
@@ -143,7 +143,7 @@ func (s *state) scanInline(e *mimepart.Entity, sc *inlineScan, depth int) {
 	}
 }
 
-func (sc *inlineScan) fail(comment string, why sdcrypto.DecryptFailure) {
+func (sc *inlineScan) fail(comment string, why verdict.DecryptFailure) {
 	if len(sc.encFail) == 0 {
 		sc.failure = why
 	}
@@ -243,7 +243,7 @@ func htmlBeyondText(html []byte, pieces []piece) bool {
 
 // verifyClearsigned checks a cleartext signature (RFC 9580 section 7) and
 // returns the signed text (dash-escaping undone).
-func (s *state) verifyClearsigned(data []byte) ([]byte, sdcrypto.SignResult) {
+func (s *state) verifyClearsigned(data []byte) ([]byte, verdict.SignResult) {
 	b, _ := clearsign.Decode(data)
 	if b == nil || b.ArmoredSignature == nil {
 		return data, s.broken("the cleartext signature cannot be decoded")

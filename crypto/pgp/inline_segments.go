@@ -4,9 +4,9 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 	"github.com/sealdesk/sealdesk/crypto/sender"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // SegmentKind says what one stretch of a text with inline OpenPGP blocks
@@ -45,10 +45,10 @@ type Segment struct {
 	// or one inside the encrypted block. Sign is its verdict for this
 	// block, judged like a message's (key, validity at Now, From).
 	Signed bool
-	Sign   sdcrypto.SignResult
+	Sign   verdict.SignResult
 	// Encryption is set for SegmentDecrypted (algorithm, our key) and
 	// SegmentUnopened (Comment says why it was not opened).
-	Encryption sdcrypto.EncryptionResult
+	Encryption verdict.EncryptionResult
 }
 
 // InlineSplitter splits the text parts of one message at their inline
@@ -87,7 +87,7 @@ func (sp *InlineSplitter) Split(text string, html bool, charset string) (segs []
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			segs = []Segment{{Kind: SegmentUnopened, Encryption: sdcrypto.EncryptionResult{Comment: "This part could not be read (internal error)."}}}
+			segs = []Segment{{Kind: SegmentUnopened, Encryption: verdict.EncryptionResult{Comment: "This part could not be read (internal error)."}}}
 		}
 	}()
 	if html {
@@ -121,17 +121,17 @@ func (sp *InlineSplitter) Split(text string, html bool, charset string) (segs []
 			segs = append(segs, Segment{Kind: SegmentSigned, Text: string(p.signed), Signed: true, Sign: p.sign})
 		case pieceDamaged:
 			flush()
-			segs = append(segs, Segment{Kind: SegmentUnopened, Encryption: sdcrypto.EncryptionResult{
+			segs = append(segs, Segment{Kind: SegmentUnopened, Encryption: verdict.EncryptionResult{
 				Comment: "The encrypted block is damaged (its armor is cut off or cannot be decoded): ask the sender to send it again."}})
 		case pieceEncrypted:
 			flush()
 			d := p.d
 			if !d.ok {
-				segs = append(segs, Segment{Kind: SegmentUnopened, Encryption: sdcrypto.EncryptionResult{Comment: d.comment, Failure: d.failure}})
+				segs = append(segs, Segment{Kind: SegmentUnopened, Encryption: verdict.EncryptionResult{Comment: d.comment, Failure: d.failure}})
 				continue
 			}
 			seg := Segment{Kind: SegmentDecrypted, Text: string(mimepart.ToUTF8(d.plain, charset)),
-				Encryption: sdcrypto.EncryptionResult{Success: true, IntegrityProtected: true, Algorithm: d.algorithm, Key: d.key, Comment: "Decrypted with your key " + d.key + "."}}
+				Encryption: verdict.EncryptionResult{Success: true, IntegrityProtected: true, Algorithm: d.algorithm, Key: d.key, Comment: "Decrypted with your key " + d.key + "."}}
 			wipe(d.plain)
 			if d.md != nil && d.md.IsSigned {
 				seg.Signed, seg.Sign = true, sp.s.judge(d.md)
@@ -159,9 +159,9 @@ const (
 type piece struct {
 	kind       pieceKind
 	start, end int
-	signed     []byte              // pieceSigned: the signed text
-	sign       sdcrypto.SignResult // pieceSigned: its verdict
-	d          decrypted           // pieceEncrypted
+	signed     []byte             // pieceSigned: the signed text
+	sign       verdict.SignResult // pieceSigned: its verdict
+	d          decrypted          // pieceEncrypted
 }
 
 // inlinePieces cuts a text at its OpenPGP blocks (RFC 9580 sections 6 and

@@ -9,7 +9,7 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // bombSize is what the issue measured: about 450 KB of mail that
@@ -121,13 +121,13 @@ func TestDecompressionBomb(t *testing.T) {
 	t.Logf("bomb: %d KB of mail, %d MiB once decompressed: heap peak +%d MiB, %d MiB allocated",
 		len(raw)>>10, bombSize>>20, peak>>20, total>>20)
 	enc := p.Result.Encryption
-	if !p.Result.Encrypted || enc.Success || enc.Failure != sdcrypto.DecryptTooLarge || p.Entity != nil || p.Text != "" {
+	if !p.Result.Encrypted || enc.Success || enc.Failure != verdict.DecryptTooLarge || p.Entity != nil || p.Text != "" {
 		t.Fatalf("result %+v, entity %d bytes", p.Result, len(p.Entity))
 	}
 	// The budget and its buffer's doubling (see Budget.ReadAll), plus
 	// the decompressor's window: well below the 250 MB the message
 	// expands to (the 256 MiB cap before cost 450 MiB at the peak).
-	if limit := uint64(2*sdcrypto.MaxMessageSize + 16<<20); total > limit || peak > limit {
+	if limit := uint64(2*verdict.MaxMessageSize + 16<<20); total > limit || peak > limit {
 		t.Errorf("allocated %d MiB, peak %d MiB: want at most %d MiB", total>>20, peak>>20, limit>>20)
 	}
 }

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 	"github.com/sealdesk/sealdesk/crypto/sender"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // maxDepth bounds MIME nesting (a hostile message could nest forever).
@@ -43,7 +43,7 @@ type ProcessOptions struct {
 
 // Processed is what Process found.
 type Processed struct {
-	Result sdcrypto.Result
+	Result verdict.Result
 	// Entity is the MIME entity to display after decryption and
 	// unwrapping (the whole message when there was nothing to unwrap, nil
 	// when decryption failed). It is covered by the signature only when
@@ -98,7 +98,7 @@ type state struct {
 	noText bool            // ProcessOptions.NoText
 	p      *Processed
 	// budget is the message's size budget, shared by all its decryptions.
-	budget sdcrypto.Budget
+	budget verdict.Budget
 }
 
 // Process detects, decrypts and verifies the OpenPGP layers of a raw
@@ -130,7 +130,7 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	s.p.FoundKeys = autocryptKeys(top.Header.Values("Autocrypt"), s.id.Address)
 	s.process(top)
 	if s.p.Result.Signed || s.p.Result.Encrypted {
-		s.p.Result.Type = sdcrypto.TechPGP
+		s.p.Result.Type = verdict.TechPGP
 	}
 	return s.p, nil
 }
@@ -165,10 +165,10 @@ func (s *state) process(top *mimepart.Entity) {
 		inner, err := mimepart.ParseStrict(canonicalCRLF(d.plain))
 		if err != nil {
 			wipe(d.plain)
-			res.Encryption.Success, res.Encryption.Failure = false, sdcrypto.DecryptMalformed
+			res.Encryption.Success, res.Encryption.Failure = false, verdict.DecryptMalformed
 			res.Encryption.Comment = "The decrypted content is not a MIME entity (" + strings.TrimPrefix(err.Error(), mimepart.ErrNotEntity.Error()+": ") +
 				"), so nothing of it is shown: the message was damaged or tampered with. Ask the sender to send it again."
-			res.Signed, res.Sign = false, sdcrypto.SignResult{}
+			res.Signed, res.Sign = false, verdict.SignResult{}
 			return
 		}
 		if d.md.IsSigned {
@@ -226,7 +226,7 @@ func (s *state) finish(e *mimepart.Entity, encrypted bool) {
 	})
 	if (nestedSigned || nestedEnc) && s.p.Result.Signed && s.p.Result.Sign.Success {
 		s.p.Result.Sign.Success = false
-		s.p.Result.Sign.Checks = append(s.p.Result.Sign.Checks, sdcrypto.Check{Name: "structure", OK: false, Detail: "the signed content holds separately signed or encrypted parts"})
+		s.p.Result.Sign.Checks = append(s.p.Result.Sign.Checks, verdict.Check{Name: "structure", OK: false, Detail: "the signed content holds separately signed or encrypted parts"})
 		s.p.Result.Sign.Comment = "The signed content holds another signed or encrypted part, which this signature does not vouch for: treat the message as not signed."
 	}
 	_ = encrypted
@@ -236,7 +236,7 @@ func (s *state) setEncryption(d decrypted) {
 	s.p.Result.Encrypted = true
 	// decrypt opens only SEIPD with MDC or AEAD (scanEncrypted), so what it
 	// opened is integrity-protected.
-	s.p.Result.Encryption = sdcrypto.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key, IntegrityProtected: d.ok, Failure: d.failure}
+	s.p.Result.Encryption = verdict.EncryptionResult{Success: d.ok, Comment: d.comment, Algorithm: d.algorithm, Key: d.key, IntegrityProtected: d.ok, Failure: d.failure}
 	if d.ok && d.comment == "" {
 		s.p.Result.Encryption.Comment = "Decrypted with your key " + d.key + "."
 	}
@@ -246,7 +246,7 @@ func (s *state) setEncryption(d decrypted) {
 // application/pgp-signature (RFC 3156 section 5): the signature covers the
 // first part's exact bytes, line ends made CRLF. It returns the verdict
 // and the signed part.
-func (s *state) verifyPGPMIME(e *mimepart.Entity) (sdcrypto.SignResult, *mimepart.Entity) {
+func (s *state) verifyPGPMIME(e *mimepart.Entity) (verdict.SignResult, *mimepart.Entity) {
 	raw, parts := e.Parts()
 	if len(parts) != 2 {
 		var first *mimepart.Entity

@@ -10,9 +10,9 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 	"github.com/sealdesk/sealdesk/crypto/sender"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // SealOptions tunes Seal.
@@ -29,7 +29,7 @@ type SealOptions struct {
 	// Recipients, when not nil, are the addresses to encrypt to besides
 	// the sender, instead of the header's To and Cc: a Bcc recipient's own
 	// copy lists just that recipient. nil means To and Cc; encrypting a
-	// message with Bcc recipients then fails with sdcrypto.ErrBccNeedsCopies.
+	// message with Bcc recipients then fails with verdict.ErrBccNeedsCopies.
 	//
 	// Why copies and not hidden recipients: gopenpgp can write a hidden
 	// recipient's PKESK with a wildcard key ID (RFC 9580 section 5.1) and
@@ -82,7 +82,7 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 	var recipients *gcrypto.KeyRing
 	if encrypt {
 		if opts.Recipients == nil && mimepart.HasBcc(top.Header) {
-			return nil, &SealError{Msg: sdcrypto.ErrBccNeedsCopies.Error(), Err: sdcrypto.ErrBccNeedsCopies}
+			return nil, &SealError{Msg: verdict.ErrBccNeedsCopies.Error(), Err: verdict.ErrBccNeedsCopies}
 		}
 		addrs := recipientAddrs(top, opts.Recipients, from)
 		sts := e.CanEncrypt(addrs, now)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 const forgedAddr = "ceo@bank.example"
@@ -147,7 +147,7 @@ func TestForgedUserIDs(t *testing.T) {
 	}
 }
 
-func fromCheck(cs []sdcrypto.Check) bool {
+func fromCheck(cs []verdict.Check) bool {
 	for _, c := range cs {
 		if c.Name == "from" {
 			return c.OK

@@ -10,14 +10,14 @@ import (
 
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/sender"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // verifyDetached checks a detached signature (RFC 9580 section 5.2.4) over
 // signed, which must be the exact bytes that were signed (for PGP/MIME,
 // the first body part with CRLF line ends, RFC 3156 section 5).
-func (s *state) verifyDetached(signed, sig []byte) sdcrypto.SignResult {
+func (s *state) verifyDetached(signed, sig []byte) verdict.SignResult {
 	bin := sig
 	if t := bytes.TrimSpace(sig); bytes.HasPrefix(t, []byte("-----BEGIN PGP SIGNATURE-----")) {
 		blocks, aerr := findArmor(t)
@@ -36,10 +36,10 @@ func (s *state) verifyDetached(signed, sig []byte) sdcrypto.SignResult {
 	return s.judge(md)
 }
 
-func (s *state) broken(detail string) sdcrypto.SignResult {
-	return sdcrypto.SignResult{
+func (s *state) broken(detail string) verdict.SignResult {
+	return verdict.SignResult{
 		Comment: "The signature is damaged and cannot be checked: ask the sender to send the message again.",
-		Checks:  []sdcrypto.Check{{Name: "structure", OK: false, Detail: detail}},
+		Checks:  []verdict.Check{{Name: "structure", OK: false, Detail: detail}},
 	}
 }
 
@@ -47,32 +47,32 @@ func (s *state) broken(detail string) sdcrypto.SignResult {
 // SignResult: the signature must verify, its key must be known and valid
 // at Now (not expired, not revoked, RFC 9580 sections 5.2.3.18 and 5.2.3.23),
 // and the key must carry the single address in From.
-func (s *state) judge(md *openpgp.MessageDetails) sdcrypto.SignResult {
+func (s *state) judge(md *openpgp.MessageDetails) verdict.SignResult {
 	// Room for the four checks of a found signature (structure,
 	// signature, validity, from): appending grew the slice three times.
-	res := sdcrypto.SignResult{Checks: make([]sdcrypto.Check, 0, 4)}
+	res := verdict.SignResult{Checks: make([]verdict.Check, 0, 4)}
 	if md == nil || !md.IsSigned || len(md.SignatureCandidates) == 0 {
 		res.Comment = "The message says it is signed, but no signature was found."
-		res.Checks = append(res.Checks, sdcrypto.Check{Name: "structure", OK: false, Detail: "no signature"})
+		res.Checks = append(res.Checks, verdict.Check{Name: "structure", OK: false, Detail: "no signature"})
 		return res
 	}
 	c := md.SelectedCandidate
 	if c == nil {
 		c = md.SignatureCandidates[len(md.SignatureCandidates)-1]
 	}
-	res.Checks = append(res.Checks, sdcrypto.Check{Name: "structure", OK: true})
+	res.Checks = append(res.Checks, verdict.Check{Name: "structure", OK: true})
 	if c.SignedByEntity == nil {
 		id := keyIDHex(c.IssuerKeyId)
 		if len(c.IssuerFingerprint) > 0 {
 			id = upperHex(c.IssuerFingerprint)
 		}
-		res.Signers = []sdcrypto.Signer{{Fingerprint: id, Comment: "unknown key"}}
-		res.Checks = append(res.Checks, sdcrypto.Check{Name: "key", OK: false, Detail: "no public key with ID " + id})
+		res.Signers = []verdict.Signer{{Fingerprint: id, Comment: "unknown key"}}
+		res.Checks = append(res.Checks, verdict.Check{Name: "key", OK: false, Detail: "no public key with ID " + id})
 		res.Comment = fmt.Sprintf("The sender's public key (key ID %s) is missing: import it, then retry.", id)
 		return res
 	}
 	k := s.keyFor(c.SignedByEntity)
-	signer := sdcrypto.Signer{
+	signer := verdict.Signer{
 		Fingerprint: k.Fingerprint,
 		Emails:      k.Emails,
 		NotBefore:   k.Created,
@@ -84,7 +84,7 @@ func (s *state) judge(md *openpgp.MessageDetails) sdcrypto.SignResult {
 	who := k.String()
 	var fails []string
 	fail := func(name, detail, comment string) {
-		res.Checks = append(res.Checks, sdcrypto.Check{Name: name, OK: false, Detail: detail})
+		res.Checks = append(res.Checks, verdict.Check{Name: name, OK: false, Detail: detail})
 		fails = append(fails, comment)
 	}
 	// 1. The signature itself.
@@ -111,7 +111,7 @@ func (s *state) judge(md *openpgp.MessageDetails) sdcrypto.SignResult {
 			var buf [len("made 2006-01-02 15:04 UTC") + 8]byte
 			detail = string(c.CorrespondingSig.CreationTime.UTC().AppendFormat(append(buf[:0], "made "...), "2006-01-02 15:04 UTC"))
 		}
-		res.Checks = append(res.Checks, sdcrypto.Check{Name: "signature", OK: true, Detail: detail})
+		res.Checks = append(res.Checks, verdict.Check{Name: "signature", OK: true, Detail: detail})
 	}
 	// 2. The key, at Now.
 	switch {
@@ -123,7 +123,7 @@ func (s *state) judge(md *openpgp.MessageDetails) sdcrypto.SignResult {
 		if _, ok := c.SignedByEntity.SigningKeyById(s.now, c.IssuerKeyId, readConfig(s.now)); !ok && c.SignatureError == nil {
 			fail("validity", "signing subkey not valid now", fmt.Sprintf("The subkey of %s that made the signature is expired or revoked now: the signature is not valid.", who))
 		} else {
-			res.Checks = append(res.Checks, sdcrypto.Check{Name: "validity", OK: true})
+			res.Checks = append(res.Checks, verdict.Check{Name: "validity", OK: true})
 		}
 	}
 	// 3. The sender: one From address, proven by the key's user IDs.
@@ -131,7 +131,7 @@ func (s *state) judge(md *openpgp.MessageDetails) sdcrypto.SignResult {
 		fail("from", detail, comment)
 		res.Checks[len(res.Checks)-1].Reason = reason
 	} else {
-		res.Checks = append(res.Checks, sdcrypto.Check{Name: "from", OK: true, Detail: s.id.Address})
+		res.Checks = append(res.Checks, verdict.Check{Name: "from", OK: true, Detail: s.id.Address})
 	}
 	// 4. The date the message claims, against the signature's creation
 	// time (RFC 9580 section 5.2.3.11): a replayed signature is re-dated.
@@ -140,19 +140,19 @@ func (s *state) judge(md *openpgp.MessageDetails) sdcrypto.SignResult {
 		if detail := sender.DateMismatch(made, s.id.Date); detail != "" {
 			fail("signing time", detail, fmt.Sprintf("The message was signed by %s on %s but dated %s: more than an hour apart, which is how an old message sent again looks. Do not trust its date or that it is new.",
 				who, made.UTC().Format(time.RFC1123), s.id.Date.UTC().Format(time.RFC1123)))
-			res.Checks[len(res.Checks)-1].Reason = sdcrypto.ReasonDateMismatch
+			res.Checks[len(res.Checks)-1].Reason = verdict.ReasonDateMismatch
 		}
 	}
 	signer.Valid = len(fails) == 0
 	if !signer.Valid {
 		signer.Comment = fails[0]
 		res.Comment = strings.Join(fails, " ")
-		res.Reason = sdcrypto.ReasonOf(res.Checks)
+		res.Reason = verdict.ReasonOf(res.Checks)
 	} else {
 		res.Success = true
 		res.Comment = "Valid signature by " + who + "."
 	}
-	res.Signers = []sdcrypto.Signer{signer}
+	res.Signers = []verdict.Signer{signer}
 	return res
 }
 

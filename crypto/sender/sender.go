@@ -11,7 +11,7 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // MaxFieldLen bounds one address field that is parsed (RFC 5322 section
@@ -31,7 +31,7 @@ type Identity struct {
 	Name string
 	// Problem is empty when From names exactly one sender that a signer
 	// may prove; Detail says the problem precisely.
-	Problem sdcrypto.Reason
+	Problem verdict.Reason
 	Detail  string
 	// Raw holds the From fields as written, for display when they cannot
 	// be read (never a source of addresses).
@@ -67,19 +67,19 @@ func Parse(h *textproto.Header) Identity {
 	}
 	switch {
 	case unreadable != nil:
-		id.Problem, id.Detail = sdcrypto.ReasonFromUnreadable, "the From field cannot be read: "+unreadable.Error()
+		id.Problem, id.Detail = verdict.ReasonFromUnreadable, "the From field cannot be read: "+unreadable.Error()
 		id.From = nil
 	case len(id.Raw) > 1:
-		id.Problem, id.Detail = sdcrypto.ReasonFromHeaders, fmt.Sprintf("the message has %d From fields (%s)", len(id.Raw), Format(id.From))
+		id.Problem, id.Detail = verdict.ReasonFromHeaders, fmt.Sprintf("the message has %d From fields (%s)", len(id.Raw), Format(id.From))
 	case len(id.From) == 0:
-		id.Problem, id.Detail = sdcrypto.ReasonFromMissing, "the message has no From address"
+		id.Problem, id.Detail = verdict.ReasonFromMissing, "the message has no From address"
 	case len(id.From) > 1:
-		id.Problem, id.Detail = sdcrypto.ReasonFromAddresses, "the From field names several senders ("+Format(id.From)+")"
+		id.Problem, id.Detail = verdict.ReasonFromAddresses, "the From field names several senders ("+Format(id.From)+")"
 	default:
 		a := id.From[0]
 		id.Address, id.Name = strings.ToLower(a.Address), a.Name
 		if other, ok := OtherAddressInName(a.Name, a.Address); ok {
-			id.Problem = sdcrypto.ReasonFromName
+			id.Problem = verdict.ReasonFromName
 			id.Detail = fmt.Sprintf("the display name shows %s, but the address is %s", other, id.Address)
 		}
 	}
@@ -142,15 +142,15 @@ func (id Identity) ProvenBy(emails []string) bool {
 // (a name that could pass for an address is quoted), or the fields as
 // written when they cannot be read.
 func (id Identity) Display() string {
-	if id.Problem == sdcrypto.ReasonFromUnreadable {
+	if id.Problem == verdict.ReasonFromUnreadable {
 		return strings.ToValidUTF8(strings.Join(id.Raw, ", "), string(utf8.RuneError))
 	}
 	return Format(id.From)
 }
 
 // Info is the identity as it is stored with the security result.
-func (id Identity) Info() *sdcrypto.Sender {
-	s := &sdcrypto.Sender{From: id.Address, Name: id.Name, Problem: id.Problem, Detail: id.Detail}
+func (id Identity) Info() *verdict.Sender {
+	s := &verdict.Sender{From: id.Address, Name: id.Name, Problem: id.Problem, Detail: id.Detail}
 	if a := asciiForm(id.Address); a != id.Address {
 		s.ASCII = a
 	}
@@ -193,9 +193,9 @@ func Format(list []*mail.Address) string {
 // It returns "" when the signer is the sender, else the reason, a detail
 // for the check and a comment that says whose the (possibly intact)
 // signature is and what is wrong with the sender.
-func (id Identity) Judge(emails []string, who string) (reason sdcrypto.Reason, detail, comment string) {
+func (id Identity) Judge(emails []string, who string) (reason verdict.Reason, detail, comment string) {
 	switch {
-	case id.Problem == sdcrypto.ReasonFromName:
+	case id.Problem == verdict.ReasonFromName:
 		return id.Problem, id.Detail, fmt.Sprintf("Signed by %s, but the sender's display name shows another address (%s): the message pretends to come from someone else. Treat it as not signed.", who, id.Detail)
 	case !id.OK():
 		return id.Problem, id.Detail, fmt.Sprintf("Signed by %s, but %s, so the signature cannot confirm the sender. Treat it as not signed.", who, id.Detail)
@@ -204,7 +204,7 @@ func (id Identity) Judge(emails []string, who string) (reason sdcrypto.Reason, d
 		if real == "" {
 			real = "no e-mail address"
 		}
-		return sdcrypto.ReasonFromMismatch, "signed by " + real + ", From is " + id.Address,
+		return verdict.ReasonFromMismatch, "signed by " + real + ", From is " + id.Address,
 			fmt.Sprintf("Signed by %s, not by the sender %s: the sender address may be forged.", who, id.Address)
 	}
 	return "", "", ""

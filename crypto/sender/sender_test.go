@@ -9,7 +9,7 @@ import (
 
 	"github.com/emersion/go-message/textproto"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 func header(t testing.TB, fields string) *textproto.Header {
@@ -24,26 +24,26 @@ func header(t testing.TB, fields string) *textproto.Header {
 func TestParse(t *testing.T) {
 	for _, tc := range []struct {
 		name, fields string
-		problem      sdcrypto.Reason
+		problem      verdict.Reason
 		addr, who    string
 	}{
 		{"plain", "From: Alice <Alice@Example.org>\r\n", "", "alice@example.org", "Alice"},
 		{"windows-1252 name (Outlook)", "From: =?windows-1252?Q?M=FCller=2C_J=F6rg?= <joerg@example.org>\r\n", "", "joerg@example.org", "Müller, Jörg"},
 		// The defect: the old fallback kept the last <...> of an unparsable list.
-		{"two senders, one with a windows-1252 name", "From: =?windows-1252?Q?Bank_=80?= <security@bank.example>, M <mallory@evil.example>\r\n", sdcrypto.ReasonFromAddresses, "", ""},
-		{"two senders", "From: Bank <security@bank.example>, M <mallory@evil.example>\r\n", sdcrypto.ReasonFromAddresses, "", ""},
-		{"two From fields", "From: Bank <security@bank.example>\r\nFrom: M <mallory@evil.example>\r\n", sdcrypto.ReasonFromHeaders, "", ""},
-		{"no From", "To: a@example.org\r\n", sdcrypto.ReasonFromMissing, "", ""},
-		{"empty group", "From: undisclosed:;\r\n", sdcrypto.ReasonFromMissing, "", ""},
-		{"unreadable", "From: Bank <security@bank.example\r\n", sdcrypto.ReasonFromUnreadable, "", ""},
-		{"unknown charset", "From: =?x-no-such?Q?Bank?= <security@bank.example>\r\n", sdcrypto.ReasonFromUnreadable, "", ""},
-		{"address in name", `From: "boss@corp.example" <eve@evil.example>` + "\r\n", sdcrypto.ReasonFromName, "eve@evil.example", "boss@corp.example"},
-		{"padded address in name", `From: "boss @ corp . example" <eve@evil.example>` + "\r\n", sdcrypto.ReasonFromName, "eve@evil.example", "boss @ corp . example"},
-		{"fullwidth at in name", "From: \"boss\uFF20corp.example\" <eve@evil.example>\r\n", sdcrypto.ReasonFromName, "eve@evil.example", "boss\uFF20corp.example"},
-		{"ideographic dot in name", "From: \"boss@corp\u3002example\" <eve@evil.example>\r\n", sdcrypto.ReasonFromName, "eve@evil.example", "boss@corp\u3002example"},
-		{"zero-width space in name", "From: \"boss@\u200bcorp.example\" <eve@evil.example>\r\n", sdcrypto.ReasonFromName, "eve@evil.example", "boss@\u200bcorp.example"},
-		{"encoded word hiding an address", "From: =?utf-8?Q?boss=40corp=2Eexample?= <eve@evil.example>\r\n", sdcrypto.ReasonFromName, "eve@evil.example", "boss@corp.example"},
-		{"encoded word with list syntax", "From: =?utf-8?B?QmFuayA8c2VjdXJpdHlAYmFuay5leGFtcGxlPiw=?= <eve@evil.example>\r\n", sdcrypto.ReasonFromName, "eve@evil.example", "Bank <security@bank.example>,"},
+		{"two senders, one with a windows-1252 name", "From: =?windows-1252?Q?Bank_=80?= <security@bank.example>, M <mallory@evil.example>\r\n", verdict.ReasonFromAddresses, "", ""},
+		{"two senders", "From: Bank <security@bank.example>, M <mallory@evil.example>\r\n", verdict.ReasonFromAddresses, "", ""},
+		{"two From fields", "From: Bank <security@bank.example>\r\nFrom: M <mallory@evil.example>\r\n", verdict.ReasonFromHeaders, "", ""},
+		{"no From", "To: a@example.org\r\n", verdict.ReasonFromMissing, "", ""},
+		{"empty group", "From: undisclosed:;\r\n", verdict.ReasonFromMissing, "", ""},
+		{"unreadable", "From: Bank <security@bank.example\r\n", verdict.ReasonFromUnreadable, "", ""},
+		{"unknown charset", "From: =?x-no-such?Q?Bank?= <security@bank.example>\r\n", verdict.ReasonFromUnreadable, "", ""},
+		{"address in name", `From: "boss@corp.example" <eve@evil.example>` + "\r\n", verdict.ReasonFromName, "eve@evil.example", "boss@corp.example"},
+		{"padded address in name", `From: "boss @ corp . example" <eve@evil.example>` + "\r\n", verdict.ReasonFromName, "eve@evil.example", "boss @ corp . example"},
+		{"fullwidth at in name", "From: \"boss\uFF20corp.example\" <eve@evil.example>\r\n", verdict.ReasonFromName, "eve@evil.example", "boss\uFF20corp.example"},
+		{"ideographic dot in name", "From: \"boss@corp\u3002example\" <eve@evil.example>\r\n", verdict.ReasonFromName, "eve@evil.example", "boss@corp\u3002example"},
+		{"zero-width space in name", "From: \"boss@\u200bcorp.example\" <eve@evil.example>\r\n", verdict.ReasonFromName, "eve@evil.example", "boss@\u200bcorp.example"},
+		{"encoded word hiding an address", "From: =?utf-8?Q?boss=40corp=2Eexample?= <eve@evil.example>\r\n", verdict.ReasonFromName, "eve@evil.example", "boss@corp.example"},
+		{"encoded word with list syntax", "From: =?utf-8?B?QmFuayA8c2VjdXJpdHlAYmFuay5leGFtcGxlPiw=?= <eve@evil.example>\r\n", verdict.ReasonFromName, "eve@evil.example", "Bank <security@bank.example>,"},
 		{"own address in name", `From: "Support (support@example.org)" <support@example.org>` + "\r\n", "", "support@example.org", "Support (support@example.org)"},
 		{"at sign without a domain in name", `From: "Support @ ACME" <support@example.org>` + "\r\n", "", "support@example.org", "Support @ ACME"},
 	} {

@@ -4,8 +4,8 @@ import (
 	"crypto/x509"
 	"testing"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // TestDecryptOverBudget: decrypted content over the message's size budget
@@ -24,8 +24,8 @@ func TestDecryptOverBudget(t *testing.T) {
 		size int
 		opts EncryptOptions
 	}{
-		{"CBC, one byte over: seen after decrypting", sdcrypto.MaxMessageSize + 1, EncryptOptions{}},
-		{"GCM, a block over: seen before decrypting", sdcrypto.MaxMessageSize + 64, EncryptOptions{AuthEnveloped: true}},
+		{"CBC, one byte over: seen after decrypting", verdict.MaxMessageSize + 1, EncryptOptions{}},
+		{"GCM, a block over: seen before decrypting", verdict.MaxMessageSize + 64, EncryptOptions{AuthEnveloped: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			enc, err := Encrypt(make([]byte, tc.size), []*x509.Certificate{bob}, tc.opts)
@@ -45,7 +45,7 @@ func TestDecryptOverBudget(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := decryptCMS(obj, kr)
-			if d.ok || d.failure != sdcrypto.DecryptTooLarge || d.content != nil || d.comment != sdcrypto.TooLargeComment {
+			if d.ok || d.failure != verdict.DecryptTooLarge || d.content != nil || d.comment != verdict.TooLargeComment {
 				t.Fatalf("ok %v, failure %q, %d bytes, %q", d.ok, d.failure, len(d.content), d.comment)
 			}
 		})

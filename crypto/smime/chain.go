@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // What makes a certificate fit for S/MIME beyond its signature: the chain
@@ -42,7 +42,7 @@ var (
 // with anyExtendedKeyUsage. The leaf's own EKU is judged by usageProblem,
 // which reports it by name; a leaf that fails it is chained with any usage
 // so that the trust check still says something of its own.
-func buildChain(cert *x509.Certificate, pool []*x509.Certificate, env *verifyEnv) ([]sdcrypto.ChainLink, []*x509.Certificate, error) {
+func buildChain(cert *x509.Certificate, pool []*x509.Certificate, env *verifyEnv) ([]verdict.ChainLink, []*x509.Certificate, error) {
 	roots := x509.NewCertPool()
 	for _, a := range env.anchors {
 		roots.AddCert(a)
@@ -80,12 +80,12 @@ func buildChain(cert *x509.Certificate, pool []*x509.Certificate, env *verifyEnv
 	if len(chain) > maxChainLen {
 		return nil, nil, fmt.Errorf("the chain holds %d certificates, more than the %d accepted", len(chain), maxChainLen)
 	}
-	var links []sdcrypto.ChainLink
+	var links []verdict.ChainLink
 	for i, c := range chain[1:] {
-		links = append(links, sdcrypto.ChainLink{Subject: subjectString(c), Fingerprint: Fingerprint(c), Anchor: i == len(chain)-2})
+		links = append(links, verdict.ChainLink{Subject: subjectString(c), Fingerprint: Fingerprint(c), Anchor: i == len(chain)-2})
 	}
 	if len(links) == 0 { // the leaf itself is a trust anchor
-		links = []sdcrypto.ChainLink{{Subject: subjectString(cert), Fingerprint: Fingerprint(cert), Anchor: true}}
+		links = []verdict.ChainLink{{Subject: subjectString(cert), Fingerprint: Fingerprint(cert), Anchor: true}}
 	}
 	for _, c := range chain[1:] {
 		if env.now.Before(c.NotBefore) || env.now.After(c.NotAfter) {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // corpusNow is inside the corpus certificates' validity (2026-01-26 to
@@ -75,11 +75,11 @@ func corpusKeyring(t testing.TB, dir string) *MemoryKeyring {
 // 11). Alice's signature nested with Dave's, From Dave, is Alice's
 // signature on Dave's mail wherever a multipart/signed layer is involved
 // (see the QUIRK on nested signatures in process.go).
-var corpusReasons = func() map[string]sdcrypto.Reason {
-	m := map[string]sdcrypto.Reason{"smime/alice.future.dsig.SHA256.multipart.eml": sdcrypto.ReasonDateMismatch}
+var corpusReasons = func() map[string]verdict.Reason {
+	m := map[string]verdict.Reason{"smime/alice.future.dsig.SHA256.multipart.eml": verdict.ReasonDateMismatch}
 	for _, h := range []string{"SHA1", "SHA256", "SHA384", "SHA512"} {
 		for _, f := range []string{"alice.plain.dsig.%[1]s.multipart.dave.dsig.%[1]s.multipart.eml", "alice.plain.dsig.%[1]s.multipart.dave.sig.%[1]s.opaque.eml", "alice.plain.sig.%[1]s.opaque.dave.dsig.%[1]s.multipart.eml"} {
-			m["smime/"+fmt.Sprintf(f, h)] = sdcrypto.ReasonFromMismatch
+			m["smime/"+fmt.Sprintf(f, h)] = verdict.ReasonFromMismatch
 		}
 	}
 	return m

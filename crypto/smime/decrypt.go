@@ -13,7 +13,7 @@ import (
 	"errors"
 	"fmt"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // decrypted is the outcome of opening an EnvelopedData or
@@ -27,7 +27,7 @@ type decrypted struct {
 	// integrity: the content was AuthEnvelopedData whose tag verified
 	// (RFC 5083); CBC EnvelopedData has no integrity check.
 	integrity bool
-	failure   sdcrypto.DecryptFailure
+	failure   verdict.DecryptFailure
 }
 
 // errNoRecipient: none of the RecipientInfos names a key we hold.
@@ -92,8 +92,8 @@ func decryptCMS(obj *cmsObject, kr Keyring) decrypted {
 	// The plaintext is at least the ciphertext less one block (CBC
 	// padding; GCM's tag travels apart): refuse before decrypting what
 	// could not be kept anyway.
-	if len(ct)-aes.BlockSize > sdcrypto.MaxMessageSize {
-		d.comment, d.failure = sdcrypto.TooLargeComment, sdcrypto.DecryptTooLarge
+	if len(ct)-aes.BlockSize > verdict.MaxMessageSize {
+		d.comment, d.failure = verdict.TooLargeComment, verdict.DecryptTooLarge
 		return d
 	}
 	var plain []byte
@@ -106,9 +106,9 @@ func decryptCMS(obj *cmsObject, kr Keyring) decrypted {
 		d.comment = "The message could not be decrypted (" + err.Error() + "): it was damaged or changed in transit, ask the sender to send it again."
 		return d
 	}
-	if len(plain) > sdcrypto.MaxMessageSize {
+	if len(plain) > verdict.MaxMessageSize {
 		clear(plain)
-		d.comment, d.failure = sdcrypto.TooLargeComment, sdcrypto.DecryptTooLarge
+		d.comment, d.failure = verdict.TooLargeComment, verdict.DecryptTooLarge
 		return d
 	}
 	d.content, d.ok, d.integrity = plain, true, auth != nil

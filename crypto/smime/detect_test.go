@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // checkDetect fails when Detect and Process disagree in the one direction
@@ -21,7 +21,7 @@ func checkDetect(t testing.TB, eng *Engine, name string, raw []byte) {
 		t.Errorf("%s: Detect error %v, Process error %v", name, derr, perr)
 		return
 	}
-	if perr == nil && p.Result.Type == sdcrypto.TechSMIME && !found {
+	if perr == nil && p.Result.Type == verdict.TechSMIME && !found {
 		t.Errorf("%s: Process found S/MIME (signed %v, encrypted %v), Detect did not", name, p.Result.Signed, p.Result.Encrypted)
 	}
 }

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 	"github.com/sealdesk/sealdesk/crypto/sender"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // maxLayers bounds nesting (a hostile message could nest forever).
@@ -31,7 +31,7 @@ type ProcessOptions struct {
 
 // Processed is what Process found.
 type Processed struct {
-	Result sdcrypto.Result
+	Result verdict.Result
 	// Entity is the MIME entity to display after decryption and
 	// unwrapping (the whole message when there was nothing to unwrap, nil
 	// when decryption failed). It is covered by the signature only when
@@ -63,7 +63,7 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 		return nil, ErrNotMessage
 	}
 	env := &verifyEnv{now: now, anchors: e.keys.TrustAnchors(), certs: e.keys.Certificates(), id: sender.Parse(&top.Header)}
-	res := sdcrypto.Result{ProcessedAt: now, Sender: env.id.Info()}
+	res := verdict.Result{ProcessedAt: now, Sender: env.id.Info()}
 	var (
 		layers  []*signedLayer
 		ignored int
@@ -79,7 +79,7 @@ loop:
 	for depth := 0; depth < maxLayers; depth++ {
 		switch {
 		case kind.encrypted():
-			res.Type = sdcrypto.TechSMIME
+			res.Type = verdict.TechSMIME
 			if len(layers) > 0 {
 				// Encrypted content inside a signature that is not inside
 				// encryption: not opened (Thunderbird does the same).
@@ -96,7 +96,7 @@ loop:
 			// decryption, never text to show (see mimepart.ParseStrict).
 			next, err := mimepart.ParseStrict(d.content)
 			if err != nil {
-				d.ok, d.failure = false, sdcrypto.DecryptMalformed
+				d.ok, d.failure = false, verdict.DecryptMalformed
 				d.comment = "The decrypted content is not a MIME entity (" + strings.TrimPrefix(err.Error(), mimepart.ErrNotEntity.Error()+": ") +
 					"), so nothing of it is shown: the message was damaged or tampered with, or the wrong key was used. Ask the sender to send it again."
 				cur = nil
@@ -105,7 +105,7 @@ loop:
 			cur = next
 			kind, obj = classify(cur)
 		case kind.signed():
-			res.Type = sdcrypto.TechSMIME
+			res.Type = verdict.TechSMIME
 			lenv := *env
 			if len(layers) > 0 {
 				// QUIRK: nested signatures. An opaque signature inside an
@@ -134,14 +134,14 @@ loop:
 			layers = append(layers, l)
 			cur, kind, obj = inner, innerKind, innerObj
 		case kind == kindUnsupportedCMS:
-			res.Type = sdcrypto.TechSMIME
+			res.Type = verdict.TechSMIME
 			notes = append(notes, "This S/MIME part is of a kind SealDesk cannot open (for example compressed data).")
 			break loop
 		case kind == kindBrokenCMS:
 			// Announced as S/MIME but unreadable: report it as a failed
 			// decryption (or signature, if smime-type says so) so that the
 			// article is offered for "Retry security process".
-			res.Type = sdcrypto.TechSMIME
+			res.Type = verdict.TechSMIME
 			broken := "This S/MIME part is damaged and cannot be read: ask the sender to send it again."
 			if strings.Contains(strings.ToLower(cur.Params["smime-type"]), "signed") {
 				l := &signedLayer{form: "opaque"}
@@ -169,13 +169,13 @@ loop:
 			nestedSigned, nestedEnc = nestedSigned || kind.signed(), nestedEnc || kind.encrypted()
 		}
 		if nestedSigned || nestedEnc {
-			res.Type = sdcrypto.TechSMIME
+			res.Type = verdict.TechSMIME
 		}
 	}
 
 	if dec != nil {
 		res.Encrypted = true
-		res.Encryption = sdcrypto.EncryptionResult{Success: dec.ok, Comment: dec.comment, Algorithm: dec.algorithm, Key: dec.key,
+		res.Encryption = verdict.EncryptionResult{Success: dec.ok, Comment: dec.comment, Algorithm: dec.algorithm, Key: dec.key,
 			IntegrityProtected: dec.ok && dec.integrity, Failure: dec.failure}
 	} else if nestedEnc {
 		res.Encryption.Comment = "An encrypted part inside this message was not opened: only the message as a whole is decrypted."
@@ -189,7 +189,7 @@ loop:
 			res.Sign.Comment += " " + stopped
 		}
 		if nestedSigned || nestedEnc {
-			res.Sign.Checks = append(res.Sign.Checks, sdcrypto.Check{Name: "structure", OK: false, Detail: "the signed content holds separately signed or encrypted parts"})
+			res.Sign.Checks = append(res.Sign.Checks, verdict.Check{Name: "structure", OK: false, Detail: "the signed content holds separately signed or encrypted parts"})
 			note := "The signed content holds another signed or encrypted part, which this signature does not vouch for: treat the message as not signed."
 			if res.Sign.Success {
 				res.Sign.Comment = note
@@ -200,8 +200,8 @@ loop:
 		}
 	case nestedSigned:
 		res.Signed = true
-		res.Sign = sdcrypto.SignResult{Comment: "Only a part of this message is signed, not the message itself: treat it as not signed.",
-			Checks: []sdcrypto.Check{{Name: "structure", OK: false, Detail: "a signed part inside an unsigned multipart"}}}
+		res.Sign = verdict.SignResult{Comment: "Only a part of this message is signed, not the message itself: treat it as not signed.",
+			Checks: []verdict.Check{{Name: "structure", OK: false, Detail: "a signed part inside an unsigned multipart"}}}
 	case ignored > 0:
 		res.Sign.Comment = "A signature around the encrypted content was ignored: it covers only the ciphertext, not what you read."
 	}
@@ -257,9 +257,9 @@ func (e *Engine) verifyLayer(cur *mimepart.Entity, kind layerKind, obj *cmsObjec
 // summarize turns the signature layers, outermost first, into the
 // message's SignResult: the outermost signer is reported, and every layer
 // must hold.
-func summarize(layers []*signedLayer) sdcrypto.SignResult {
+func summarize(layers []*signedLayer) verdict.SignResult {
 	outer := layers[0]
-	r := sdcrypto.SignResult{Success: outer.valid, Signers: outer.signers, Checks: outer.checks, Comment: outer.comment}
+	r := verdict.SignResult{Success: outer.valid, Signers: outer.signers, Checks: outer.checks, Comment: outer.comment}
 	for i, l := range layers[1:] {
 		for _, c := range l.checks {
 			c.Name = fmt.Sprintf("inner signature %d: %s", i+1, c.Name)
@@ -271,7 +271,7 @@ func summarize(layers []*signedLayer) sdcrypto.SignResult {
 		}
 	}
 	if !r.Success {
-		r.Reason = sdcrypto.ReasonOf(r.Checks)
+		r.Reason = verdict.ReasonOf(r.Checks)
 	} else {
 		s := outer.signers[0]
 		who := strings.Join(s.Emails, ", ")

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/sealtest"
 )
 
@@ -106,7 +106,7 @@ func TestSealBccAndSelf(t *testing.T) {
 	eng := NewEngine(kr)
 	raw := plainMail("Alice <alice@example.org>", "bob@example.org", "Bcc: carol@example.org\r\n")
 	_, err := eng.Seal(raw, true, true, SealOptions{Now: testNow})
-	if !errors.Is(err, sdcrypto.ErrBccNeedsCopies) {
+	if !errors.Is(err, verdict.ErrBccNeedsCopies) {
 		t.Fatalf("one message for To and Bcc: %v", err)
 	}
 	copies := map[string]struct {

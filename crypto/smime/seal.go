@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 	"github.com/sealdesk/sealdesk/crypto/sender"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // Seal is Engine.Seal with a one-off engine over kr.
@@ -32,7 +32,7 @@ type SealOptions struct {
 	// Recipients, when not nil, are the addresses to encrypt to besides
 	// the sender, instead of the header's To and Cc: a Bcc recipient's own
 	// copy lists just that recipient. nil means To and Cc; encrypting a
-	// message with Bcc recipients then fails with sdcrypto.ErrBccNeedsCopies
+	// message with Bcc recipients then fails with verdict.ErrBccNeedsCopies
 	// (see there why one message for everyone is refused).
 	Recipients []string
 }
@@ -116,7 +116,7 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 		addrs := opts.Recipients
 		if addrs == nil {
 			if mimepart.HasBcc(top.Header) {
-				return nil, &SealError{Msg: sdcrypto.ErrBccNeedsCopies.Error(), Err: sdcrypto.ErrBccNeedsCopies}
+				return nil, &SealError{Msg: verdict.ErrBccNeedsCopies.Error(), Err: verdict.ErrBccNeedsCopies}
 			}
 			for _, f := range []string{"To", "Cc"} {
 				list, err := sender.Addresses(top.Header.Values(f))

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
 	"github.com/sealdesk/sealdesk/crypto/sender"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // signedLayer is the outcome of checking one SignedData. UnverifiedBody is
@@ -25,8 +25,8 @@ type signedLayer struct {
 	UnverifiedBody []byte
 	valid          bool
 	comment        string
-	signers        []sdcrypto.Signer
-	checks         []sdcrypto.Check
+	signers        []verdict.Signer
+	checks         []verdict.Check
 	signerCerts    []*x509.Certificate
 }
 
@@ -39,7 +39,7 @@ type verifyEnv struct {
 }
 
 func (l *signedLayer) check(name string, ok bool, detail string) {
-	l.checks = append(l.checks, sdcrypto.Check{Name: name, OK: ok, Detail: detail})
+	l.checks = append(l.checks, verdict.Check{Name: name, OK: ok, Detail: detail})
 }
 
 func (l *signedLayer) fail(comment string) {
@@ -129,7 +129,7 @@ func verifySignedData(obj *cmsObject, detached []byte, env *verifyEnv) *signedLa
 	return l
 }
 
-type signerOutcome struct{ sdcrypto.Signer }
+type signerOutcome struct{ verdict.Signer }
 
 func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte, pool []*x509.Certificate, env *verifyEnv, l *signedLayer) signerOutcome {
 	var out signerOutcome
@@ -250,7 +250,7 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 	if env.skipFrom {
 		l.check("from", true, "inner signature: its content is vouched for by the outer signature")
 	} else if reason, detail, comment := env.id.Judge(out.Emails, signerName(out.Emails, cert)); reason != "" {
-		if reason == sdcrypto.ReasonFromMismatch && refused != "" && containsFold(Emails(cert), env.id.Address) {
+		if reason == verdict.ReasonFromMismatch && refused != "" && containsFold(Emails(cert), env.id.Address) {
 			// The certificate names From, but a CA's e-mail name
 			// constraints do not allow it (RFC 5280 section 4.2.1.10).
 			detail = refused
@@ -264,7 +264,7 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 	if detail := sender.DateMismatch(signingTime, env.id.Date); detail != "" {
 		bad("signing time", detail, "The message was signed on "+signingTime.UTC().Format(time.RFC1123)+" but dated "+env.id.Date.UTC().Format(time.RFC1123)+
 			": more than an hour apart, which is how an old message sent again looks. Do not trust its date or that it is new.")
-		l.checks[len(l.checks)-1].Reason = sdcrypto.ReasonDateMismatch
+		l.checks[len(l.checks)-1].Reason = verdict.ReasonDateMismatch
 	}
 	return out
 }

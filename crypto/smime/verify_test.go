@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 const testBody = "Content-Type: text/plain; charset=us-ascii\r\n\r\nPay 100 EUR to account 1234.\r\n"
@@ -67,7 +67,7 @@ func TestVerifyFailures(t *testing.T) {
 		wantOK    bool
 		wantCheck string // name of the failing check
 		wantText  string // in the comment, where no reason code says it
-		reason    sdcrypto.Reason
+		reason    verdict.Reason
 	}{
 		{"valid rsa", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow), true, "", "Valid signature", ""},
 		{"valid ec", signedMail(t, "Alice <Alice@Example.org>", goodEC, goodECKey, inter, testNow, testNow), true, "", "Valid signature", ""},
@@ -78,20 +78,20 @@ func TestVerifyFailures(t *testing.T) {
 		{"no emailProtection", signedMail(t, "alice@example.org", tls, tlsKey, inter, testNow, testNow), false, "key usage", "not meant for e-mail", ""},
 		{"self-signed", signedMail(t, "alice@example.org", self, selfKey, nil, testNow, testNow), false, "chain", "not issued by a CA you trust", ""},
 		{"foreign CA", signedMail(t, "alice@example.org", foreign, foreignKey, nil, testNow, testNow), false, "chain", "not issued by a CA you trust", ""},
-		{"wrong address", signedMail(t, "mallory@example.org", good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromMismatch},
-		{"two From", signedMail(t, "alice@example.org, bob@example.org", good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromAddresses},
+		{"wrong address", signedMail(t, "mallory@example.org", good, goodKey, inter, testNow, testNow), false, "from", "", verdict.ReasonFromMismatch},
+		{"two From", signedMail(t, "alice@example.org, bob@example.org", good, goodKey, inter, testNow, testNow), false, "from", "", verdict.ReasonFromAddresses},
 		// Several senders never confirm one, Sender or not (issue 11).
-		{"two From with Sender", append([]byte("Sender: alice@example.org\r\n"), signedMail(t, "carol@example.org, alice@example.org", good, goodKey, inter, testNow, testNow)...), false, "from", "", sdcrypto.ReasonFromAddresses},
+		{"two From with Sender", append([]byte("Sender: alice@example.org\r\n"), signedMail(t, "carol@example.org, alice@example.org", good, goodKey, inter, testNow, testNow)...), false, "from", "", verdict.ReasonFromAddresses},
 		// The defect: net/mail cannot decode windows-1252 names, and the
 		// fallback kept the last <...>, the signer's.
-		{"Outlook names hide a second sender", signedMail(t, "=?windows-1252?Q?Bank_=80?= <security@bank.example>, =?windows-1252?Q?M=FC?= <alice@example.org>", good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromAddresses},
+		{"Outlook names hide a second sender", signedMail(t, "=?windows-1252?Q?Bank_=80?= <security@bank.example>, =?windows-1252?Q?M=FC?= <alice@example.org>", good, goodKey, inter, testNow, testNow), false, "from", "", verdict.ReasonFromAddresses},
 		{"Outlook name", signedMail(t, "=?windows-1252?Q?Alice_M=FCller?= <alice@example.org>", good, goodKey, inter, testNow, testNow), true, "", "Valid", ""},
 		// Mail programs show one of two From fields; net/mail's Get read the first.
-		{"two From fields", signedMail(t, "alice@example.org\r\nFrom: security@bank.example", good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromHeaders},
-		{"address in the display name", signedMail(t, `"boss@corp.example" <alice@example.org>`, good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromName},
-		{"unreadable From", signedMail(t, "Alice <alice@example.org", good, goodKey, inter, testNow, testNow), false, "from", "", sdcrypto.ReasonFromUnreadable},
-		{"re-dated replay", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow.Add(6*time.Hour)), false, "signing time", "", sdcrypto.ReasonDateMismatch},
-		{"signed after its date", signedMail(t, "alice@example.org", good, goodKey, inter, testNow.Add(2*time.Hour), testNow), false, "signing time", "", sdcrypto.ReasonDateMismatch},
+		{"two From fields", signedMail(t, "alice@example.org\r\nFrom: security@bank.example", good, goodKey, inter, testNow, testNow), false, "from", "", verdict.ReasonFromHeaders},
+		{"address in the display name", signedMail(t, `"boss@corp.example" <alice@example.org>`, good, goodKey, inter, testNow, testNow), false, "from", "", verdict.ReasonFromName},
+		{"unreadable From", signedMail(t, "Alice <alice@example.org", good, goodKey, inter, testNow, testNow), false, "from", "", verdict.ReasonFromUnreadable},
+		{"re-dated replay", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow.Add(6*time.Hour)), false, "signing time", "", verdict.ReasonDateMismatch},
+		{"signed after its date", signedMail(t, "alice@example.org", good, goodKey, inter, testNow.Add(2*time.Hour), testNow), false, "signing time", "", verdict.ReasonDateMismatch},
 		{"date within tolerance", signedMail(t, "alice@example.org", good, goodKey, inter, testNow, testNow.Add(30*time.Minute)), true, "", "Valid", ""},
 		{"date within tolerance, signed later", signedMail(t, "alice@example.org", good, goodKey, inter, testNow.Add(50*time.Minute), testNow), true, "", "Valid", ""},
 	}

@@ -12,7 +12,7 @@
 package mimelimit
 
 import (
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 
 	"errors"
 	"fmt"
@@ -32,7 +32,7 @@ const (
 	// MaxMessageBytes bounds a whole raw message the engines process and
 	// the bytes the view decodes from one: the message's size budget,
 	// shared by every decoder (crypto.MaxMessageSize).
-	MaxMessageBytes = sdcrypto.MaxMessageSize
+	MaxMessageBytes = verdict.MaxMessageSize
 )
 
 // ErrExceeded is matched by every *Error.

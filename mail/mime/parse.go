@@ -11,7 +11,7 @@ import (
 	_ "github.com/emersion/go-message/charset" // sets message.CharsetReader: every charset go-message knows
 	"github.com/emersion/go-message/mail"
 
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/mimelimit"
 )
 
@@ -119,7 +119,7 @@ func (w *walker) readLeaf(e *message.Entity, newErr error) leaf {
 	l.attach = disp == "attachment" || (l.name != "" && disp != "inline")
 	l.cid = strings.Trim(strings.TrimSpace(e.Header.Get("Content-ID")), "<>")
 	data, err := w.budget.ReadAll(e.Body)
-	if errors.Is(err, sdcrypto.ErrTooLarge) {
+	if errors.Is(err, verdict.ErrTooLarge) {
 		l.tooLarge = true
 		l.notice = fmt.Sprintf("This part is not shown: with it the message would be larger than %d MiB once decoded, the most SealDesk reads of one message.", MaxDecoded>>20)
 		return l

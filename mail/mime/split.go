@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message"
-	sdcrypto "github.com/sealdesk/sealdesk/crypto"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // Origin says where a section's parts come from, which is what the agent
@@ -75,7 +75,7 @@ func Split(raw, protected []byte, whole bool) ([]Section, error) {
 
 // SplitWith is Split with options.
 func SplitWith(raw, protected []byte, whole bool, opts SplitOptions) ([]Section, error) {
-	w := &walker{protected: protected, inline: opts.Inline, budget: &sdcrypto.Budget{}}
+	w := &walker{protected: protected, inline: opts.Inline, budget: &verdict.Budget{}}
 	if whole && protected != nil {
 		w.ownDone = true
 		if err := w.entity(protected, Protected, 0); err != nil {
@@ -105,7 +105,7 @@ type walker struct {
 	ownDone   bool
 	sections  []Section
 	parts     int
-	budget    *sdcrypto.Budget // the message's, shared with sub-walkers
+	budget    *verdict.Budget // the message's, shared with sub-walkers
 }
 
 func (w *walker) finish() []Section {

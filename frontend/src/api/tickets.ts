@@ -2,7 +2,7 @@
 // HTML documents (sanitized in Go, with a strict Content-Security-Policy)
 // for a sandboxed iframe; attachments are saved through the native save
 // dialog, their bytes never pass through the web view.
-import type { app, crypto, mime, security } from '../wailsjs/go/models'
+import type { app, mime, security, verdict } from '../wailsjs/go/models'
 import * as TicketsBinding from '../wailsjs/go/app/Tickets'
 import { call } from './errors'
 import type { Ticket, TicketPage, TicketQuery } from './types'
@@ -14,10 +14,10 @@ type Plain<T> = T extends (infer U)[]
     ? { [K in keyof T as T[K] extends Function ? never : K]: Plain<T[K]> }
     : T
 
-export type SecurityResult = Plain<crypto.Result>
-export type SecurityCheck = Plain<crypto.Check>
-export type Signer = Plain<crypto.Signer>
-export type ChainLink = Plain<crypto.ChainLink>
+export type SecurityResult = Plain<verdict.Result>
+export type SecurityCheck = Plain<verdict.Check>
+export type Signer = Plain<verdict.Signer>
+export type ChainLink = Plain<verdict.ChainLink>
 export type Warning = Plain<security.Warning>
 export type MailAttachment = Plain<mime.Attachment>
 export type ArticleSummary = Plain<app.ArticleView>['article']

@@ -86,7 +86,7 @@ describe('band', () => {
   it('names the signer and the key in words', () => {
     const r = article(1).article.security
     expect(band(r, false).map((b) => `${b.kind}:${b.state}`)).toEqual(['seal:bad', 'lock:off'])
-    const ok = { ...r, encrypted: true, sign: { ...r.sign, success: true }, encryption: { success: true, comment: '', algorithm: 'AES-256-GCM', key: 'ff' } }
+    const ok = { ...r, encrypted: true, sign: { ...r.sign, success: true }, encryption: { success: true, comment: '', algorithm: 'AES-256-GCM', key: 'ff', integrity_protected: true } }
     const [seal, lock] = band(ok, false)
     expect(seal.label).toBe('Signature valid')
     expect(lock.title).toContain('Algorithm: AES-256-GCM')

@@ -23,7 +23,7 @@ function signerLine(s: Signer): string {
 }
 
 /** What the seal says when the signature holds but the message's sender or
- * date does not (crypto.Reason codes); any other failure is "not valid". */
+ * date does not (verdict.Reason codes); any other failure is "not valid". */
 const reasonLabels: Record<string, string> = {
   from_mismatch: 'Signed by another address',
   from_name_address: 'Sender name shows another address',

@@ -950,216 +950,6 @@ export namespace app {
 
 }
 
-export namespace crypto {
-	
-	export class ChainLink {
-	    subject: string;
-	    fingerprint: string;
-	    anchor: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ChainLink(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.subject = source["subject"];
-	        this.fingerprint = source["fingerprint"];
-	        this.anchor = source["anchor"];
-	    }
-	}
-	export class Check {
-	    name: string;
-	    ok: boolean;
-	    detail?: string;
-	    reason?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Check(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.ok = source["ok"];
-	        this.detail = source["detail"];
-	        this.reason = source["reason"];
-	    }
-	}
-	export class EncryptionResult {
-	    success: boolean;
-	    comment: string;
-	    algorithm?: string;
-	    key?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new EncryptionResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.success = source["success"];
-	        this.comment = source["comment"];
-	        this.algorithm = source["algorithm"];
-	        this.key = source["key"];
-	    }
-	}
-	export class Sender {
-	    from: string;
-	    name?: string;
-	    ascii?: string;
-	    problem?: string;
-	    detail?: string;
-	    reply_to?: string[];
-	    agent?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Sender(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.from = source["from"];
-	        this.name = source["name"];
-	        this.ascii = source["ascii"];
-	        this.problem = source["problem"];
-	        this.detail = source["detail"];
-	        this.reply_to = source["reply_to"];
-	        this.agent = source["agent"];
-	    }
-	}
-	export class Signer {
-	    subject: string;
-	    fingerprint: string;
-	    emails: string[];
-	    // Go type: time
-	    not_before: any;
-	    // Go type: time
-	    not_after: any;
-	    valid: boolean;
-	    comment?: string;
-	    chain?: ChainLink[];
-	
-	    static createFrom(source: any = {}) {
-	        return new Signer(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.subject = source["subject"];
-	        this.fingerprint = source["fingerprint"];
-	        this.emails = source["emails"];
-	        this.not_before = this.convertValues(source["not_before"], null);
-	        this.not_after = this.convertValues(source["not_after"], null);
-	        this.valid = source["valid"];
-	        this.comment = source["comment"];
-	        this.chain = this.convertValues(source["chain"], ChainLink);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class SignResult {
-	    success: boolean;
-	    comment: string;
-	    signers: Signer[];
-	    checks?: Check[];
-	    reason?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new SignResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.success = source["success"];
-	        this.comment = source["comment"];
-	        this.signers = this.convertValues(source["signers"], Signer);
-	        this.checks = this.convertValues(source["checks"], Check);
-	        this.reason = source["reason"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class Result {
-	    type: string;
-	    signed: boolean;
-	    encrypted: boolean;
-	    sign: SignResult;
-	    encryption: EncryptionResult;
-	    // Go type: time
-	    processed_at: any;
-	    sender?: Sender;
-	
-	    static createFrom(source: any = {}) {
-	        return new Result(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.type = source["type"];
-	        this.signed = source["signed"];
-	        this.encrypted = source["encrypted"];
-	        this.sign = this.convertValues(source["sign"], SignResult);
-	        this.encryption = this.convertValues(source["encryption"], EncryptionResult);
-	        this.processed_at = this.convertValues(source["processed_at"], null);
-	        this.sender = this.convertValues(source["sender"], Sender);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	
-	
-
-}
-
 export namespace mime {
 	
 	export class Attachment {
@@ -1606,7 +1396,7 @@ export namespace store {
 	    subject: string;
 	    date: string;
 	    direction: string;
-	    security: crypto.Result;
+	    security: verdict.Result;
 	    pending: boolean;
 	    expunged: boolean;
 	
@@ -1623,7 +1413,7 @@ export namespace store {
 	        this.subject = source["subject"];
 	        this.date = source["date"];
 	        this.direction = source["direction"];
-	        this.security = this.convertValues(source["security"], crypto.Result);
+	        this.security = this.convertValues(source["security"], verdict.Result);
 	        this.pending = source["pending"];
 	        this.expunged = source["expunged"];
 	    }
@@ -1946,6 +1736,220 @@ export namespace store {
 	        this.limit = source["limit"];
 	    }
 	}
+
+}
+
+export namespace verdict {
+	
+	export class ChainLink {
+	    subject: string;
+	    fingerprint: string;
+	    anchor: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChainLink(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.subject = source["subject"];
+	        this.fingerprint = source["fingerprint"];
+	        this.anchor = source["anchor"];
+	    }
+	}
+	export class Check {
+	    name: string;
+	    ok: boolean;
+	    detail?: string;
+	    reason?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Check(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.ok = source["ok"];
+	        this.detail = source["detail"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class EncryptionResult {
+	    success: boolean;
+	    comment: string;
+	    algorithm?: string;
+	    key?: string;
+	    integrity_protected: boolean;
+	    failure?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EncryptionResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.success = source["success"];
+	        this.comment = source["comment"];
+	        this.algorithm = source["algorithm"];
+	        this.key = source["key"];
+	        this.integrity_protected = source["integrity_protected"];
+	        this.failure = source["failure"];
+	    }
+	}
+	export class Sender {
+	    from: string;
+	    name?: string;
+	    ascii?: string;
+	    problem?: string;
+	    detail?: string;
+	    reply_to?: string[];
+	    agent?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Sender(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.name = source["name"];
+	        this.ascii = source["ascii"];
+	        this.problem = source["problem"];
+	        this.detail = source["detail"];
+	        this.reply_to = source["reply_to"];
+	        this.agent = source["agent"];
+	    }
+	}
+	export class Signer {
+	    subject: string;
+	    fingerprint: string;
+	    emails: string[];
+	    // Go type: time
+	    not_before: any;
+	    // Go type: time
+	    not_after: any;
+	    valid: boolean;
+	    comment?: string;
+	    chain?: ChainLink[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Signer(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.subject = source["subject"];
+	        this.fingerprint = source["fingerprint"];
+	        this.emails = source["emails"];
+	        this.not_before = this.convertValues(source["not_before"], null);
+	        this.not_after = this.convertValues(source["not_after"], null);
+	        this.valid = source["valid"];
+	        this.comment = source["comment"];
+	        this.chain = this.convertValues(source["chain"], ChainLink);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SignResult {
+	    success: boolean;
+	    comment: string;
+	    signers: Signer[];
+	    checks?: Check[];
+	    reason?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SignResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.success = source["success"];
+	        this.comment = source["comment"];
+	        this.signers = this.convertValues(source["signers"], Signer);
+	        this.checks = this.convertValues(source["checks"], Check);
+	        this.reason = source["reason"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Result {
+	    type: string;
+	    signed: boolean;
+	    encrypted: boolean;
+	    sign: SignResult;
+	    encryption: EncryptionResult;
+	    // Go type: time
+	    processed_at: any;
+	    sender?: Sender;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.signed = source["signed"];
+	        this.encrypted = source["encrypted"];
+	        this.sign = this.convertValues(source["sign"], SignResult);
+	        this.encryption = this.convertValues(source["encryption"], EncryptionResult);
+	        this.processed_at = this.convertValues(source["processed_at"], null);
+	        this.sender = this.convertValues(source["sender"], Sender);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
 
 }
 

@@ -1,4 +1,4 @@
-package crypto
+package verdict
 
 import (
 	"errors"
@@ -20,7 +20,7 @@ const MaxMessageSize = 64 << 20
 // exceed MaxMessageSize. The engines report it in the article's result
 // (EncryptionResult.Failure is DecryptTooLarge) instead of returning it: the raw message
 // stays stored and the sync goes on.
-var ErrTooLarge = fmt.Errorf("crypto: the message is larger than %d MiB once decoded", MaxMessageSize>>20)
+var ErrTooLarge = fmt.Errorf("verdict: the message is larger than %d MiB once decoded", MaxMessageSize>>20)
 
 // TooLargeComment is the result comment of a message refused with
 // ErrTooLarge, the same for every engine.

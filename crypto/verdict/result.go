@@ -1,6 +1,7 @@
-// Package crypto holds the vocabulary shared by SealDesk's security engines
-// (S/MIME in crypto/smime, OpenPGP in crypto/pgp): the security result that
-// is stored with every article and shown to the agent.
+// Package verdict holds the vocabulary shared by SealDesk's security
+// engines (S/MIME in crypto/smime, OpenPGP in crypto/pgp) and their callers:
+// the security result (the verdict) that is stored with every article and
+// shown to the agent, and the per-message limits every engine keeps.
 //
 // The result is a verdict about exactly what is displayed. An engine that
 // cannot tell whether a signature covers the displayed content must report
@@ -9,9 +10,10 @@
 //
 // Limits: one message decodes to at most MaxMessageSize (64 MiB) in all,
 // whichever decoders take part (see Budget); beyond, it is refused with
-// ErrTooLarge, shown as EncryptionResult.TooLarge or a part's notice, and
+// ErrTooLarge, shown as EncryptionResult.Failure DecryptTooLarge or a part's
+// notice, and
 // its raw form stays stored.
-package crypto
+package verdict
 
 import "time"
 
