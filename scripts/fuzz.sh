@@ -83,6 +83,16 @@ for entry in "${pkgs[@]}"; do
 			continue
 		fi
 		crasher=$(sed -n 's/.*Failing input written to \(testdata\/fuzz\/[^ ]*\).*/\1/p' "$out" | tail -n 1)
+		# QUIRK: Go before 1.27 can end a run that found nothing with a bare
+		# "context deadline exceeded" when FUZZTIME runs out while a worker
+		# is mid-call (golang.org/issue/75804), most often on a loaded
+		# machine. That is a pass: no input failed and none was written.
+		if [ -z "$crasher" ] && [ "$(grep -cvE '^fuzz: |^warning: |^--- FAIL: |^\s+context deadline exceeded$|^FAIL$' "$out")" -eq 0 ] &&
+			grep -qE '^\s+context deadline exceeded$' "$out"; then
+			result PASS "$rel/$name" $((SECONDS - start))
+			echo "    (Go's end-of-FUZZTIME race, golang.org/issue/75804: nothing failed, counted as passed)"
+			continue
+		fi
 		result FAIL "$rel/$name" $((SECONDS - start))
 		if [ -n "$crasher" ]; then
 			echo "    crasher kept: ${dir#"$PWD"/}/$crasher — it is now a regular test case of \`go test $path\`; fix the code and commit it"
