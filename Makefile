@@ -17,12 +17,13 @@ LDFLAGS := -X github.com/sealdesk/sealdesk/internal/version.Version=$(VERSION)
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: help run test deps tools frontend build build-dev sealctl bindings bench clean screenshots
+.PHONY: help run test fuzz deps tools frontend build build-dev sealctl bindings bench clean screenshots
 .PHONY: nfpm package package-linux package-windows test-package print-version
 
 help:
 	@echo "make run    - install what is missing, build and open SealDesk"
 	@echo "make test   - install what is missing and run every test (what CI runs)"
+	@echo "make fuzz   - run every fuzz target for FUZZTIME (default 60s) each; a crasher stays in testdata/fuzz"
 	@echo "make build  - build/bin/sealdesk;  make sealctl - build/bin/sealctl (no cgo)"
 	@echo "make bindings - regenerate frontend/src/wailsjs after changing bound Go services"
 	@echo "make package - dist/: .deb, .rpm, Windows exe + NSIS installer, each with a .sha256"
@@ -76,6 +77,12 @@ run: deps build
 
 test: deps tools frontend/node_modules/.package-lock.json
 	@scripts/test.sh
+
+# Every fuzz target in turn, FUZZTIME each (`make test` runs them for 3 s).
+# A crasher stays in its package's testdata/fuzz/ and is a test from then on.
+FUZZTIME ?= 60s
+fuzz: deps
+	@FUZZTIME='$(FUZZTIME)' scripts/fuzz.sh
 
 clean:
 	rm -rf build/bin frontend/dist/assets frontend/dist/index.html .cache

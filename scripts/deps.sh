@@ -25,8 +25,11 @@ PACKAGES=(
 	dovecot-imapd dovecot-lmtpd dovecot-submissiond postfix
 	# Secret Service test harness
 	gnome-keyring libsecret-tools dbus-daemon dbus-x11
-	# crypto / interop tooling
-	openssl gnupg sq isync bc
+	# crypto / interop tooling (jq reads sealctl's --json in scripts/wine/)
+	openssl gnupg sq isync bc jq
+	# the Windows keychain path under Wine (scripts/wine-test.sh); mingw-w64
+	# builds Wine 8's missing ProcessPrng (scripts/wine/bcryptprimitives.c)
+	wine wine64 gcc-mingw-w64-x86-64
 	# make bench: /usr/bin/time measures mbsync's wall time and peak RSS (scripts/bench-sync.sh)
 	time
 	# Windows installer and its signing; rpm checks the .rpm (scripts/test-package.sh)

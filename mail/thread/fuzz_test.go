@@ -3,6 +3,7 @@ package thread
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -44,6 +45,36 @@ func FuzzThread(f *testing.F) {
 					t.Fatalf("Format/Find round trip of %d failed", d.Number)
 				}
 			}
+		}
+	})
+}
+
+// FuzzTicketNumber extracts the ticket number from an untrusted subject with
+// any marker an administrator may configure: no panic; a number found is
+// written in the subject; and the marker Format writes is found again, also
+// inside hostile text around it.
+func FuzzTicketNumber(f *testing.F) {
+	f.Add(DefaultPattern, "Re: [Ticket#10042] printer on fire", uint64(10042))
+	f.Add(DefaultPattern, "AW: [ticket#00042] [Ticket#7]", uint64(7))
+	f.Add("(Case NNNNN)", "Fwd: (case 123456789012345678901234)", uint64(999999999999999999))
+	f.Add("NNNNN-x", "12-x 0000000000000000000042-x", uint64(0))
+	f.Add("#NNNNN", "##1#2 =?utf-8?q?=5BTicket#1=5D?=", uint64(1))
+	f.Add("Ticket NNNNN]", "\u212aticket 5] \xff\xfe", uint64(5))
+	f.Fuzz(func(t *testing.T, pattern, subject string, n uint64) {
+		p, err := NewPattern(pattern)
+		if err != nil {
+			return
+		}
+		if got, ok := p.Find(subject); ok && !strings.Contains(subject, strconv.FormatUint(got, 10)) {
+			t.Fatalf("pattern %q found %d in %q, which does not hold that number", pattern, got, subject)
+		}
+		n %= 1_000_000_000_000_000_000 // the 18 digits a marker holds
+		marker := p.Format(n)
+		if got, ok := p.Find(marker); !ok || got != n {
+			t.Fatalf("pattern %q: Find(Format(%d) = %q) = %d, %v", pattern, n, marker, got, ok)
+		}
+		if _, ok := p.Find(subject + "\n" + marker); !ok {
+			t.Fatalf("pattern %q: no number in %q after any subject", pattern, marker)
 		}
 	})
 }
