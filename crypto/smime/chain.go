@@ -30,6 +30,9 @@ var (
 	// errCAUsage: a CA in the chain restricts its extended key usage to
 	// purposes other than e-mail (RFC 5280 section 4.2.1.12).
 	errCAUsage = errors.New("a CA in the chain may not issue e-mail certificates: its extended key usage lacks e-mail protection")
+	// errNoTrustedCA: no chain to an imported trust anchor, and the
+	// certificate is not trusted directly either.
+	errNoTrustedCA = errors.New("no trusted CA issued this certificate")
 )
 
 // buildChain verifies cert up to an imported trust anchor, with the
@@ -69,8 +72,13 @@ func buildChain(cert *x509.Certificate, pool []*x509.Certificate, env *verifyEnv
 		var ua x509.UnknownAuthorityError
 		var inv x509.CertificateInvalidError
 		switch {
+		case errors.As(err, &ua) && containsCert(env.direct, cert):
+			// Trusted directly: the chain is the certificate alone. Only
+			// here, as the leaf: Go never saw it as a root, so nothing it
+			// issued chains to it (direct.go).
+			return nil, []*x509.Certificate{cert}, nil
 		case errors.As(err, &ua):
-			return nil, nil, errors.New("no trusted CA issued this certificate (issuer: " + cert.Issuer.String() + ")")
+			return nil, nil, fmt.Errorf("%w (issuer: %s)", errNoTrustedCA, cert.Issuer.String())
 		case errors.As(err, &inv) && inv.Reason == x509.IncompatibleUsage:
 			return nil, nil, errCAUsage
 		}

@@ -15,6 +15,13 @@ import (
 type Keyring interface {
 	// TrustAnchors are the CA certificates the user trusts.
 	TrustAnchors() []*x509.Certificate
+	// TrustedDirectly are certificates trusted for the addresses they
+	// name themselves, without a CA (a contact's self-signed or privately
+	// issued certificate): never an issuer of anything. A certificate in
+	// both lists counts as directly trusted only. It is part of the
+	// interface, not an optional extension, so that a wrapping Keyring
+	// cannot drop it unnoticed.
+	TrustedDirectly() []*x509.Certificate
 	// Certificates are all imported certificates (ours, correspondents',
 	// intermediates): used to build chains and to find recipients.
 	Certificates() []*x509.Certificate
@@ -29,6 +36,7 @@ type Keyring interface {
 type MemoryKeyring struct {
 	mu      sync.RWMutex
 	anchors []*x509.Certificate
+	direct  []*x509.Certificate
 	certs   []*x509.Certificate
 	keys    map[string]crypto.Signer
 }
@@ -50,6 +58,19 @@ func (k *MemoryKeyring) AddTrustAnchor(certs ...*x509.Certificate) {
 		}
 		if !containsCert(k.certs, c) {
 			k.certs = append(k.certs, c)
+		}
+	}
+}
+
+// AddTrustedDirectly trusts certificates for their own addresses only
+// (they are added to Certificates too).
+func (k *MemoryKeyring) AddTrustedDirectly(certs ...*x509.Certificate) {
+	k.AddCertificate(certs...)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, c := range certs {
+		if !containsCert(k.direct, c) {
+			k.direct = append(k.direct, c)
 		}
 	}
 }
@@ -84,6 +105,12 @@ func (k *MemoryKeyring) TrustAnchors() []*x509.Certificate {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
 	return slices.Clone(k.anchors)
+}
+
+func (k *MemoryKeyring) TrustedDirectly() []*x509.Certificate {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return slices.Clone(k.direct)
 }
 
 func (k *MemoryKeyring) Certificates() []*x509.Certificate {

@@ -61,8 +61,13 @@ func Emails(cert *x509.Certificate) []string {
 // From match, CanSign and CheckRecipient all go through it.
 func provenEmails(cert *x509.Certificate, chain []*x509.Certificate) (proven []string, refused string) {
 	var cas []*x509.Certificate
-	if len(chain) > 1 {
+	switch {
+	case len(chain) > 1:
 		cas = chain[1:]
+	case len(chain) == 1:
+		// A certificate trusted on its own (directly, or a trust anchor
+		// that is its own leaf) is bound by its own name constraints.
+		cas = chain
 	}
 	for _, addr := range Emails(cert) {
 		if why := emailConstraintProblem(addr, cas); why != "" {

@@ -62,7 +62,8 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	if err != nil || len(raw) == 0 || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
-	env := &verifyEnv{now: now, anchors: e.keys.TrustAnchors(), certs: e.keys.Certificates(), id: sender.Parse(&top.Header)}
+	env := e.trustEnv(now)
+	env.certs, env.id = e.keys.Certificates(), sender.Parse(&top.Header)
 	res := verdict.Result{ProcessedAt: now, Sender: env.id.Info()}
 	var (
 		layers  []*signedLayer

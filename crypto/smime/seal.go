@@ -98,10 +98,14 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 		outer.WriteString("Date: " + now.Format(time.RFC1123Z) + "\r\n")
 	}
 
+	var selfTrust *x509.Certificate // our certificate, when its CA is not imported
 	if sign {
 		st := e.CanSign(from[0], now)
 		if !st.OK {
 			return nil, &SealError{Msg: "cannot sign: " + st.Comment, Sign: &st}
+		}
+		if st.Note == SignNoteCANotImported {
+			selfTrust = st.Certificate
 		}
 		key, err := e.keys.PrivateKey(Fingerprint(st.Certificate))
 		if err != nil {
@@ -154,8 +158,13 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 	out := append(outer.Bytes(), []byte("MIME-Version: 1.0\r\n")...)
 	out = append(out, entity...)
 
-	// Check our own work before it leaves.
-	p, err := e.Process(out, ProcessOptions{Now: now})
+	// Check our own work before it leaves. Without our CA, our certificate
+	// is trusted directly for this check only (selfCheckKeyring).
+	check := e
+	if selfTrust != nil {
+		check = NewEngine(selfCheckKeyring{Keyring: e.keys, own: selfTrust})
+	}
+	p, err := check.Process(out, ProcessOptions{Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("smime: self-check of the sealed message failed: %w", err)
 	}
@@ -184,7 +193,7 @@ func dedupe(list []string) []string {
 // intermediates returns the CA certificates between cert and its trust
 // anchor, to include in a signature.
 func (e *Engine) intermediates(cert *x509.Certificate, now time.Time) []*x509.Certificate {
-	_, chain, err := buildChain(cert, e.keys.Certificates(), &verifyEnv{now: now, anchors: e.keys.TrustAnchors()})
+	_, chain, err := buildChain(cert, e.keys.Certificates(), e.trustEnv(now))
 	if err != nil || len(chain) < 3 {
 		return nil
 	}
@@ -196,12 +205,13 @@ func (e *Engine) intermediates(cert *x509.Certificate, now time.Time) []*x509.Ce
 // recipients are typed.
 func (e *Engine) CanEncrypt(addrs []string, now time.Time) []RecipientStatus {
 	certs := e.keys.Certificates()
+	direct := e.keys.TrustedDirectly()
 	out := make([]RecipientStatus, 0, len(addrs))
 	for _, a := range addrs {
 		a = strings.ToLower(strings.TrimSpace(a))
 		var cands []RecipientStatus
 		for _, c := range certs {
-			if containsFold(Emails(c), a) && !c.IsCA {
+			if containsFold(Emails(c), a) && endEntity(c, direct) {
 				cands = append(cands, e.CheckRecipient(a, c, now))
 			}
 		}
@@ -237,7 +247,7 @@ func (e *Engine) CheckRecipient(addr string, c *x509.Certificate, now time.Time)
 	case usageProblem(c, false) != "":
 		s.Reason, s.Comment = RecipientWrongKeyUsage, "the certificate is not for e-mail encryption: "+usageProblem(c, false)
 	default:
-		_, chain, err := buildChain(c, e.keys.Certificates(), &verifyEnv{now: now, anchors: e.keys.TrustAnchors()})
+		_, chain, err := buildChain(c, e.keys.Certificates(), e.trustEnv(now))
 		proven, refused := provenEmails(c, chain)
 		switch {
 		case err != nil:
@@ -267,8 +277,9 @@ func (e *Engine) CanSign(addr string, now time.Time) SignStatus {
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	var best *SignStatus
 	sawCert := false
+	direct := e.keys.TrustedDirectly()
 	for _, c := range e.keys.Certificates() {
-		if !containsFold(Emails(c), addr) || c.IsCA {
+		if !containsFold(Emails(c), addr) || !endEntity(c, direct) {
 			continue
 		}
 		sawCert = true
@@ -286,11 +297,17 @@ func (e *Engine) CanSign(addr string, now time.Time) SignStatus {
 		case keySizeProblem(c) != "":
 			s.Reason, s.Comment = SignUnsupportedKey, "your certificate is too weak to sign with: "+keySizeProblem(c)+"; get a new certificate"
 		default:
-			_, chain, err := buildChain(c, e.keys.Certificates(), &verifyEnv{now: now, anchors: e.keys.TrustAnchors()})
+			_, chain, err := buildChain(c, e.keys.Certificates(), e.trustEnv(now))
 			proven, refused := provenEmails(c, chain)
 			switch {
+			case errors.Is(err, errNoTrustedCA):
+				// The seed needs only our certificate and key: sign, and
+				// say that recipients need our CA to verify. Nothing is
+				// proven by a chain here, so no CA constraint applies.
+				s.OK, s.Note = true, SignNoteCANotImported
+				s.Comment = "your certificate's CA is not imported: recipients can verify the signature only if they hold that CA (" + c.Issuer.String() + ")"
 			case err != nil:
-				s.Reason, s.Comment = SignUntrusted, "your certificate's CA is not imported as trusted: import it, so that the signature can be checked"
+				s.Reason, s.Comment = SignUntrusted, "your certificate's chain is not valid: "+err.Error()
 			case !containsFold(proven, addr):
 				s.Reason, s.Comment = SignUntrusted, "your certificate's CA may not certify "+addr+": "+refused
 			default:

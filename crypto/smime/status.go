@@ -19,4 +19,15 @@ type SignStatus struct {
 	Reason      SignReason
 	Comment     string
 	Certificate *x509.Certificate
+	// Note is set on an OK status that the agent should know about:
+	// SignNoteCANotImported. Comment says it in words.
+	Note SignNote
 }
+
+// SignNote is a typed remark on a signature that can be made.
+type SignNote string
+
+// SignNoteCANotImported: our certificate does not chain to an imported
+// CA. The message is signed; recipients verify it only if they hold our
+// CA, and the agent is told so before sending.
+const SignNoteCANotImported SignNote = "ca_not_imported"

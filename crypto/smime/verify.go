@@ -35,6 +35,7 @@ type verifyEnv struct {
 	id       sender.Identity // From (and Date) as crypto/sender reads them
 	skipFrom bool            // inner opaque layer inside an opaque signature
 	anchors  []*x509.Certificate
+	direct   []*x509.Certificate // trusted for their own addresses only (direct.go)
 	certs    []*x509.Certificate
 }
 
@@ -230,6 +231,9 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 		bad("chain", chainErr.Error(), "A CA above the sender's certificate is not allowed to issue e-mail certificates: do not trust this signature.")
 	case chainErr != nil:
 		bad("chain", chainErr.Error(), "The sender's certificate is not issued by a CA you trust: import the CA certificate if you trust it, then retry.")
+	case env.trustedDirectly(verified):
+		out.TrustedDirectly = true
+		l.check("chain", true, "trusted directly for its own addresses, not through a CA")
 	default:
 		l.check("chain", true, "trusted through "+links[len(links)-1].Subject)
 	}

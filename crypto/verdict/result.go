@@ -163,6 +163,10 @@ type Signer struct {
 	Comment     string    `json:"comment,omitempty"`
 	// Chain runs from the signer's issuer up to the trust anchor.
 	Chain []ChainLink `json:"chain,omitempty"`
+	// TrustedDirectly: the signer's certificate is trusted on its own for
+	// the addresses it names (an admin's decision), not through a CA;
+	// Chain is then empty.
+	TrustedDirectly bool `json:"trusted_directly,omitempty"`
 }
 
 // ChainLink is one certificate authority in a signer's chain.
