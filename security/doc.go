@@ -16,7 +16,9 @@
 // Limits:
 //   - WARNING: every imported CA certificate is a trust anchor, including
 //     intermediates that came in a PKCS #12 chain (Zammad's model: the admin
-//     imports what the helpdesk trusts). There is no separate "trusted" flag.
+//     imports what the helpdesk trusts), except one trusted directly
+//     (trust.go): that one is trusted for its own addresses only and is
+//     never an anchor.
 //   - Private keys are zeroed as DER bytes once parsed; the parsed Go key
 //     objects cannot be wiped reliably and are dropped when the operation's
 //     Keyring is released.

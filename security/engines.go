@@ -217,6 +217,13 @@ func (l *lazySMIME) TrustAnchors() []*x509.Certificate {
 	return nil
 }
 
+func (l *lazySMIME) TrustedDirectly() []*x509.Certificate {
+	if k := l.load(); k != nil {
+		return k.TrustedDirectly()
+	}
+	return nil
+}
+
 func (l *lazySMIME) Certificates() []*x509.Certificate {
 	if k := l.load(); k != nil {
 		return k.Certificates()

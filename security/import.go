@@ -31,6 +31,10 @@ type ImportResult struct {
 	// RecheckError is set when the import succeeded but the re-run did not
 	// finish; the articles can be retried later.
 	RecheckError string `json:"recheck_error,omitempty"`
+	// NeedsChoice lists the self-signed certificates naming an e-mail
+	// address of an import with SelfSignedAsk: nothing was stored, the
+	// admin says whether they are contacts' own certificates or CAs.
+	NeedsChoice []store.Certificate `json:"needs_choice"`
 }
 
 // Input is one file handed to an import; Name, when set, prefixes errors
@@ -44,8 +48,15 @@ type Input struct {
 // number of blocks, DER, or PKCS #7) in one transaction: one bad input and
 // nothing is stored. Certificates already present are skipped and
 // reported; when nothing is new, a *DuplicateError names what is there.
-// Afterwards failed articles are re-run.
+// Afterwards failed articles are re-run. Self-signed certificates are
+// stored as they say (SelfSignedAsIs).
 func (s *Service) ImportCertificates(ctx context.Context, inputs ...Input) (ImportResult, error) {
+	return s.ImportCertificatesWith(ctx, SelfSignedAsIs, inputs...)
+}
+
+// ImportCertificatesWith is ImportCertificates with a choice for the
+// self-signed certificates that name an e-mail address (see SelfSigned).
+func (s *Service) ImportCertificatesWith(ctx context.Context, selfSigned SelfSigned, inputs ...Input) (ImportResult, error) {
 	var certs []*x509.Certificate
 	for _, in := range inputs {
 		cs, err := smime.ParseCertificates(in.Data)
@@ -60,14 +71,22 @@ func (s *Service) ImportCertificates(ctx context.Context, inputs ...Input) (Impo
 	if len(certs) == 0 {
 		return ImportResult{}, fmt.Errorf("security: nothing to import: %w", smime.ErrEmpty)
 	}
-	added, present, err := s.p.Store.AddCertificates(ctx, inventory(certs))
+	rows := inventory(certs)
+	ask, err := applySelfSigned(certs, rows, selfSigned)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if len(ask) > 0 {
+		return ImportResult{Imported: []store.Certificate{}, Skipped: []store.Certificate{}, Keys: []string{}, NeedsChoice: ask}, nil
+	}
+	added, present, err := s.p.Store.AddCertificates(ctx, rows)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	if len(added) == 0 {
 		return ImportResult{}, &DuplicateError{Existing: present}
 	}
-	res := ImportResult{Imported: added, Skipped: orEmpty(present), Keys: []string{}}
+	res := ImportResult{Imported: added, Skipped: orEmpty(present), Keys: []string{}, NeedsChoice: []store.Certificate{}}
 	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }

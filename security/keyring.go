@@ -32,7 +32,8 @@ type Keyring struct {
 	keys    *keystore.Store
 	certs   []*x509.Certificate
 	anchors []*x509.Certificate
-	private map[string]bool // fingerprints whose key the store says the keychain holds
+	direct  []*x509.Certificate // trusted for their own addresses only
+	private map[string]bool     // fingerprints whose key the store says the keychain holds
 
 	mu     sync.Mutex
 	loaded map[string]crypto.Signer
@@ -57,7 +58,10 @@ func loadKeyring(ctx context.Context, st *store.Store, keys *keystore.Store, par
 			continue
 		}
 		k.certs = append(k.certs, c)
-		if c.IsCA {
+		switch {
+		case r.TrustedDirectly: // never an anchor, whatever it says
+			k.direct = append(k.direct, c)
+		case c.IsCA:
 			k.anchors = append(k.anchors, c)
 		}
 		if r.HasPrivate {
@@ -71,6 +75,8 @@ func loadKeyring(ctx context.Context, st *store.Store, keys *keystore.Store, par
 }
 
 func (k *Keyring) TrustAnchors() []*x509.Certificate { return k.anchors }
+
+func (k *Keyring) TrustedDirectly() []*x509.Certificate { return k.direct }
 
 func (k *Keyring) Certificates() []*x509.Certificate { return k.certs }
 

@@ -26,7 +26,18 @@ type AddressStatus struct {
 	// otherwise, and always for the sender's own address with OpenPGP
 	// (a pick applies to recipients only, see pgpKeyring).
 	Candidates []KeyCandidate `json:"candidates"`
+	// Note is a typed remark on an OK status that the agent should read
+	// before sending; Comment says it in words. Empty when there is none.
+	Note ReadinessNote `json:"note,omitempty"`
 }
+
+// ReadinessNote is a typed remark on an address that can be used.
+type ReadinessNote string
+
+// NoteRecipientsNeedOurCA: the message will be signed, but our
+// certificate's CA is not imported, so recipients verify the signature
+// only if they hold that CA (smime.SignNoteCANotImported).
+const NoteRecipientsNeedOurCA ReadinessNote = "recipients_need_our_ca"
 
 // Readiness is what the composer needs before a send with one technology:
 // whether it is switched on, whether the sender can sign, and per
@@ -69,6 +80,9 @@ func (s *Service) ReadinessChosen(ctx context.Context, tech verdict.Technology, 
 		e := smime.NewEngine(chosen.keyring(kr))
 		st := e.CanSign(from, now)
 		r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, smimeFingerprint(st.Certificate))
+		if st.Note == smime.SignNoteCANotImported {
+			r.Sign.Note = NoteRecipientsNeedOurCA
+		}
 		for _, rs := range e.CanEncrypt(recipients, now) {
 			a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, smimeFingerprint(rs.Certificate))
 			a.Candidates = candidates(smime.NewEngine(kr), kr, rs.Address, now)

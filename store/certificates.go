@@ -24,12 +24,15 @@ type Certificate struct {
 	KeyUsage    []string `json:"key_usage"`
 	ExtKeyUsage []string `json:"ext_key_usage"`
 	HasPrivate  bool     `json:"has_private"`
-	DER         []byte   `json:"-"`
-	CreatedAt   string   `json:"created_at"`
+	// TrustedDirectly: trusted for its own addresses, not through a CA and
+	// never as one (an admin's decision, see SetCertificateTrustedDirectly).
+	TrustedDirectly bool   `json:"trusted_directly"`
+	DER             []byte `json:"-"`
+	CreatedAt       string `json:"created_at"`
 }
 
 const certColumns = `id, fingerprint, subject, issuer, serial, emails, not_before, not_after,
-	is_ca, key_usage, ext_key_usage, has_private, der, created_at`
+	is_ca, key_usage, ext_key_usage, has_private, trusted_directly, der, created_at`
 
 // Certificates returns every imported certificate, CAs first, then by
 // subject.
@@ -100,10 +103,10 @@ func (s *Store) AddCertificates(ctx context.Context, certs []Certificate, privat
 			}
 			c.CreatedAt = now()
 			err = tx.QueryRowContext(ctx, `INSERT INTO smime_certificates(fingerprint, subject, issuer, serial, emails,
-			    not_before, not_after, is_ca, key_usage, ext_key_usage, has_private, der, created_at)
-			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			    not_before, not_after, is_ca, key_usage, ext_key_usage, has_private, trusted_directly, der, created_at)
+			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				c.Fingerprint, c.Subject, c.Issuer, c.Serial, joinList(c.Emails), c.NotBefore, c.NotAfter,
-				c.IsCA, joinList(c.KeyUsage), joinList(c.ExtKeyUsage), c.HasPrivate, c.DER, c.CreatedAt).Scan(&c.ID)
+				c.IsCA, joinList(c.KeyUsage), joinList(c.ExtKeyUsage), c.HasPrivate, c.TrustedDirectly, c.DER, c.CreatedAt).Scan(&c.ID)
 			if err != nil {
 				return fmt.Errorf("store: inserting certificate %s: %w", c.Fingerprint, err)
 			}
@@ -125,7 +128,19 @@ func (s *Store) AddCertificates(ctx context.Context, certs []Certificate, privat
 // SetCertificatePrivate records whether the keychain holds the private key
 // of a certificate.
 func (s *Store) SetCertificatePrivate(ctx context.Context, fingerprint string, has bool) error {
-	res, err := s.exec(ctx, `UPDATE smime_certificates SET has_private = ? WHERE fingerprint = ?`, has, fingerprint)
+	return s.setCertificateFlag(ctx, `UPDATE smime_certificates SET has_private = ? WHERE fingerprint = ?`, fingerprint, has)
+}
+
+// SetCertificateTrustedDirectly records whether a certificate is trusted
+// directly for its own addresses, or returns ErrNotFound.
+func (s *Store) SetCertificateTrustedDirectly(ctx context.Context, fingerprint string, on bool) error {
+	return s.setCertificateFlag(ctx, `UPDATE smime_certificates SET trusted_directly = ? WHERE fingerprint = ?`, fingerprint, on)
+}
+
+// setCertificateFlag runs an UPDATE of one boolean column of one
+// certificate, or returns ErrNotFound.
+func (s *Store) setCertificateFlag(ctx context.Context, update, fingerprint string, v bool) error {
+	res, err := s.exec(ctx, update, v, fingerprint)
 	if err != nil {
 		return err
 	}
@@ -153,7 +168,7 @@ func scanCert(r scanner) (Certificate, error) {
 	var c Certificate
 	var emails, ku, eku string
 	err := r.Scan(&c.ID, &c.Fingerprint, &c.Subject, &c.Issuer, &c.Serial, &emails, &c.NotBefore, &c.NotAfter,
-		&c.IsCA, &ku, &eku, &c.HasPrivate, &c.DER, &c.CreatedAt)
+		&c.IsCA, &ku, &eku, &c.HasPrivate, &c.TrustedDirectly, &c.DER, &c.CreatedAt)
 	c.Emails, c.KeyUsage, c.ExtKeyUsage = splitList(emails), splitList(ku), splitList(eku)
 	return c, err
 }

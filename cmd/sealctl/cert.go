@@ -15,6 +15,7 @@ import (
 const certUsage = `cert import FILE...                         certificates: PEM (many blocks), DER, PKCS#7
        cert key FILE [--passphrase-file F]         a private key (PEM forms, encrypted PKCS#8) or PKCS#12
        cert list [--json]
+       cert trust [--off] FINGERPRINT              trust a contact's certificate for its own addresses (not as a CA)
        cert delete FINGERPRINT
        cert export FINGERPRINT [--private --passphrase-file F]`
 
@@ -22,6 +23,7 @@ var certCommands = map[string]func(e *env, args []string) error{
 	"import": runCertImport,
 	"key":    runCertKey,
 	"list":   runCertList,
+	"trust":  runCertTrust,
 	"delete": runCertDelete,
 	"export": runCertExport,
 }
@@ -163,7 +165,10 @@ func printList[T any](e *env, asJSON bool, list []T, empty, header string, row f
 
 func notes(c security.Certificate) []string {
 	var n []string
-	if c.IsCA {
+	switch {
+	case c.TrustedDirectly:
+		n = append(n, "trusted directly")
+	case c.IsCA:
 		n = append(n, "CA")
 	}
 	if c.HasPrivate {
@@ -213,6 +218,28 @@ func fingerprintArg(pos []string, cmd string) (string, error) {
 		return "", usageError{msg: err.Error()}
 	}
 	return pos[0], nil
+}
+
+// runCertTrust trusts a certificate for the addresses it names, without
+// its CA and never as one; --off takes that back.
+func runCertTrust(e *env, args []string) error {
+	fs := e.flags("cert trust", "[--off] FINGERPRINT")
+	off := fs.Bool("off", false, "stop trusting the certificate directly")
+	fp, err := e.fingerprintCommand(fs, "cert trust", args)
+	if err != nil {
+		return err
+	}
+	res, err := e.security().TrustDirectly(e.ctx, fp, !*off)
+	if err != nil {
+		return err
+	}
+	if *off {
+		fmt.Fprintf(e.stdout, "no longer trusted directly: %s\n", security.Describe(res.Certificate))
+	} else {
+		fmt.Fprintf(e.stdout, "trusted directly for %s: %s\n", strings.Join(res.Certificate.Emails, ", "), security.Describe(res.Certificate))
+	}
+	printRecheck(e, res.Rechecked, res.RecheckError)
+	return nil
 }
 
 func runCertDelete(e *env, args []string) error {

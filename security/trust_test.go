@@ -1,0 +1,135 @@
+package security
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"math/big"
+	"testing"
+
+	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
+)
+
+// contactSelfSigned makes a contact's certificate the way
+// `openssl req -x509` does by default: self-signed, basicConstraints
+// critical CA:TRUE, no key usage. With leafEmail, it also issues a leaf
+// for that address, returned second.
+func contactSelfSigned(t *testing.T, email, leafEmail string) (own, issued []byte) {
+	t.Helper()
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	dan := mkCert(t, &x509.Certificate{
+		SerialNumber: big.NewInt(40), Subject: pkix.Name{CommonName: "Dan"}, EmailAddresses: []string{email},
+		NotBefore: testNow.AddDate(0, -1, 0), NotAfter: testNow.AddDate(1, 0, 0),
+		BasicConstraintsValid: true, IsCA: true,
+	}, nil, key)
+	if leafEmail != "" {
+		issued = leaf(t, ident{dan, key}, 41, "Eve", leafEmail, false).certPEM()
+	}
+	return ident{dan, key}.certPEM(), issued
+}
+
+func (f *fixture) canEncryptTo(t *testing.T, addr string) AddressStatus {
+	t.Helper()
+	r, err := f.svc.Readiness(f.ctx, verdict.TechSMIME, "help@example.test", []string{addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Recipients[0]
+}
+
+// TestSelfSignedContactCertificate: a contact's self-signed certificate
+// (CA:TRUE, as `openssl req -x509` makes it) is asked about, not stored, when the UI
+// imports it; as the contact's own it encrypts for its address, and the
+// trust can be taken back and given again (issue 14). A leaf it issued is
+// never usable through it.
+func TestSelfSignedContactCertificate(t *testing.T) {
+	dan, eve := contactSelfSigned(t, "dan@example.test", "eve@example.test")
+	f := newFixture(t)
+
+	res, err := f.svc.ImportCertificatesWith(f.ctx, SelfSignedAsk, Input{Data: dan})
+	if err != nil || len(res.NeedsChoice) != 1 || len(res.Imported) != 0 {
+		t.Fatalf("ask: %+v %v", res, err)
+	}
+	if n, _ := f.count(t); n != 0 {
+		t.Fatalf("asking stored %d certificates", n)
+	}
+	if _, err := f.svc.ImportCertificatesWith(f.ctx, SelfSignedContact, Input{Data: dan}, Input{Data: eve}); err != nil {
+		t.Fatal(err)
+	}
+	fp := res.NeedsChoice[0].Fingerprint
+	if st := f.canEncryptTo(t, "dan@example.test"); !st.OK || st.Key != fp {
+		t.Fatalf("contact's own certificate: %+v", st)
+	}
+	if st := f.canEncryptTo(t, "eve@example.test"); st.OK {
+		t.Fatal("a leaf issued by a directly trusted certificate is usable")
+	}
+	list, _ := f.svc.List(f.ctx)
+	for _, c := range list {
+		if c.TrustedDirectly != (c.Fingerprint == fp) {
+			t.Errorf("%s trusted directly = %v", c.Subject, c.TrustedDirectly)
+		}
+	}
+
+	if r, err := f.svc.TrustDirectly(f.ctx, fp[:16], false); err != nil || r.Certificate.TrustedDirectly {
+		t.Fatalf("trust off: %+v %v", r, err)
+	}
+	if st := f.canEncryptTo(t, "dan@example.test"); st.OK {
+		t.Fatal("still usable after the trust was taken back")
+	}
+	if _, err := f.svc.TrustDirectly(f.ctx, fp, true); err != nil {
+		t.Fatal(err)
+	}
+	if st := f.canEncryptTo(t, "dan@example.test"); !st.OK {
+		t.Fatalf("trusted again: %+v", st)
+	}
+}
+
+// TestImportAsIsKeepsCA: `sealctl cert import` keeps today's behaviour: a
+// self-signed CA:TRUE certificate is a trust anchor, not trusted directly,
+// and is no recipient.
+func TestImportAsIsKeepsCA(t *testing.T) {
+	dan, _ := contactSelfSigned(t, "dan@example.test", "")
+	f := newFixture(t)
+	res, err := f.svc.ImportCertificates(f.ctx, Input{Data: dan})
+	if err != nil || len(res.Imported) != 1 || res.Imported[0].TrustedDirectly || !res.Imported[0].IsCA {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	if st := f.canEncryptTo(t, "dan@example.test"); st.OK {
+		t.Fatal("a CA certificate is a recipient without direct trust")
+	}
+}
+
+// TestTrustDirectlyNeedsAnAddress: a certificate naming no address is
+// refused: trusting it for its own addresses would trust it for nothing.
+func TestTrustDirectlyNeedsAnAddress(t *testing.T) {
+	f := newFixture(t)
+	mustImport(t, f, getPKI(t).root.certPEM())
+	if _, err := f.svc.TrustDirectly(f.ctx, smime.Fingerprint(getPKI(t).root.cert), true); !errors.Is(err, ErrNoAddresses) {
+		t.Fatalf("err = %v, want ErrNoAddresses", err)
+	}
+}
+
+// TestReadinessSignWithoutOurCA: our certificate and key without our CA
+// are enough to sign; readiness says recipients need our CA (issue 14).
+func TestReadinessSignWithoutOurCA(t *testing.T) {
+	p := getPKI(t)
+	f := newFixture(t)
+	mustImport(t, f, p.alice.certPEM())
+	if _, err := f.svc.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.Readiness(f.ctx, verdict.TechSMIME, "alice@example.test", []string{"alice@example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Sign.OK || r.Sign.Note != NoteRecipientsNeedOurCA {
+		t.Fatalf("sign status without our CA: %+v", r.Sign)
+	}
+	mustImport(t, f, p.root.certPEM())
+	if r, _ := f.svc.Readiness(f.ctx, verdict.TechSMIME, "alice@example.test", nil); !r.Sign.OK || r.Sign.Note != "" {
+		t.Fatalf("sign status with our CA: %+v", r.Sign)
+	}
+}
