@@ -103,11 +103,16 @@ func pgpFileLabel(key store.PGPKey) string {
 	return "openpgp-key"
 }
 
-// ExportSecret writes the secret key, protected by its stored passphrase,
-// to a file the agent picks in a native save dialog. The key never passes
-// through the web view.
-func (k *PGPKeys) ExportSecret(req PGPKeyRequest) (ExportPrivateKeyResult, error) {
+// ExportSecret writes the secret key, protected by the passphrase the
+// admin sets in the export dialog, to a file the agent picks in a native
+// save dialog: this works for a key imported without a passphrase too,
+// and never writes it unprotected. The key never passes through the web
+// view.
+func (k *PGPKeys) ExportSecret(req ExportPrivateKeyRequest) (ExportPrivateKeyResult, error) {
 	ctx := context.Background()
+	if req.Passphrase == "" {
+		return ExportPrivateKeyResult{}, security.ErrNoPassphrase
+	}
 	key, err := k.sec.ResolvePGP(ctx, req.Fingerprint)
 	if err != nil {
 		return ExportPrivateKeyResult{}, err
@@ -120,7 +125,9 @@ func (k *PGPKeys) ExportSecret(req PGPKeyRequest) (ExportPrivateKeyResult, error
 	if err != nil || path == "" {
 		return ExportPrivateKeyResult{Cancelled: err == nil}, err
 	}
-	armored, err := k.sec.ExportPGPSecret(ctx, key.Fingerprint)
+	pass := []byte(req.Passphrase)
+	defer keystore.Zero(pass)
+	armored, err := k.sec.ExportPGPSecret(ctx, key.Fingerprint, pass)
 	if err != nil {
 		return ExportPrivateKeyResult{}, err
 	}

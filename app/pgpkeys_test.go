@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/base64"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,7 +61,10 @@ func TestPGPKeysImportExportAndEvents(t *testing.T) {
 	if err != nil || !strings.Contains(pub, "PUBLIC KEY BLOCK") {
 		t.Fatalf("public export: %v", err)
 	}
-	out, err := svc.ExportSecret(PGPKeyRequest{Fingerprint: g.Desk})
+	if _, err := svc.ExportSecret(ExportPrivateKeyRequest{Fingerprint: g.Desk}); !errors.Is(err, security.ErrNoPassphrase) {
+		t.Fatalf("secret export without a passphrase: %v", err)
+	}
+	out, err := svc.ExportSecret(ExportPrivateKeyRequest{Fingerprint: g.Desk, Passphrase: "file pass"})
 	if err != nil || out.Path == "" {
 		t.Fatalf("secret export: %+v, %v", out, err)
 	}
@@ -70,11 +74,14 @@ func TestPGPKeysImportExportAndEvents(t *testing.T) {
 	if perr != nil || !k.Locked() || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("exported file: %v, mode %v", perr, fi.Mode())
 	}
-	if _, err := svc.ExportSecret(PGPKeyRequest{Fingerprint: g.Alice}); code(err) != CodeInvalid {
+	if _, err := pgp.UnlockKey(k, []byte("file pass")); err != nil {
+		t.Fatalf("the exported file does not open with the passphrase set at export: %v", err)
+	}
+	if _, err := svc.ExportSecret(ExportPrivateKeyRequest{Fingerprint: g.Alice, Passphrase: "x"}); code(err) != CodeInvalid {
 		t.Fatalf("secret export of a public key: %v", err)
 	}
 	svc.saveDialog = func(SaveRequest) (string, error) { return "", nil }
-	if out, err := svc.ExportSecret(PGPKeyRequest{Fingerprint: g.Desk}); err != nil || !out.Cancelled {
+	if out, err := svc.ExportSecret(ExportPrivateKeyRequest{Fingerprint: g.Desk, Passphrase: "x"}); err != nil || !out.Cancelled {
 		t.Fatalf("cancelled dialog: %+v, %v", out, err)
 	}
 	if err := svc.Delete(PGPKeyRequest{Fingerprint: g.Desk}); err != nil {

@@ -108,7 +108,7 @@ func TestPGPImportMergeExportDelete(t *testing.T) {
 	if err != nil || !bytes.Contains(pub, []byte("BEGIN PGP PUBLIC KEY BLOCK")) {
 		t.Fatalf("public export: %v", err)
 	}
-	sec, err := f.svc.ExportPGPSecret(f.ctx, strings.ToLower(g.Desk))
+	sec, err := f.svc.ExportPGPSecret(f.ctx, strings.ToLower(g.Desk), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,10 +119,21 @@ func TestPGPImportMergeExportDelete(t *testing.T) {
 	if _, err := pgp.UnlockKey(k, []byte(gpgtest.DeskPass)); err != nil {
 		t.Fatalf("the exported key does not open with its passphrase: %v", err)
 	}
-	if _, err := f.svc.ExportPGPSecret(f.ctx, g.Bare); !errors.Is(err, pgp.ErrPassphraseRequired) {
-		t.Fatalf("export of an unprotected key: %v", err)
+	if _, err := f.svc.ExportPGPSecret(f.ctx, g.Bare, nil); !errors.Is(err, pgp.ErrPassphraseRequired) {
+		t.Fatalf("export of an unprotected key without a passphrase: %v", err)
 	}
-	if _, err := f.svc.ExportPGPSecret(f.ctx, g.Alice); !errors.Is(err, pgp.ErrNoSecretKey) {
+	// Issue 14: a key imported without a passphrase is exported under the
+	// one the admin sets, never unprotected.
+	bare, err := f.svc.ExportPGPSecret(f.ctx, g.Bare, []byte("set at export"))
+	if err != nil {
+		t.Fatalf("export of an unprotected key with a new passphrase: %v", err)
+	}
+	if k, err := pgp.ParseKey(bare); err != nil || !k.Secret || !k.Locked() {
+		t.Fatalf("exported unprotected key is not locked: %v", err)
+	} else if _, err := pgp.UnlockKey(k, []byte("set at export")); err != nil {
+		t.Fatalf("the exported key does not open with the passphrase set at export: %v", err)
+	}
+	if _, err := f.svc.ExportPGPSecret(f.ctx, g.Alice, []byte("x")); !errors.Is(err, pgp.ErrNoSecretKey) {
 		t.Fatalf("secret export of a public key: %v", err)
 	}
 

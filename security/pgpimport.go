@@ -27,6 +27,9 @@ type PGPImportResult struct {
 	Unchanged []store.PGPKey `json:"unchanged"`
 	// Secret are the fingerprints whose secret key was stored.
 	Secret []string `json:"secret"`
+	// Unprotected are those of Secret whose key came without a
+	// passphrase, so none was stored with it.
+	Unprotected []string `json:"unprotected"`
 	// Warnings are remarks about imported keys (expired, revoked, no
 	// passphrase, no encryption subkey), each naming its key.
 	Warnings     []string `json:"warnings"`
@@ -129,8 +132,12 @@ func (s *Service) ImportPGP(ctx context.Context, passphrase []byte, inputs ...In
 			res.Imported = append(res.Imported, r)
 		}
 	}
+	res.Unprotected = []string{}
 	for _, k := range secrets {
 		res.Secret = append(res.Secret, k.Fingerprint)
+		if k.Unprotected {
+			res.Unprotected = append(res.Unprotected, k.Fingerprint)
+		}
 	}
 	s.recheck(ctx, verdict.TechPGP, &res.Rechecked, &res.RecheckError)
 	return res, nil

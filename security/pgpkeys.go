@@ -79,14 +79,15 @@ func (s *Service) ExportPGPPublic(ctx context.Context, fingerprint string) ([]by
 	return pgp.ExportPublic(k)
 }
 
-// ExportPGPSecret returns the secret key, ASCII-armored and protected by
-// the passphrase it was imported with (kept in the keychain), with every
-// user ID and subkey merged into the public key since. Whoever calls it
-// has chosen to take the key out of SealDesk: the app writes it only to a
-// file picked in a native dialog, sealctl only for an admin who asked.
-// A key imported without a passphrase is not exported: SealDesk never
-// writes an unprotected secret key (pgp.ErrPassphraseRequired).
-func (s *Service) ExportPGPSecret(ctx context.Context, fingerprint string) ([]byte, error) {
+// ExportPGPSecret returns the secret key, ASCII-armored, with every user
+// ID and subkey merged into the public key since, protected by passphrase,
+// or, when passphrase is empty, by the passphrase it was imported with
+// (kept in the keychain). Whoever calls it has chosen to take the key out
+// of SealDesk: the app writes it only to a file picked in a native dialog,
+// sealctl only for an admin who asked. A key imported without a
+// passphrase needs one here: SealDesk never writes an unprotected secret
+// key (pgp.ErrPassphraseRequired). The caller zeroes passphrase.
+func (s *Service) ExportPGPSecret(ctx context.Context, fingerprint string, passphrase []byte) ([]byte, error) {
 	row, err := s.ResolvePGP(ctx, fingerprint)
 	if err != nil {
 		return nil, err
@@ -94,14 +95,18 @@ func (s *Service) ExportPGPSecret(ctx context.Context, fingerprint string) ([]by
 	if !row.HasSecret {
 		return nil, fmt.Errorf("security: SealDesk holds only the public key of %s: %w", DescribePGP(row), pgp.ErrNoSecretKey)
 	}
-	pass, err := s.p.Keys.Get(PGPPassItemName(row.Fingerprint))
-	if errors.Is(err, keystore.ErrNotFound) {
-		return nil, fmt.Errorf("security: %s was imported without a passphrase, and SealDesk never exports an unprotected secret key: %w", DescribePGP(row), pgp.ErrPassphraseRequired)
+	pass := passphrase
+	if len(pass) == 0 {
+		stored, err := s.p.Keys.Get(PGPPassItemName(row.Fingerprint))
+		if errors.Is(err, keystore.ErrNotFound) {
+			return nil, fmt.Errorf("security: %s was imported without a passphrase, and SealDesk never exports an unprotected secret key: give a passphrase for the exported file: %w", DescribePGP(row), pgp.ErrPassphraseRequired)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("security: reading the passphrase of %s: %w", DescribePGP(row), err)
+		}
+		defer keystore.Zero(stored)
+		pass = stored
 	}
-	if err != nil {
-		return nil, fmt.Errorf("security: reading the passphrase of %s: %w", DescribePGP(row), err)
-	}
-	defer keystore.Zero(pass)
 	secret, err := readSecretKey(s.p.Keys, row.Fingerprint)
 	if err != nil {
 		return nil, err

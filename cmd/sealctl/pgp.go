@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 const pgpUsage = `pgp import FILE... [--passphrase-file F]   OpenPGP keys: armor or binary, public or secret, many per file
        pgp list [--json]
        pgp delete FINGERPRINT
-       pgp export FINGERPRINT [--secret]        --secret: armored, protected by the key's stored passphrase`
+       pgp export FINGERPRINT [--secret [--passphrase-file F]]  --secret: armored, protected by F's passphrase or the key's stored one`
 
 var pgpCommands = map[string]func(e *env, args []string) error{
 	"import": runPGPImport,
@@ -91,7 +92,11 @@ func runPGPImport(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "already present, unchanged: %s\n", security.DescribePGP(k))
 	}
 	for _, fp := range res.Secret {
-		fmt.Fprintf(e.stdout, "stored the secret key of %s and its passphrase in the keychain\n", security.FormatPGPFingerprint(fp))
+		what := "the secret key of %s and its passphrase"
+		if slices.Contains(res.Unprotected, fp) {
+			what = "the secret key of %s (it has no passphrase)"
+		}
+		fmt.Fprintf(e.stdout, "stored "+what+" in the keychain\n", security.FormatPGPFingerprint(fp))
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintln(e.stdout, "warning: "+w)
@@ -145,7 +150,7 @@ func runPGPDelete(e *env, args []string) error {
 	}
 	what := "the key"
 	if k.HasSecret {
-		what += ", its secret key and passphrase"
+		what += " with its secret key"
 	}
 	fmt.Fprintf(e.stdout, "deleted %s %s\n", what, security.DescribePGP(k))
 	return nil
@@ -155,15 +160,26 @@ func runPGPDelete(e *env, args []string) error {
 // protected by its stored passphrase: the admin running it deliberately is
 // the confirmation.
 func runPGPExport(e *env, args []string) error {
-	fs := e.flags("pgp export", "FINGERPRINT [--secret]")
+	fs := e.flags("pgp export", "FINGERPRINT [--secret [--passphrase-file F]]")
 	secret := fs.Bool("secret", false, "export the secret key, armored and protected by its stored passphrase")
+	passFile := fs.String("passphrase-file", "", "with --secret: file whose first line is the passphrase to protect the key with (needed for a key imported without one)")
 	fp, err := e.fingerprintCommand(fs, "pgp export", args)
 	if err != nil {
 		return err
 	}
+	if *passFile != "" && !*secret {
+		return usageError{msg: "--passphrase-file is for --secret"}
+	}
 	var out []byte
 	if *secret {
-		out, err = e.security().ExportPGPSecret(e.ctx, fp)
+		var pass []byte
+		if *passFile != "" {
+			if pass, err = readPassphrase(*passFile); err != nil {
+				return err
+			}
+			defer keystore.Zero(pass)
+		}
+		out, err = e.security().ExportPGPSecret(e.ctx, fp, pass)
 	} else {
 		out, err = e.security().ExportPGPPublic(e.ctx, fp)
 	}

@@ -92,7 +92,7 @@ func TestPGPKeysThroughSealctl(t *testing.T) {
 	c.run(exitUsage, "pgp", "delete", "xyz")
 	c.run(exitUsage, "pgp", "frob")
 	c.run(exitIO, "pgp", "import", filepath.Join(t.TempDir(), "missing.asc"))
-	if out := c.run(exitOK, "pgp", "delete", g.Desk); !strings.Contains(out, "secret key and passphrase") || kc.Len() != 0 {
+	if out := c.run(exitOK, "pgp", "delete", g.Desk); !strings.Contains(out, "with its secret key") || kc.Len() != 0 {
 		t.Fatalf("delete (%d keychain items left): %s", kc.Len(), out)
 	}
 }
@@ -268,4 +268,27 @@ func TestRealKeychainPGP(t *testing.T) {
 		t.Fatalf("secret export: %s", out)
 	}
 	c.run(exitOK, "pgp", "delete", g.Desk)
+}
+
+// TestPGPUnprotectedSecretKey: sealctl does not claim a passphrase it did
+// not store, and exports a key imported without one only under the
+// passphrase given with --passphrase-file (issue 14).
+func TestPGPUnprotectedSecretKey(t *testing.T) {
+	c, g, _ := pgpCtl(t)
+	out := c.run(exitOK, "pgp", "import", c.file("bare.asc", g.BareSecret))
+	if !strings.Contains(out, "stored the secret key") || strings.Contains(out, "and its passphrase") {
+		t.Fatalf("import of an unprotected key says: %s", out)
+	}
+	if out := c.run(exitFailed, "pgp", "export", g.Bare, "--secret"); !strings.Contains(out, "passphrase") {
+		t.Fatalf("export without a passphrase: %s", out)
+	}
+	c.run(exitUsage, "pgp", "export", g.Bare, "--passphrase-file", c.file("p", []byte("x\n")))
+	sec := c.run(exitOK, "pgp", "export", g.Bare, "--secret", "--passphrase-file", c.file("new", []byte("set at export\n")))
+	k, err := pgp.ParseKey([]byte(sec))
+	if err != nil || !k.Locked() {
+		t.Fatalf("exported key: %v", err)
+	}
+	if _, err := pgp.UnlockKey(k, []byte("set at export")); err != nil {
+		t.Fatalf("the exported key does not open with the given passphrase: %v", err)
+	}
 }
