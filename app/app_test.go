@@ -150,7 +150,7 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		"*app.Logs": {"Export", "List"},
 		// Key material only goes in; ExportPrivateKey writes to a file the
 		// agent picks in a native dialog and returns its path.
-		"*app.Certificates": {"Delete", "ExportCertificate", "ExportPrivateKey", "ImportCertificates", "ImportPrivateKey", "List", "SaveCertificate"},
+		"*app.Certificates": {"Delete", "ExportCertificate", "ExportPrivateKey", "ImportCertificates", "ImportPrivateKey", "List", "SaveCertificate", "Trust"},
 		// Likewise: ExportSecret writes to a file picked in a native dialog.
 		"*app.PGPKeys": {"Delete", "ExportPublic", "ExportSecret", "Import", "List", "SavePublic"},
 		// Keys found in mail: the agent decides, one key at a time.

@@ -38,6 +38,19 @@ type ImportCertificatesRequest struct {
 	// .p7b, .p12): the web view cannot send raw bytes.
 	Data     string `json:"data"`
 	FileName string `json:"file_name"`
+	// SelfSigned says what a self-signed certificate naming an e-mail
+	// address is: "contact" (that contact's own, trusted for its addresses
+	// only) or "ca" (a CA trusted for everything it issues). Empty asks:
+	// nothing is stored and the result's needs_choice lists them, so that
+	// a contact's certificate never silently becomes a CA.
+	SelfSigned security.SelfSigned `json:"self_signed"`
+}
+
+// TrustCertificateRequest trusts a certificate for its own addresses
+// (On) or takes that back.
+type TrustCertificateRequest struct {
+	Fingerprint string `json:"fingerprint"`
+	On          bool   `json:"on"`
 }
 
 // ImportPrivateKeyRequest carries a private key or PKCS #12 file and its
@@ -84,7 +97,25 @@ func (c *Certificates) ImportCertificates(req ImportCertificatesRequest) (securi
 	if err != nil {
 		return security.ImportResult{}, err
 	}
-	res, err := c.sec.ImportCertificates(context.Background(), security.Input{Data: data})
+	choice := req.SelfSigned
+	if choice == security.SelfSignedAsIs {
+		choice = security.SelfSignedAsk
+	}
+	res, err := c.sec.ImportCertificatesWith(context.Background(), choice, security.Input{Data: data})
+	if err != nil || len(res.NeedsChoice) > 0 {
+		return res, err
+	}
+	c.changed(res.Rechecked)
+	return res, nil
+}
+
+// Trust trusts a certificate for the addresses it names, not as a CA, or
+// with On false takes that back; failed articles are re-checked.
+func (c *Certificates) Trust(req TrustCertificateRequest) (security.TrustResult, error) {
+	res, err := c.sec.TrustDirectly(context.Background(), req.Fingerprint, req.On)
+	if errors.Is(err, security.ErrNoAddresses) {
+		return res, invalid(err)
+	}
 	if err != nil {
 		return res, err
 	}

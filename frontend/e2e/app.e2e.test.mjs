@@ -67,7 +67,7 @@ describe('SealDesk window', () => {
       Accounts: ['Delete', 'List', 'Save', 'TestConnection'],
       Compose: ['Contacts', 'DeleteDraft', 'DiscardOutbox', 'Drafts', 'Fixes', 'ImportCarried', 'OpenDraft', 'Outbox', 'Prepare', 'Readiness', 'RetryOutbox', 'SaveDraft', 'Send'],
       Demo: ['Start', 'Status'],
-      Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List', 'SaveCertificate'],
+      Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List', 'SaveCertificate', 'Trust'],
       Groups: ['Delete', 'List', 'Save'],
       Logs: ['Export', 'List'],
       PGPKeys: ['Delete', 'ExportPublic', 'ExportSecret', 'Import', 'List', 'SavePublic'],

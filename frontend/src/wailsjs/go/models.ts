@@ -464,6 +464,7 @@ export namespace app {
 	export class ImportCertificatesRequest {
 	    data: string;
 	    file_name: string;
+	    self_signed: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportCertificatesRequest(source);
@@ -473,6 +474,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.data = source["data"];
 	        this.file_name = source["file_name"];
+	        this.self_signed = source["self_signed"];
 	    }
 	}
 	export class ImportPGPKeysRequest {
@@ -929,6 +931,20 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class TrustCertificateRequest {
+	    fingerprint: string;
+	    on: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TrustCertificateRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fingerprint = source["fingerprint"];
+	        this.on = source["on"];
+	    }
+	}
 	export class UpdateIntegrationsRequest {
 	    smime_enabled?: boolean;
 	    pgp_enabled?: boolean;
@@ -1024,6 +1040,7 @@ export namespace security {
 	    comment: string;
 	    key: string;
 	    candidates: KeyCandidate[];
+	    note?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new AddressStatus(source);
@@ -1037,6 +1054,7 @@ export namespace security {
 	        this.comment = source["comment"];
 	        this.key = source["key"];
 	        this.candidates = this.convertValues(source["candidates"], KeyCandidate);
+	        this.note = source["note"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1070,6 +1088,7 @@ export namespace security {
 	    key_usage: string[];
 	    ext_key_usage: string[];
 	    has_private: boolean;
+	    trusted_directly: boolean;
 	    created_at: string;
 	    expired: boolean;
 	    expires_soon: boolean;
@@ -1093,6 +1112,7 @@ export namespace security {
 	        this.key_usage = source["key_usage"];
 	        this.ext_key_usage = source["ext_key_usage"];
 	        this.has_private = source["has_private"];
+	        this.trusted_directly = source["trusted_directly"];
 	        this.created_at = source["created_at"];
 	        this.expired = source["expired"];
 	        this.expires_soon = source["expires_soon"];
@@ -1105,6 +1125,7 @@ export namespace security {
 	    keys: string[];
 	    rechecked: number;
 	    recheck_error?: string;
+	    needs_choice: store.Certificate[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportResult(source);
@@ -1117,6 +1138,7 @@ export namespace security {
 	        this.keys = source["keys"];
 	        this.rechecked = source["rechecked"];
 	        this.recheck_error = source["recheck_error"];
+	        this.needs_choice = this.convertValues(source["needs_choice"], store.Certificate);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1175,6 +1197,7 @@ export namespace security {
 	    merged: PGPMerge[];
 	    unchanged: store.PGPKey[];
 	    secret: string[];
+	    unprotected: string[];
 	    warnings: string[];
 	    rechecked: number;
 	    recheck_error?: string;
@@ -1189,6 +1212,7 @@ export namespace security {
 	        this.merged = this.convertValues(source["merged"], PGPMerge);
 	        this.unchanged = this.convertValues(source["unchanged"], store.PGPKey);
 	        this.secret = source["secret"];
+	        this.unprotected = source["unprotected"];
 	        this.warnings = source["warnings"];
 	        this.rechecked = source["rechecked"];
 	        this.recheck_error = source["recheck_error"];
@@ -1307,6 +1331,40 @@ export namespace security {
 	        this.can_encrypt = source["can_encrypt"];
 	        this.sign = this.convertValues(source["sign"], AddressStatus);
 	        this.recipients = this.convertValues(source["recipients"], AddressStatus);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TrustResult {
+	    certificate: store.Certificate;
+	    rechecked: number;
+	    recheck_error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TrustResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.certificate = this.convertValues(source["certificate"], store.Certificate);
+	        this.rechecked = source["rechecked"];
+	        this.recheck_error = source["recheck_error"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1449,6 +1507,7 @@ export namespace store {
 	    key_usage: string[];
 	    ext_key_usage: string[];
 	    has_private: boolean;
+	    trusted_directly: boolean;
 	    created_at: string;
 	
 	    static createFrom(source: any = {}) {
@@ -1469,6 +1528,7 @@ export namespace store {
 	        this.key_usage = source["key_usage"];
 	        this.ext_key_usage = source["ext_key_usage"];
 	        this.has_private = source["has_private"];
+	        this.trusted_directly = source["trusted_directly"];
 	        this.created_at = source["created_at"];
 	    }
 	}
@@ -1832,6 +1892,7 @@ export namespace verdict {
 	    valid: boolean;
 	    comment?: string;
 	    chain?: ChainLink[];
+	    trusted_directly?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Signer(source);
@@ -1847,6 +1908,7 @@ export namespace verdict {
 	        this.valid = source["valid"];
 	        this.comment = source["comment"];
 	        this.chain = this.convertValues(source["chain"], ChainLink);
+	        this.trusted_directly = source["trusted_directly"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

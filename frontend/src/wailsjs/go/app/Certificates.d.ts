@@ -16,3 +16,5 @@ export function ImportPrivateKey(arg1:app.ImportPrivateKeyRequest):Promise<secur
 export function List():Promise<Array<security.Certificate>>;
 
 export function SaveCertificate(arg1:app.ExportCertificateRequest):Promise<string>;
+
+export function Trust(arg1:app.TrustCertificateRequest):Promise<security.TrustResult>;

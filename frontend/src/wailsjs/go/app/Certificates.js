@@ -29,3 +29,7 @@ export function List() {
 export function SaveCertificate(arg1) {
   return window['go']['app']['Certificates']['SaveCertificate'](arg1);
 }
+
+export function Trust(arg1) {
+  return window['go']['app']['Certificates']['Trust'](arg1);
+}

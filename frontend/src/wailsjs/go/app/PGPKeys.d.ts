@@ -7,7 +7,7 @@ export function Delete(arg1:app.PGPKeyRequest):Promise<void>;
 
 export function ExportPublic(arg1:app.PGPKeyRequest):Promise<string>;
 
-export function ExportSecret(arg1:app.PGPKeyRequest):Promise<app.ExportPrivateKeyResult>;
+export function ExportSecret(arg1:app.ExportPrivateKeyRequest):Promise<app.ExportPrivateKeyResult>;
 
 export function Import(arg1:app.ImportPGPKeysRequest):Promise<security.PGPImportResult>;
 
