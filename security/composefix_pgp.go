@@ -42,7 +42,7 @@ type CarriedPGPKey struct {
 
 // ErrNoKeyCarried: no mail of the ticket carried a usable OpenPGP key for
 // the address that waits to be accepted.
-var ErrNoKeyCarried = errors.New("security: no mail in this ticket carried an OpenPGP key for this address that waits to be accepted: ask them for their public key, or import it in the key manager")
+var ErrNoKeyCarried = errors.New("security: no mail in this ticket carried an OpenPGP key for this address that waits to be accepted: ask them for their public key, or add it under PGP keys")
 
 // ErrKeyChangeNeedsReview: the key the ticket's mail carried is a key
 // change, which only an admin accepts (see CarriedPGPToAccept).

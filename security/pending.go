@@ -112,7 +112,7 @@ func (s *Service) supersede(ctx context.Context, k store.PendingKey, res *Pendin
 		res.Note = fmt.Sprintf("The new key replaces %d older key(s) for %s; they are kept only to check old signatures.", len(res.Superseded), addr)
 	}
 	if len(ours) > 0 {
-		res.Note = strings.TrimSpace(res.Note + fmt.Sprintf(" Our own key %s for %s stays in use: a key found in mail never replaces one of ours; delete it in the key manager if it is really retired.", strings.Join(ours, ", "), addr))
+		res.Note = strings.TrimSpace(res.Note + fmt.Sprintf(" Our own key %s for %s stays in use: a key found in mail never replaces one of ours; delete it under PGP keys if it is really retired.", strings.Join(ours, ", "), addr))
 	}
 	return nil
 }

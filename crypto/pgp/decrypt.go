@@ -75,7 +75,7 @@ func (s *state) decrypt(data []byte) decrypted {
 		case len(ids) == 0 && symmetric:
 			c = "The message is encrypted with a passphrase only, which SealDesk does not support."
 		case len(unlockNotes) > 0:
-			c = "Your secret key could not be unlocked (" + strings.Join(unlockNotes, "; ") + "): check the key's passphrase in the key manager, then retry."
+			c = "Your secret key could not be unlocked (" + strings.Join(unlockNotes, "; ") + "): add the key again under PGP keys, with its passphrase, then retry."
 		default:
 			c = fmt.Sprintf("The message is encrypted for %s, and you hold no secret key for it: import your secret key, or ask the sender to encrypt to your current key.", keyIDList(ids))
 		}

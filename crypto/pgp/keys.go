@@ -160,7 +160,7 @@ func notAKey(data []byte) error {
 	s := string(data)
 	switch {
 	case strings.Contains(s, "-----BEGIN CERTIFICATE-----"), strings.Contains(s, "-----BEGIN PKCS7-----"):
-		return importErr(ReasonIsSMIME, "this is an S/MIME (X.509) certificate, not an OpenPGP key: import it under S/MIME certificates", nil)
+		return importErr(ReasonIsSMIME, "this is an S/MIME (X.509) certificate, not an OpenPGP key: import it under Certificates", nil)
 	case strings.Contains(s, "PRIVATE KEY-----"):
 		return importErr(ReasonIsSMIME, "this is an S/MIME or TLS private key (PEM), not an OpenPGP key: import it under S/MIME", nil)
 	case strings.Contains(s, "-----BEGIN OPENSSH"), strings.HasPrefix(strings.TrimSpace(s), "ssh-"):

@@ -74,7 +74,7 @@ func (e *Engine) Seal(raw []byte, sign, encrypt bool, opts SealOptions) ([]byte,
 			}
 		} else if sign {
 			if signer, err = e.kr.UnlockSecretKey(st.Key.Fingerprint); err != nil || signer.Locked() {
-				st.OK, st.Reason, st.Comment = false, SignLocked, "Your secret key could not be unlocked: check its passphrase in the key manager."
+				st.OK, st.Reason, st.Comment = false, SignLocked, "Your secret key could not be unlocked with its stored passphrase: add the key again under PGP keys, with its passphrase."
 				return nil, &SealError{Msg: st.Comment, Sign: &st}
 			}
 		}

@@ -94,7 +94,7 @@ func CheckRecipient(addr string, k *Key, now time.Time) RecipientStatus {
 func (e *Engine) CanSign(addr string, now time.Time) SignStatus {
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	st := SignStatus{Address: addr, Reason: SignNoKey,
-		Comment: fmt.Sprintf("You have no OpenPGP key for %s: import or create one in the key manager.", addr)}
+		Comment: fmt.Sprintf("You have no OpenPGP key for %s: add it under PGP keys (make one with OpenPGP software such as GnuPG).", addr)}
 	secret := map[string]bool{}
 	for _, fp := range e.kr.SecretKeys() {
 		secret[fp] = true

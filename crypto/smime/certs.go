@@ -96,7 +96,7 @@ func parseCertsPEM(data []byte) ([]*x509.Certificate, error) {
 func pemDecodeFailure(data []byte) error {
 	s := string(data)
 	if strings.Contains(s, "-----BEGIN PGP") {
-		return importErr(ReasonIsPGP, "this is an OpenPGP key or message, not an S/MIME certificate: import it under OpenPGP keys", nil)
+		return importErr(ReasonIsPGP, "this is an OpenPGP key or message, not an S/MIME certificate: import it under PGP keys", nil)
 	}
 	i := strings.Index(s, "-----BEGIN ")
 	label := s[i+len("-----BEGIN "):]
@@ -114,11 +114,11 @@ func pemKindError(typ string, wantCert bool) error {
 	switch {
 	case strings.Contains(typ, "PRIVATE KEY"):
 		if wantCert {
-			return importErr(ReasonIsPrivateKey, "this is a private key, not a certificate: use Add Private Key", nil)
+			return importErr(ReasonIsPrivateKey, "this is a private key, not a certificate: use Add private key or PKCS #12 (sealctl cert key)", nil)
 		}
 	case typ == "CERTIFICATE" || typ == "X509 CERTIFICATE" || typ == "TRUSTED CERTIFICATE" || typ == "PKCS7":
 		if !wantCert {
-			return importErr(ReasonIsCertificate, "this is a certificate, not a private key: use Add Certificate", nil)
+			return importErr(ReasonIsCertificate, "this is a certificate, not a private key: use Add certificate (sealctl cert import)", nil)
 		}
 	case strings.Contains(typ, "CERTIFICATE REQUEST"):
 		return importErr(ReasonIsCSR, "this is a certificate request (CSR): send it to your certificate authority and import the certificate they return", nil)
@@ -127,9 +127,9 @@ func pemKindError(typ string, wantCert bool) error {
 	case strings.Contains(typ, "CRL"):
 		return importErr(ReasonIsCRL, "this is a certificate revocation list, not a certificate", nil)
 	case strings.HasPrefix(typ, "PGP"):
-		return importErr(ReasonIsPGP, "this is an OpenPGP key or message, not S/MIME: import it under OpenPGP keys", nil)
+		return importErr(ReasonIsPGP, "this is an OpenPGP key or message, not S/MIME: import it under PGP keys", nil)
 	case typ == "PKCS12":
-		return importErr(ReasonIsPKCS12, "this is a PKCS #12 bundle: use Import PKCS #12 and enter its passphrase", nil)
+		return importErr(ReasonIsPKCS12, "this is a PKCS #12 bundle: use Add private key or PKCS #12 (sealctl cert key) and enter its passphrase", nil)
 	}
 	if wantCert {
 		return importErr(ReasonUnsupported, "the PEM block \""+typ+"\" is not a certificate", nil)
@@ -142,7 +142,7 @@ func parseCertsDER(der []byte) ([]*x509.Certificate, error) {
 		return certs, nil
 	}
 	if isOpenPGPBinary(der) {
-		return nil, importErr(ReasonIsPGP, "this is an OpenPGP key, not an S/MIME certificate: import it under OpenPGP keys", nil)
+		return nil, importErr(ReasonIsPGP, "this is an OpenPGP key, not an S/MIME certificate: import it under PGP keys", nil)
 	}
 	d, err := toDER(der)
 	if err != nil {

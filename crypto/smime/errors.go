@@ -28,7 +28,7 @@ const (
 	ReasonEmpty                       // nothing in the input
 	ReasonIsPrivateKey                // a private key where a certificate was expected
 	ReasonIsCertificate               // a certificate where a private key was expected
-	ReasonIsPKCS12                    // a PKCS #12 bundle (use Import PKCS #12)
+	ReasonIsPKCS12                    // a PKCS #12 bundle (use Add private key or PKCS #12)
 	ReasonIsCSR                       // a certificate request, not a certificate
 	ReasonIsPublicKey                 // a bare public key, not a certificate
 	ReasonIsCRL                       // a certificate revocation list

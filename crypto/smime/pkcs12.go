@@ -31,7 +31,7 @@ func ParsePKCS12(data, passphrase []byte) (crypto.Signer, *x509.Certificate, []*
 		return nil, nil, nil, importErr(ReasonEmpty, "the file is empty", ErrEmpty)
 	}
 	if bytes.Contains(data, []byte("-----BEGIN ")) {
-		return nil, nil, nil, importErr(ReasonUnsupported, "this is a PEM file, not PKCS #12: use Add Certificate or Add Private Key", nil)
+		return nil, nil, nil, importErr(ReasonUnsupported, "this is a PEM file, not PKCS #12: use Add certificate or Add private key or PKCS #12 (sealctl cert import, cert key)", nil)
 	}
 	der, err := toDER(data)
 	if err != nil {
