@@ -34,7 +34,7 @@ type ImportResult struct {
 	// NeedsChoice lists the self-signed certificates naming an e-mail
 	// address of an import with SelfSignedAsk: nothing was stored, the
 	// admin says whether they are contacts' own certificates or CAs.
-	NeedsChoice []store.Certificate `json:"needs_choice"`
+	NeedsChoice []store.Certificate `json:"needs_choice,omitempty"`
 }
 
 // Input is one file handed to an import; Name, when set, prefixes errors
@@ -86,7 +86,7 @@ func (s *Service) ImportCertificatesWith(ctx context.Context, selfSigned SelfSig
 	if len(added) == 0 {
 		return ImportResult{}, &DuplicateError{Existing: present}
 	}
-	res := ImportResult{Imported: added, Skipped: orEmpty(present), Keys: []string{}, NeedsChoice: []store.Certificate{}}
+	res := ImportResult{Imported: added, Skipped: orEmpty(present), Keys: []string{}}
 	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }

@@ -29,7 +29,7 @@ type PGPImportResult struct {
 	Secret []string `json:"secret"`
 	// Unprotected are those of Secret whose key came without a
 	// passphrase, so none was stored with it.
-	Unprotected []string `json:"unprotected"`
+	Unprotected []string `json:"unprotected,omitempty"`
 	// Warnings are remarks about imported keys (expired, revoked, no
 	// passphrase, no encryption subkey), each naming its key.
 	Warnings     []string `json:"warnings"`
@@ -132,7 +132,6 @@ func (s *Service) ImportPGP(ctx context.Context, passphrase []byte, inputs ...In
 			res.Imported = append(res.Imported, r)
 		}
 	}
-	res.Unprotected = []string{}
 	for _, k := range secrets {
 		res.Secret = append(res.Secret, k.Fingerprint)
 		if k.Unprotected {

@@ -27,8 +27,10 @@ import type {
   PGPImportResult,
   PGPKey,
   SaveAccountRequest,
+  SelfSignedChoice,
   SettingsView,
   SyncStatus,
+  TrustResult,
   UpdateIntegrationsRequest,
 } from './types'
 
@@ -52,8 +54,15 @@ export interface LogsApi {
 // picks in a native dialog and resolves to its path.
 export interface CertificatesApi {
   list(): Promise<Certificate[]>
-  /** data: PEM text, or base64 of a binary file (DER, .p7b). */
-  importCertificates(data: string, fileName: string): Promise<ImportResult>
+  /**
+   * data: PEM text, or base64 of a binary file (DER, .p7b). selfSigned:
+   * '' asks (nothing is stored while a self-signed certificate naming an
+   * address is in it: the result's needs_choice lists them), 'contact'
+   * (trusted for its own addresses only) or 'ca' (trusted as a CA).
+   */
+  importCertificates(data: string, fileName: string, selfSigned?: SelfSignedChoice): Promise<ImportResult>
+  /** Trusts a certificate for its own addresses (not as a CA), or stops. */
+  trust(fingerprint: string, on: boolean): Promise<TrustResult>
   /** data: PEM text, or base64 of a binary file (.p12, DER key). */
   importPrivateKey(data: string, fileName: string, passphrase: string): Promise<ImportResult>
   remove(fingerprint: string): Promise<void>
@@ -62,15 +71,15 @@ export interface CertificatesApi {
 }
 
 // Secret keys only go in: exportSecret saves to a file the agent picks in a
-// native dialog (protected by the key's stored passphrase) and resolves to
-// its path.
+// native dialog (protected by the passphrase set in the export dialog) and
+// resolves to its path.
 export interface PGPKeysApi {
   list(): Promise<PGPKey[]>
   /** data: armored text, or base64 of a binary key file; passphrase: '' for public keys. */
   importKeys(data: string, fileName: string, passphrase: string): Promise<PGPImportResult>
   remove(fingerprint: string): Promise<void>
   exportPublic(fingerprint: string): Promise<string>
-  exportSecret(fingerprint: string): Promise<ExportPrivateKeyResult>
+  exportSecret(fingerprint: string, passphrase: string): Promise<ExportPrivateKeyResult>
 }
 
 // Keys and certificates found in received mail, waiting for the agent.
@@ -98,7 +107,9 @@ export const logsApi: LogsApi = {
 
 export const certificatesApi: CertificatesApi = {
   list: () => call(() => CertificatesBinding.List()),
-  importCertificates: (data, file_name) => call(() => CertificatesBinding.ImportCertificates({ data, file_name } as never)),
+  importCertificates: (data, file_name, self_signed = '') =>
+    call(() => CertificatesBinding.ImportCertificates({ data, file_name, self_signed } as never)),
+  trust: (fingerprint, on) => call(() => CertificatesBinding.Trust({ fingerprint, on } as never)),
   importPrivateKey: (data, file_name, passphrase) =>
     call(() => CertificatesBinding.ImportPrivateKey({ data, file_name, passphrase } as never)),
   remove: (fingerprint) => call(() => CertificatesBinding.Delete({ fingerprint } as never)),
@@ -112,7 +123,7 @@ export const pgpKeysApi: PGPKeysApi = {
   importKeys: (data, file_name, passphrase) => call(() => PGPKeysBinding.Import({ data, file_name, passphrase } as never)),
   remove: (fingerprint) => call(() => PGPKeysBinding.Delete({ fingerprint } as never)),
   exportPublic: (fingerprint) => call(() => PGPKeysBinding.ExportPublic({ fingerprint } as never)),
-  exportSecret: (fingerprint) => call(() => PGPKeysBinding.ExportSecret({ fingerprint } as never)),
+  exportSecret: (fingerprint, passphrase) => call(() => PGPKeysBinding.ExportSecret({ fingerprint, passphrase } as never)),
 }
 
 export const pendingKeysApi: PendingKeysApi = {

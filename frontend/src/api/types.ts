@@ -18,6 +18,9 @@ export type LogEntry = Plain<store.LogEntry>
 export type LogQuery = Plain<store.LogQuery>
 export type Certificate = Plain<security.Certificate>
 export type ImportResult = Plain<security.ImportResult>
+export type TrustResult = Plain<security.TrustResult>
+/** What a self-signed certificate naming an address is (Go security.SelfSigned); '' asks. */
+export type SelfSignedChoice = '' | 'contact' | 'ca'
 export type ExportPrivateKeyResult = Plain<app.ExportPrivateKeyResult>
 export type PGPKey = Plain<security.PGPKey>
 export type PGPImportResult = Plain<security.PGPImportResult>

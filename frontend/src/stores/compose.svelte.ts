@@ -179,6 +179,17 @@ export class ComposeStore {
     return r.can_sign ? '' : r.sign.comment
   }
 
+  /**
+   * What the agent should know when Sign works: our certificate's CA is
+   * not imported, so recipients verify the signature only with that CA
+   * (Go security.NoteRecipientsNeedOurCA); '' otherwise.
+   */
+  get signNote(): string {
+    const r = this.readiness
+    if (!r?.can_sign || !this.draft?.sign || r.sign.note !== 'recipients_need_our_ca') return ''
+    return `Note: ${r.sign.comment}. Import your CA under Certificates, or send it to them.`
+  }
+
   /** Why Encrypt is off, per recipient; empty when it can be on. */
   get encryptBlocked(): { address: string; comment: string }[] {
     const r = this.readiness

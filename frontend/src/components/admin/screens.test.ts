@@ -27,6 +27,7 @@ function certApi(list: Certificate[]): CertificatesStoreApi {
     exportCertificate: vi.fn(async () => ''),
     exportPrivateKey: vi.fn(async () => ({ path: '/home/a/alice.key.pem', cancelled: false })),
     saveCertificate: vi.fn(async () => ''),
+    trust: vi.fn(async () => ({ certificate: list[0], rechecked: 0 })),
   }
 }
 
@@ -96,7 +97,69 @@ describe('CertificatesScreen', () => {
   })
 })
 
+describe('CertificatesScreen (issue 14)', () => {
+  it('asks whether a self-signed certificate is the contact’s own or a CA before storing it', async () => {
+    const dan = cert({ fingerprint: 'DA'.repeat(32), subject: 'CN=Dan', emails: ['dan@example.test'], is_ca: true })
+    const api = certApi([])
+    const sent: string[] = []
+    api.importCertificates = vi.fn(async (_d: string, _f: string, selfSigned?: string) => {
+      sent.push(selfSigned ?? '')
+      return selfSigned ? { imported: [dan], skipped: [], keys: [], rechecked: 0 } : { imported: [], skipped: [], keys: [], rechecked: 0, needs_choice: [dan] }
+    })
+    render(CertificatesScreen, { store: new CertificatesStore(api, () => NOW) })
+    await fireEvent.click(await screen.findByTestId('cert-add'))
+    expect(screen.getByTestId('import-guidance').textContent).toMatch(/fingerprint with the contact by phone or in person/)
+    await fireEvent.change(screen.getByTestId('import-file'), { target: { files: [new File(['-----BEGIN CERTIFICATE-----'], 'dan.pem')] } })
+    await fireEvent.click(screen.getByTestId('import-submit'))
+    const ask = await screen.findByTestId('selfsigned-dialog')
+    expect(ask.textContent).toContain('Dan <dan@example.test>')
+    await fireEvent.click(screen.getByTestId('selfsigned-contact'))
+    await waitFor(() => expect(screen.queryByTestId('selfsigned-dialog')).toBeNull())
+    expect(sent).toEqual(['', 'contact'])
+  })
+
+  it('trusts a certificate for its addresses after a confirmation, and stops at once', async () => {
+    const api = certApi([cert(), cert({ fingerprint: 'CD'.repeat(32), subject: 'CN=Dan', trusted_directly: true, is_ca: true })])
+    render(CertificatesScreen, { store: new CertificatesStore(api, () => NOW) })
+    const rows = await screen.findAllByTestId('cert-row')
+    expect(within(rows[1]).getAllByTestId('note').map((n) => n.textContent)).toEqual(['Trusted directly'])
+    await fireEvent.click(within(rows[0]).getByTestId('cert-trust'))
+    expect(screen.getByTestId('confirm-dialog').textContent).toMatch(/never trusted as a CA/)
+    await fireEvent.click(screen.getByTestId('confirm-ok'))
+    await waitFor(() => expect(api.trust).toHaveBeenCalledWith('AB'.repeat(32), true))
+    await fireEvent.click(within(rows[1]).getByTestId('cert-trust'))
+    await waitFor(() => expect(api.trust).toHaveBeenCalledWith('CD'.repeat(32), false))
+  })
+
+  it('guides the private key import', async () => {
+    render(CertificatesScreen, { store: new CertificatesStore(certApi([]), () => NOW) })
+    await fireEvent.click(await screen.findByTestId('key-add'))
+    expect(screen.getByTestId('import-guidance').textContent).toMatch(/only ever your own organisation’s/)
+  })
+})
+
 describe('PGPKeysScreen', () => {
+  it('exports a secret key under the passphrase set in the dialog', async () => {
+    const exportSecret = vi.fn(async () => ({ path: '/home/a/desk.secret.asc', cancelled: false }))
+    const api: PGPKeysStoreApi = {
+      list: async () => [pgpKey({ has_secret: true })],
+      importKeys: async () => ({ imported: [], merged: [], unchanged: [], secret: [], warnings: [], rechecked: 0 }),
+      remove: async () => {},
+      exportPublic: async () => '',
+      exportSecret,
+      savePublic: async () => '',
+    }
+    render(PGPKeysScreen, { store: new PGPKeysStore(api, () => NOW) })
+    await fireEvent.click(await screen.findByTestId('pgp-download-secret'))
+    await fireEvent.input(screen.getByTestId('confirm-passphrase'), { target: { value: 'file pass' } })
+    await fireEvent.input(screen.getByTestId('confirm-passphrase-repeat'), { target: { value: 'file pass' } })
+    await fireEvent.click(screen.getByTestId('confirm-ok'))
+    await waitFor(() => expect(exportSecret).toHaveBeenCalledWith(pgpKey().fingerprint, 'file pass'))
+    await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).toBeNull())
+    await fireEvent.click(screen.getByTestId('pgp-add'))
+    expect(screen.getByTestId('import-guidance').textContent).toMatch(/never ask a customer for theirs/)
+  })
+
   it('asks for a passphrase when Go says the key is secret', async () => {
     const calls: string[] = []
     const api: PGPKeysStoreApi = {

@@ -93,6 +93,14 @@ describe('band', () => {
     expect(band(r, true)[0].label).toBe('Not checked yet')
   })
 
+  it('says a signer trusted directly is trusted without a CA (issue 14)', () => {
+    const r = article(1).article.security
+    const signer = { subject: 'CN=Dan', fingerprint: 'da', emails: ['dan@example.test'], not_before: '', not_after: '', valid: true, trusted_directly: true }
+    const [seal] = band({ ...r, sign: { ...r.sign, success: true, signers: [signer] } }, false)
+    expect(seal.label).toBe('Signature valid (certificate trusted directly)')
+    expect(seal.title).toContain('trusted directly for its own addresses, not through a CA')
+  })
+
   it('says precisely what is wrong with the sender or the date, by the reason code', () => {
     const r = article(1).article.security
     const spoof = { ...r, sign: { ...r.sign, success: false, reason: 'from_name_address', comment: 'Signed by eve@evil.example, but the display name shows boss@corp.example' } }

@@ -17,6 +17,7 @@ function signerLine(s: Signer): string {
   const who = s.subject || s.fingerprint || 'unknown signer'
   const mail = s.emails?.length ? ` <${s.emails.join(', ')}>` : ''
   const lines = [`Signer: ${who}${mail}${s.valid ? '' : ' (not valid)'}`]
+  if (s.trusted_directly) lines.push('  trusted directly for its own addresses, not through a CA')
   for (const ca of s.chain ?? []) lines.push(`  issued by ${ca.subject}${ca.anchor ? ' (trusted root)' : ''}`)
   if (!s.chain?.length && s.comment) lines.push(`  ${s.comment}`)
   return lines.join('\n')
@@ -66,7 +67,11 @@ export function band(r: SecurityResult, pending: boolean): BandItem[] {
     ? {
         kind: 'seal',
         state: r.sign.success ? 'ok' : 'bad',
-        label: r.sign.success ? 'Signature valid' : (reasonLabels[r.sign.reason ?? ''] ?? 'Signature not valid'),
+        label: r.sign.success
+          ? (r.sign.signers ?? []).some((s) => s.trusted_directly)
+            ? 'Signature valid (certificate trusted directly)'
+            : 'Signature valid'
+          : (reasonLabels[r.sign.reason ?? ''] ?? 'Signature not valid'),
         title: [`${tech}${r.sign.success ? 'signature valid' : 'signature NOT valid'}`, ...(r.sign.signers ?? []).map(signerLine), r.sign.success ? '' : r.sign.comment]
           .filter(Boolean)
           .join('\n'),

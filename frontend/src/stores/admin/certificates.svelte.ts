@@ -1,5 +1,5 @@
 import { certificateFilesApi, certificatesApi, type CertificateFilesApi, type CertificatesApi } from '../../api'
-import type { Certificate, ImportResult } from '../../api/types'
+import type { Certificate, ImportResult, SelfSignedChoice } from '../../api/types'
 import { on } from '../../events'
 import { arr, ListStore, plural, sentence, type Outcome } from './list.svelte'
 import { certificateNotes, currentTime, type Note } from './notes'
@@ -12,10 +12,25 @@ export interface CertificateRow extends Certificate {
 }
 
 /**
+ * An import that stored nothing yet: it holds self-signed certificates
+ * naming an address, and the admin must say whether they are contacts' own
+ * certificates or CAs (a contact's certificate must not silently become a
+ * CA). The data is public certificate material.
+ */
+export interface SelfSignedQuestion {
+  data: string
+  fileName: string
+  certificates: Pick<Certificate, 'fingerprint' | 'subject' | 'emails'>[]
+}
+
+/**
  * The S/MIME certificate inventory. Passphrases pass through as arguments
  * on their way to Go and are never kept here.
  */
 export class CertificatesStore extends ListStore<Certificate> {
+  /** The open question of the last certificate import, null when none. */
+  question = $state<SelfSignedQuestion | null>(null)
+
   constructor(
     private api: CertificatesStoreApi = defaultApi,
     private now: () => Date = currentTime,
@@ -36,8 +51,41 @@ export class CertificatesStore extends ListStore<Certificate> {
     return on('certificates:changed', () => void this.load())
   }
 
-  importCertificates(data: string, fileName: string): Promise<Outcome> {
-    return this.run(async () => describeImport(await this.api.importCertificates(data, fileName)))
+  /**
+   * Imports certificates. With selfSigned '' Go stores nothing while a
+   * self-signed certificate naming an address is in the file: the outcome
+   * is ok with no message and `question` asks the admin; answer() imports
+   * again with the answer.
+   */
+  importCertificates(data: string, fileName: string, selfSigned: SelfSignedChoice = ''): Promise<Outcome> {
+    return this.run(async () => {
+      const res = await this.api.importCertificates(data, fileName, selfSigned)
+      const ask = arr(res.needs_choice)
+      if (ask.length) {
+        this.question = { data, fileName, certificates: ask }
+        return ''
+      }
+      this.question = null
+      return describeImport(res)
+    })
+  }
+
+  /** Answers the open question: 'contact' (their own, trusted for its addresses) or 'ca'; null drops the import. */
+  answer(choice: 'contact' | 'ca' | null): Promise<Outcome> {
+    const q = this.question
+    this.question = null
+    if (!q || !choice) return Promise.resolve({ ok: true, message: '' })
+    return this.importCertificates(q.data, q.fileName, choice)
+  }
+
+  /** Trusts a certificate for its own addresses (not as a CA), or stops. */
+  setTrust(c: Certificate, on: boolean): Promise<Outcome> {
+    return this.run(async () => {
+      await this.api.trust(c.fingerprint, on)
+      return on
+        ? `${commonName(c)} is trusted for ${arr(c.emails).join(', ')}, not as a CA.`
+        : `${commonName(c)} is no longer trusted directly.`
+    })
   }
 
   /** A private key for a certificate already imported, or a PKCS #12 file (key, certificate, chain). */

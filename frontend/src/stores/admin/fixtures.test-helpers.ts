@@ -18,6 +18,7 @@ export function cert(over: Partial<Certificate> = {}): Certificate {
     key_usage: [],
     ext_key_usage: [],
     has_private: false,
+    trusted_directly: false,
     created_at: '2026-01-01T00:00:00Z',
     expired: false,
     expires_soon: false,

@@ -23,7 +23,9 @@ function expiry(end: string, now: Date): Note | null {
 export function certificateNotes(c: Certificate, now: Date): Note[] {
   const notes: Note[] = []
   if (c.has_private) notes.push({ label: 'Private key', tone: 'ok' })
-  if (c.is_ca) notes.push({ label: 'CA', tone: 'info' })
+  // Trusted directly: for its own addresses, never as a CA, whatever it says.
+  if (c.trusted_directly) notes.push({ label: 'Trusted directly', tone: 'ok' })
+  else if (c.is_ca) notes.push({ label: 'CA', tone: 'info' })
   const nb = new Date(c.not_before).getTime()
   if (!Number.isNaN(nb) && nb > now.getTime()) notes.push({ label: 'Not yet valid', tone: 'warn' })
   const e = expiry(c.not_after, now)

@@ -52,10 +52,14 @@ export class PGPKeysStore extends ListStore<PGPKey> {
     })
   }
 
-  /** Saves the secret key, protected by its stored passphrase, to a file picked in a native dialog. */
-  downloadSecret(k: PGPKey): Promise<Outcome> {
+  /**
+   * Saves the secret key, protected by the passphrase set in the export
+   * dialog (so a key imported without one is never written unprotected),
+   * to a file picked in a native dialog.
+   */
+  downloadSecret(k: PGPKey, passphrase: string): Promise<Outcome> {
     return this.run(async () => {
-      const res = await this.api.exportSecret(k.fingerprint)
+      const res = await this.api.exportSecret(k.fingerprint, passphrase)
       return res.cancelled ? '' : `Saved the protected secret key to ${res.path}.`
     })
   }

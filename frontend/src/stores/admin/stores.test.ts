@@ -21,6 +21,8 @@ describe('notes', () => {
     expect(labels(certificateNotes(cert({ not_after: '2026-03-20T00:00:00Z' }), NOW))).toEqual(['Expires within 30 days'])
     expect(labels(certificateNotes(cert({ not_after: '2026-04-01T00:00:00Z' }), NOW))).toEqual([])
     expect(labels(certificateNotes(cert({ not_before: '2026-06-01T00:00:00Z' }), NOW))).toEqual(['Not yet valid'])
+    // Trusted directly: for its own addresses, never shown (or used) as a CA.
+    expect(labels(certificateNotes(cert({ is_ca: true, trusted_directly: true }), NOW))).toEqual(['Trusted directly'])
     expect(labels(pgpKeyNotes(pgpKey({ has_secret: true, revoked: true, expires: '2026-03-02T00:00:00Z' }), NOW))).toEqual([
       'Secret key',
       'Revoked',
@@ -51,6 +53,7 @@ function fakeCerts(list: Certificate[]) {
     exportCertificate: vi.fn(async () => ''),
     exportPrivateKey: vi.fn(async () => ({ path: '', cancelled: true })),
     saveCertificate: vi.fn(async () => '/home/a/alice.pem'),
+    trust: vi.fn(async () => ({ certificate: list[0], rechecked: 0 })),
   }
   return api
 }
@@ -71,6 +74,25 @@ describe('CertificatesStore', () => {
     expect(api.importPrivateKey).toHaveBeenCalledWith('b64', 'alice.p12', 'secret')
     expect(await s.download(s.items[0])).toEqual({ ok: true, message: 'Saved the certificate to /home/a/alice.pem.' })
     expect(await s.exportPrivateKey(s.items[0], 'pw')).toEqual({ ok: true, message: '' })
+  })
+
+  it('holds a self-signed certificate’s import until the admin says what it is (issue 14)', async () => {
+    const dan = cert({ subject: 'CN=Dan', emails: ['dan@example.test'], is_ca: true })
+    const api = fakeCerts([])
+    api.importCertificates = vi.fn(async (_d: string, _f: string, choice?: string) =>
+      choice ? { imported: [{ ...dan, trusted_directly: choice === 'contact' }], skipped: [], keys: [], rechecked: 0 } : { imported: [], skipped: [], keys: [], rechecked: 0, needs_choice: [dan] },
+    )
+    const s = new CertificatesStore(api, () => NOW)
+    expect(await s.importCertificates('PEM', 'dan.pem')).toEqual({ ok: true, message: '' })
+    expect(s.question?.certificates.map((c) => c.subject)).toEqual(['CN=Dan'])
+    expect(await s.answer('contact')).toEqual({ ok: true, message: 'Imported 1 certificate.' })
+    expect(api.importCertificates).toHaveBeenLastCalledWith('PEM', 'dan.pem', 'contact')
+    expect(s.question).toBeNull()
+    await s.importCertificates('PEM', 'dan.pem')
+    expect(await s.answer(null)).toEqual({ ok: true, message: '' })
+    expect(api.importCertificates).toHaveBeenCalledTimes(3) // ask, answer, ask again: Cancel imports nothing
+    expect(await s.setTrust(dan, true)).toEqual({ ok: true, message: 'Dan is trusted for dan@example.test, not as a CA.' })
+    expect(api.trust).toHaveBeenCalledWith(dan.fingerprint, true)
   })
 
   it('words an import result and a duplicate', () => {

@@ -1125,7 +1125,7 @@ export namespace security {
 	    keys: string[];
 	    rechecked: number;
 	    recheck_error?: string;
-	    needs_choice: store.Certificate[];
+	    needs_choice?: store.Certificate[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportResult(source);
@@ -1197,7 +1197,7 @@ export namespace security {
 	    merged: PGPMerge[];
 	    unchanged: store.PGPKey[];
 	    secret: string[];
-	    unprotected: string[];
+	    unprotected?: string[];
 	    warnings: string[];
 	    rechecked: number;
 	    recheck_error?: string;
