@@ -235,3 +235,22 @@ describe('ComposeStore', () => {
     expect(s.sending).toBe(false)
   })
 })
+
+describe('the note on a signature without our CA (issue 14)', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
+  it('says recipients need our CA while Sign is on, and nothing once it is off', async () => {
+    const comment = "your certificate's CA is not imported: recipients can verify the signature only if they hold that CA (CN=Desk CA)"
+    const api = fakeApi({
+      readiness: vi.fn(async () => readiness({ 'ann@example.org': '' }, { sign: { ok: true, reason: '', comment, key: 'aa', candidates: [], address: 'support@desk.test', note: 'recipients_need_our_ca' } })),
+    })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(s.signBlocked).toBe('')
+    expect(s.signNote).toContain('CN=Desk CA')
+    s.setSign(false)
+    expect(s.signNote).toBe('')
+  })
+})
