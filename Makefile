@@ -87,8 +87,8 @@ fuzz: deps
 clean:
 	rm -rf build/bin frontend/dist/assets frontend/dist/index.html .cache
 
-screenshots: build
-	@scripts/screenshots.sh
+screenshots: frontend/node_modules/.package-lock.json
+	@SEALDESK_LDFLAGS="$(LDFLAGS)" scripts/screenshots.sh
 
 # Benchmarks beside their peers (openssl speed, openssl cms), as ratios.
 bench: deps
