@@ -61,7 +61,10 @@ func (s *Service) AcceptPending(ctx context.Context, id int64) (PendingResult, e
 		r, ierr := s.ImportPGP(ctx, nil, in)
 		res.Rechecked, res.RecheckError, err = r.Rechecked, r.RecheckError, ierr
 	} else {
-		r, ierr := s.ImportCertificates(ctx, in)
+		// A self-signed certificate naming an address that came with a
+		// signature is the signer's own: trusted for its addresses, never
+		// made a CA by accepting it (issue 14).
+		r, ierr := s.ImportCertificatesWith(ctx, SelfSignedContact, in)
 		res.Rechecked, res.RecheckError, err = r.Rechecked, r.RecheckError, ierr
 	}
 	if err != nil && !errors.Is(err, ErrDuplicate) {
@@ -233,7 +236,10 @@ func (s *Service) foundCertificate(ctx context.Context, c *x509.Certificate, sig
 		pk.Address = strings.ToLower(emails[0])
 	}
 	var warn []string
-	if c.IsCA {
+	switch {
+	case selfSignedWithAddress(c):
+		warn = append(warn, "self-signed: accepting it trusts it for "+strings.Join(smime.Emails(c), ", ")+" only, not as a CA; compare its fingerprint with the sender first")
+	case c.IsCA:
 		warn = append(warn, "a certificate authority: accepting it trusts every certificate it issued")
 	}
 	if !sign.Success {

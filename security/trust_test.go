@@ -7,6 +7,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/sealdesk/sealdesk/crypto/smime"
@@ -131,5 +132,41 @@ func TestReadinessSignWithoutOurCA(t *testing.T) {
 	mustImport(t, f, p.root.certPEM())
 	if r, _ := f.svc.Readiness(f.ctx, verdict.TechSMIME, "alice@example.test", nil); !r.Sign.OK || r.Sign.Note != "" {
 		t.Fatalf("sign status with our CA: %+v", r.Sign)
+	}
+}
+
+// TestAcceptingAFoundSelfSignedCertificate: a contact's self-signed
+// certificate carried by their signed mail is proposed with what accepting
+// it means, and accepting it trusts it for its address only, never as a
+// CA (issue 14).
+func TestAcceptingAFoundSelfSignedCertificate(t *testing.T) {
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	dan := ident{mkCert(t, &x509.Certificate{
+		SerialNumber: big.NewInt(42), Subject: pkix.Name{CommonName: "Dan"}, EmailAddresses: []string{"dan@example.test"},
+		NotBefore: testNow.AddDate(0, -1, 0), NotAfter: testNow.AddDate(1, 0, 0), BasicConstraintsValid: true, IsCA: true,
+	}, nil, key), key}
+	kr := smime.NewMemoryKeyring()
+	kr.AddTrustedDirectly(dan.cert)
+	if err := kr.AddKey(dan.cert, dan.key); err != nil {
+		t.Fatal(err)
+	}
+	signed, err := smime.Seal(message("Dan <dan@example.test>", "support@example.test", "self-signed", "Hello."), kr, true, false, smime.SealOptions{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	in, err := f.svc.Inspect(f.ctx, signed, InspectOptions{})
+	if err != nil || len(in.Pending) != 1 || !strings.Contains(in.Pending[0].Warning, "not as a CA") {
+		t.Fatalf("proposed: %+v, %v", in.Pending, err)
+	}
+	if _, err := f.svc.AcceptPending(f.ctx, in.Pending[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.p.Store.Certificate(f.ctx, smime.Fingerprint(dan.cert))
+	if err != nil || !c.TrustedDirectly {
+		t.Fatalf("accepted certificate: %+v, %v", c, err)
+	}
+	if st := f.canEncryptTo(t, "dan@example.test"); !st.OK {
+		t.Fatalf("accepted contact certificate does not encrypt: %+v", st)
 	}
 }
