@@ -35,7 +35,13 @@ function makePKI(dir) {
   user('sales', 'sales@e2e.test', 365)
   ssl('pkcs12', '-export', '-in', 'sales.pem', '-inkey', 'sales.key', '-certfile', 'ca.pem', '-out', 'sales.p12',
     '-passout', `pass:${P12_PASS}`)
+  // A contact's own certificate, self-signed as `openssl req -x509` makes
+  // it: CA:TRUE by default.
+  ec('dan.key')
+  ssl('req', '-x509', '-new', '-key', 'dan.key', '-subj', '/CN=E2E Dan', '-days', '365', '-out', 'dan.pem',
+    '-addext', 'subjectAltName=email:dan@e2e.test')
   return {
+    dan: join(dir, 'dan.pem'),
     ca: join(dir, 'ca.pem'),
     deskPEM: readFileSync(join(dir, 'desk.pem'), 'utf8'),
     deskKey: join(dir, 'desk.enc.key'),
@@ -154,6 +160,30 @@ describe('admin screens', () => {
     await sales.getByTestId('cert-delete').click()
     await page.getByTestId('confirm-ok').click()
     await sales.waitFor({ state: 'detached' })
+  })
+
+  it('asks what a self-signed certificate is, and trusts it for its address only (issue 14)', async () => {
+    await page.getByTestId('cert-add').click()
+    assert.match(await page.getByTestId('import-guidance').textContent(), /fingerprint with the contact/)
+    await page.getByTestId('import-file').setInputFiles(pki.dan)
+    await submitImport(page)
+    const ask = page.getByTestId('selfsigned-dialog')
+    await ask.waitFor()
+    assert.match(await ask.textContent(), /E2E Dan <dan@e2e\.test>/)
+    const before = await page.evaluate(() => window.go.app.Certificates.List())
+    assert.ok(!before.some((c) => c.subject.includes('E2E Dan')), 'nothing is stored before the answer')
+    await page.getByTestId('selfsigned-contact').click()
+    const dan = page.getByTestId('cert-row').filter({ hasText: 'dan@e2e.test' })
+    await dan.waitFor()
+    assert.deepEqual(await dan.getByTestId('note').allTextContents(), ['Trusted directly'])
+    // Taken back, it is what it says (a CA certificate); trusted again after a confirm.
+    await dan.getByTestId('cert-trust').click()
+    await dan.getByTestId('note').filter({ hasText: 'CA' }).waitFor()
+    await dan.getByTestId('cert-trust').click()
+    await page.getByTestId('confirm-ok').click()
+    await dan.getByTestId('note').filter({ hasText: 'Trusted directly' }).waitFor()
+    const listed = await page.evaluate(() => window.go.app.Certificates.List())
+    assert.equal(listed.find((c) => c.subject.includes('E2E Dan')).trusted_directly, true)
   })
 
   it('adds a secret OpenPGP key, asking for its passphrase', async () => {
