@@ -8,52 +8,23 @@ import (
 	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
-	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/store"
 )
 
-// Options tunes a Service. The zero value is what the app and sealctl use.
-type Options struct {
-	// Now is the clock certificates are judged by; nil means time.Now.
-	Now func() time.Time
-	// KDFIterations is the PBKDF2 count of exported private keys; 0 means
-	// DefaultKDFIterations. Tests lower it: each iteration is paid again
-	// on every import of the exported file.
-	KDFIterations int
-	// PGPUnlockTTL is how long an unlocked OpenPGP secret key stays in
-	// memory after its last use; 0 means DefaultUnlockTTL, negative means
-	// not at all (every operation unlocks again, which costs an S2K
-	// derivation each time).
-	PGPUnlockTTL time.Duration
-}
-
-// Service runs the security use cases of one profile. It is safe for
-// concurrent use: every operation loads its own Keyring snapshot.
-type Service struct {
-	p    *profile.Profile
-	now  func() time.Time
-	iter int
-	// unlocked holds OpenPGP secret keys unlocked by recent operations.
-	unlocked *unlockCache
-	// parsed keeps parsed certificates and public keys across operations.
-	parsed *parseCache
-}
-
-// New returns the use cases over an open profile.
-func New(p *profile.Profile, opts Options) *Service {
-	s := &Service{p: p, now: opts.Now, iter: opts.KDFIterations, unlocked: newUnlockCache(opts.PGPUnlockTTL), parsed: newParseCache()}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.iter <= 0 {
-		s.iter = DefaultKDFIterations
-	}
-	return s
+// Certificates is the S/MIME inventory of a profile: certificates in
+// SQLite, their private keys in the OS keychain, every CA certificate a
+// trust anchor (see the package doc).
+type Certificates struct {
+	*deps
+	// proc re-runs the failed articles after an import.
+	proc *Processing
+	// found is where ImportCarried accepts a certificate that waits there.
+	found *FoundKeys
 }
 
 // Keyring loads the profile's current certificates as an smime.Keyring.
-func (s *Service) Keyring(ctx context.Context) (*Keyring, error) {
-	return loadKeyring(ctx, s.p.Store, s.p.Keys, s.parsed)
+func (s *Certificates) Keyring(ctx context.Context) (*Keyring, error) {
+	return s.smimeKeyring(ctx)
 }
 
 // Errors a caller is expected to react to.
@@ -140,7 +111,7 @@ func NormalizeFingerprint(s string) (string, error) {
 
 // Resolve finds the certificate a fingerprint, or a unique prefix of at
 // least 8 hex digits, names. Unknown is store.ErrNotFound.
-func (s *Service) Resolve(ctx context.Context, fingerprint string) (store.Certificate, error) {
+func (s *Certificates) Resolve(ctx context.Context, fingerprint string) (store.Certificate, error) {
 	return resolve(ctx, fingerprint, "certificate", strings.ToLower, s.p.Store.CertificatesByPrefix, Describe)
 }
 
@@ -179,7 +150,7 @@ type Certificate struct {
 const ExpiryWarning = 30 * 24 * time.Hour
 
 // List returns the inventory.
-func (s *Service) List(ctx context.Context) ([]Certificate, error) {
+func (s *Certificates) List(ctx context.Context) ([]Certificate, error) {
 	rows, err := s.p.Store.Certificates(ctx)
 	if err != nil {
 		return nil, err
@@ -209,7 +180,7 @@ func expiry(now time.Time, end string) (expired, soon bool) {
 // Delete removes a certificate and its private key. The key goes first: a
 // keychain that cannot be reached leaves both in place rather than an
 // orphaned key nobody can see or delete.
-func (s *Service) Delete(ctx context.Context, fingerprint string) (store.Certificate, error) {
+func (s *Certificates) Delete(ctx context.Context, fingerprint string) (store.Certificate, error) {
 	c, err := s.Resolve(ctx, fingerprint)
 	if err != nil {
 		return c, err

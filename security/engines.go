@@ -15,7 +15,7 @@ import (
 // is loaded when an engine first needs it, so a plain or S/MIME message
 // never touches the OpenPGP store and the reverse.
 type keySet struct {
-	s     *Service
+	s     *deps
 	ctx   context.Context
 	smime *Keyring
 	pgp   *PGPKeyring
@@ -31,11 +31,11 @@ type keySet struct {
 	noText bool
 }
 
-func (s *Service) keySet(ctx context.Context) *keySet { return &keySet{s: s, ctx: ctx} }
+func (s *deps) keySet(ctx context.Context) *keySet { return &keySet{s: s, ctx: ctx} }
 
 func (ks *keySet) SMIME() (*Keyring, error) {
 	if ks.smime == nil {
-		kr, err := ks.s.Keyring(ks.ctx)
+		kr, err := ks.s.smimeKeyring(ks.ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -46,7 +46,7 @@ func (ks *keySet) SMIME() (*Keyring, error) {
 
 func (ks *keySet) PGP() (*PGPKeyring, error) {
 	if ks.pgp == nil {
-		kr, err := ks.s.PGPKeyring(ks.ctx)
+		kr, err := ks.s.pgpKeyring(ks.ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -21,7 +21,7 @@ type Integrations struct {
 var ErrSwitchedOff = errors.New("security: switched off")
 
 // Integrations reads the switches.
-func (s *Service) Integrations(ctx context.Context) (Integrations, error) {
+func (s *deps) Integrations(ctx context.Context) (Integrations, error) {
 	var on Integrations
 	var err error
 	if on.SMIME, err = s.p.Store.BoolSetting(ctx, store.SettingSMIMEEnabled); err != nil {
@@ -32,7 +32,7 @@ func (s *Service) Integrations(ctx context.Context) (Integrations, error) {
 }
 
 // requireOn fails with a message a person can act on when tech is off.
-func (s *Service) requireOn(ctx context.Context, tech verdict.Technology) error {
+func (s *deps) requireOn(ctx context.Context, tech verdict.Technology) error {
 	on, err := s.Integrations(ctx)
 	if err != nil {
 		return err

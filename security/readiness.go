@@ -41,17 +41,14 @@ type Readiness struct {
 	Recipients []AddressStatus    `json:"recipients"`
 }
 
-// Readiness judges from and recipients for tech at the service's clock.
-// It reads public material only: no private key is unlocked to answer it.
-func (s *Service) Readiness(ctx context.Context, tech verdict.Technology, from string, recipients []string) (Readiness, error) {
-	return s.ReadinessChosen(ctx, tech, from, recipients, nil)
-}
-
-// ReadinessChosen is Readiness with the certificates or OpenPGP keys the
-// agent picked (see KeyChoice): a picked one is judged instead of the
+// Readiness judges req.From and req.Recipients for req.Technology at the
+// service's clock, with the certificates or OpenPGP keys the agent picked
+// (req.Choices, see KeyChoice): a picked one is judged instead of the
 // engine's best one, and every recipient with several lists them as
-// Candidates.
-func (s *Service) ReadinessChosen(ctx context.Context, tech verdict.Technology, from string, recipients []string, chosen KeyChoice) (Readiness, error) {
+// Candidates. It reads public material only: no private key is unlocked
+// to answer it. req.Raw, Sign and Encrypt are not read.
+func (s *Sealing) Readiness(ctx context.Context, req SealRequest) (Readiness, error) {
+	tech, from, recipients, chosen := req.Technology, req.From, req.Recipients, req.Choices
 	r := Readiness{Technology: tech, Recipients: []AddressStatus{}}
 	on, err := s.Integrations(ctx)
 	if err != nil {
@@ -61,7 +58,7 @@ func (s *Service) ReadinessChosen(ctx context.Context, tech verdict.Technology, 
 	switch tech {
 	case verdict.TechSMIME:
 		r.Enabled = on.SMIME
-		kr, err := s.Keyring(ctx)
+		kr, err := s.smimeKeyring(ctx)
 		if err != nil {
 			return r, err
 		}
@@ -76,7 +73,7 @@ func (s *Service) ReadinessChosen(ctx context.Context, tech verdict.Technology, 
 		}
 	case verdict.TechPGP:
 		r.Enabled = on.PGP
-		kr, err := s.PGPKeyring(ctx)
+		kr, err := s.pgpKeyring(ctx)
 		if err != nil {
 			return r, err
 		}

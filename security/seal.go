@@ -14,20 +14,15 @@ import (
 	"github.com/sealdesk/sealdesk/store"
 )
 
-// Seal signs and/or encrypts a plain outgoing RFC 5322 message with the
-// profile's S/MIME keys (AES-256-CBC, or AES-256-GCM AuthEnvelopedData when
-// store.SettingSMIMEAESGCM is on) (From picks our key; To and Cc the
-// recipients) and logs the sign and encrypt operations. Encrypting a
-// message with Bcc recipients fails with verdict.ErrBccNeedsCopies: use
-// SealCopies. A *smime.SealError says what is impossible; when a key could
-// not be read because the keychain is unreachable, that error
-// (keystore.ErrUnavailable) is returned instead of the engine's "no
-// private key".
-func (s *Service) Seal(ctx context.Context, raw []byte, sign, encrypt bool) ([]byte, error) {
-	return s.sealOne(ctx, SealRequest{Raw: raw, Sign: sign, Encrypt: encrypt, Technology: verdict.TechSMIME})
+// Sealing signs and/or encrypts outgoing mail with the profile's keys of
+// one technology and says beforehand whether it can (Readiness). Every
+// path takes one SealRequest.
+type Sealing struct {
+	*deps
 }
 
-// PGPSealOptions tunes SealPGP. The zero value signs and/or encrypts only.
+// PGPSealOptions tunes sealing with OpenPGP. The zero value signs and/or
+// encrypts only.
 type PGPSealOptions struct {
 	// Autocrypt adds our public key as an Autocrypt header (a group's
 	// setting); PreferEncrypt adds prefer-encrypt=mutual.
@@ -35,32 +30,28 @@ type PGPSealOptions struct {
 	// HideSubject sends "[...]" as the outer Subject of an encrypted
 	// message; the real one travels inside (RFC 9788).
 	HideSubject bool
-	// Keys are the OpenPGP keys the agent picked for recipients with
-	// several (see KeyChoice); nil means the engine's pick. A pick for the
-	// From address is ignored: our own key stays the engine's pick.
-	Keys KeyChoice
 }
 
-// SealPGP is Seal with the profile's OpenPGP keys: PGP/MIME (RFC 3156),
-// signed with our key for From, encrypted to To, Cc and the sender (with
-// the keys picked in opts.Keys). A *pgp.SealError says what is
-// impossible.
-func (s *Service) SealPGP(ctx context.Context, raw []byte, sign, encrypt bool, opts PGPSealOptions) ([]byte, error) {
-	return s.sealOne(ctx, SealRequest{Raw: raw, Sign: sign, Encrypt: encrypt, Technology: verdict.TechPGP, Keys: opts.Keys, PGP: opts})
-}
-
-// SealRequest is one outgoing message to seal for sending.
+// SealRequest is one outgoing message to seal, or, for Readiness, the
+// addresses it will have.
 type SealRequest struct {
-	// Raw is the plain RFC 5322 message, Bcc field included.
+	// Raw is the plain RFC 5322 message, Bcc field included: From picks
+	// our key, To and Cc (and Bcc, see Copies) the recipients.
 	Raw           []byte
 	Sign, Encrypt bool
 	// Technology is verdict.TechSMIME or verdict.TechPGP.
 	Technology verdict.Technology
-	// Keys are the certificates or keys the agent picked for recipients
-	// with several (see KeyChoice); nil means the engines' pick.
-	Keys KeyChoice
-	// PGP tunes OpenPGP (its Keys is ignored: Keys above counts).
+	// Choices are the certificates or keys the agent picked for
+	// recipients with several (see KeyChoice); nil means the engines'
+	// pick. With OpenPGP a pick for the From address is ignored: our own
+	// key stays the engine's pick.
+	Choices KeyChoice
+	// PGP tunes OpenPGP; S/MIME ignores it.
 	PGP PGPSealOptions
+	// From and Recipients are what Readiness judges: the composer asks
+	// before there is a message. Seal and Copies read them from Raw.
+	From       string
+	Recipients []string
 }
 
 // SealedCopy is a copy of an outgoing message sealed for some of its
@@ -83,7 +74,27 @@ type Sealed struct {
 	Bcc []SealedCopy
 }
 
-// SealCopies seals a message for sending without revealing its Bcc
+// Seal signs and/or encrypts a plain outgoing message (req.Raw) as one
+// message for To and Cc and logs the sign and encrypt operations. With
+// S/MIME it encrypts with AES-256-CBC, or AES-256-GCM AuthEnvelopedData
+// when store.SettingSMIMEAESGCM is on; with OpenPGP it writes PGP/MIME
+// (RFC 3156), encrypted to the sender too. Encrypting a message with Bcc
+// recipients fails with verdict.ErrBccNeedsCopies: use Copies. A
+// *smime.SealError or *pgp.SealError says what is impossible; when a key
+// could not be read because the keychain is unreachable, that error
+// (keystore.ErrUnavailable) is returned instead of the engine's "no
+// private key".
+func (s *Sealing) Seal(ctx context.Context, req SealRequest) ([]byte, error) {
+	sl, err := s.openSealer(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer sl.release()
+	out, err := sl.seal(req.Raw, nil)
+	return out, s.logSeal(ctx, sl, req, nil, err)
+}
+
+// Copies seals a message for sending without revealing its Bcc
 // recipients (RFC 5322 section 3.6.3): when encrypting, Main is encrypted
 // to To, Cc and the sender, and each Bcc recipient gets a copy of its own
 // encrypted to them and the sender (see verdict.ErrBccNeedsCopies for
@@ -91,7 +102,7 @@ type Sealed struct {
 // when asked and checked by the engine before it is returned. The sender
 // is in every copy: it names nobody the recipient does not know from the
 // From field, and a copy that bounces stays readable.
-func (s *Service) SealCopies(ctx context.Context, req SealRequest) (Sealed, error) {
+func (s *Sealing) Copies(ctx context.Context, req SealRequest) (Sealed, error) {
 	var res Sealed
 	to, bcc, err := splitRecipients(req.Raw)
 	if err != nil {
@@ -122,17 +133,6 @@ func (s *Service) SealCopies(ctx context.Context, req SealRequest) (Sealed, erro
 	return res, nil
 }
 
-// sealOne seals raw as one message (To and Cc).
-func (s *Service) sealOne(ctx context.Context, req SealRequest) ([]byte, error) {
-	sl, err := s.openSealer(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	defer sl.release()
-	out, err := sl.seal(req.Raw, nil)
-	return out, s.logSeal(ctx, sl, req, nil, err)
-}
-
 // sealer is an engine over the profile's keys of one technology.
 type sealer struct {
 	tech verdict.Technology
@@ -142,7 +142,7 @@ type sealer struct {
 	keychainErr func() error
 }
 
-func (s *Service) openSealer(ctx context.Context, req SealRequest) (*sealer, error) {
+func (s *Sealing) openSealer(ctx context.Context, req SealRequest) (*sealer, error) {
 	if !req.Sign && !req.Encrypt {
 		return nil, errNothingToSeal
 	}
@@ -154,12 +154,12 @@ func (s *Service) openSealer(ctx context.Context, req SealRequest) (*sealer, err
 		return nil, err
 	}
 	if tech == verdict.TechPGP {
-		kr, err := s.PGPKeyring(ctx)
+		kr, err := s.pgpKeyring(ctx)
 		if err != nil {
 			return nil, err
 		}
 		_, from, _ := outgoingHeader(req.Raw)
-		eng := pgp.NewEngine(req.Keys.pgpKeyring(kr, from))
+		eng := pgp.NewEngine(req.Choices.pgpKeyring(kr, from))
 		o := req.PGP
 		return &sealer{tech: tech, release: kr.Release, keychainErr: kr.KeychainErr,
 			seal: func(raw []byte, rcpts []string) ([]byte, error) {
@@ -171,11 +171,11 @@ func (s *Service) openSealer(ctx context.Context, req SealRequest) (*sealer, err
 	if err != nil {
 		return nil, err
 	}
-	kr, err := s.Keyring(ctx)
+	kr, err := s.smimeKeyring(ctx)
 	if err != nil {
 		return nil, err
 	}
-	eng := smime.NewEngine(req.Keys.keyring(kr))
+	eng := smime.NewEngine(req.Choices.keyring(kr))
 	return &sealer{tech: tech, release: kr.Release, keychainErr: kr.KeychainErr,
 		seal: func(raw []byte, rcpts []string) ([]byte, error) {
 			return eng.Seal(raw, req.Sign, req.Encrypt, smime.SealOptions{Now: s.now(),
@@ -222,7 +222,7 @@ func splitRecipients(raw []byte) (to, bcc []string, err error) {
 // could not be read. rcpts names the copy's recipients (nil: those of
 // the header). On failure the steps the engine names, else every step
 // asked, are logged as failed.
-func (s *Service) logSeal(ctx context.Context, sl *sealer, req SealRequest, rcpts []string, err error) error {
+func (s *Sealing) logSeal(ctx context.Context, sl *sealer, req SealRequest, rcpts []string, err error) error {
 	messageID, from, all := outgoingHeader(req.Raw)
 	if rcpts == nil {
 		rcpts = all
