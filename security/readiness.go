@@ -2,11 +2,8 @@ package security
 
 import (
 	"context"
-	"crypto/x509"
 	"fmt"
 
-	"github.com/sealdesk/sealdesk/crypto/pgp"
-	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
@@ -48,48 +45,18 @@ type Readiness struct {
 // Candidates. It reads public material only: no private key is unlocked
 // to answer it. req.Raw, Sign and Encrypt are not read.
 func (s *Sealing) Readiness(ctx context.Context, req SealRequest) (Readiness, error) {
-	tech, from, recipients, chosen := req.Technology, req.From, req.Recipients, req.Choices
-	r := Readiness{Technology: tech, Recipients: []AddressStatus{}}
+	r := Readiness{Technology: req.Technology, Recipients: []AddressStatus{}}
 	on, err := s.Integrations(ctx)
 	if err != nil {
 		return r, err
 	}
-	now := s.now()
-	switch tech {
-	case verdict.TechSMIME:
-		r.Enabled = on.SMIME
-		kr, err := s.smimeKeyring(ctx)
-		if err != nil {
-			return r, err
-		}
-		defer kr.Release()
-		e := smime.NewEngine(chosen.keyring(kr))
-		st := e.CanSign(from, now)
-		r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, smimeFingerprint(st.Certificate))
-		for _, rs := range e.CanEncrypt(recipients, now) {
-			a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, smimeFingerprint(rs.Certificate))
-			a.Candidates = candidates(smime.NewEngine(kr), kr, rs.Address, now)
-			r.Recipients = append(r.Recipients, a)
-		}
-	case verdict.TechPGP:
-		r.Enabled = on.PGP
-		kr, err := s.pgpKeyring(ctx)
-		if err != nil {
-			return r, err
-		}
-		defer kr.Release()
-		e := pgp.NewEngine(chosen.pgpKeyring(kr, from))
-		st := e.CanSign(from, now)
-		r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, pgpFingerprint(st.Key))
-		for _, rs := range e.CanEncrypt(recipients, now) {
-			a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, pgpFingerprint(rs.Key))
-			if rs.Address != normAddress(from) {
-				a.Candidates = pgpCandidates(kr, rs.Address, now)
-			}
-			r.Recipients = append(r.Recipients, a)
-		}
-	default:
-		return r, fmt.Errorf("security: unknown technology %q: use S/MIME or PGP", tech)
+	e := s.engine(req.Technology)
+	if e == nil {
+		return r, fmt.Errorf("security: unknown technology %q: use S/MIME or PGP", req.Technology)
+	}
+	r.Enabled = e.Enabled(on)
+	if err := e.Readiness(ctx, req, &r); err != nil {
+		return r, err
 	}
 	r.CanSign = r.Enabled && r.Sign.OK
 	r.CanEncrypt = r.Enabled && len(r.Recipients) > 0
@@ -105,18 +72,4 @@ func addressStatus(addr string, ok bool, reason fmt.Stringer, comment, key strin
 		a.Reason = reason.String()
 	}
 	return a
-}
-
-func smimeFingerprint(c *x509.Certificate) string {
-	if c == nil {
-		return ""
-	}
-	return smime.Fingerprint(c)
-}
-
-func pgpFingerprint(k *pgp.Key) string {
-	if k == nil {
-		return ""
-	}
-	return k.Fingerprint
 }

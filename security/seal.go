@@ -8,8 +8,6 @@ import (
 	"net/mail"
 	"strings"
 
-	"github.com/sealdesk/sealdesk/crypto/pgp"
-	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -140,47 +138,23 @@ type sealer struct {
 	seal        func(raw []byte, rcpts []string) ([]byte, error)
 	release     func()
 	keychainErr func() error
+	// failed says which steps a sealing error names (the engine's
+	// *SealError); neither means the error does not say.
+	failed func(error) (sign, encrypt bool)
 }
 
 func (s *Sealing) openSealer(ctx context.Context, req SealRequest) (*sealer, error) {
 	if !req.Sign && !req.Encrypt {
 		return nil, errNothingToSeal
 	}
-	tech := req.Technology
-	if tech != verdict.TechPGP && tech != verdict.TechSMIME {
-		return nil, fmt.Errorf("security: cannot seal with technology %q", tech)
+	e := s.engine(req.Technology)
+	if e == nil {
+		return nil, fmt.Errorf("security: cannot seal with technology %q", req.Technology)
 	}
-	if err := s.requireOn(ctx, tech); err != nil {
+	if err := s.requireOn(ctx, e); err != nil {
 		return nil, err
 	}
-	if tech == verdict.TechPGP {
-		kr, err := s.pgpKeyring(ctx)
-		if err != nil {
-			return nil, err
-		}
-		_, from, _ := outgoingHeader(req.Raw)
-		eng := pgp.NewEngine(req.Choices.pgpKeyring(kr, from))
-		o := req.PGP
-		return &sealer{tech: tech, release: kr.Release, keychainErr: kr.KeychainErr,
-			seal: func(raw []byte, rcpts []string) ([]byte, error) {
-				return eng.Seal(raw, req.Sign, req.Encrypt, pgp.SealOptions{Now: s.now(), Autocrypt: o.Autocrypt,
-					PreferEncrypt: o.PreferEncrypt, HideSubject: o.HideSubject, Recipients: rcpts})
-			}}, nil
-	}
-	gcm, err := s.p.Store.BoolSetting(ctx, store.SettingSMIMEAESGCM)
-	if err != nil {
-		return nil, err
-	}
-	kr, err := s.smimeKeyring(ctx)
-	if err != nil {
-		return nil, err
-	}
-	eng := smime.NewEngine(req.Choices.keyring(kr))
-	return &sealer{tech: tech, release: kr.Release, keychainErr: kr.KeychainErr,
-		seal: func(raw []byte, rcpts []string) ([]byte, error) {
-			return eng.Seal(raw, req.Sign, req.Encrypt, smime.SealOptions{Now: s.now(),
-				Encrypt: smime.EncryptOptions{AuthEnveloped: gcm}, Recipients: rcpts})
-		}}, nil
+	return e.Sealer(ctx, req)
 }
 
 var errNothingToSeal = errors.New("security: nothing to do: ask for signing, encryption or both")
@@ -229,13 +203,10 @@ func (s *Sealing) logSeal(ctx context.Context, sl *sealer, req SealRequest, rcpt
 	}
 	sign, encrypt := req.Sign, req.Encrypt
 	if err != nil {
-		var se *smime.SealError
-		var pe *pgp.SealError
-		switch {
-		case errors.As(err, &se) && (se.Sign != nil || se.Recipients != nil):
-			sign, encrypt = se.Sign != nil, se.Recipients != nil
-		case errors.As(err, &pe) && (pe.Sign != nil || pe.Recipients != nil):
-			sign, encrypt = pe.Sign != nil, pe.Recipients != nil
+		if sl.failed != nil {
+			if fs, fe := sl.failed(err); fs || fe {
+				sign, encrypt = fs, fe
+			}
 		}
 		if kerr := sl.keychainErr(); kerr != nil {
 			err = fmt.Errorf("security: our private key could not be read: %w", kerr)

@@ -69,6 +69,11 @@ func New(p *profile.Profile, opts Options) *Service {
 	s.PGPKeys.proc = s.Processing
 	s.FoundKeys.certs, s.FoundKeys.pgp = s.Certificates, s.PGPKeys
 	s.Processing.found = s.FoundKeys
+	// The order is the order processing asks the engines whether they
+	// claim a layer (see Engine and keySet.walk): S/MIME's detection is
+	// the strictest, and OpenPGP claims every layer, plain mail included,
+	// so it comes last.
+	d.engines = []Engine{&smimeEngine{d: d}, &pgpEngine{d: d}}
 	return s
 }
 
@@ -83,6 +88,18 @@ type deps struct {
 	unlocked *unlockCache
 	// parsed keeps parsed certificates and public keys across operations.
 	parsed *parseCache
+	// engines in the order they are asked to claim a layer.
+	engines []Engine
+}
+
+// engine is the engine of tech, nil when there is none.
+func (d *deps) engine(tech verdict.Technology) Engine {
+	for _, e := range d.engines {
+		if e.Technology() == tech {
+			return e
+		}
+	}
+	return nil
 }
 
 // log appends one entry to the security log. A log write failing does not
