@@ -95,7 +95,7 @@ func TestFormatError(t *testing.T) {
 func TestSettingsRoundTripAndEvent(t *testing.T) {
 	p := openProfile(t, keystore.NewMemory(0))
 	r := &recorder{}
-	s := &Settings{p: p, sec: security.New(p, security.Options{}), emit: r}
+	s := &Settings{p: p, sec: security.New(p, security.Options{}).Processing, emit: r}
 	v, err := s.Get()
 	if err != nil {
 		t.Fatal(err)
@@ -181,7 +181,7 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 func TestSettingsSwitchOnRechecksAndAESGCMRoundTrips(t *testing.T) {
 	p := openProfile(t, keystore.NewMemory(0))
 	r := &recorder{}
-	s := &Settings{p: p, sec: security.New(p, security.Options{}), emit: r}
+	s := &Settings{p: p, sec: security.New(p, security.Options{}).Processing, emit: r}
 	on, off := true, false
 	v, err := s.UpdateIntegrations(UpdateIntegrationsRequest{SMIMEAESGCM: &on, PGPEnabled: &off})
 	if err != nil || !v.SMIMEAESGCM || v.PGPEnabled {

@@ -55,7 +55,7 @@ func newCompose(t *testing.T, opts smtptest.Options) composeFixture {
 
 func (f composeFixture) inspect(t *testing.T, raw string) int64 {
 	t.Helper()
-	in, err := f.sec.Inspect(f.ctx, []byte(strings.ReplaceAll(raw, "\n", "\r\n")), security.InspectOptions{})
+	in, err := f.sec.Processing.Inspect(f.ctx, []byte(strings.ReplaceAll(raw, "\n", "\r\n")), security.InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestComposeContactsAndCarriedCertificateFix(t *testing.T) {
 	f := newCompose(t, smtptest.Options{})
 	ca := newCert(t, "Test CA", "", nil)
 	ann := newCert(t, "Ann", "ann@example.org", &ca)
-	if _, err := f.sec.ImportCertificates(f.ctx, security.Input{Data: []byte(ca.pem())}); err != nil {
+	if _, err := f.sec.Certificates.Import(f.ctx, security.Input{Data: []byte(ca.pem())}); err != nil {
 		t.Fatal(err)
 	}
 	kr := smime.NewMemoryKeyring()
@@ -226,7 +226,7 @@ func TestComposeContactsAndCarriedCertificateFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := f.sec.Inspect(f.ctx, signed, security.InspectOptions{})
+	in, err := f.sec.Processing.Inspect(f.ctx, signed, security.InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestComposeContactsAndCarriedCertificateFix(t *testing.T) {
 	}
 	// A second certificate for Ann: readiness lists both and honours a pick.
 	ann2 := newCert(t, "Ann (new)", "ann@example.org", &ca)
-	if _, err := f.sec.ImportCertificates(f.ctx, security.Input{Data: []byte(ann2.pem())}); err != nil {
+	if _, err := f.sec.Certificates.Import(f.ctx, security.Input{Data: []byte(ann2.pem())}); err != nil {
 		t.Fatal(err)
 	}
 	fp1 := smime.Fingerprint(ann.cert)

@@ -16,7 +16,7 @@ import (
 // Tickets is the bound service behind the ticket list and the ticket view.
 type Tickets struct {
 	p          *profile.Profile
-	sec        *security.Service
+	sec        *security.Processing
 	emit       Emitter
 	saveDialog func(SaveRequest) (string, error)
 	// openURL hands a web address to the system's browser.

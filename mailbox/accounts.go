@@ -31,8 +31,8 @@ type Service struct {
 	now  func() time.Time
 }
 
-// New returns the use cases; sec processes synced mail and seals outgoing
-// mail.
+// New returns the use cases; sec's Processing processes synced mail, its
+// Sealing seals outgoing mail.
 func New(p *profile.Profile, sec *security.Service) *Service {
 	s := &Service{p: p, sec: sec, now: time.Now}
 	s.sent = imapSent{s}

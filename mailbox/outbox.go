@@ -32,7 +32,7 @@ import (
 //     cannot be checked it waits.
 //
 //   - Bcc copies (encrypted mail with Bcc recipients, see
-//     security.SealCopies) are sent before the row's own message, over the
+//     security.Sealing.Copies) are sent before the row's own message, over the
 //     same connection, and each is recorded as sent the moment the server
 //     accepted it (store.OutboxCopy.Sent): a retry sends only the copies
 //     not yet accepted, then the main message. The main message goes last
@@ -182,8 +182,8 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 		if err != nil {
 			return res, err
 		}
-		sealed, err := s.sec.SealCopies(ctx, security.SealRequest{Raw: plain, Sign: in.Sign, Encrypt: in.Encrypt,
-			Technology: verdict.Technology(tech), Keys: in.Keys, PGP: security.PGPSealOptions{Autocrypt: g.Autocrypt}})
+		sealed, err := s.sec.Sealing.Copies(ctx, security.SealRequest{Raw: plain, Sign: in.Sign, Encrypt: in.Encrypt,
+			Technology: verdict.Technology(tech), Choices: in.Keys, PGP: security.PGPSealOptions{Autocrypt: g.Autocrypt}})
 		if err != nil {
 			return res, err
 		}
@@ -312,7 +312,7 @@ func (s *Service) delivered(ctx context.Context, a store.Account, it store.Outbo
 	if err == nil {
 		res.Status, res.ArticleID = store.OutboxSent, id
 		// Best effort: an article left pending is processed by the next sync.
-		_, _ = s.sec.ProcessStored(keep, id)
+		_, _ = s.sec.Processing.ProcessStored(keep, id)
 	}
 	if appendCopy {
 		// Even if recording failed: the copy in Sent is what stops a resend.

@@ -50,7 +50,7 @@ func (s Summary) New() (n int) {
 type counter struct{ ok, failed atomic.Int64 }
 
 // processor runs the security engines over a saved message: the article at
-// the message's mailbox UID goes through security.Service.ProcessStored.
+// the message's mailbox UID goes through security.Processing.ProcessStored.
 type processor struct {
 	s       *Service
 	account int64
@@ -67,7 +67,7 @@ func (p processor) Process(ctx context.Context, m sync.Message) error {
 		}
 	}
 	if err == nil {
-		_, err = p.s.sec.ProcessStored(ctx, id)
+		_, err = p.s.sec.Processing.ProcessStored(ctx, id)
 	}
 	if err != nil {
 		p.n.failed.Add(1)
@@ -80,7 +80,7 @@ func (p processor) Process(ctx context.Context, m sync.Message) error {
 var _ sync.BatchProcessor = processor{}
 
 // ProcessBatch implements sync.BatchProcessor: the articles at the
-// messages' places go through security.Service.ProcessStoredBatch, their
+// messages' places go through security.Processing.ProcessStoredBatch, their
 // results written in one transaction. Further places of an article saved
 // before (store/copies.go) are skipped.
 func (p processor) ProcessBatch(ctx context.Context, msgs []sync.Message) []error {
@@ -102,7 +102,7 @@ func (p processor) ProcessBatch(ctx context.Context, msgs []sync.Message) []erro
 		ids = append(ids, id)
 		at = append(at, i)
 	}
-	for k, err := range p.s.sec.ProcessStoredBatch(ctx, ids) {
+	for k, err := range p.s.sec.Processing.ProcessStoredBatch(ctx, ids) {
 		errs[at[k]] = err
 		if err != nil {
 			p.n.failed.Add(1)
@@ -208,7 +208,7 @@ func (s *Service) processPending(ctx context.Context, n *counter) {
 		if ctx.Err() != nil {
 			return
 		}
-		for _, err := range s.sec.ProcessStoredBatch(ctx, chunk) {
+		for _, err := range s.sec.Processing.ProcessStoredBatch(ctx, chunk) {
 			if err != nil {
 				n.failed.Add(1)
 			} else {

@@ -23,7 +23,7 @@ import (
 // marked processed with the reason as its parse error (and reported). Keep
 // batches small (tens): raw messages and decrypted content of the whole
 // batch are in memory until it is written.
-func (s *Service) ProcessStoredBatch(ctx context.Context, ids []int64) []error {
+func (s *Processing) ProcessStoredBatch(ctx context.Context, ids []int64) []error {
 	errs := make([]error, len(ids))
 	ks := s.keySet(ctx)
 	defer ks.Release()
@@ -94,7 +94,7 @@ func (s *Service) ProcessStoredBatch(ctx context.Context, ids []int64) []error {
 			errs[j.i] = fmt.Errorf("security: article %d: %w", j.a.ID, store.ErrNotFound)
 			continue
 		}
-		s.proposeFound(ctx, j.a.ID, j.a.Raw, j.p, at)
+		s.found.proposeFound(ctx, j.a.ID, j.a.Raw, j.p, at)
 		if j.p.Subject != "" && j.p.Subject != j.a.Subject {
 			if _, err := s.p.Store.RethreadBySubject(ctx, j.a.ID, j.p.Subject); err != nil {
 				errs[j.i] = fmt.Errorf("security: article %d: threading by its protected subject: %w", j.a.ID, err)

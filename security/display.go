@@ -24,7 +24,7 @@ type Display struct {
 // "processing" the article, only unwrapping it for display). An article
 // whose stored result says decryption failed is not decrypted here even if
 // a key arrived since: its label would be wrong; Retry is the way.
-func (s *Service) Display(ctx context.Context, articleID int64) (Display, error) {
+func (s *Processing) Display(ctx context.Context, articleID int64) (Display, error) {
 	a, err := s.p.Store.Article(ctx, articleID)
 	if err != nil {
 		return Display{}, err
@@ -50,7 +50,7 @@ func (s *Service) Display(ctx context.Context, articleID int64) (Display, error)
 // displayEntity returns the entity the engines display (nil: nothing could
 // be decrypted) and whether it stands for the whole message (inline
 // OpenPGP, whose protected text has no MIME entity of its own).
-func (s *Service) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
+func (s *Processing) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
 	r := a.Security
 	if r.Type == verdict.TechNone && !r.Signed && !r.Encrypted {
 		return a.Raw, false
@@ -87,7 +87,7 @@ func (s *Service) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
 // message's. It decrypts in memory only and logs nothing. When the
 // OpenPGP keyring cannot be had, the bodies are shown as sent.
 // Not safe for concurrent use (one Split calls it).
-func (s *Service) inlineParts(ks *keySet, raw []byte) func(string, bool, string) []mime.InlinePart {
+func (s *Processing) inlineParts(ks *keySet, raw []byte) func(string, bool, string) []mime.InlinePart {
 	var (
 		sp    *pgp.InlineSplitter
 		on    Integrations
@@ -189,7 +189,7 @@ func orElse(s, alt string) string {
 }
 
 // Attachment returns one attachment of an article's display by its index.
-func (s *Service) Attachment(ctx context.Context, articleID int64, index int) (mime.Attachment, error) {
+func (s *Processing) Attachment(ctx context.Context, articleID int64, index int) (mime.Attachment, error) {
 	d, err := s.Display(ctx, articleID)
 	if err != nil {
 		return mime.Attachment{}, err

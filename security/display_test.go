@@ -93,11 +93,11 @@ func TestUnsignedCBCMailCarriesTheIntegrityWarning(t *testing.T) {
 		wantWarn bool
 	}{{"encrypted only", false, true}, {"signed and encrypted", true, false}} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := f.svc.Seal(f.ctx, message("alice@example.test", "Bob <bob@example.test>", "cbc-"+strings.ReplaceAll(tc.name, " ", "-"), "Pay 100 EUR."), tc.sign, true)
+			out, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: message("alice@example.test", "Bob <bob@example.test>", "cbc-"+strings.ReplaceAll(tc.name, " ", "-"), "Pay 100 EUR."), Sign: tc.sign, Encrypt: true, Technology: verdict.TechSMIME})
 			if err != nil {
 				t.Fatal(err)
 			}
-			in, err := f.svc.Inspect(f.ctx, out, InspectOptions{})
+			in, err := f.svc.Processing.Inspect(f.ctx, out, InspectOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -165,7 +165,7 @@ func TestDisplayPartlyProtectedInline(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			in, err := f.svc.Inspect(f.ctx, tc.raw, InspectOptions{})
+			in, err := f.svc.Processing.Inspect(f.ctx, tc.raw, InspectOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,7 +173,7 @@ func TestDisplayPartlyProtectedInline(t *testing.T) {
 			if r.Type != "PGP" || r.Sign.Success != tc.signOK || r.Encryption.Success != tc.encOK {
 				t.Fatalf("article result %+v, want sign %v, decryption %v", r, tc.signOK, tc.encOK)
 			}
-			d, err := f.svc.Display(f.ctx, in.ArticleID)
+			d, err := f.svc.Processing.Display(f.ctx, in.ArticleID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -40,12 +40,12 @@ type Input struct {
 	Data []byte
 }
 
-// ImportCertificates stores every certificate of every input (PEM with any
+// Import stores every certificate of every input (PEM with any
 // number of blocks, DER, or PKCS #7) in one transaction: one bad input and
 // nothing is stored. Certificates already present are skipped and
 // reported; when nothing is new, a *DuplicateError names what is there.
 // Afterwards failed articles are re-run.
-func (s *Service) ImportCertificates(ctx context.Context, inputs ...Input) (ImportResult, error) {
+func (s *Certificates) Import(ctx context.Context, inputs ...Input) (ImportResult, error) {
 	var certs []*x509.Certificate
 	for _, in := range inputs {
 		cs, err := smime.ParseCertificates(in.Data)
@@ -68,7 +68,7 @@ func (s *Service) ImportCertificates(ctx context.Context, inputs ...Input) (Impo
 		return ImportResult{}, &DuplicateError{Existing: present}
 	}
 	res := ImportResult{Imported: added, Skipped: orEmpty(present), Keys: []string{}}
-	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
+	s.proc.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -76,7 +76,7 @@ func (s *Service) ImportCertificates(ctx context.Context, inputs ...Input) (Impo
 // reads, encrypted or not) or a PKCS #12 file (key, certificate and chain).
 // passphrase may be nil; an encrypted file then fails with
 // smime.ErrPassphraseRequired. The caller zeroes passphrase.
-func (s *Service) ImportKey(ctx context.Context, data, passphrase []byte) (ImportResult, error) {
+func (s *Certificates) ImportKey(ctx context.Context, data, passphrase []byte) (ImportResult, error) {
 	key, err := smime.ParsePrivateKey(data, passphrase)
 	var ie *smime.ImportError
 	if errors.As(err, &ie) && ie.Reason == smime.ReasonIsPKCS12 {
@@ -113,7 +113,7 @@ func (s *Service) ImportKey(ctx context.Context, data, passphrase []byte) (Impor
 		return ImportResult{}, err
 	}
 	res := ImportResult{Imported: []store.Certificate{}, Skipped: []store.Certificate{}, Keys: fresh}
-	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
+	s.proc.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -121,7 +121,7 @@ func (s *Service) ImportKey(ctx context.Context, data, passphrase []byte) (Impor
 // file in one step. Certificates already present are skipped; when the
 // certificate and its key are both present already, a *DuplicateError
 // says so.
-func (s *Service) ImportPKCS12(ctx context.Context, data, passphrase []byte) (ImportResult, error) {
+func (s *Certificates) ImportPKCS12(ctx context.Context, data, passphrase []byte) (ImportResult, error) {
 	key, leaf, chain, err := smime.ParsePKCS12(data, passphrase)
 	if err != nil {
 		return ImportResult{}, err
@@ -141,7 +141,7 @@ func (s *Service) ImportPKCS12(ctx context.Context, data, passphrase []byte) (Im
 	if err != nil {
 		return ImportResult{}, err
 	}
-	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
+	s.proc.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -149,7 +149,7 @@ func (s *Service) ImportPKCS12(ctx context.Context, data, passphrase []byte) (Im
 // has_private (or runs record, which must). If recording fails, the items
 // just written are deleted again, so the keychain holds no key the store
 // does not know about.
-func (s *Service) storeKey(ctx context.Context, key crypto.Signer, fps []string, record func() error) error {
+func (s *Certificates) storeKey(ctx context.Context, key crypto.Signer, fps []string, record func() error) error {
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		return fmt.Errorf("security: this key cannot be stored: %w", err)
@@ -184,7 +184,7 @@ func (s *Service) storeKey(ctx context.Context, key crypto.Signer, fps []string,
 // recheck re-runs the failed articles of one technology after an import.
 // Its failure does not undo the import: it is reported, and the articles
 // stay retryable.
-func (s *Service) recheck(ctx context.Context, tech verdict.Technology, changed *int, errText *string) {
+func (s *Processing) recheck(ctx context.Context, tech verdict.Technology, changed *int, errText *string) {
 	n, err := s.recheckFailed(ctx, tech)
 	*changed = n
 	if err != nil {

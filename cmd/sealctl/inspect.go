@@ -44,7 +44,7 @@ func runInspect(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := e.security().Inspect(e.ctx, raw, security.InspectOptions{At: at})
+	in, err := e.security().Processing.Inspect(e.ctx, raw, security.InspectOptions{At: at})
 	if errors.Is(err, smime.ErrNotMessage) {
 		return ioError{fmt.Errorf("%s is not an e-mail message (RFC 5322)", files[0])}
 	}

@@ -74,7 +74,7 @@ func runPGPImport(e *env, args []string) error {
 		}
 		defer keystore.Zero(pass)
 	}
-	res, err := e.security().ImportPGP(e.ctx, pass, inputs...)
+	res, err := e.security().PGPKeys.Import(e.ctx, pass, inputs...)
 	if errors.Is(err, security.ErrPGPPassphraseRequired) {
 		return fmt.Errorf("%w: pass --passphrase-file F (a file holding the passphrase)", err)
 	}
@@ -105,7 +105,7 @@ func runPGPList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	list, err := e.security().ListPGP(e.ctx)
+	list, err := e.security().PGPKeys.List(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func runPGPDelete(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	k, err := e.security().DeletePGP(e.ctx, fp)
+	k, err := e.security().PGPKeys.Delete(e.ctx, fp)
 	if err != nil {
 		return err
 	}
@@ -163,9 +163,9 @@ func runPGPExport(e *env, args []string) error {
 	}
 	var out []byte
 	if *secret {
-		out, err = e.security().ExportPGPSecret(e.ctx, fp)
+		out, err = e.security().PGPKeys.ExportSecret(e.ctx, fp)
 	} else {
-		out, err = e.security().ExportPGPPublic(e.ctx, fp)
+		out, err = e.security().PGPKeys.ExportPublic(e.ctx, fp)
 	}
 	if err != nil {
 		return err

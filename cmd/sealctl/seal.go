@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/security"
 )
 
@@ -31,12 +32,11 @@ func runSeal(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var out []byte
+	req := security.SealRequest{Raw: raw, Sign: *sign, Encrypt: *encrypt, Technology: verdict.TechSMIME}
 	if tech == "pgp" {
-		out, err = e.security().SealPGP(e.ctx, raw, *sign, *encrypt, security.PGPSealOptions{})
-	} else {
-		out, err = e.security().Seal(e.ctx, raw, *sign, *encrypt)
+		req.Technology = verdict.TechPGP
 	}
+	out, err := e.security().Sealing.Seal(e.ctx, req)
 	if err != nil {
 		return fmt.Errorf("%s: %w", files[0], err)
 	}
