@@ -40,7 +40,7 @@ func runInspect(e *env, args []string) error {
 			return usageError{msg: "--at wants an RFC 3339 time such as 2026-02-01T00:00:00Z: " + err.Error()}
 		}
 	}
-	raw, err := readInput(files[0])
+	raw, err := readMail(files[0])
 	if err != nil {
 		return err
 	}
