@@ -140,10 +140,13 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 func (s *state) process(top *mimepart.Entity) {
 	res := &s.p.Result
 	cur := top
+	parts, repaired, encrypted := encryptedParts(cur)
 	switch {
-	case isPGPEncrypted(cur):
-		res.Encrypted = true
-		_, parts := cur.Parts()
+	case encrypted:
+		if len(parts) == 2 && parts[1] != nil && s.clearsignedPayload(parts[1]) {
+			return
+		}
+		res.Encrypted, res.Repaired = true, repaired
 		if len(parts) < 2 {
 			res.Encryption.Comment = "The encrypted message is damaged (a PGP/MIME part is missing): ask the sender to send it again."
 			return
