@@ -110,3 +110,44 @@ func TestDisplaySeveralInlineBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestFoundKeyOfferedOnlyForTheSender: a key attached to Alice's mail is
+// offered to the composer only when the mail proves it is hers (here: it
+// verifies her signature); attached to an unsigned mail it is listed
+// under "Found in mail" as unproven and the composer does not offer it
+// (issue 12).
+func TestFoundKeyOfferedOnlyForTheSender(t *testing.T) {
+	g := gpgtest.Get(t)
+	alice := []string{"--passphrase", gpgtest.AlicePass, "-u", g.Alice}
+	for _, c := range []struct {
+		name  string
+		text  string
+		want  string
+		offer bool
+	}{
+		{"unsigned", "Here is my key.\r\n", "unproven", false},
+		{"signed by the key", strings.ReplaceAll(string(g.Must(t, []byte("Here is my key.\n"), append(alice, "--clearsign")...)), "\n", "\r\n"), "sender", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newPGPFixture(t, Options{})
+			importPGP(t, f, gpgtest.DeskPass, g.DeskSecret)
+			raw := []byte("From: Alice <" + gpgtest.AliceAddr + ">\r\nTo: " + gpgtest.DeskAddr + "\r\nSubject: my key " + c.name + "\r\nDate: " + time.Now().UTC().Format(time.RFC1123Z) +
+				"\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"mx\"\r\n\r\n--mx\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + c.text +
+				"\r\n--mx\r\nContent-Type: application/pgp-keys; name=\"alice.asc\"\r\n\r\n" + strings.ReplaceAll(string(g.AlicePublic), "\n", "\r\n") + "\r\n--mx--\r\n")
+			in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(in.Pending) != 1 || in.Pending[0].Finding != c.want || in.Pending[0].Fingerprint != g.Alice {
+				t.Fatalf("pending %+v, want one key, finding %q", in.Pending, c.want)
+			}
+			carried, err := f.svc.CarriedPGPFor(f.ctx, intoTicket(t, f, in.ArticleID, 0), gpgtest.AliceAddr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(carried) == 1) != c.offer {
+				t.Errorf("composer offers %+v, want offered %v", carried, c.offer)
+			}
+		})
+	}
+}
