@@ -151,3 +151,24 @@ func TestFoundKeyOfferedOnlyForTheSender(t *testing.T) {
 		})
 	}
 }
+
+// TestGatewayWrappedSMIMEIsShownAsTheMessage: an S/MIME message a gateway
+// wrapped whole in a message/rfc822 of the same From is the article's
+// message: validly signed, and shown as its one protected section, not as
+// an attached "forwarded message" (issue 12).
+func TestGatewayWrappedSMIMEIsShownAsTheMessage(t *testing.T) {
+	f := aliceWithBob(t)
+	raw := append([]byte("From: Alice <alice@example.test>\r\nTo: support@example.test\r\nSubject: [gw] wrapped\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n"),
+		signedByAlice(t, "gateway")...)
+	in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := in.Security; r.Type != verdict.TechSMIME || !r.Sign.Success || r.Repaired != verdict.RepairGatewayRFC822 {
+		t.Fatalf("result %+v", r)
+	}
+	secs, all := displayed(t, f, in.ArticleID)
+	if len(secs) != 1 || secs[0].Origin != mime.Protected || !strings.Contains(all, "Please help.") || len(secs[0].Attachments) != 0 {
+		t.Errorf("display:\n%s", all)
+	}
+}

@@ -59,10 +59,12 @@ func (s *Service) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
 		return nil, false
 	}
 	// A repaired Exchange rewrite (verdict.RepairExchangePGPMIME) is a
-	// multipart/encrypted in all but its label: the decrypted entity
-	// stands for the whole message, whose raw parts (an empty text, the
-	// control part, the ciphertext) are no content.
-	repaired := r.Repaired == verdict.RepairExchangePGPMIME
+	// multipart/encrypted in all but its label, and a gateway's
+	// message/rfc822 wrapper (RepairGatewayRFC822) holds nothing but the
+	// message: the unwrapped entity stands for the whole message, whose
+	// raw parts (an empty text, the control part, the ciphertext; the
+	// wrapped message) are no content of their own.
+	repaired := r.Repaired == verdict.RepairExchangePGPMIME || r.Repaired == verdict.RepairGatewayRFC822
 	if a.SealedContent != nil {
 		if sealer, err := s.p.Sealer(); err == nil {
 			if plain, err := sealer.Open(a.SealedContent, ArticleAAD(a.ID)); err == nil && !bytes.Equal(plain, a.Raw) {

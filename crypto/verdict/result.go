@@ -61,6 +61,10 @@ const (
 	// a cleartext-signed text (RFC 9580 section 7), not ciphertext; it was
 	// read as the signed text it is, not as encrypted.
 	RepairClearsignedInEncrypted Repair = "clearsigned_in_encrypted"
+	// RepairGatewayRFC822: a gateway or list server sent the S/MIME
+	// message whole inside a message/rfc822 of the same From; the inner
+	// message was read as the message.
+	RepairGatewayRFC822 Repair = "gateway_rfc822"
 )
 
 // Sender is the identity the header claims, as the seal was judged
