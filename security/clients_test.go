@@ -172,3 +172,23 @@ func TestGatewayWrappedSMIMEIsShownAsTheMessage(t *testing.T) {
 		t.Errorf("display:\n%s", all)
 	}
 }
+
+// TestOutlookFromInArticleHeader: the article header and the stored
+// article show Outlook's windows-1252 From name decoded, and the
+// result's sender says the same (issue 12).
+func TestOutlookFromInArticleHeader(t *testing.T) {
+	f := newFixture(t)
+	raw := []byte("From: =?windows-1252?Q?J=FCrgen_M=FCller?= <j@example.test>\r\nTo: support@example.test\r\nSubject: =?windows-1252?Q?f=FCr_Sie?=\r\nMessage-ID: <outlook@example.test>\r\n" +
+		"Content-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nGr=FC=DFe\r\n")
+	in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.From != "Jürgen Müller <j@example.test>" || in.Subject != "für Sie" || in.Security.Sender == nil || in.Security.Sender.Name != "Jürgen Müller" || in.Security.Sender.From != "j@example.test" {
+		t.Fatalf("from %q subject %q sender %+v", in.From, in.Subject, in.Security.Sender)
+	}
+	a, err := f.p.Store.Article(f.ctx, in.ArticleID)
+	if err != nil || a.From != in.From {
+		t.Fatalf("stored From %q, %v", a.From, err)
+	}
+}
