@@ -92,10 +92,16 @@ func printInspection(e *env, in security.Inspection) {
 	if r.Type != verdict.TechNone {
 		fmt.Fprintf(w, "Type:      %s\n", r.Type)
 	}
+	if r.Repaired != "" {
+		fmt.Fprintf(w, "Repaired:  %s (read as the sender sent it)\n", r.Repaired)
+	}
 	for _, k := range in.Pending {
 		change := ""
-		if k.KeyChange {
+		switch {
+		case k.KeyChange:
 			change = ", a KEY CHANGE for " + k.Address
+		case k.Finding != "" && k.Finding != "sender":
+			change = ", not proven the sender's (" + k.Finding + ")"
 		}
 		fmt.Fprintf(w, "Found key: %s %s%s: sealctl pending accept %d (or reject %d)\n", k.Technology, describePending(k), change, k.ID, k.ID)
 	}

@@ -39,3 +39,19 @@ func TestInspectSavedMailFiles(t *testing.T) {
 		t.Errorf("an mbox line alone: %s", out)
 	}
 }
+
+// TestInspectSaysRepaired: an Exchange-mangled PGP/MIME mail saved to a
+// file is inspected as the encrypted message it was, and says so.
+func TestInspectSaysRepaired(t *testing.T) {
+	c, g, _ := pgpCtl(t)
+	c.run(exitOK, "pgp", "import", c.file("desk.asc", g.DeskSecret), "--passphrase-file", c.file("p", []byte(gpgtest.DeskPass)))
+	raw := g.Encrypted(t, "exchange", false)
+	raw = bytes.Replace(raw, []byte(`multipart/encrypted; protocol="application/pgp-encrypted"; boundary="enc"`), []byte(`multipart/mixed; boundary="enc"`), 1)
+	raw = bytes.Replace(raw, []byte("\r\n\r\n--enc\r\n"), []byte("\r\n\r\n--enc\r\nContent-Type: text/plain\r\n\r\n\r\n--enc\r\n"), 1)
+	out := c.run(exitOK, "inspect", c.file("exchange.eml", raw))
+	for _, want := range []string{"Encrypted: yes, decrypted", "Repaired:  exchange_pgpmime", "printer is on fire"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, out)
+		}
+	}
+}
