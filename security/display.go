@@ -58,16 +58,26 @@ func (s *Processing) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
 	if r.Encrypted && !r.Encryption.Success {
 		return nil, false
 	}
+	// A repaired Exchange rewrite (verdict.RepairExchangePGPMIME) is a
+	// multipart/encrypted in all but its label, and a gateway's
+	// message/rfc822 wrapper (RepairGatewayRFC822) holds nothing but the
+	// message: the unwrapped entity stands for the whole message, whose
+	// raw parts (an empty text, the control part, the ciphertext; the
+	// wrapped message) are no content of their own.
+	repaired := r.Repaired == verdict.RepairExchangePGPMIME || r.Repaired == verdict.RepairGatewayRFC822
 	if a.SealedContent != nil {
 		if sealer, err := s.p.Sealer(); err == nil {
 			if plain, err := sealer.Open(a.SealedContent, ArticleAAD(a.ID)); err == nil && !bytes.Equal(plain, a.Raw) {
-				return plain, false
+				return plain, repaired
 			}
 		}
 	}
 	p, err := ks.process(a.Raw, s.now())
 	if err != nil || p.Entity == nil || (r.Encrypted && !p.Result.Encryption.Success) {
 		return nil, false
+	}
+	if repaired {
+		return p.Entity, true
 	}
 	if bytes.Equal(p.Entity, a.Raw) && r.Type == verdict.TechPGP && (r.Encryption.Success || r.Sign.Success) {
 		// Inline OpenPGP over the whole text: the engine's text is the

@@ -196,10 +196,12 @@ func (s *FoundKeys) foundPGP(ctx context.Context, fk pgp.FoundKey, at time.Time)
 		pk.Address = k.Emails[0]
 	}
 	pk.Warning = strings.Join(append(nonEmpty(fk.Warning), k.Warnings(at)...), "; ")
+	pk.Finding = string(fk.Finding)
 	if held, err := s.p.Store.PGPKeysByEmail(ctx, pk.Address); err == nil && pk.Address != "" && !pk.Update {
 		for _, h := range held {
 			if h.Fingerprint != k.Fingerprint {
 				pk.KeyChange, pk.Replaces = true, h.Fingerprint
+				pk.Finding = string(pgp.FoundKeyChange)
 				break
 			}
 		}

@@ -81,7 +81,12 @@ func (s *FoundKeys) CarriedFor(ctx context.Context, ticketID int64, addr string)
 	var found []store.PendingKey
 	for _, pk := range open {
 		in := seen[pk.ID]
-		if len(in) == 0 || pk.Technology != string(verdict.TechPGP) {
+		// Only a key its mail proved to be the sender's is offered here
+		// (pgp.FoundFinding); a key change is listed, to be sent to an
+		// admin. Keys for other addresses, unproven ones and one of
+		// several keys for an address wait under "Found in mail".
+		offer := pgp.FoundFinding(pk.Finding)
+		if len(in) == 0 || pk.Technology != string(verdict.TechPGP) || !(offer.Offerable() || offer == pgp.FoundKeyChange) {
 			continue
 		}
 		// The ticket's newest mail that carried it.

@@ -40,7 +40,7 @@ func runInspect(e *env, args []string) error {
 			return usageError{msg: "--at wants an RFC 3339 time such as 2026-02-01T00:00:00Z: " + err.Error()}
 		}
 	}
-	raw, err := readInput(files[0])
+	raw, err := readMail(files[0])
 	if err != nil {
 		return err
 	}
@@ -92,10 +92,16 @@ func printInspection(e *env, in security.Inspection) {
 	if r.Type != verdict.TechNone {
 		fmt.Fprintf(w, "Type:      %s\n", r.Type)
 	}
+	if r.Repaired != "" {
+		fmt.Fprintf(w, "Repaired:  %s (read as the sender sent it)\n", r.Repaired)
+	}
 	for _, k := range in.Pending {
 		change := ""
-		if k.KeyChange {
+		switch {
+		case k.KeyChange:
 			change = ", a KEY CHANGE for " + k.Address
+		case k.Finding != "" && k.Finding != "sender":
+			change = ", not proven the sender's (" + k.Finding + ")"
 		}
 		fmt.Fprintf(w, "Found key: %s %s%s: sealctl pending accept %d (or reject %d)\n", k.Technology, describePending(k), change, k.ID, k.ID)
 	}

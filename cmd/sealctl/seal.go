@@ -28,7 +28,7 @@ func runSeal(e *env, args []string) error {
 	case !*sign && !*encrypt:
 		return usageError{msg: "seal needs --sign, --encrypt or both"}
 	}
-	raw, err := readInput(files[0])
+	raw, err := readMail(files[0])
 	if err != nil {
 		return err
 	}

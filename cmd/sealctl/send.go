@@ -29,7 +29,7 @@ func runSend(e *env, args []string) error {
 	case tech != "" && tech != "smime" && tech != "pgp":
 		return usageError{msg: "send: --type must be smime or pgp"}
 	}
-	raw, err := readInput(files[0])
+	raw, err := readMail(files[0])
 	if err != nil {
 		return err
 	}

@@ -36,8 +36,15 @@ type inlineScan struct {
 func (s *state) inline(top *mimepart.Entity) {
 	sc := &inlineScan{}
 	s.scanInline(top, sc, 0)
-	res := &s.p.Result
 	s.p.Entity = top.Raw
+	s.judgeInline(sc)
+}
+
+// judgeInline sets the readable text and the result from what the inline
+// forms of a message hold: a signature or an encryption counts for the
+// message only when nothing else is beside it.
+func (s *state) judgeInline(sc *inlineScan) {
+	res := &s.p.Result
 	s.p.Text = strings.Join(sc.texts, "\n")
 	pieces := sc.encOK + len(sc.encFail)
 	if pieces > 0 {

@@ -88,6 +88,9 @@ type FoundKey struct {
 	// Warning is set when the key is suspicious, e.g. an Autocrypt addr
 	// that is not the From address or not on the key.
 	Warning string
+	// Finding says what the key is to the sender (see FoundFinding): only
+	// FoundSender may be offered for one-click acceptance.
+	Finding FoundFinding
 }
 
 // state is one Process run.
@@ -129,6 +132,17 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	s.p.Result.Sender = s.id.Info()
 	s.p.FoundKeys = autocryptKeys(top.Header.Values("Autocrypt"), s.id.Address)
 	s.process(top)
+	if len(s.p.FoundKeys) > 0 {
+		s.judgeFound(func(keys []*Key) verdict.SignResult {
+			extra := NewMemoryKeyring()
+			if _, err := extra.Add(keys...); err != nil {
+				return verdict.SignResult{}
+			}
+			again := &state{kr: withKeys{Keyring: e.kr, extra: extra}, now: now, id: s.id, noText: true, p: &Processed{}}
+			again.process(top)
+			return again.p.Result.Sign
+		})
+	}
 	if s.p.Result.Signed || s.p.Result.Encrypted {
 		s.p.Result.Type = verdict.TechPGP
 	}
@@ -140,10 +154,13 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 func (s *state) process(top *mimepart.Entity) {
 	res := &s.p.Result
 	cur := top
+	parts, repaired, encrypted := encryptedParts(cur)
 	switch {
-	case isPGPEncrypted(cur):
-		res.Encrypted = true
-		_, parts := cur.Parts()
+	case encrypted:
+		if len(parts) == 2 && parts[1] != nil && s.clearsignedPayload(parts[1]) {
+			return
+		}
+		res.Encrypted, res.Repaired = true, repaired
 		if len(parts) < 2 {
 			res.Encryption.Comment = "The encrypted message is damaged (a PGP/MIME part is missing): ask the sender to send it again."
 			return

@@ -77,10 +77,12 @@ func DetectParsed(raw []byte) (found bool, top *mimepart.Entity, err error) {
 	// Every entity announced as S/MIME at the top makes Process report
 	// TechSMIME, damaged or not (see the kinds classify returns); a plain
 	// top is S/MIME only through nested parts, as Process finds them.
-	if announced(top) {
+	// A gateway's wrapper is looked through, as Process does.
+	msg, _ := gatewayUnwrap(top)
+	if announced(msg) {
 		return true, top, nil
 	}
-	signed, encrypted := nestedSMIME(top, 0)
+	signed, encrypted := nestedSMIME(msg, 0)
 	return signed || encrypted, top, nil
 }
 

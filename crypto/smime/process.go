@@ -62,6 +62,9 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	if err != nil || len(raw) == 0 || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
+	// A gateway's message/rfc822 wrapper: the inner message is judged,
+	// against its own header (see gatewayUnwrap).
+	top, wrapped := gatewayUnwrap(top)
 	env := &verifyEnv{now: now, anchors: e.keys.TrustAnchors(), certs: e.keys.Certificates(), id: sender.Parse(&top.Header)}
 	res := verdict.Result{ProcessedAt: now, Sender: env.id.Info()}
 	var (
@@ -213,6 +216,9 @@ loop:
 		}
 	}
 
+	if wrapped && res.Type == verdict.TechSMIME {
+		res.Repaired = verdict.RepairGatewayRFC822
+	}
 	p = &Processed{Result: res}
 	if cur != nil {
 		p.Entity = cur.Raw

@@ -41,7 +41,31 @@ type Result struct {
 	// would go (crypto/sender reads it once for both engines); nil in
 	// results stored before it existed.
 	Sender *Sender `json:"sender,omitempty"`
+	// Repaired names the damage done on the way that the engine undid to
+	// read the message as its sender sent it; empty when none was. The
+	// verdict is about the repaired message.
+	Repaired Repair `json:"repaired,omitempty"`
 }
+
+// Repair is a known mangling of a protected message that an engine
+// recognises by its exact shape and reads through. New codes may be added.
+type Repair string
+
+const (
+	// RepairExchangePGPMIME: Microsoft Exchange rewrote a PGP/MIME
+	// multipart/encrypted (RFC 3156 section 4) into a multipart/mixed of
+	// an empty text part, the application/pgp-encrypted control part and
+	// encrypted.asc; it was read as the multipart/encrypted it was.
+	RepairExchangePGPMIME Repair = "exchange_pgpmime"
+	// RepairClearsignedInEncrypted: a multipart/encrypted whose payload is
+	// a cleartext-signed text (RFC 9580 section 7), not ciphertext; it was
+	// read as the signed text it is, not as encrypted.
+	RepairClearsignedInEncrypted Repair = "clearsigned_in_encrypted"
+	// RepairGatewayRFC822: a gateway or list server sent the S/MIME
+	// message whole inside a message/rfc822 of the same From; the inner
+	// message was read as the message.
+	RepairGatewayRFC822 Repair = "gateway_rfc822"
+)
 
 // Sender is the identity the header claims, as the seal was judged
 // against it. A Reply-To or Sender that points elsewhere is legitimate

@@ -1623,6 +1623,7 @@ export namespace store {
 	    update?: boolean;
 	    update_summary?: string;
 	    seen: number;
+	    finding: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new PendingKey(source);
@@ -1646,6 +1647,7 @@ export namespace store {
 	        this.update = source["update"];
 	        this.update_summary = source["update_summary"];
 	        this.seen = source["seen"];
+	        this.finding = source["finding"];
 	    }
 	}
 	export class Ticket {
@@ -1914,6 +1916,7 @@ export namespace verdict {
 	    // Go type: time
 	    processed_at: any;
 	    sender?: Sender;
+	    repaired?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Result(source);
@@ -1928,6 +1931,7 @@ export namespace verdict {
 	        this.encryption = this.convertValues(source["encryption"], EncryptionResult);
 	        this.processed_at = this.convertValues(source["processed_at"], null);
 	        this.sender = this.convertValues(source["sender"], Sender);
+	        this.repaired = source["repaired"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
