@@ -15,7 +15,7 @@ import (
 // the test when OpenPGP armor shows as content.
 func displayed(t *testing.T, f *fixture, id int64) ([]mime.Section, string) {
 	t.Helper()
-	d, err := f.svc.Display(f.ctx, id)
+	d, err := f.svc.Processing.Display(f.ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func exchangeRewrite(raw []byte) []byte {
 func TestExchangeRewriteIsShownAsTheEncryptedMessage(t *testing.T) {
 	g, f, _ := deskReadsAlice(t)
 	raw := exchangeRewrite(g.Encrypted(t, "exchange", true))
-	in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, raw, InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestExchangeRewriteIsShownAsTheEncryptedMessage(t *testing.T) {
 func TestClearsignedInsideEncryptedIsShown(t *testing.T) {
 	g, f, alice := deskReadsAlice(t)
 	clear := g.Must(t, []byte("Please reset my password.\n"), append(alice, "--clearsign")...)
-	in, err := f.svc.Inspect(f.ctx, gpgtest.PGPMIMEEncrypted("Alice <"+gpgtest.AliceAddr+">", gpgtest.DeskAddr, "clearsigned", clear), InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, gpgtest.PGPMIMEEncrypted("Alice <"+gpgtest.AliceAddr+">", gpgtest.DeskAddr, "clearsigned", clear), InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestDisplaySeveralInlineBlocks(t *testing.T) {
 	}
 	raw := []byte("From: Alice <" + gpgtest.AliceAddr + ">\r\nTo: " + gpgtest.DeskAddr + "\r\nSubject: two blocks\r\nDate: " + time.Now().UTC().Format(time.RFC1123Z) +
 		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nDear support,\r\n" + enc("IBAN DE00 1234\n") + "and separately\r\n" + enc("PIN 4711\n") + "Kind regards\r\n")
-	in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, raw, InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,14 +134,14 @@ func TestFoundKeyOfferedOnlyForTheSender(t *testing.T) {
 			raw := []byte("From: Alice <" + gpgtest.AliceAddr + ">\r\nTo: " + gpgtest.DeskAddr + "\r\nSubject: my key " + c.name + "\r\nDate: " + time.Now().UTC().Format(time.RFC1123Z) +
 				"\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"mx\"\r\n\r\n--mx\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + c.text +
 				"\r\n--mx\r\nContent-Type: application/pgp-keys; name=\"alice.asc\"\r\n\r\n" + strings.ReplaceAll(string(g.AlicePublic), "\n", "\r\n") + "\r\n--mx--\r\n")
-			in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+			in, err := f.svc.Processing.Inspect(f.ctx, raw, InspectOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(in.Pending) != 1 || in.Pending[0].Finding != c.want || in.Pending[0].Fingerprint != g.Alice {
 				t.Fatalf("pending %+v, want one key, finding %q", in.Pending, c.want)
 			}
-			carried, err := f.svc.CarriedPGPFor(f.ctx, intoTicket(t, f, in.ArticleID, 0), gpgtest.AliceAddr)
+			carried, err := f.svc.FoundKeys.CarriedFor(f.ctx, intoTicket(t, f, in.ArticleID, 0), gpgtest.AliceAddr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +160,7 @@ func TestGatewayWrappedSMIMEIsShownAsTheMessage(t *testing.T) {
 	f := aliceWithBob(t)
 	raw := append([]byte("From: Alice <alice@example.test>\r\nTo: support@example.test\r\nSubject: [gw] wrapped\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n"),
 		signedByAlice(t, "gateway")...)
-	in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, raw, InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestOutlookFromInArticleHeader(t *testing.T) {
 	f := newFixture(t)
 	raw := []byte("From: =?windows-1252?Q?J=FCrgen_M=FCller?= <j@example.test>\r\nTo: support@example.test\r\nSubject: =?windows-1252?Q?f=FCr_Sie?=\r\nMessage-ID: <outlook@example.test>\r\n" +
 		"Content-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nGr=FC=DFe\r\n")
-	in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, raw, InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
