@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/security"
 )
 
@@ -18,11 +18,11 @@ func runSeal(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tech := strings.ToLower(*typ)
+	tech, terr := verdict.ParseTechnology(*typ)
 	switch {
 	case len(files) != 1:
 		return usageError{msg: "seal needs exactly one FILE.eml"}
-	case tech != "smime" && tech != "pgp":
+	case terr != nil || tech == verdict.TechNone:
 		return usageError{msg: "seal needs --type smime or --type pgp"}
 	case !*sign && !*encrypt:
 		return usageError{msg: "seal needs --sign, --encrypt or both"}
@@ -32,7 +32,7 @@ func runSeal(e *env, args []string) error {
 		return err
 	}
 	var out []byte
-	if tech == "pgp" {
+	if tech == verdict.TechPGP {
 		out, err = e.security().SealPGP(e.ctx, raw, *sign, *encrypt, security.PGPSealOptions{})
 	} else {
 		out, err = e.security().Seal(e.ctx, raw, *sign, *encrypt)
