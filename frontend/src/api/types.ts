@@ -26,8 +26,8 @@ export type PGPKey = Plain<security.PGPKey>
 export type PGPImportResult = Plain<security.PGPImportResult>
 export type PendingKey = Plain<store.PendingKey>
 export type PendingResult = Plain<security.PendingResult>
-// Event payload only (not in the generated models): mirrors app.ArticlesRechecked.
-export type ArticlesRechecked = { changed: number }
+// The articles:rechecked payload (Tickets.RetryFailed returns it too).
+export type ArticlesRechecked = Plain<app.ArticlesRechecked>
 export type Readiness = Plain<security.Readiness>
 export type AddressStatus = Plain<security.AddressStatus>
 export type ReadinessRequest = Plain<app.ReadinessRequest>
