@@ -17,16 +17,16 @@ import (
 
 type recorder struct {
 	mu     sync.Mutex
-	events []string
-	last   map[string]any
+	events []EventName
+	last   map[EventName]any
 }
 
-func (r *recorder) Emit(name string, payload any) {
+func (r *recorder) Emit(name EventName, payload any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, name)
 	if r.last == nil {
-		r.last = map[string]any{}
+		r.last = map[EventName]any{}
 	}
 	r.last[name] = payload
 }

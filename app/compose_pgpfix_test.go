@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/base64"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,9 +111,9 @@ func TestComposeOffersAndAcceptsTheOpenPGPKeyTheTicketsMailCarried(t *testing.T)
 		t.Fatalf("apply: %+v, %v", res, err)
 	}
 	f.rec.mu.Lock()
-	events := strings.Join(f.rec.events, ",")
+	events := slices.Clone(f.rec.events)
 	f.rec.mu.Unlock()
-	if events != strings.Join([]string{EventPendingChanged, EventPGPKeysChanged, EventArticlesRechecked}, ",") {
+	if !slices.Equal(events, []EventName{EventPendingChanged, EventPGPKeysChanged, EventArticlesRechecked}) {
 		t.Errorf("events %s", events)
 	}
 	if ok, reason := f.annReadiness(t); !ok {

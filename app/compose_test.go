@@ -167,7 +167,7 @@ func TestComposeSendKeepsBccOffTheWireAndDeletesTheDraft(t *testing.T) {
 		t.Fatalf("the draft outlived the send: %v", err)
 	}
 	p, ok := f.rec.last[EventSendProgress].(SendProgress)
-	if !ok || p.SendID != "s1" || (p.Step != StepSent && p.Step != StepSaved) {
+	if !ok || p.SendID != "s1" || (p.Step != mailbox.StepSent && p.Step != mailbox.StepSaved) {
 		t.Fatalf("last progress %+v (%v)", f.rec.last[EventSendProgress], f.rec.events)
 	}
 	if _, ok := f.rec.last[EventOutboxChanged]; !ok {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,8 +122,8 @@ func TestPendingKeysAcceptRejectAndEvents(t *testing.T) {
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	want := []string{EventPendingChanged, EventPGPKeysChanged, EventArticlesRechecked}
-	if strings.Join(rec.events[:3], ",") != strings.Join(want, ",") || rec.events[len(rec.events)-1] != EventPendingChanged {
+	want := []EventName{EventPendingChanged, EventPGPKeysChanged, EventArticlesRechecked}
+	if !slices.Equal(rec.events[:3], want) || rec.events[len(rec.events)-1] != EventPendingChanged {
 		t.Fatalf("events %v", rec.events)
 	}
 }

@@ -46,10 +46,10 @@ type SaveAttachmentRequest struct {
 	Index     int   `json:"index"`
 }
 
-// SetStateRequest moves a ticket to open, pending or closed.
+// SetStateRequest moves a ticket to one of store.TicketStates.
 type SetStateRequest struct {
-	ID    int64  `json:"id"`
-	State string `json:"state"`
+	ID    int64             `json:"id"`
+	State store.TicketState `json:"state"`
 }
 
 // MarkReadRequest sets a ticket's unread mark.
@@ -256,12 +256,12 @@ func (t *Tickets) Retry(req ArticleRequest) (ArticleView, error) {
 	return ArticleView{}, store.ErrNotFound
 }
 
-// SetState moves a ticket to open, pending or closed.
+// SetState moves a ticket to one of store.TicketStates.
 func (t *Tickets) SetState(req SetStateRequest) (store.Ticket, error) {
 	ctx := context.Background()
 	if err := t.p.Store.SetTicketState(ctx, req.ID, req.State); err != nil {
 		if errors.Is(err, store.ErrBadState) {
-			return store.Ticket{}, invalid(errors.New("a ticket is open, pending or closed"))
+			return store.Ticket{}, &Error{Code: CodeInvalid, Message: forPerson(store.ErrBadState)}
 		}
 		return store.Ticket{}, err
 	}

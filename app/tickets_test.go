@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -107,7 +108,7 @@ func TestTicketViewOfTheDemo(t *testing.T) {
 	if _, err := tk.Retry(ArticleRequest{ArticleID: w.Article.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if !contains(rec.events, EventTicketsChanged) {
+	if !slices.Contains(rec.events, EventTicketsChanged) {
 		t.Fatalf("events after a retry: %v", rec.events)
 	}
 
@@ -181,15 +182,6 @@ func ticketOf(t *testing.T, tk *Tickets, messageID string) int64 {
 	}
 	t.Fatalf("no ticket for <%s>", messageID)
 	return 0
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestOpenLinkOpensOnlyTheArticlesOwnWebLinks(t *testing.T) {

@@ -12,15 +12,15 @@ import (
 
 // Ticket is one row of the ticket list.
 type Ticket struct {
-	ID        int64  `json:"id"`
-	Number    int64  `json:"number"`
-	Subject   string `json:"subject"`
-	State     string `json:"state"`
-	GroupID   int64  `json:"group_id"`
-	Customer  string `json:"customer"`
-	Unread    bool   `json:"unread"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
+	ID        int64       `json:"id"`
+	Number    int64       `json:"number"`
+	Subject   string      `json:"subject"`
+	State     TicketState `json:"state"`
+	GroupID   int64       `json:"group_id"`
+	Customer  string      `json:"customer"`
+	Unread    bool        `json:"unread"`
+	CreatedAt string      `json:"created_at"`
+	UpdatedAt string      `json:"updated_at"`
 	// Security summarises the articles (the worst of them): none, signed,
 	// encrypted or failed.
 	Security string `json:"security"`
@@ -31,8 +31,8 @@ type Ticket struct {
 
 // TicketQuery selects one page of the ticket list. Zero values mean "any".
 type TicketQuery struct {
-	Search string `json:"search"` // matched against subject, customer and ticket number
-	State  string `json:"state"`  // open, pending, closed
+	Search string      `json:"search"` // matched against subject, customer and ticket number
+	State  TicketState `json:"state"`  // one of TicketStates
 	// GroupID narrows to one group; 0 means any.
 	GroupID int64 `json:"group_id"`
 	// Security narrows by the ticket's security summary: none, signed,
@@ -71,6 +71,9 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 	var where []string
 	var args []any
 	if q.State != "" {
+		if !q.State.Valid() {
+			return TicketPage{}, fmt.Errorf("%w: unknown state %q (%s)", ErrBadFilter, q.State, orList(TicketStates()))
+		}
 		where = append(where, "t.state = ?")
 		args = append(args, q.State)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/security"
@@ -19,11 +18,11 @@ func runSeal(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tech := strings.ToLower(*typ)
+	tech, terr := verdict.ParseTechnology(*typ)
 	switch {
 	case len(files) != 1:
 		return usageError{msg: "seal needs exactly one FILE.eml"}
-	case tech != "smime" && tech != "pgp":
+	case terr != nil || tech == verdict.TechNone:
 		return usageError{msg: "seal needs --type smime or --type pgp"}
 	case !*sign && !*encrypt:
 		return usageError{msg: "seal needs --sign, --encrypt or both"}
@@ -32,10 +31,7 @@ func runSeal(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	req := security.SealRequest{Raw: raw, Sign: *sign, Encrypt: *encrypt, Technology: verdict.TechSMIME}
-	if tech == "pgp" {
-		req.Technology = verdict.TechPGP
-	}
+	req := security.SealRequest{Raw: raw, Sign: *sign, Encrypt: *encrypt, Technology: tech}
 	out, err := e.security().Sealing.Seal(e.ctx, req)
 	if err != nil {
 		return fmt.Errorf("%s: %w", files[0], err)

@@ -9,10 +9,10 @@ import (
 
 // ticketJSON and articleJSON are the stable `tickets --json` shape.
 type ticketJSON struct {
-	Number   int64         `json:"number"`
-	Subject  string        `json:"subject"`
-	State    string        `json:"state"`
-	Articles []articleJSON `json:"articles"`
+	Number   int64             `json:"number"`
+	Subject  string            `json:"subject"`
+	State    store.TicketState `json:"state"`
+	Articles []articleJSON     `json:"articles"`
 }
 
 type articleJSON struct {
@@ -63,8 +63,9 @@ func runTickets(e *env, args []string) error {
 	if len(out) == 0 {
 		fmt.Fprintln(e.stdout, "no tickets")
 	}
+	width := stateWidth()
 	for _, t := range out {
-		fmt.Fprintf(e.stdout, "#%d  %-7s %s\n", t.Number, t.State, t.Subject)
+		fmt.Fprintf(e.stdout, "#%d  %-*s %s\n", t.Number, width, t.State, t.Subject)
 		for _, a := range t.Articles {
 			arrow := "<-"
 			if a.Direction == "out" {
@@ -74,6 +75,16 @@ func runTickets(e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// stateWidth is the state column's width: the longest state's, so the
+// subjects line up whatever states there are.
+func stateWidth() int {
+	w := 0
+	for _, s := range store.TicketStates() {
+		w = max(w, len(s))
+	}
+	return w
 }
 
 // securityWord sums a result up in a word or two.

@@ -5,6 +5,7 @@
 import type { app, mime, security, verdict } from '../wailsjs/go/models'
 import * as TicketsBinding from '../wailsjs/go/app/Tickets'
 import { call } from './errors'
+import { TICKET_STATES, type TicketState } from './generated'
 import type { Ticket, TicketPage, TicketQuery } from './types'
 
 // Like types.ts' Plain, but arrays stay arrays (the view nests them).
@@ -29,7 +30,13 @@ export type MailLink = ContentSection['links'][number]
 export type SaveAttachmentResult = Plain<app.SaveAttachmentResult>
 /** The ticket list's security filter (store.TicketQuery.security). */
 export type SecurityFilter = '' | 'none' | 'signed' | 'encrypted' | 'failed' | 'pending'
-export type TicketState = 'open' | 'pending' | 'closed'
+// The states are store.TicketStates(), generated into ./generated.ts.
+export type { TicketState }
+
+/** The ticket state a string names (a select's value), or undefined. */
+export function ticketState(v: string): TicketState | undefined {
+  return TICKET_STATES.find((s) => s === v)
+}
 
 export interface TicketsApi {
   list(q: TicketQuery): Promise<TicketPage>
@@ -49,14 +56,14 @@ export interface TicketsApi {
 }
 
 export const ticketsApi: TicketsApi = {
-  list: (q) => call(() => TicketsBinding.List(q as never)),
-  get: (id) => call(() => TicketsBinding.Get({ id } as never)),
-  content: (article_id, load_remote) => call(() => TicketsBinding.Content({ article_id, load_remote } as never)),
-  saveAttachment: (article_id, index) => call(() => TicketsBinding.SaveAttachment({ article_id, index } as never)),
-  openLink: (article_id, url) => call(() => TicketsBinding.OpenLink({ article_id, url } as never)),
-  retry: (article_id) => call(() => TicketsBinding.Retry({ article_id } as never)),
-  setState: (id, state) => call(() => TicketsBinding.SetState({ id, state } as never)),
-  markRead: (id, read) => call(() => TicketsBinding.MarkRead({ id, read } as never)),
+  list: (q) => call(() => TicketsBinding.List(q)),
+  get: (id) => call(() => TicketsBinding.Get({ id })),
+  content: (article_id, load_remote) => call(() => TicketsBinding.Content({ article_id, load_remote })),
+  saveAttachment: (article_id, index) => call(() => TicketsBinding.SaveAttachment({ article_id, index })),
+  openLink: (article_id, url) => call(() => TicketsBinding.OpenLink({ article_id, url })),
+  retry: (article_id) => call(() => TicketsBinding.Retry({ article_id })),
+  setState: (id, state) => call(() => TicketsBinding.SetState({ id, state })),
+  markRead: (id, read) => call(() => TicketsBinding.MarkRead({ id, read })),
   recheckable: () => call(() => TicketsBinding.Recheckable()).then((r) => r.count),
   retryFailed: () => call(() => TicketsBinding.RetryFailed()).then((r) => r.changed),
 }

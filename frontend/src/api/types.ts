@@ -2,16 +2,19 @@
 // (src/wailsjs/go/models.ts) without their classes, so stores and tests can
 // build them as object literals.
 import type { app, security, store } from '../wailsjs/go/models'
+import type { TicketState } from './generated'
 
 // Arrays stay arrays (of plain elements), so their methods type-check.
 type PlainValue<V> = V extends readonly (infer U)[] ? PlainValue<U>[] : V extends object ? Plain<V> : V
-type Plain<T> = { [K in keyof T as T[K] extends Function ? never : K]: PlainValue<T[K]> }
+export type Plain<T> = { [K in keyof T as T[K] extends Function ? never : K]: PlainValue<T[K]> }
 
 export type SettingsView = Plain<app.SettingsView>
 export type KeychainStatus = Plain<app.KeychainStatus>
 export type UpdateIntegrationsRequest = Plain<app.UpdateIntegrationsRequest>
 export type Ticket = Plain<store.Ticket>
-export type TicketQuery = Plain<store.TicketQuery>
+// The models spell enum fields as string; a request's are narrowed to the
+// generated list's values ('' is any state).
+export type TicketQuery = Omit<Plain<store.TicketQuery>, 'state'> & { state: TicketState | '' }
 export type TicketPage = { total: number; tickets: Ticket[] }
 export type Group = Plain<store.Group>
 export type LogEntry = Plain<store.LogEntry>
@@ -23,8 +26,8 @@ export type PGPKey = Plain<security.PGPKey>
 export type PGPImportResult = Plain<security.PGPImportResult>
 export type PendingKey = Plain<store.PendingKey>
 export type PendingResult = Plain<security.PendingResult>
-// Event payload only (not in the generated models): mirrors app.ArticlesRechecked.
-export type ArticlesRechecked = { changed: number }
+// The articles:rechecked payload (Tickets.RetryFailed returns it too).
+export type ArticlesRechecked = Plain<app.ArticlesRechecked>
 export type Readiness = Plain<security.Readiness>
 export type AddressStatus = Plain<security.AddressStatus>
 export type ReadinessRequest = Plain<app.ReadinessRequest>

@@ -14,12 +14,14 @@ import type {
   SendStep,
 } from '../api/compose'
 import type { AppError } from '../api/errors'
+import type { Technology } from '../api/generated'
 import type { Group } from '../api/types'
 import { on } from '../events'
 import type { ComposeIntent } from './intent'
 
 export type RecipientField = 'to' | 'cc' | 'bcc'
-export type Technology = 'S/MIME' | 'PGP'
+// S/MIME or PGP: verdict.Technologies(), generated.
+export type { Technology }
 
 export const READINESS_DELAY = 300
 export const AUTOSAVE_DELAY = 1500
