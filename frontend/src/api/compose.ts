@@ -4,20 +4,15 @@
 import * as ComposeBinding from '../wailsjs/go/app/Compose'
 import type { app, security, store } from '../wailsjs/go/models'
 import { call } from './errors'
-
-// Like types.ts's Plain, but arrays stay arrays.
-type Plain<T> = T extends (infer U)[]
-  ? Plain<U>[]
-  : T extends object
-    ? { [K in keyof T as T[K] extends Function ? never : K]: Plain<T[K]> }
-    : T
+import type { Plain } from './types'
 
 export type DraftMessage = Omit<Plain<app.DraftMessage>, 'keys' | 'attachments'> & {
   /** recipient address → fingerprint of the certificate or OpenPGP key picked among several */
   keys: Record<string, string>
   attachments: DraftAttachment[]
 }
-export type DraftAttachment = Plain<app.Attachment>
+/** A file attached to a saved draft: a reference, its content stays in Go. */
+export type DraftAttachment = Plain<app.AttachmentRef>
 export type DraftSummary = Plain<app.DraftSummary>
 export type OutboxView = Plain<app.OutboxView>
 export type CarriedFix = Plain<app.CarriedFix>
@@ -45,7 +40,11 @@ export interface ComposeApi {
   fixes(ticketId: number, addresses: string[], technology: string): Promise<CarriedFix[]>
   /** Applies the fix of that technology for an address; a key change is refused. */
   importCarried(ticketId: number, address: string, technology: string): Promise<ComposeImportResult>
+  /** The autosave: text fields and attachment references, never file content. */
   saveDraft(d: DraftMessage): Promise<DraftMessage>
+  /** Stores a file (base64) with a saved draft, sealed; sent once, referred to by its ID after. */
+  addAttachment(draftId: number, name: string, contentType: string, data: string): Promise<DraftAttachment>
+  removeAttachment(draftId: number, id: number): Promise<void>
   openDraft(id: number): Promise<DraftMessage>
   drafts(): Promise<DraftSummary[]>
   deleteDraft(id: number): Promise<void>
@@ -63,6 +62,9 @@ export const composeApi: ComposeApi = {
   fixes: (ticket_id, addresses, technology) => call(() => ComposeBinding.Fixes({ ticket_id, addresses, technology } as never)),
   importCarried: (ticket_id, address, technology) => call(() => ComposeBinding.ImportCarried({ ticket_id, address, technology } as never)),
   saveDraft: (d) => call(() => ComposeBinding.SaveDraft(d as never) as Promise<never>),
+  addAttachment: (draft_id, name, content_type, data) =>
+    call(() => ComposeBinding.AddAttachment({ draft_id, name, content_type, data } as never)),
+  removeAttachment: (draft_id, id) => call(() => ComposeBinding.RemoveAttachment({ draft_id, id } as never)),
   openDraft: (id) => call(() => ComposeBinding.OpenDraft({ id } as never) as Promise<never>),
   drafts: () => call(() => ComposeBinding.Drafts()),
   deleteDraft: (id) => call(() => ComposeBinding.DeleteDraft({ id } as never)),
