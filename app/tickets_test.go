@@ -180,15 +180,6 @@ func ticketOf(t *testing.T, tk *Tickets, messageID string) int64 {
 	return 0
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func TestOpenLinkOpensOnlyTheArticlesOwnWebLinks(t *testing.T) {
 	tk, _, arts := demoTickets(t)
 	var opened []string

@@ -107,8 +107,8 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 		return page, err
 	}
 	// The page's IDs first, then its rows: skipping Offset rows walks
-	// only the index, not the table (90,000 rows deep: 88 ms -> see
-	// BenchmarkTicketList100k).
+	// only the index, not the table (deep pages were slow; README,
+	// Benchmarks, BenchmarkTicketList100k).
 	rows, err := s.query(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.id IN (
 	        SELECT t.id FROM tickets t `+cond+` ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?)
 	    ORDER BY t.updated_at DESC, t.id DESC`,
