@@ -157,8 +157,8 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		"*app.PendingKeys": {"Accept", "List", "Reject"},
 		// The composer asks before a send; public material only.
 		// Private keys never pass; drafts are stored sealed.
-		"*app.Compose": {"Contacts", "DeleteDraft", "DiscardOutbox", "Drafts", "Fixes", "ImportCarried", "OpenDraft", "Outbox", "Prepare",
-			"Readiness", "RetryOutbox", "SaveDraft", "Send"},
+		"*app.Compose": {"AddAttachment", "Contacts", "DeleteDraft", "DiscardOutbox", "Drafts", "Fixes", "ImportCarried", "OpenDraft", "Outbox", "Prepare",
+			"Readiness", "RemoveAttachment", "RetryOutbox", "SaveDraft", "Send"},
 		// Passwords only go in (Save); List returns none.
 		"*app.Accounts": {"Delete", "List", "Save", "TestConnection"},
 		// The background sync: one request struct per call.

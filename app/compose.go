@@ -70,7 +70,7 @@ func (c *Compose) Prepare(req PrepareRequest) (DraftMessage, error) {
 		return DraftMessage{}, &Error{Code: CodeInvalid, Message: "Choose the article to " + strings.ReplaceAll(req.Mode, "-", " ") + " first."}
 	}
 	if d, err := c.p.Store.DraftFor(ctx, req.TicketID, req.ArticleID, req.Mode); err == nil {
-		return c.openDraft(d)
+		return c.openDraft(ctx, d)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return DraftMessage{}, err
 	}
@@ -79,7 +79,7 @@ func (c *Compose) Prepare(req PrepareRequest) (DraftMessage, error) {
 		return DraftMessage{}, err
 	}
 	d := DraftMessage{Mode: req.Mode, TicketID: req.TicketID, ArticleID: req.ArticleID, To: []string{}, Cc: []string{}, Bcc: []string{},
-		Keys: map[string]string{}, Attachments: []Attachment{}, References: []string{}}
+		Keys: map[string]string{}, Attachments: []AttachmentRef{}, References: []string{}}
 	var orig outgoing.Original
 	if req.ArticleID != 0 {
 		var art store.Article

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -71,7 +70,12 @@ func (c *Compose) Send(req SendRequest) (OutboxView, error) {
 			c.emit.Emit(EventSendProgress, SendProgress{SendID: req.SendID, Step: step, Message: msg, OutboxID: id})
 		}
 	}
-	raw, err := buildDraft(d)
+	atts, err := c.sendAttachments(ctx, d)
+	if err != nil {
+		progress(mailbox.StepFailed, Classify(err).Message, 0)
+		return OutboxView{}, err
+	}
+	raw, err := buildDraft(d, atts)
 	if err != nil {
 		progress(mailbox.StepFailed, err.Error(), 0)
 		return OutboxView{}, err
@@ -111,17 +115,11 @@ func (c *Compose) Send(req SendRequest) (OutboxView, error) {
 	return v, nil
 }
 
-// buildDraft writes the draft as a plain RFC 5322 message.
-func buildDraft(d DraftMessage) ([]byte, error) {
+// buildDraft writes the draft and its attachments (sendAttachments) as a
+// plain RFC 5322 message.
+func buildDraft(d DraftMessage, atts []outgoing.Attachment) ([]byte, error) {
 	m := outgoing.Message{From: d.From, To: d.To, Cc: d.Cc, Bcc: d.Bcc, Subject: d.Subject, Text: d.Text,
-		InReplyTo: d.InReplyTo, References: d.References}
-	for _, a := range d.Attachments {
-		data, err := base64.StdEncoding.DecodeString(a.Data)
-		if err != nil {
-			return nil, &Error{Code: CodeInvalid, Message: fmt.Sprintf("The attachment %q could not be read: remove it and attach the file again.", a.Name)}
-		}
-		m.Attachments = append(m.Attachments, outgoing.Attachment{Name: a.Name, ContentType: a.ContentType, Data: data})
-	}
+		InReplyTo: d.InReplyTo, References: d.References, Attachments: atts}
 	raw, err := outgoing.Build(m)
 	if err != nil {
 		return nil, &Error{Code: CodeInvalid, Message: forPerson(errors.New(strings.TrimPrefix(err.Error(), "outgoing: ")))}

@@ -149,18 +149,23 @@ func TestComposeDraftsAreSealedAndResumed(t *testing.T) {
 func TestComposeSendKeepsBccOffTheWireAndDeletesTheDraft(t *testing.T) {
 	f := newCompose(t, smtptest.Options{})
 	d := DraftMessage{Mode: "new", From: "Support <support@desk.test>", To: []string{"ann@example.org"}, Bcc: []string{"boss@desk.test"},
-		Subject: "Hello", Text: "Grüße\n", Technology: "S/MIME",
-		Attachments: []Attachment{{Name: "a.txt", ContentType: "text/plain", Data: "aGVsbG8="}}}
+		Subject: "Hello", Text: "Grüße\n", Technology: "S/MIME"}
 	d, err := f.c.SaveDraft(d)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ref, err := f.c.AddAttachment(AddAttachmentRequest{DraftID: d.ID, Name: "a.txt", ContentType: "text/plain", Data: "aGVsbG8="})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Attachments = []AttachmentRef{ref}
 	v, err := f.c.Send(SendRequest{SendID: "s1", Draft: d})
 	if err != nil || v.Status != store.OutboxSent || v.Subject != "Hello" {
 		t.Fatalf("send: %+v, %v", v, err)
 	}
 	msgs := f.srv.Messages()
-	if len(msgs) != 1 || strings.Join(msgs[0].To, ",") != "ann@example.org,boss@desk.test" || bytes.Contains(msgs[0].Data, []byte("boss@")) {
+	if len(msgs) != 1 || strings.Join(msgs[0].To, ",") != "ann@example.org,boss@desk.test" || bytes.Contains(msgs[0].Data, []byte("boss@")) ||
+		!bytes.Contains(msgs[0].Data, []byte("aGVsbG8=")) {
 		t.Fatalf("server got %+v", msgs)
 	}
 	if _, err := f.c.OpenDraft(DraftRequest{ID: d.ID}); code(err) != CodeNotFound {
@@ -173,8 +178,9 @@ func TestComposeSendKeepsBccOffTheWireAndDeletesTheDraft(t *testing.T) {
 	if _, ok := f.rec.last[EventOutboxChanged]; !ok {
 		t.Fatal("no outbox:changed")
 	}
-	// Bad input is a form error, nothing queued.
-	d.To, d.Bcc = []string{"not an address"}, nil
+	// Bad input is a form error, nothing queued. (The attachment went
+	// with the sent draft.)
+	d.To, d.Bcc, d.Attachments = []string{"not an address"}, nil, nil
 	if _, err := f.c.Send(SendRequest{Draft: d}); code(err) != CodeInvalid || !strings.Contains(err.Error(), "not an e-mail address") {
 		t.Fatalf("bad address: %v", err)
 	}

@@ -233,27 +233,31 @@ func attachmentFileName(name string) string {
 	return name
 }
 
-// Retry runs the security process over one article again.
-func (t *Tickets) Retry(req ArticleRequest) (ArticleView, error) {
+// RetryResult is the article a Retry ran over, as the ticket view shows
+// it, and its ticket's row, whose security summary may have changed, for
+// the ticket list to patch.
+type RetryResult struct {
+	Article ArticleView  `json:"article"`
+	Ticket  store.Ticket `json:"ticket"`
+}
+
+// Retry runs the security process over one article again and returns
+// that article and its ticket's row, not the ticket's other articles. No
+// event: the view replaces the article and the list patches the row.
+func (t *Tickets) Retry(req ArticleRequest) (RetryResult, error) {
 	ctx := context.Background()
 	if _, _, err := t.sec.Retry(ctx, req.ArticleID); err != nil {
-		return ArticleView{}, err
+		return RetryResult{}, err
 	}
-	a, err := t.p.Store.Article(ctx, req.ArticleID)
+	a, ticketID, err := t.p.Store.ArticleSummary(ctx, req.ArticleID)
 	if err != nil {
-		return ArticleView{}, err
+		return RetryResult{}, err
 	}
-	list, err := t.p.Store.TicketArticles(ctx, a.TicketID)
+	tk, err := t.p.Store.Ticket(ctx, ticketID)
 	if err != nil {
-		return ArticleView{}, err
+		return RetryResult{}, err
 	}
-	t.emit.Emit(EventTicketsChanged, struct{}{})
-	for _, s := range list {
-		if s.ID == req.ArticleID {
-			return articleView(s), nil
-		}
-	}
-	return ArticleView{}, store.ErrNotFound
+	return RetryResult{Article: articleView(a), Ticket: tk}, nil
 }
 
 // SetState moves a ticket to one of store.TicketStates.

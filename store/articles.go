@@ -313,8 +313,8 @@ type Processed struct {
 // SaveProcessed writes the outcomes of a batch of engine runs in ONE
 // transaction: each article's result, sealed content and subject (no
 // longer security_pending) and its security log entries. A batch costs one
-// commit instead of one per row (make bench: about a tenth of a millisecond
-// per article saved), and a few multi-row statements instead of two per
+// commit instead of one per row (a commit costs more than the row; README,
+// Benchmarks), and a few multi-row statements instead of two per
 // article (an UPDATE ... FROM (VALUES ...) for the results, a multi-row
 // INSERT for the log): per statement, database/sql and SQLite cost more
 // than the row itself. An article deleted meanwhile is skipped (no result,
@@ -465,11 +465,8 @@ func updateProcessedRows(n int) string { return multiRowQueries.get(n, 0) }
 
 const updateProcessedCols = 5
 
-// insertLogQuery is AppendLog's insert (securitylog.go); insertLogRows is
-// the same over n entries, run inside a SaveProcessed transaction.
-const insertLogQuery = `INSERT INTO security_log(at, direction, technology, operation, status, article_id, message_id, detail)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-
+// insertLogRows is AppendLog's insert (securitylog.go) over n entries,
+// run inside a SaveProcessed transaction.
 func insertLogRows(n int) string { return multiRowQueries.get(n, 1) }
 
 const insertLogCols = 8

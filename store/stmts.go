@@ -12,8 +12,9 @@ const maxCachedStatements = 256
 
 // stmtCache keeps prepared statements by their SQL text. database/sql does
 // not cache them for this driver, and SQLite compiling the same text again
-// on every call was a quarter of an article's processing time (`make
-// bench`). Statements inside a transaction go through the *sql.Tx as usual.
+// on every call was a large share of an article's processing time
+// (README, Benchmarks). Statements inside a transaction go through the
+// *sql.Tx as usual.
 type stmtCache struct {
 	mu sync.Mutex
 	m  map[string]*sql.Stmt

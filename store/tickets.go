@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -108,8 +110,8 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 		return page, err
 	}
 	// The page's IDs first, then its rows: skipping Offset rows walks
-	// only the index, not the table (90,000 rows deep: 88 ms -> see
-	// BenchmarkTicketList100k).
+	// only the index, not the table (deep pages were slow; README,
+	// Benchmarks, BenchmarkTicketList100k).
 	rows, err := s.query(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.id IN (
 	        SELECT t.id FROM tickets t `+cond+` ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?)
 	    ORDER BY t.updated_at DESC, t.id DESC`,
@@ -158,29 +160,51 @@ type ArticleSummary struct {
 	Expunged bool `json:"expunged"`
 }
 
+// articleSummaryColumns are what scanArticleSummary reads, in order.
+const articleSummaryColumns = `id, message_id, from_addr, to_addrs, subject, date, direction, security, security_pending, expunged`
+
+func scanArticleSummary(r scanner, extra ...any) (ArticleSummary, error) {
+	var a ArticleSummary
+	var sec string
+	if err := r.Scan(append([]any{&a.ID, &a.MessageID, &a.From, &a.To, &a.Subject, &a.Date, &a.Direction, &sec,
+		&a.Pending, &a.Expunged}, extra...)...); err != nil {
+		return a, err
+	}
+	if err := json.Unmarshal([]byte(sec), &a.Security); err != nil {
+		return a, fmt.Errorf("store: article %d has an unreadable security result: %w", a.ID, err)
+	}
+	return a, nil
+}
+
 // TicketArticles lists a ticket's articles, oldest first.
 func (s *Store) TicketArticles(ctx context.Context, ticketID int64) ([]ArticleSummary, error) {
-	rows, err := s.query(ctx, `SELECT id, message_id, from_addr, to_addrs, subject, date, direction, security,
-	        security_pending, expunged
-	    FROM articles WHERE ticket_id = ? ORDER BY id`, ticketID)
+	rows, err := s.query(ctx, `SELECT `+articleSummaryColumns+` FROM articles WHERE ticket_id = ? ORDER BY id`, ticketID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []ArticleSummary{}
 	for rows.Next() {
-		var a ArticleSummary
-		var sec string
-		if err := rows.Scan(&a.ID, &a.MessageID, &a.From, &a.To, &a.Subject, &a.Date, &a.Direction, &sec,
-			&a.Pending, &a.Expunged); err != nil {
+		a, err := scanArticleSummary(rows)
+		if err != nil {
 			return nil, err
-		}
-		if err := json.Unmarshal([]byte(sec), &a.Security); err != nil {
-			return nil, fmt.Errorf("store: article %d has an unreadable security result: %w", a.ID, err)
 		}
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// ArticleSummary returns one article as its ticket's history lists it,
+// and the ticket it belongs to, without reading the raw message or the
+// ticket's other articles; an error matching ErrNotFound when there is
+// no such article.
+func (s *Store) ArticleSummary(ctx context.Context, id int64) (ArticleSummary, int64, error) {
+	var ticketID int64
+	a, err := scanArticleSummary(s.queryRow(ctx, `SELECT `+articleSummaryColumns+`, ticket_id FROM articles WHERE id = ?`, id), &ticketID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, 0, fmt.Errorf("store: no article %d: %w", id, ErrNotFound)
+	}
+	return a, ticketID, err
 }
 
 // searchCondition matches subject and customer by substring, and the ticket

@@ -207,7 +207,7 @@ func (s *state) process(top *mimepart.Entity) {
 			return
 		}
 		s.protectedHeaders(cur)
-		s.finish(cur, true)
+		s.finish(cur)
 	case isPGPSigned(cur):
 		res.Signed = true
 		var signed *mimepart.Entity
@@ -216,7 +216,7 @@ func (s *state) process(top *mimepart.Entity) {
 			return
 		}
 		s.protectedHeaders(signed)
-		s.finish(signed, false)
+		s.finish(signed)
 	default:
 		s.inline(cur)
 	}
@@ -225,7 +225,7 @@ func (s *state) process(top *mimepart.Entity) {
 // finish records the displayed entity and looks inside it for parts that
 // are themselves signed or encrypted, which the outer layer does not
 // vouch for, and for keys.
-func (s *state) finish(e *mimepart.Entity, encrypted bool) {
+func (s *state) finish(e *mimepart.Entity) {
 	s.p.Entity = e.Raw
 	if !s.noText {
 		s.p.Text = stripLegacyDisplay(mimepart.ReadableText(e), e)
@@ -246,7 +246,6 @@ func (s *state) finish(e *mimepart.Entity, encrypted bool) {
 		s.p.Result.Sign.Checks = append(s.p.Result.Sign.Checks, verdict.Check{Name: "structure", OK: false, Detail: "the signed content holds separately signed or encrypted parts"})
 		s.p.Result.Sign.Comment = "The signed content holds another signed or encrypted part, which this signature does not vouch for: treat the message as not signed."
 	}
-	_ = encrypted
 }
 
 func (s *state) setEncryption(d decrypted) {

@@ -7,20 +7,15 @@ import type { security, store } from '../wailsjs/go/models'
 import { call } from './errors'
 import type { SendStep } from './generated'
 import { model } from './model'
-
-// Like types.ts's Plain, but arrays stay arrays.
-type Plain<T> = T extends (infer U)[]
-  ? Plain<U>[]
-  : T extends object
-    ? { [K in keyof T as T[K] extends Function ? never : K]: Plain<T[K]> }
-    : T
+import type { Plain } from './types'
 
 export type DraftMessage = Omit<Plain<app.DraftMessage>, 'keys' | 'attachments'> & {
   /** recipient address → fingerprint of the certificate or OpenPGP key picked among several */
   keys: Record<string, string>
   attachments: DraftAttachment[]
 }
-export type DraftAttachment = Plain<app.Attachment>
+/** A file attached to a saved draft: a reference, its content stays in Go. */
+export type DraftAttachment = Plain<app.AttachmentRef>
 export type DraftSummary = Plain<app.DraftSummary>
 export type OutboxView = Plain<app.OutboxView>
 export type CarriedFix = Plain<app.CarriedFix>
@@ -49,7 +44,11 @@ export interface ComposeApi {
   fixes(ticketId: number, addresses: string[], technology: string): Promise<CarriedFix[]>
   /** Applies the fix of that technology for an address; a key change is refused. */
   importCarried(ticketId: number, address: string, technology: string): Promise<ComposeImportResult>
+  /** The autosave: text fields and attachment references, never file content. */
   saveDraft(d: DraftMessage): Promise<DraftMessage>
+  /** Stores a file (base64) with a saved draft, sealed; sent once, referred to by its ID after. */
+  addAttachment(draftId: number, name: string, contentType: string, data: string): Promise<DraftAttachment>
+  removeAttachment(draftId: number, id: number): Promise<void>
   openDraft(id: number): Promise<DraftMessage>
   drafts(): Promise<DraftSummary[]>
   deleteDraft(id: number): Promise<void>
@@ -68,6 +67,9 @@ export const composeApi: ComposeApi = {
   importCarried: (ticket_id, address, technology) => call(() => ComposeBinding.ImportCarried({ ticket_id, address, technology })),
   saveDraft: (d) => call(() => ComposeBinding.SaveDraft(model(app.DraftMessage, d))),
   openDraft: (id) => call(() => ComposeBinding.OpenDraft({ id })),
+  addAttachment: (draft_id, name, content_type, data) =>
+    call(() => ComposeBinding.AddAttachment({ draft_id, name, content_type, data })),
+  removeAttachment: (draft_id, id) => call(() => ComposeBinding.RemoveAttachment({ draft_id, id })),
   drafts: () => call(() => ComposeBinding.Drafts()),
   deleteDraft: (id) => call(() => ComposeBinding.DeleteDraft({ id })),
   send: (send_id, draft) => call(() => ComposeBinding.Send(model(app.SendRequest, { send_id, draft }))),

@@ -6,14 +6,7 @@ import type { app, mime, security, verdict } from '../wailsjs/go/models'
 import * as TicketsBinding from '../wailsjs/go/app/Tickets'
 import { call } from './errors'
 import { TICKET_STATES, type TicketState } from './generated'
-import type { Ticket, TicketPage, TicketQuery } from './types'
-
-// Like types.ts' Plain, but arrays stay arrays (the view nests them).
-type Plain<T> = T extends (infer U)[]
-  ? Plain<U>[]
-  : T extends object
-    ? { [K in keyof T as T[K] extends Function ? never : K]: Plain<T[K]> }
-    : T
+import type { Plain, Ticket, TicketPage, TicketQuery } from './types'
 
 export type SecurityResult = Plain<verdict.Result>
 export type SecurityCheck = Plain<verdict.Check>
@@ -28,6 +21,8 @@ export type ContentSection = Plain<app.ContentSection>
 export type ArticleContent = Plain<app.ArticleContent>
 export type MailLink = ContentSection['links'][number]
 export type SaveAttachmentResult = Plain<app.SaveAttachmentResult>
+/** The article a retry ran over, and its ticket's row for the list. */
+export type RetryResult = Plain<app.RetryResult>
 /** The ticket list's security filter (store.TicketQuery.security). */
 export type SecurityFilter = '' | 'none' | 'signed' | 'encrypted' | 'failed' | 'pending'
 // The states are store.TicketStates(), generated into ./generated.ts.
@@ -46,7 +41,8 @@ export interface TicketsApi {
   saveAttachment(articleId: number, index: number): Promise<SaveAttachmentResult>
   /** Opens one of the article's web links in the system's browser. */
   openLink(articleId: number, url: string): Promise<void>
-  retry(articleId: number): Promise<ArticleView>
+  /** Runs the security process over one article again: that article and its ticket's row come back, no event. */
+  retry(articleId: number): Promise<RetryResult>
   setState(id: number, state: TicketState): Promise<Ticket>
   markRead(id: number, read: boolean): Promise<Ticket>
   /** Failed articles judged before the newest certificate or key. */

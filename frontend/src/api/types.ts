@@ -4,9 +4,16 @@
 import type { app, security, store } from '../wailsjs/go/models'
 import type { TicketState } from './generated'
 
-// Arrays stay arrays (of plain elements), so their methods type-check.
-type PlainValue<V> = V extends readonly (infer U)[] ? PlainValue<U>[] : V extends object ? Plain<V> : V
-export type Plain<T> = { [K in keyof T as T[K] extends Function ? never : K]: PlainValue<T[K]> }
+/**
+ * A generated model as plain data: its fields without its methods, nested
+ * models plain too. Arrays stay arrays (of plain elements), so their
+ * methods type-check. The one definition for every api/ facade.
+ */
+export type Plain<T> = T extends readonly (infer U)[]
+  ? Plain<U>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends Function ? never : K]: Plain<T[K]> }
+    : T
 
 export type SettingsView = Plain<app.SettingsView>
 export type KeychainStatus = Plain<app.KeychainStatus>

@@ -39,7 +39,7 @@ export function fakeApi(over: Partial<TicketsApi> = {}): TicketsApi {
     })),
     saveAttachment: vi.fn(async () => ({ path: '/tmp/a.pdf', cancelled: false })),
     openLink: vi.fn(async () => {}),
-    retry: vi.fn(async (id: number) => article(id, { can_retry: false, warnings: [] })),
+    retry: vi.fn(async (id: number) => ({ article: article(id, { can_retry: false, warnings: [] }), ticket: ticket({ security: 'signed', unread: false }) })),
     setState: vi.fn(async (id: number, state: string) => ticket({ id, state, unread: false })),
     markRead: vi.fn(async (id: number) => ticket({ id, unread: false })),
     recheckable: vi.fn(async () => 0),

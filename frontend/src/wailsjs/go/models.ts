@@ -1,5 +1,23 @@
 export namespace app {
 	
+	export class AddAttachmentRequest {
+	    draft_id: number;
+	    name: string;
+	    content_type: string;
+	    data: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AddAttachmentRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.draft_id = source["draft_id"];
+	        this.name = source["name"];
+	        this.content_type = source["content_type"];
+	        this.data = source["data"];
+	    }
+	}
 	export class ContentSection {
 	    origin: string;
 	    label: string;
@@ -136,22 +154,36 @@ export namespace app {
 	        this.changed = source["changed"];
 	    }
 	}
-	export class Attachment {
+	export class AttachmentRef {
+	    id: number;
 	    name: string;
 	    content_type: string;
-	    data: string;
 	    size: number;
 	
 	    static createFrom(source: any = {}) {
-	        return new Attachment(source);
+	        return new AttachmentRef(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
 	        this.name = source["name"];
 	        this.content_type = source["content_type"];
-	        this.data = source["data"];
 	        this.size = source["size"];
+	    }
+	}
+	export class AttachmentRequest {
+	    draft_id: number;
+	    id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AttachmentRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.draft_id = source["draft_id"];
+	        this.id = source["id"];
 	    }
 	}
 	export class CarriedFix {
@@ -273,7 +305,7 @@ export namespace app {
 	    encrypt: boolean;
 	    technology: string;
 	    keys: Record<string, string>;
-	    attachments: Attachment[];
+	    attachments: AttachmentRef[];
 	    in_reply_to: string;
 	    references: string[];
 	    updated_at: string;
@@ -299,7 +331,7 @@ export namespace app {
 	        this.encrypt = source["encrypt"];
 	        this.technology = source["technology"];
 	        this.keys = source["keys"];
-	        this.attachments = this.convertValues(source["attachments"], Attachment);
+	        this.attachments = this.convertValues(source["attachments"], AttachmentRef);
 	        this.in_reply_to = source["in_reply_to"];
 	        this.references = source["references"];
 	        this.updated_at = source["updated_at"];
@@ -672,6 +704,38 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.count = source["count"];
 	    }
+	}
+	export class RetryResult {
+	    article: ArticleView;
+	    ticket: store.Ticket;
+	
+	    static createFrom(source: any = {}) {
+	        return new RetryResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.article = this.convertValues(source["article"], ArticleView);
+	        this.ticket = this.convertValues(source["ticket"], store.Ticket);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class SaveAccountRequest {
 	    name: string;
