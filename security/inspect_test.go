@@ -12,6 +12,8 @@ import (
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/store"
+
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // signedByAlice is a message Alice signed with her key, carrying her
@@ -148,7 +150,7 @@ func TestDecryptWithTheKeychainDownSaysSoAndRetryFixesIt(t *testing.T) {
 	f.down.Store(true)
 	in, err := f.svc.Inspect(f.ctx, out, InspectOptions{At: testNow.Add(time.Hour)})
 	f.down.Store(false)
-	if err != nil || in.Security.Encryption.Success || !strings.Contains(in.Security.Encryption.Comment, "keychain") {
+	if err != nil || in.Security.Encryption.Success || in.Security.Encryption.Failure != verdict.DecryptKeychain {
 		t.Fatalf("inspect with the keychain down: %+v, %v", in.Security.Encryption, err)
 	}
 	again, changed, err := f.svc.Retry(f.ctx, in.ArticleID)

@@ -10,6 +10,8 @@ import (
 	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
 	"github.com/sealdesk/sealdesk/store"
+
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 func TestMain(m *testing.M) { gpgtest.Main(m) }
@@ -242,7 +244,7 @@ func TestPGPKeychainDownSaysSo(t *testing.T) {
 	f.down.Store(true)
 	in, err := f.svc.Inspect(f.ctx, g.Encrypted(t, "keychain down", false), InspectOptions{})
 	f.down.Store(false)
-	if err != nil || in.Security.Encryption.Success || !strings.Contains(in.Security.Encryption.Comment, "keychain") {
+	if err != nil || in.Security.Encryption.Success || in.Security.Encryption.Failure != verdict.DecryptKeychain {
 		t.Fatalf("with the keychain down: %+v, %v", in.Security.Encryption, err)
 	}
 	again, changed, err := f.svc.Retry(f.ctx, in.ArticleID)
