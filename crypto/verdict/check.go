@@ -87,8 +87,22 @@ func (c *Check) UnmarshalJSON(b []byte) error {
 	*c = Check(v)
 	if c.Kind == "" && c.Name != "" {
 		c.Kind, c.Signer, c.Layer = legacyName(c.Name)
+		if !c.OK && c.Reason == "" {
+			c.Reason = legacyReasons[c.Kind]
+		}
 	}
 	return nil
+}
+
+// legacyReasons are the reasons of failed checks stored before every
+// failed check had one (only the sender and date checks did): what the
+// check of each kind most often failed for, as the warnings of that time
+// said.
+var legacyReasons = map[CheckKind]Reason{
+	CheckStructure: ReasonPartial, CheckCertificate: ReasonNoCertificate, CheckKey: ReasonNoPublicKey,
+	CheckDigest: ReasonContentAltered, CheckSignature: ReasonBadSignature, CheckKeySize: ReasonWeakKey,
+	CheckValidity: ReasonExpired, CheckChain: ReasonUntrusted, CheckKeyUsage: ReasonKeyUsage,
+	CheckFrom: ReasonFromMismatch, CheckSigningTime: ReasonDateMismatch,
 }
 
 // legacyName parses a check name written before kinds existed. A name it

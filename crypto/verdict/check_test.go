@@ -47,10 +47,13 @@ func TestCheckJSON(t *testing.T) {
 			if err := json.Unmarshal([]byte(`{"name":"`+tc.label+`","ok":false}`), &legacy); err != nil {
 				t.Fatal(err)
 			}
-			if legacy.Kind != tc.check.Kind || legacy.Signer != tc.check.Signer || legacy.Layer != tc.check.Layer {
+			if legacy.Kind != tc.check.Kind || legacy.Signer != tc.check.Signer || legacy.Layer != tc.check.Layer || legacy.Reason != legacyReasons[tc.check.Kind] {
 				t.Errorf("legacy %q read as %+v", tc.label, legacy)
 			}
 		})
+	}
+	if len(legacyReasons) != len(CheckKinds()) {
+		t.Errorf("legacyReasons covers %d of %d kinds", len(legacyReasons), len(CheckKinds()))
 	}
 	var unknown Check
 	if err := json.Unmarshal([]byte(`{"name":"signer x: something","ok":false}`), &unknown); err != nil || unknown.Kind != "" {
