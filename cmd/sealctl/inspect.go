@@ -85,12 +85,18 @@ func printInspection(e *env, in security.Inspection) {
 		fmt.Fprintf(w, "Encrypted: yes, decrypted (%s)\n", r.Encryption.Algorithm)
 	default:
 		fmt.Fprintf(w, "Encrypted: yes, NOT DECRYPTED: %s\n", r.Encryption.Comment)
+		if r.Encryption.Failure != "" {
+			fmt.Fprintf(w, "Failure:   %s\n", r.Encryption.Failure)
+		}
 	}
 	if r.Signed && r.Sign.Success && r.Sign.Comment != "" {
 		fmt.Fprintf(w, "           %s\n", r.Sign.Comment)
 	}
 	if r.Type != verdict.TechNone {
 		fmt.Fprintf(w, "Type:      %s\n", r.Type)
+	}
+	for _, wn := range security.Warnings(r) {
+		fmt.Fprintf(w, "Warning:   %s. %s\n", wn.Title, wn.Fix)
 	}
 	for _, k := range in.Pending {
 		change := ""
