@@ -100,6 +100,11 @@ func TestFromGnuPG(t *testing.T) {
 		{"signer key missing", func(t *testing.T) []byte {
 			return mkMail(eveAddr, samAddr, "s", "text/plain", string(gpgOut(t, []byte("hi\n"), "-u", eveAddr, "--clearsign")))
 		}, want{signed: true, signOK: false, reason: verdict.ReasonNoPublicKey}},
+		// SHA-1 is refused (RFC 9580 section 9.5): a weak digest, not an
+		// altered message, which go-crypto's error alone would suggest.
+		{"SHA-1 signature", func(t *testing.T) []byte {
+			return mkMail(aliceAddr, samAddr, "s", "text/plain", string(gpgOut(t, []byte("hi\n"), append(alice, "--digest-algo", "SHA1", "--clearsign")...)))
+		}, want{signed: true, signOK: false, reason: verdict.ReasonWeakDigest}},
 		{"signer is not the sender", func(t *testing.T) []byte {
 			return mkMail(bobAddr, samAddr, "s", "text/plain", string(gpgOut(t, []byte("hi\n"), append(alice, "--clearsign")...)))
 		}, want{signed: true, signOK: false, reason: verdict.ReasonFromMismatch}},

@@ -94,6 +94,7 @@ func (s *state) judge(md *openpgp.MessageDetails) verdict.SignResult {
 	if c.SignatureError != nil {
 		err := c.SignatureError
 		var weak pgperrors.WeakAlgorithmError
+		cfg := readConfig(s.now)
 		switch {
 		case stderrors.Is(err, pgperrors.ErrKeyRevoked):
 			fail(verdict.CheckSignature, verdict.ReasonRevoked, err.Error(), fmt.Sprintf("The signature was made with a revoked key of %s: treat the message as not signed.", who))
@@ -103,10 +104,10 @@ func (s *state) judge(md *openpgp.MessageDetails) verdict.SignResult {
 			fail(verdict.CheckSignature, verdict.ReasonSignatureExpired, err.Error(), fmt.Sprintf("The signature by %s has expired.", who))
 		case stderrors.As(err, &weak):
 			fail(verdict.CheckSignature, verdict.ReasonWeakKey, err.Error(), fmt.Sprintf("The signature by %s uses a weak algorithm (%v) and is not accepted: ask the sender to update their OpenPGP software.", who, err))
-		case c.CorrespondingSig != nil && readConfig(s.now).RejectHashAlgorithm(c.CorrespondingSig.Hash):
+		case c.CorrespondingSig != nil && (cfg.RejectHashAlgorithm(c.CorrespondingSig.Hash) || cfg.RejectMessageHashAlgorithm(c.CorrespondingSig.Hash)):
 			// go-crypto reports a refused hash as a plain SignatureError
-			// (RFC 9580 section 9.5: MD5, SHA-1 and RIPEMD-160 are not
-			// accepted for new signatures).
+			// (RFC 9580 section 9.5: MD5 and RIPEMD-160 are refused, SHA-1
+			// for message signatures).
 			fail(verdict.CheckDigest, verdict.ReasonWeakDigest, err.Error(), fmt.Sprintf("The signature by %s uses %s, which is no longer secure: ask the sender to update their OpenPGP software.", who, c.CorrespondingSig.Hash))
 		default:
 			fail(verdict.CheckSignature, verdict.ReasonBadSignature, err.Error(), fmt.Sprintf("The signature by %s does not match the content: the message was altered after it was signed. Do not trust it.", who))
