@@ -69,6 +69,9 @@ type TicketView struct {
 type ArticleView struct {
 	Article  store.ArticleSummary `json:"article"`
 	Warnings []security.Warning   `json:"warnings"`
+	// Band is what the seal and the lock say in short, chosen by the
+	// result's codes (security's wording table).
+	Band security.Labels `json:"band"`
 	// CanRetry: the security process failed ("Retry security process").
 	CanRetry bool `json:"can_retry"`
 }
@@ -140,7 +143,7 @@ func (t *Tickets) Get(req TicketRequest) (TicketView, error) {
 }
 
 func articleView(a store.ArticleSummary) ArticleView {
-	return ArticleView{Article: a, Warnings: security.Warnings(a.Security), CanRetry: a.Security.Failed() || a.Pending}
+	return ArticleView{Article: a, Warnings: security.Warnings(a.Security), Band: security.BandLabels(a.Security), CanRetry: a.Security.Failed() || a.Pending}
 }
 
 // Content returns an article's content as sandboxed HTML documents.

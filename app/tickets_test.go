@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/demo"
 	"github.com/sealdesk/sealdesk/mailbox"
+	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -101,7 +103,7 @@ func TestTicketViewOfTheDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := v.Articles[0]
-	if !w.CanRetry || len(w.Warnings) == 0 || w.Warnings[0].Kind != "untrusted" {
+	if !w.CanRetry || len(w.Warnings) == 0 || w.Warnings[0].Kind != "untrusted" || w.Band.Seal != security.BandLabels(w.Article.Security).Seal || w.Article.Security.Sign.Reason != verdict.ReasonUntrusted {
 		t.Fatalf("unknown sender: %+v", w)
 	}
 	if _, err := tk.Retry(ArticleRequest{ArticleID: w.Article.ID}); err != nil {

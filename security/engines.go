@@ -220,18 +220,19 @@ func switchedOff(r *verdict.Result) {
 	}
 	comment := string(r.Type) + " is switched off in Settings > Integrations: switch it on to check this message."
 	if r.Signed {
-		r.Sign.Success, r.Sign.Comment, r.Sign.Checks, r.Sign.Reason = false, comment, nil, ""
+		r.Sign.Success, r.Sign.Comment, r.Sign.Checks, r.Sign.Reason = false, comment, nil, verdict.ReasonSwitchedOff
 		for i := range r.Sign.Signers {
 			r.Sign.Signers[i].Valid = false
 		}
 	}
 	if r.Encrypted {
-		r.Encryption.Success, r.Encryption.Comment = false, comment
+		r.Encryption.Success, r.Encryption.Comment, r.Encryption.Failure = false, comment, verdict.DecryptSwitchedOff
 	}
 }
 
 func keychainComment(r *verdict.Result, kerr error) {
 	if kerr != nil && r.Encrypted && !r.Encryption.Success {
 		r.Encryption.Comment = "Our private key could not be read from the OS keychain (" + kerr.Error() + "): unlock it, then retry."
+		r.Encryption.Failure = verdict.DecryptKeychain
 	}
 }

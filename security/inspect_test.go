@@ -13,6 +13,7 @@ import (
 	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
+
 )
 
 // signedByAlice is a message Alice signed with her key, carrying her
@@ -149,7 +150,7 @@ func TestDecryptWithTheKeychainDownSaysSoAndRetryFixesIt(t *testing.T) {
 	f.down.Store(true)
 	in, err := f.svc.Processing.Inspect(f.ctx, out, InspectOptions{At: testNow.Add(time.Hour)})
 	f.down.Store(false)
-	if err != nil || in.Security.Encryption.Success || !strings.Contains(in.Security.Encryption.Comment, "keychain") {
+	if err != nil || in.Security.Encryption.Success || in.Security.Encryption.Failure != verdict.DecryptKeychain {
 		t.Fatalf("inspect with the keychain down: %+v, %v", in.Security.Encryption, err)
 	}
 	again, changed, err := f.svc.Processing.Retry(f.ctx, in.ArticleID)

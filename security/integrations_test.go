@@ -39,7 +39,7 @@ func TestSwitchedOffTechnologyIsNotCheckedButSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := in.Security
-	if r.Type != verdict.TechSMIME || !r.Signed || r.Sign.Success || !strings.Contains(r.Sign.Comment, "switched off") {
+	if r.Type != verdict.TechSMIME || !r.Signed || r.Sign.Success || r.Sign.Reason != verdict.ReasonSwitchedOff {
 		t.Fatalf("with S/MIME off: %+v", r)
 	}
 	for _, s := range r.Sign.Signers {

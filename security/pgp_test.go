@@ -243,7 +243,7 @@ func TestPGPKeychainDownSaysSo(t *testing.T) {
 	f.down.Store(true)
 	in, err := f.svc.Processing.Inspect(f.ctx, g.Encrypted(t, "keychain down", false), InspectOptions{})
 	f.down.Store(false)
-	if err != nil || in.Security.Encryption.Success || !strings.Contains(in.Security.Encryption.Comment, "keychain") {
+	if err != nil || in.Security.Encryption.Success || in.Security.Encryption.Failure != verdict.DecryptKeychain {
 		t.Fatalf("with the keychain down: %+v, %v", in.Security.Encryption, err)
 	}
 	again, changed, err := f.svc.Processing.Retry(f.ctx, in.ArticleID)

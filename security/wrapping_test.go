@@ -121,7 +121,7 @@ func checkWrapped(t *testing.T, f *fixture, raw []byte, want mime.Origin, secret
 	if r.Sign.Success || r.Encryption.Success {
 		t.Errorf("the wrapped part became the message's state: %+v", r)
 	}
-	if r.Signed && !hasFailedCheck(r.Sign, "structure") {
+	if r.Signed && !hasFailedCheck(r.Sign, verdict.ReasonPartial) {
 		t.Errorf("signed, but no failed structure check says only a part is: %+v", r.Sign)
 	}
 	d, err := f.svc.Processing.Display(f.ctx, in.ArticleID)
@@ -168,9 +168,9 @@ func checkWrapped(t *testing.T, f *fixture, raw []byte, want mime.Origin, secret
 	}
 }
 
-func hasFailedCheck(r verdict.SignResult, name string) bool {
+func hasFailedCheck(r verdict.SignResult, reason verdict.Reason) bool {
 	for _, c := range r.Checks {
-		if c.Name == name && !c.OK {
+		if c.Kind == verdict.CheckStructure && c.Reason == reason && !c.OK {
 			return true
 		}
 	}

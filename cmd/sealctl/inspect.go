@@ -85,6 +85,9 @@ func printInspection(e *env, in security.Inspection) {
 		fmt.Fprintf(w, "Encrypted: yes, decrypted (%s)\n", r.Encryption.Algorithm)
 	default:
 		fmt.Fprintf(w, "Encrypted: yes, NOT DECRYPTED: %s\n", r.Encryption.Comment)
+		if r.Encryption.Failure != "" {
+			fmt.Fprintf(w, "Failure:   %s\n", r.Encryption.Failure)
+		}
 	}
 	if r.Signed && r.Sign.Success && r.Sign.Comment != "" {
 		fmt.Fprintf(w, "           %s\n", r.Sign.Comment)
@@ -94,6 +97,9 @@ func printInspection(e *env, in security.Inspection) {
 	}
 	if r.Repaired != "" {
 		fmt.Fprintf(w, "Repaired:  %s (read as the sender sent it)\n", r.Repaired)
+	}
+	for _, wn := range security.Warnings(r) {
+		fmt.Fprintf(w, "Warning:   %s. %s\n", wn.Title, wn.Fix)
 	}
 	for _, k := range in.Pending {
 		change := ""

@@ -57,6 +57,9 @@ func FuzzProcess(f *testing.F) {
 		if p.Result.Encrypted && !p.Result.Encryption.Success && len(p.Attachments) > 0 && p.Result.Encryption.Comment == "" {
 			t.Fatal("failed decryption without a comment")
 		}
+		if err := p.Result.CheckCodes(); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
 

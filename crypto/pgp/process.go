@@ -143,6 +143,9 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 			return again.p.Result.Sign
 		})
 	}
+	if r := &s.p.Result.Sign; s.p.Result.Signed && !r.Success {
+		r.Reason = verdict.ReasonOf(r.Checks)
+	}
 	if s.p.Result.Signed || s.p.Result.Encrypted {
 		s.p.Result.Type = verdict.TechPGP
 	}
@@ -163,12 +166,13 @@ func (s *state) process(top *mimepart.Entity) {
 		res.Encrypted, res.Repaired = true, repaired
 		if len(parts) < 2 {
 			res.Encryption.Comment = "The encrypted message is damaged (a PGP/MIME part is missing): ask the sender to send it again."
+			res.Encryption.Failure = verdict.DecryptDamaged
 			return
 		}
 		payload := parts[1]
 		var d decrypted
 		if payload == nil {
-			d.comment = "The encrypted message is damaged: ask the sender to send it again."
+			d.comment, d.failure = "The encrypted message is damaged: ask the sender to send it again.", verdict.DecryptDamaged
 		} else {
 			body, _ := payload.DecodedBody()
 			d = s.decrypt(body)
@@ -243,7 +247,7 @@ func (s *state) finish(e *mimepart.Entity) {
 	})
 	if (nestedSigned || nestedEnc) && s.p.Result.Signed && s.p.Result.Sign.Success {
 		s.p.Result.Sign.Success = false
-		s.p.Result.Sign.Checks = append(s.p.Result.Sign.Checks, verdict.Check{Name: "structure", OK: false, Detail: "the signed content holds separately signed or encrypted parts"})
+		s.p.Result.Sign.Checks = append(s.p.Result.Sign.Checks, verdict.Check{Kind: verdict.CheckStructure, Reason: verdict.ReasonNestedParts, Detail: "the signed content holds separately signed or encrypted parts"})
 		s.p.Result.Sign.Comment = "The signed content holds another signed or encrypted part, which this signature does not vouch for: treat the message as not signed."
 	}
 }

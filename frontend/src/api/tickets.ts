@@ -13,6 +13,7 @@ export type SecurityCheck = Plain<verdict.Check>
 export type Signer = Plain<verdict.Signer>
 export type ChainLink = Plain<verdict.ChainLink>
 export type Warning = Plain<security.Warning>
+export type BandLabels = Plain<security.Labels>
 export type MailAttachment = Plain<mime.Attachment>
 export type ArticleSummary = Plain<app.ArticleView>['article']
 export type ArticleView = Plain<app.ArticleView>

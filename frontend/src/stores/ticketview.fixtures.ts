@@ -14,10 +14,12 @@ export function article(id: number, over: Partial<ArticleView> = {}): ArticleVie
       id, message_id: `m${id}`, from: 'Alice <alice@customer.test>', to: 'help@desk.test', subject: 'Printer', date: '', direction: 'in', pending: false, expunged: false,
       security: { type: 'S/MIME', signed: true, encrypted: false, processed_at: '',
         sign: { success: false, comment: 'not trusted', signers: [{ subject: 'CN=Mallory', fingerprint: 'ab', emails: ['mallory@elsewhere.test'], valid: false, chain: [{ subject: 'CN=Other CA', fingerprint: 'cd', anchor: false }] }],
-          checks: [{ name: 'structure', ok: true, detail: '' }, { name: 'chain', ok: false, detail: 'unknown authority' }] },
+          checks: [{ kind: 'structure', name: 'structure', signer: 0, layer: 0, ok: true, detail: '' }, { kind: 'chain', name: 'chain', signer: 0, layer: 0, ok: false, detail: 'unknown authority', reason: 'untrusted_chain' }],
+          reason: 'untrusted_chain' },
         encryption: { success: false, comment: '' } },
     },
     warnings: [{ kind: 'untrusted', title: 'The sender\'s certificate is not issued by a CA you trust', fix: 'Import the CA', retry: true }],
+    band: { seal: 'Signer not trusted', lock: 'Not encrypted' },
     can_retry: true,
     ...over,
   } as ArticleView

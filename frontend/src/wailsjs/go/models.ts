@@ -111,6 +111,7 @@ export namespace app {
 	export class ArticleView {
 	    article: store.ArticleSummary;
 	    warnings: security.Warning[];
+	    band: security.Labels;
 	    can_retry: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -121,6 +122,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.article = this.convertValues(source["article"], store.ArticleSummary);
 	        this.warnings = this.convertValues(source["warnings"], security.Warning);
+	        this.band = this.convertValues(source["band"], security.Labels);
 	        this.can_retry = source["can_retry"];
 	    }
 	
@@ -1202,6 +1204,20 @@ export namespace security {
 		}
 	}
 	
+	export class Labels {
+	    seal: string;
+	    lock: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Labels(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seal = source["seal"];
+	        this.lock = source["lock"];
+	    }
+	}
 	export class PGPMerge {
 	    key: store.PGPKey;
 	    added: string;
@@ -1824,7 +1840,10 @@ export namespace verdict {
 	    }
 	}
 	export class Check {
+	    kind: string;
 	    name: string;
+	    signer: number;
+	    layer: number;
 	    ok: boolean;
 	    detail?: string;
 	    reason?: string;
@@ -1835,7 +1854,10 @@ export namespace verdict {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
 	        this.name = source["name"];
+	        this.signer = source["signer"];
+	        this.layer = source["layer"];
 	        this.ok = source["ok"];
 	        this.detail = source["detail"];
 	        this.reason = source["reason"];
