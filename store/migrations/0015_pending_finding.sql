@@ -1,4 +1,4 @@
--- SealDesk schema, version 14: a key found in mail carries its finding
+-- SealDesk schema, version 15: a key found in mail carries its finding
 -- (crypto/pgp FoundFinding, issue 12): "sender" when the mail proves it is
 -- the sender's (Autocrypt for From, or it verifies the mail's signature),
 -- else why not (other_address, unproven, duplicate, key_change). Only
