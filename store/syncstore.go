@@ -17,6 +17,14 @@ import (
 // on no IMAP code and nothing translates between look-alikes. Every method is scoped to one
 // account's mailbox, named as the server names it.
 
+// lookupDetachedQuery finds which of a JSON array of [Message-ID, hash]
+// pairs a detached article of the mailbox matches (see LookupDetached and
+// TestSyncLookupsUseIndexes).
+const lookupDetachedQuery = `SELECT CAST(j.key AS INTEGER) FROM json_each(?) j WHERE EXISTS (
+        SELECT 1 FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
+        WHERE a.message_id = j.value ->> 0 AND a.content_sha256 = j.value ->> 1 AND a.detached = 1
+            AND m.account_id = ? AND m.name = ?)`
+
 // MirroredArticle is an article as the mirror sees it, for tests and
 // tools: the message at its place, and the article holding it.
 type MirroredArticle struct {
@@ -302,10 +310,7 @@ func (s *Store) LookupDetached(ctx context.Context, accountID int64, mailbox str
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.query(ctx, `SELECT CAST(j.key AS INTEGER) FROM json_each(?) j WHERE EXISTS (
-	        SELECT 1 FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
-	        WHERE a.message_id = j.value ->> 0 AND a.content_sha256 = j.value ->> 1 AND a.detached = 1
-	            AND m.account_id = ? AND m.name = ?)`, string(list), accountID, mailbox)
+	rows, err := s.query(ctx, lookupDetachedQuery, string(list), accountID, mailbox)
 	if err != nil {
 		return nil, err
 	}
