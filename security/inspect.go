@@ -15,6 +15,7 @@ import (
 
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/mimelimit"
+	"github.com/sealdesk/sealdesk/mail/mirror"
 	"github.com/sealdesk/sealdesk/mail/thread"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -65,7 +66,7 @@ func (s *Processing) Inspect(ctx context.Context, raw []byte, opts InspectOption
 	if at.IsZero() {
 		at = s.now()
 	}
-	if old, err := s.p.Store.ArticleByContent(ctx, store.ContentSHA256(raw)); err == nil {
+	if old, err := s.p.Store.ArticleByContent(ctx, mirror.Hash(raw)); err == nil {
 		in, _, err := s.retry(ctx, old, nil, at)
 		return in, err
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -195,8 +196,8 @@ func (s *Processing) retry(ctx context.Context, a store.Article, ks *keySet, at 
 // its outcome changed.
 func (s *Processing) saveRun(ctx context.Context, a store.Article, p *processed, at time.Time) (Inspection, bool, error) {
 	// Result and log entries in one transaction (store.SaveProcessed).
-	missing, err := s.p.Store.SaveProcessed(ctx, []store.Processed{s.processedRow(a, p)})
-	if err == nil && len(missing) > 0 {
+	saved, err := s.p.Store.SaveProcessed(ctx, []store.Processed{s.processedRow(a, p)})
+	if err == nil && len(saved.Missing) > 0 {
 		err = fmt.Errorf("security: article %d: %w", a.ID, store.ErrNotFound)
 	}
 	if err != nil {

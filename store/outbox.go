@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/sealdesk/sealdesk/mail/mirror"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -182,10 +184,10 @@ func (s *Store) MarkOutboxSent(ctx context.Context, id int64) (int64, error) {
 			}
 			return err
 		}
-		sha := ContentSHA256(raw)
+		sha := mirror.Hash(raw)
 		err := tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE content_sha256 = ? ORDER BY id LIMIT 1`, sha).Scan(&articleID)
 		if errors.Is(err, sql.ErrNoRows) {
-			th := &threader{ctx: ctx, tx: tx, pattern: pattern, out: true}
+			th := &threader{ctx: ctx, q: tx, pattern: pattern, out: true}
 			a, ticketID, err := th.thread(raw)
 			if err != nil {
 				return err

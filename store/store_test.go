@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/sealdesk/sealdesk/mail/mirror"
 )
 
 func open(t *testing.T) *Store {
@@ -301,7 +303,7 @@ func TestRawMessagesSurviveTheMoveToTheirOwnTable(t *testing.T) {
 			return err
 		}
 		_, err := db.ExecContext(ctx, `INSERT INTO articles(id, ticket_id, content_sha256, direction, from_addr, subject, raw, created_at)
-		    VALUES (7, 1, 'x', 'in', 'a@example.org', 'old', ?, '')`, raw)
+		    VALUES (7, 1, ?, 'in', 'a@example.org', 'old', ?, '')`, mirror.Hash(raw), raw)
 		return err
 	})
 	a, err := s.Article(ctx, 7)

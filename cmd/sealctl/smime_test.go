@@ -13,6 +13,7 @@ import (
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/mail/mirror"
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/store"
 
@@ -267,7 +268,7 @@ func TestImportingTheCARechecksStoredArticles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	a, err := p.Store.ArticleByContent(context.Background(), store.ContentSHA256(mustRead(t, mail)))
+	a, err := p.Store.ArticleByContent(context.Background(), mirror.Hash(mustRead(t, mail)))
 	if err != nil || !a.Security.Sign.Success || a.SecurityState != store.SecuritySigned {
 		t.Fatalf("stored article after the import: %+v, %v", a.Security.Sign, err)
 	}
