@@ -188,9 +188,11 @@ func (a *applier) rule(r TeamRecord, mine bool, out *TeamApplied) (string, error
 	case "claim":
 		applied := 0
 		for _, c := range r.Claims {
+			// Two lookups, each by its own index (an OR of both scans).
 			var taken int
-			if err := a.tx.QueryRowContext(a.ctx, `SELECT COUNT(*) FROM team_tickets WHERE account_id = ? AND (
-			        (root = ? AND number_uid > 0) OR number = ?)`, a.account, c.Root, c.Number).Scan(&taken); err != nil {
+			if err := a.tx.QueryRowContext(a.ctx, `SELECT (SELECT COUNT(*) FROM team_tickets WHERE account_id = ? AND root = ? AND number_uid > 0)
+			        + (SELECT COUNT(*) FROM team_tickets WHERE account_id = ? AND number = ? AND number > 0)`,
+				a.account, c.Root, a.account, c.Number).Scan(&taken); err != nil {
 				return "", err
 			}
 			if taken > 0 {
@@ -198,8 +200,8 @@ func (a *applier) rule(r TeamRecord, mine bool, out *TeamApplied) (string, error
 				// ticket of this root, if it is not numbered yet, claims
 				// again on the next pass.
 				if mine {
-					if err := a.exec(`UPDATE tickets SET team_claimed = 0 WHERE team_account_id = ? AND root_message_id = ? AND team_claimed = 2`,
-						a.account, c.Root); err != nil {
+					if err := a.exec(`UPDATE tickets INDEXED BY tickets_root SET team_claimed = 0 WHERE root_message_id = ? AND team_account_id = ? AND team_claimed = 2`,
+						c.Root, a.account); err != nil {
 						return "", err
 					}
 				}

@@ -50,7 +50,7 @@ func (s *Store) TeamToPublish(ctx context.Context, account int64) ([]TeamClaim, 
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT t.id, t.number, t.root_message_id, t.state, t.pending_until, t.owner,
 		        COALESCE(v.state_uid, 0), COALESCE(v.owner_uid, 0),
-		        COALESCE((SELECT root FROM team_tickets w WHERE w.account_id = ? AND w.number = t.number), '')
+		        COALESCE((SELECT root FROM team_tickets w WHERE w.account_id = ? AND w.number = t.number AND w.number > 0), '')
 		    FROM tickets t LEFT JOIN team_tickets v ON v.account_id = ? AND v.root = t.root_message_id
 		    WHERE t.team_account_id = ? AND t.team_claimed = 0
 		    ORDER BY t.number`, account, account, account)
@@ -111,8 +111,8 @@ func (s *Store) QueueTeamRecords(ctx context.Context, account int64, out []TeamO
 				return fmt.Errorf("store: queueing a team record: %w", err)
 			}
 			for _, root := range o.ClaimRoots {
-				if _, err := tx.ExecContext(ctx, `UPDATE tickets SET team_claimed = 2 WHERE team_account_id = ? AND root_message_id = ? AND team_claimed = 0`,
-					account, root); err != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE tickets INDEXED BY tickets_root SET team_claimed = 2 WHERE root_message_id = ? AND team_account_id = ? AND team_claimed = 0`,
+					root, account); err != nil {
 					return err
 				}
 			}

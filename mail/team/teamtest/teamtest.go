@@ -23,4 +23,6 @@ func NewServer(t testing.TB) *Server { return imaptest.NewServer(t) }
 func NewProxy(t testing.TB, target string) *Proxy { return imaptest.NewProxy(t, target) }
 
 // Messages builds n messages with unique Message-IDs.
-func Messages(prefix string, n, size int) ([][]byte, []string) { return imaptest.Messages(prefix, n, size) }
+func Messages(prefix string, n, size int) ([][]byte, []string) {
+	return imaptest.Messages(prefix, n, size)
+}
