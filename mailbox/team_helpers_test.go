@@ -127,6 +127,9 @@ func sameTickets(t *testing.T, a, b *laptop, want int) map[string]string {
 func (l *laptop) numberOf(t *testing.T, root string) int64 {
 	t.Helper()
 	var n int64
+	if _, err := l.p.Store.AssignTicketRoots(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if err := l.p.Store.DB().QueryRow(`SELECT number FROM tickets WHERE root_message_id = ?`, root).Scan(&n); err != nil {
 		t.Fatalf("%s: ticket of %s: %v", l.name, root, err)
 	}

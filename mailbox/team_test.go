@@ -132,3 +132,47 @@ func TestTeamConflictMemory(t *testing.T) {
 	}
 	sameTickets(t, a, b, 5)
 }
+
+// TestTeamJoinKeepsNumbersMemory: a profile that worked alone joins; where
+// its old numbers disagree with the team's (lowest UID wins), it
+// renumbers and keeps the old numbers as aliases.
+func TestTeamJoinKeepsNumbersMemory(t *testing.T) {
+	ctx := context.Background()
+	srv := teamtest.NewServer(t)
+	raws, ids := teamtest.Messages("Printer", 6, 100)
+	srv.Append(t, "INBOX", raws...)
+	a := newLaptop(t, "anna", srv.Addr, srv.User, srv.Pass, SyncOptions{})
+	a.sync(t)
+	// Bob worked alone, without team records, and had a ticket of his
+	// own first: all his numbers are one higher than Anna's.
+	b := newLaptop(t, "bob", srv.Addr, srv.User, srv.Pass, SyncOptions{})
+	if _, err := b.p.Store.CreateTicket(ctx, "phone call", "someone"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.s.SaveAccount(ctx, AccountInput{Name: "help", IMAP: srv.Addr, IMAPTLS: "none", Username: srv.User, NoTeam: true}); err != nil {
+		t.Fatal(err)
+	}
+	b.sync(t)
+	old := b.numberOf(t, ids[0])
+	if old != a.numberOf(t, ids[0])+1 {
+		t.Fatalf("setup: bob #%d, anna #%d", old, a.numberOf(t, ids[0]))
+	}
+	if _, err := b.s.SaveAccount(ctx, AccountInput{Name: "help", IMAP: srv.Addr, IMAPTLS: "none", Username: srv.User}); err != nil {
+		t.Fatal(err)
+	}
+	b.sync(t)
+	converge(t, a, b)
+	for _, id := range ids {
+		if a.numberOf(t, id) != b.numberOf(t, id) {
+			t.Fatalf("%s: anna #%d, bob #%d", id, a.numberOf(t, id), b.numberOf(t, id))
+		}
+	}
+	// Bob's old number of the last mail is no one's team number now: an
+	// alias of its ticket, so a [Ticket#old] reply threads there.
+	last := ids[len(ids)-1]
+	oldLast := a.numberOf(t, last) + 1
+	tk, err := b.p.Store.TicketByNumber(ctx, oldLast)
+	if err != nil || tk.Number != b.numberOf(t, last) {
+		t.Fatalf("alias #%d: %+v, %v", oldLast, tk, err)
+	}
+}

@@ -76,6 +76,14 @@ func (s *Store) SaveAccount(ctx context.Context, a Account) (Account, error) {
 	if err != nil {
 		return a, fmt.Errorf("store: saving account %q: %w", a.Name, err)
 	}
+	if !saved.NoTeam {
+		// Team records on (again): tickets rooted while no team account
+		// held them are rooted anew at the next team pass, and join it
+		// (docs/team.md: a profile that worked alone keeps its numbers).
+		if _, err := s.exec(ctx, `UPDATE tickets SET root_message_id = '' WHERE team_account_id = 0 AND root_message_id != ''`); err != nil {
+			return saved, fmt.Errorf("store: saving account %q: %w", a.Name, err)
+		}
+	}
 	return saved, nil
 }
 
