@@ -56,6 +56,11 @@ func TestTeamSameNumbersMemory(t *testing.T) {
 	if got[ids[7]] != "#"+itoa(n)+" pending 2030-01-02 bob@example.test" {
 		t.Fatalf("ticket on bob: %q", got[ids[7]])
 	}
+	for owner, want := range map[string]int{"BOB@example.test": 1, store.OwnerNone: 199, "anna@example.test": 0} {
+		if page, err := b.p.Store.Tickets(ctx, store.TicketQuery{Owner: owner}); err != nil || page.Total != want {
+			t.Fatalf("owner filter %q: %d tickets, %v; want %d", owner, page.Total, err, want)
+		}
+	}
 	tk, _ := b.p.Store.TicketByNumber(ctx, n)
 	hist, err := b.p.Store.TicketHistory(ctx, tk.ID)
 	if err != nil || len(hist) != 3 || hist[1].Field != store.FieldState || hist[2].Agent != "anna@example.test" {
