@@ -21,6 +21,8 @@ type SyncOptions struct {
 	// Reporter receives the engine's events; nil means none. It must be
 	// safe for concurrent use and must not block.
 	Reporter sync.Reporter
+	// Team tunes the team pass that follows the mailbox sync.
+	Team TeamOptions
 	// AfterFlush, in Run, receives the outcome of each outbox flush that
 	// follows a completed sync pass; nil means none. It runs on the flush
 	// goroutine and may block it.
@@ -36,6 +38,11 @@ type Summary struct {
 	// stay pending for the next run.
 	Processed int `json:"processed"`
 	Failed    int `json:"failed"`
+	// Team is the team pass that followed the mailbox sync (team.go);
+	// TeamError says why it did not complete (it runs again next sync,
+	// nothing queued is lost). Not fatal to the mail sync.
+	Team      *TeamSummary `json:"team,omitempty"`
+	TeamError string       `json:"team_error,omitempty"`
 }
 
 // New is the number of messages saved across the mailboxes.
@@ -113,6 +120,9 @@ func (s *Service) SyncOnce(ctx context.Context, name string, opt SyncOptions) (S
 	s.processPending(ctx, n)
 	sum.Stats, err = e.SyncOnce(ctx)
 	sum.Processed, sum.Failed = int(n.ok.Load()), int(n.failed.Load())
+	if err == nil {
+		s.afterSync(ctx, name, opt, &sum)
+	}
 	return sum, err
 }
 

@@ -81,7 +81,10 @@ func (th *threader) thread(raw []byte) (articleMeta, int64, error) {
 		return m, found[d.MessageID], nil
 	case thread.ByNumber:
 		var id int64
-		err := th.q.QueryRowContext(th.ctx, `SELECT id FROM tickets WHERE number = ?`, int64(d.Number)).Scan(&id)
+		// A renumbered ticket's old number still threads (ticket_aliases,
+		// docs/team.md rule 2); a ticket's own number wins over an alias.
+		err := th.q.QueryRowContext(th.ctx, `SELECT id FROM tickets WHERE number = ?
+		    UNION ALL SELECT ticket_id FROM ticket_aliases WHERE number = ? LIMIT 1`, int64(d.Number), int64(d.Number)).Scan(&id)
 		if err == nil {
 			return m, id, nil
 		}

@@ -29,6 +29,11 @@ type Ticket struct {
 	// Pending: an article waits for the security engines (a sync was
 	// interrupted); the next sync processes it.
 	Pending bool `json:"pending"`
+	// Owner is the owning agent's address ("" unassigned); PendingUntil a
+	// pending ticket's reminder date (YYYY-MM-DD). Shared by the team
+	// desk (docs/team.md).
+	Owner        string `json:"owner"`
+	PendingUntil string `json:"pending_until"`
 }
 
 // TicketQuery selects one page of the ticket list. Zero values mean "any".
@@ -43,9 +48,15 @@ type TicketQuery struct {
 	Security string `json:"security"`
 	// Unread narrows to unread tickets.
 	Unread bool `json:"unread"`
-	Offset int  `json:"offset"`
-	Limit  int  `json:"limit"` // at most 500; 0 means 100
+	// Owner narrows to one agent's tickets (an address), or to the
+	// unassigned ones with OwnerNone.
+	Owner  string `json:"owner"`
+	Offset int    `json:"offset"`
+	Limit  int    `json:"limit"` // at most 500; 0 means 100
 }
+
+// OwnerNone selects the unassigned tickets (TicketQuery.Owner).
+const OwnerNone = "-"
 
 // TicketPage is one page of tickets and the total that match the query, so
 // a virtualized list can size itself without loading every row.
@@ -58,10 +69,10 @@ type TicketPage struct {
 // security and security_pending are kept up to date by triggers on
 // articles (migration 0007).
 const ticketColumns = `t.id, t.number, t.subject, t.state, COALESCE(t.group_id, 0), t.customer,
-	        t.unread, t.created_at, t.updated_at, t.security, t.security_pending > 0`
+	        t.unread, t.created_at, t.updated_at, t.security, t.security_pending > 0, t.owner, t.pending_until`
 
 func (t *Ticket) fields() []any {
-	return []any{&t.ID, &t.Number, &t.Subject, &t.State, &t.GroupID, &t.Customer, &t.Unread, &t.CreatedAt, &t.UpdatedAt, &t.Security, &t.Pending}
+	return []any{&t.ID, &t.Number, &t.Subject, &t.State, &t.GroupID, &t.Customer, &t.Unread, &t.CreatedAt, &t.UpdatedAt, &t.Security, &t.Pending, &t.Owner, &t.PendingUntil}
 }
 
 // Tickets returns one page of tickets, most recently updated first.
@@ -85,6 +96,14 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 	}
 	if q.Unread {
 		where = append(where, "t.unread = 1")
+	}
+	switch q.Owner {
+	case "":
+	case OwnerNone:
+		where = append(where, "t.owner = ''")
+	default:
+		where = append(where, "t.owner = ? COLLATE NOCASE")
+		args = append(args, q.Owner)
 	}
 	switch q.Security {
 	case "":

@@ -9,10 +9,16 @@ import (
 
 // ticketJSON and articleJSON are the stable `tickets --json` shape.
 type ticketJSON struct {
-	Number   int64             `json:"number"`
-	Subject  string            `json:"subject"`
-	State    store.TicketState `json:"state"`
-	Articles []articleJSON     `json:"articles"`
+	Number  int64             `json:"number"`
+	Subject string            `json:"subject"`
+	State   store.TicketState `json:"state"`
+	// PendingUntil, Owner and History are the team desk's (docs/team.md):
+	// the reminder date of a pending ticket, the owning agent's address
+	// ("" unassigned), and who changed what, when.
+	PendingUntil string               `json:"pending_until"`
+	Owner        string               `json:"owner"`
+	History      []store.HistoryEntry `json:"history"`
+	Articles     []articleJSON        `json:"articles"`
 }
 
 type articleJSON struct {
@@ -45,7 +51,12 @@ func runTickets(e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			tj := ticketJSON{Number: t.Number, Subject: t.Subject, State: t.State, Articles: []articleJSON{}}
+			hist, err := e.profile.Store.TicketHistory(e.ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			tj := ticketJSON{Number: t.Number, Subject: t.Subject, State: t.State, PendingUntil: t.PendingUntil, Owner: t.Owner,
+				History: hist, Articles: []articleJSON{}}
 			for _, a := range arts {
 				tj.Articles = append(tj.Articles, articleJSON{ID: a.ID, MessageID: a.MessageID, From: a.From, To: a.To,
 					Subject: a.Subject, Date: a.Date, Direction: a.Direction, Security: a.Security})
@@ -65,7 +76,11 @@ func runTickets(e *env, args []string) error {
 	}
 	width := stateWidth()
 	for _, t := range out {
-		fmt.Fprintf(e.stdout, "#%d  %-*s %s\n", t.Number, width, t.State, t.Subject)
+		fmt.Fprintf(e.stdout, "#%d  %-*s %s", t.Number, width, t.State, t.Subject)
+		if t.Owner != "" {
+			fmt.Fprintf(e.stdout, "  (%s)", t.Owner)
+		}
+		fmt.Fprintln(e.stdout)
 		for _, a := range t.Articles {
 			arrow := "<-"
 			if a.Direction == "out" {

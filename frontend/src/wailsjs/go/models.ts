@@ -1445,6 +1445,7 @@ export namespace store {
 	    created_at: string;
 	    updated_at: string;
 	    folders?: string[];
+	    no_team: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Account(source);
@@ -1466,6 +1467,7 @@ export namespace store {
 	        this.created_at = source["created_at"];
 	        this.updated_at = source["updated_at"];
 	        this.folders = source["folders"];
+	        this.no_team = source["no_team"];
 	    }
 	}
 	export class ArticleSummary {
@@ -1742,6 +1744,8 @@ export namespace store {
 	    updated_at: string;
 	    security: string;
 	    pending: boolean;
+	    owner: string;
+	    pending_until: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Ticket(source);
@@ -1760,6 +1764,8 @@ export namespace store {
 	        this.updated_at = source["updated_at"];
 	        this.security = source["security"];
 	        this.pending = source["pending"];
+	        this.owner = source["owner"];
+	        this.pending_until = source["pending_until"];
 	    }
 	}
 	export class TicketPage {
@@ -1800,6 +1806,7 @@ export namespace store {
 	    group_id: number;
 	    security: string;
 	    unread: boolean;
+	    owner: string;
 	    offset: number;
 	    limit: number;
 	
@@ -1814,6 +1821,7 @@ export namespace store {
 	        this.group_id = source["group_id"];
 	        this.security = source["security"];
 	        this.unread = source["unread"];
+	        this.owner = source["owner"];
 	        this.offset = source["offset"];
 	        this.limit = source["limit"];
 	    }
