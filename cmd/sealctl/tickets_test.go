@@ -75,10 +75,16 @@ func TestTicketsOutputIsPinned(t *testing.T) {
 		return map[string]any{"id": float64(id), "message_id": mid, "from": "ann@example.org", "to": "desk@example.org",
 			"subject": subject, "date": "2026-01-02T03:04:05Z", "direction": "in", "security": typ}
 	}
+	// The team desk's fields (issue 13): no owner, no reminder, no
+	// history for tickets no one changed.
+	ticket := func(number int, subject, state string, a map[string]any) map[string]any {
+		return map[string]any{"number": float64(number), "subject": subject, "state": state, "articles": []any{a},
+			"owner": "", "pending_until": "", "history": []any{}}
+	}
 	want := []map[string]any{
-		{"number": float64(10003), "subject": "Keys", "state": "closed", "articles": []any{article(3, "c@x", "Keys", "PGP")}},
-		{"number": float64(10002), "subject": "Invoice", "state": "pending", "articles": []any{article(2, "b@x", "Invoice", "S/MIME")}},
-		{"number": float64(10001), "subject": "Printer", "state": "open", "articles": []any{article(1, "a@x", "Printer", "")}},
+		ticket(10003, "Keys", "closed", article(3, "c@x", "Keys", "PGP")),
+		ticket(10002, "Invoice", "pending", article(2, "b@x", "Invoice", "S/MIME")),
+		ticket(10001, "Printer", "open", article(1, "a@x", "Printer", "")),
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("tickets --json:\n%v\nwant\n%v", got, want)
