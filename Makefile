@@ -25,7 +25,7 @@ help:
 	@echo "make test   - install what is missing and run every test (what CI runs)"
 	@echo "make fuzz   - run every fuzz target for FUZZTIME (default 60s) each; a crasher stays in testdata/fuzz"
 	@echo "make build  - build/bin/sealdesk;  make sealctl - build/bin/sealctl (no cgo)"
-	@echo "make bindings - regenerate frontend/src/wailsjs after changing bound Go services"
+	@echo "make bindings - regenerate frontend/src/wailsjs and src/api/generated.ts after changing bound Go services or enums"
 	@echo "make package - dist/: .deb, .rpm, Windows exe + NSIS installer, each with a .sha256"
 	@echo "make test-package - build the packages, install the .deb (upgrade, remove), check the rest"
 
@@ -66,8 +66,14 @@ sealctl: build/bin/sealctl
 build/bin/sealctl: $(GO_SRC)
 	@CGO_ENABLED=0 go build -ldflags "$(LDFLAGS)" -o $@ ./cmd/sealctl
 
+# The Wails bindings (frontend/src/wailsjs) and the enums' lists
+# (frontend/src/api/generated.ts, internal/tsgen). Generating runs the app,
+# which opens a profile: a throwaway one, so neither the agent's profile nor
+# its schema version has a say. Wails writes its runtime files as 755.
 bindings: tools
-	@wails generate module -tags $(UI_TAGS)
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && SEALDESK_DATA="$$d" wails generate module -tags $(UI_TAGS)
+	@chmod 644 frontend/src/wailsjs/runtime/*
+	@go run ./internal/tsgen
 
 run: deps build
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \

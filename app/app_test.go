@@ -17,16 +17,16 @@ import (
 
 type recorder struct {
 	mu     sync.Mutex
-	events []string
-	last   map[string]any
+	events []EventName
+	last   map[EventName]any
 }
 
-func (r *recorder) Emit(name string, payload any) {
+func (r *recorder) Emit(name EventName, payload any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, name)
 	if r.last == nil {
-		r.last = map[string]any{}
+		r.last = map[EventName]any{}
 	}
 	r.last[name] = payload
 }
@@ -95,7 +95,7 @@ func TestFormatError(t *testing.T) {
 func TestSettingsRoundTripAndEvent(t *testing.T) {
 	p := openProfile(t, keystore.NewMemory(0))
 	r := &recorder{}
-	s := &Settings{p: p, sec: security.New(p, security.Options{}), emit: r}
+	s := &Settings{p: p, sec: security.New(p, security.Options{}).Processing, emit: r}
 	v, err := s.Get()
 	if err != nil {
 		t.Fatal(err)
@@ -157,8 +157,8 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		"*app.PendingKeys": {"Accept", "List", "Reject"},
 		// The composer asks before a send; public material only.
 		// Private keys never pass; drafts are stored sealed.
-		"*app.Compose": {"Contacts", "DeleteDraft", "DiscardOutbox", "Drafts", "Fixes", "ImportCarried", "OpenDraft", "Outbox", "Prepare",
-			"Readiness", "RetryOutbox", "SaveDraft", "Send"},
+		"*app.Compose": {"AddAttachment", "Contacts", "DeleteDraft", "DiscardOutbox", "Drafts", "Fixes", "ImportCarried", "OpenDraft", "Outbox", "Prepare",
+			"Readiness", "RemoveAttachment", "RetryOutbox", "SaveDraft", "Send"},
 		// Passwords only go in (Save); List returns none.
 		"*app.Accounts": {"Delete", "List", "Save", "TestConnection"},
 		// The background sync: one request struct per call.
@@ -181,7 +181,7 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 func TestSettingsSwitchOnRechecksAndAESGCMRoundTrips(t *testing.T) {
 	p := openProfile(t, keystore.NewMemory(0))
 	r := &recorder{}
-	s := &Settings{p: p, sec: security.New(p, security.Options{}), emit: r}
+	s := &Settings{p: p, sec: security.New(p, security.Options{}).Processing, emit: r}
 	on, off := true, false
 	v, err := s.UpdateIntegrations(UpdateIntegrationsRequest{SMIMEAESGCM: &on, PGPEnabled: &off})
 	if err != nil || !v.SMIMEAESGCM || v.PGPEnabled {

@@ -20,8 +20,8 @@ import (
 // view: a private key is exported only to a file the agent picks in a
 // native dialog.
 type Certificates struct {
-	sec  *security.Service
-	emit Emitter
+	certs *security.Certificates
+	emit  Emitter
 	// saveDialog asks where to save a file; "" means the agent cancelled.
 	saveDialog func(SaveRequest) (string, error)
 }
@@ -88,7 +88,7 @@ type ExportPrivateKeyResult struct {
 
 // List returns the certificate inventory.
 func (c *Certificates) List() ([]security.Certificate, error) {
-	return c.sec.List(context.Background())
+	return c.certs.List(context.Background())
 }
 
 // ImportCertificates imports every certificate in one file.
@@ -101,7 +101,7 @@ func (c *Certificates) ImportCertificates(req ImportCertificatesRequest) (securi
 	if choice == security.SelfSignedAsIs {
 		choice = security.SelfSignedAsk
 	}
-	res, err := c.sec.ImportCertificatesWith(context.Background(), choice, security.Input{Data: data})
+	res, err := c.certs.ImportWith(context.Background(), choice, security.Input{Data: data})
 	if err != nil || len(res.NeedsChoice) > 0 {
 		return res, err
 	}
@@ -112,7 +112,7 @@ func (c *Certificates) ImportCertificates(req ImportCertificatesRequest) (securi
 // Trust trusts a certificate for the addresses it names, not as a CA, or
 // with On false takes that back; failed articles are re-checked.
 func (c *Certificates) Trust(req TrustCertificateRequest) (security.TrustResult, error) {
-	res, err := c.sec.TrustDirectly(context.Background(), req.Fingerprint, req.On)
+	res, err := c.certs.TrustDirectly(context.Background(), req.Fingerprint, req.On)
 	if errors.Is(err, security.ErrNoAddresses) {
 		return res, invalid(err)
 	}
@@ -131,7 +131,7 @@ func (c *Certificates) ImportPrivateKey(req ImportPrivateKeyRequest) (security.I
 		return security.ImportResult{}, err
 	}
 	defer release()
-	res, err := c.sec.ImportKey(context.Background(), data, pass)
+	res, err := c.certs.ImportKey(context.Background(), data, pass)
 	if err != nil {
 		return res, err
 	}
@@ -141,7 +141,7 @@ func (c *Certificates) ImportPrivateKey(req ImportPrivateKeyRequest) (security.I
 
 // Delete removes a certificate and its private key.
 func (c *Certificates) Delete(req DeleteCertificateRequest) error {
-	if _, err := c.sec.Delete(context.Background(), req.Fingerprint); err != nil {
+	if _, err := c.certs.Delete(context.Background(), req.Fingerprint); err != nil {
 		return err
 	}
 	c.changed(0)
@@ -151,7 +151,7 @@ func (c *Certificates) Delete(req DeleteCertificateRequest) error {
 // ExportCertificate returns the certificate as PEM, for the agent to copy
 // or save: it is public.
 func (c *Certificates) ExportCertificate(req ExportCertificateRequest) (string, error) {
-	b, err := c.sec.ExportCertificate(context.Background(), req.Fingerprint)
+	b, err := c.certs.Export(context.Background(), req.Fingerprint)
 	return string(b), err
 }
 
@@ -160,11 +160,11 @@ func (c *Certificates) ExportCertificate(req ExportCertificateRequest) (string, 
 // its path, or "" when the agent cancelled.
 func (c *Certificates) SaveCertificate(req ExportCertificateRequest) (string, error) {
 	ctx := context.Background()
-	cert, err := c.sec.Resolve(ctx, req.Fingerprint)
+	cert, err := c.certs.Resolve(ctx, req.Fingerprint)
 	if err != nil {
 		return "", err
 	}
-	pemBytes, err := c.sec.ExportCertificate(ctx, cert.Fingerprint)
+	pemBytes, err := c.certs.Export(ctx, cert.Fingerprint)
 	if err != nil {
 		return "", err
 	}
@@ -188,7 +188,7 @@ func (c *Certificates) ExportPrivateKey(req ExportPrivateKeyRequest) (ExportPriv
 	if req.Passphrase == "" {
 		return ExportPrivateKeyResult{}, security.ErrNoPassphrase
 	}
-	cert, err := c.sec.Resolve(ctx, req.Fingerprint)
+	cert, err := c.certs.Resolve(ctx, req.Fingerprint)
 	if err != nil {
 		return ExportPrivateKeyResult{}, err
 	}
@@ -202,7 +202,7 @@ func (c *Certificates) ExportPrivateKey(req ExportPrivateKeyRequest) (ExportPriv
 	}
 	pass := []byte(req.Passphrase)
 	defer keystore.Zero(pass)
-	pemBytes, err := c.sec.ExportPrivateKey(ctx, cert.Fingerprint, pass)
+	pemBytes, err := c.certs.ExportPrivateKey(ctx, cert.Fingerprint, pass)
 	if err != nil {
 		return ExportPrivateKeyResult{}, err
 	}

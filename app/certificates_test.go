@@ -64,7 +64,7 @@ func newCertificates(t *testing.T) (*Certificates, *recorder, *security.Service)
 	sec := security.New(p, security.Options{Now: func() time.Time { return certNow }, KDFIterations: 1000})
 	r := &recorder{}
 	dir := t.TempDir()
-	return &Certificates{sec: sec, emit: r, saveDialog: func(req SaveRequest) (string, error) {
+	return &Certificates{certs: sec.Certificates, emit: r, saveDialog: func(req SaveRequest) (string, error) {
 		return filepath.Join(dir, req.Name), nil
 	}}, r, sec
 }
@@ -181,7 +181,7 @@ func TestImportPublishesTheRecheckCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := sec.Inspect(context.Background(), signed, security.InspectOptions{})
+	in, err := sec.Processing.Inspect(context.Background(), signed, security.InspectOptions{})
 	if err != nil || in.Security.Sign.Success {
 		t.Fatalf("inspect before the CA: %+v, %v", in.Security.Sign, err)
 	}

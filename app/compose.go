@@ -45,7 +45,7 @@ func (c *Compose) Readiness(req ReadinessRequest) (security.Readiness, error) {
 	if tech != verdict.TechSMIME && tech != verdict.TechPGP {
 		return security.Readiness{}, &Error{Code: CodeInvalid, Message: "Choose S/MIME or PGP."}
 	}
-	return c.sec.ReadinessChosen(context.Background(), tech, req.From, req.Recipients, security.KeyChoice(req.Keys))
+	return c.sec.Sealing.Readiness(context.Background(), security.SealRequest{Technology: tech, From: req.From, Recipients: req.Recipients, Choices: security.KeyChoice(req.Keys)})
 }
 
 // PrepareRequest is what the composer was opened for.
@@ -70,7 +70,7 @@ func (c *Compose) Prepare(req PrepareRequest) (DraftMessage, error) {
 		return DraftMessage{}, &Error{Code: CodeInvalid, Message: "Choose the article to " + strings.ReplaceAll(req.Mode, "-", " ") + " first."}
 	}
 	if d, err := c.p.Store.DraftFor(ctx, req.TicketID, req.ArticleID, req.Mode); err == nil {
-		return c.openDraft(d)
+		return c.openDraft(ctx, d)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return DraftMessage{}, err
 	}
@@ -79,11 +79,11 @@ func (c *Compose) Prepare(req PrepareRequest) (DraftMessage, error) {
 		return DraftMessage{}, err
 	}
 	d := DraftMessage{Mode: req.Mode, TicketID: req.TicketID, ArticleID: req.ArticleID, To: []string{}, Cc: []string{}, Bcc: []string{},
-		Keys: map[string]string{}, Attachments: []Attachment{}, References: []string{}}
+		Keys: map[string]string{}, Attachments: []AttachmentRef{}, References: []string{}}
 	var orig outgoing.Original
 	if req.ArticleID != 0 {
 		var art store.Article
-		orig, art, err = c.sec.QuoteSource(ctx, req.ArticleID)
+		orig, art, err = c.sec.Processing.QuoteSource(ctx, req.ArticleID)
 		if err != nil {
 			return DraftMessage{}, err
 		}
@@ -225,7 +225,7 @@ func (c *Compose) Fixes(req FixesRequest) ([]CarriedFix, error) {
 func (c *Compose) fixFor(ctx context.Context, tech verdict.Technology, ticketID int64, addr string) (CarriedFix, bool, error) {
 	fix := CarriedFix{Address: strings.ToLower(addr), Technology: string(tech)}
 	if tech == verdict.TechSMIME {
-		found, err := c.sec.CarriedFor(ctx, ticketID, addr)
+		found, err := c.sec.Certificates.CarriedFor(ctx, ticketID, addr)
 		if err != nil || len(found) == 0 {
 			return fix, false, err
 		}
@@ -233,7 +233,7 @@ func (c *Compose) fixFor(ctx context.Context, tech verdict.Technology, ticketID 
 		fix.Fingerprint, fix.Subject, fix.NotAfter, fix.ArticleID, fix.Kind = f.Fingerprint, f.Subject, f.NotAfter, f.ArticleID, FixImport
 		return fix, true, nil
 	}
-	found, err := c.sec.CarriedPGPFor(ctx, ticketID, addr)
+	found, err := c.sec.FoundKeys.CarriedFor(ctx, ticketID, addr)
 	if err != nil || len(found) == 0 {
 		return fix, false, err
 	}
@@ -279,7 +279,7 @@ func (c *Compose) ImportCarried(req ImportCarriedRequest) (security.ImportResult
 	if tech == verdict.TechPGP {
 		return c.acceptCarriedPGP(req)
 	}
-	res, err := c.sec.ImportCarried(context.Background(), req.TicketID, req.Address)
+	res, err := c.sec.Certificates.ImportCarried(context.Background(), req.TicketID, req.Address)
 	if errors.Is(err, security.ErrNothingCarried) {
 		return res, &Error{Code: CodeNotFound, Message: forPerson(err)}
 	}
@@ -301,7 +301,7 @@ func (c *Compose) ImportCarried(req ImportCarriedRequest) (security.ImportResult
 // keyring, the found key is closed, failed articles are re-checked and the
 // same events go out, whichever screen the decision came from.
 func (c *Compose) acceptCarriedPGP(req ImportCarriedRequest) (security.ImportResult, error) {
-	k, err := c.sec.CarriedPGPToAccept(context.Background(), req.TicketID, req.Address)
+	k, err := c.sec.FoundKeys.CarriedToAccept(context.Background(), req.TicketID, req.Address)
 	switch {
 	case errors.Is(err, security.ErrNoKeyCarried):
 		return security.ImportResult{}, &Error{Code: CodeNotFound, Message: forPerson(err)}
@@ -310,6 +310,6 @@ func (c *Compose) acceptCarriedPGP(req ImportCarriedRequest) (security.ImportRes
 	case err != nil:
 		return security.ImportResult{}, err
 	}
-	res, err := (&PendingKeys{sec: c.sec, emit: c.emit}).Accept(PendingKeyRequest{ID: k.PendingID})
+	res, err := (&PendingKeys{found: c.sec.FoundKeys, emit: c.emit}).Accept(PendingKeyRequest{ID: k.PendingID})
 	return security.ImportResult{Rechecked: res.Rechecked, RecheckError: res.RecheckError}, err
 }

@@ -6,17 +6,9 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/store"
 )
-
-// Attachment is a file the agent attached: Data is base64, read in the
-// web view from a file the agent picked (the agent's own data going in).
-type Attachment struct {
-	Name        string `json:"name"`
-	ContentType string `json:"content_type"`
-	Data        string `json:"data"`
-	Size        int    `json:"size"`
-}
 
 // DraftMessage is the composer's message, as prefilled, saved or sent.
 type DraftMessage struct {
@@ -38,11 +30,14 @@ type DraftMessage struct {
 	Technology string `json:"technology"`
 	// Keys: certificates or OpenPGP keys picked for recipients with
 	// several (address → fingerprint).
-	Keys        map[string]string `json:"keys"`
-	Attachments []Attachment      `json:"attachments"`
-	InReplyTo   string            `json:"in_reply_to"`
-	References  []string          `json:"references"`
-	UpdatedAt   string            `json:"updated_at"`
+	Keys map[string]string `json:"keys"`
+	// Attachments refer to files stored with AddAttachment: the draft's
+	// sealed JSON does not hold them, opening a draft lists them from the
+	// store, and Send reads the ones listed here.
+	Attachments []AttachmentRef `json:"attachments"`
+	InReplyTo   string          `json:"in_reply_to"`
+	References  []string        `json:"references"`
+	UpdatedAt   string          `json:"updated_at"`
 }
 
 // DraftSummary is a draft as a list shows it.
@@ -64,14 +59,16 @@ type DraftRequest struct {
 func draftAAD(id int64) []byte { return []byte("draft:" + strconv.FormatInt(id, 10)) }
 
 // SaveDraft keeps the draft, sealed with the store key (it may quote
-// decrypted mail), and returns it as saved (with its ID).
+// decrypted mail), and returns it as saved (with its ID). It is the
+// composer's autosave: the attachments are stored apart (AddAttachment),
+// so what it carries and seals is the text fields only.
 func (c *Compose) SaveDraft(d DraftMessage) (DraftMessage, error) {
 	sealer, err := c.p.Sealer()
 	if err != nil {
 		return d, err
 	}
 	body := d
-	body.ID, body.UpdatedAt = 0, ""
+	body.ID, body.UpdatedAt, body.Attachments = 0, "", nil
 	plain, err := json.Marshal(body)
 	if err != nil {
 		return d, err
@@ -91,24 +88,42 @@ func (c *Compose) OpenDraft(req DraftRequest) (DraftMessage, error) {
 	if err != nil {
 		return DraftMessage{}, err
 	}
-	return c.openDraft(row)
+	return c.openDraft(context.Background(), row)
 }
 
-func (c *Compose) openDraft(row store.Draft) (DraftMessage, error) {
+// openDraft returns a stored draft with its attachments. A draft saved
+// before attachments had rows of their own has them moved there first.
+func (c *Compose) openDraft(ctx context.Context, row store.Draft) (DraftMessage, error) {
 	sealer, err := c.p.Sealer()
 	if err != nil {
 		return DraftMessage{}, err
 	}
+	d, old, err := decodeDraft(sealer, row)
+	if err != nil {
+		return DraftMessage{}, err
+	}
+	if err := c.moveLegacyAttachments(ctx, d, old); err != nil {
+		return DraftMessage{}, err
+	}
+	if d.Attachments, err = c.attachmentRefs(ctx, sealer, row.ID); err != nil {
+		return DraftMessage{}, err
+	}
+	return d, nil
+}
+
+// decodeDraft opens a draft's sealed JSON; old is what a draft saved
+// before migration 0014 held inline.
+func decodeDraft(sealer *keystore.Sealer, row store.Draft) (d DraftMessage, old legacyDraft, err error) {
 	plain, err := sealer.Open(row.Sealed, draftAAD(row.ID))
 	if err != nil {
-		return DraftMessage{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d cannot be decrypted (damaged, or saved with another profile's key): delete it and write the message again.", row.ID)}
+		return d, old, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d cannot be decrypted (damaged, or saved with another profile's key): delete it and write the message again.", row.ID)}
 	}
-	var d DraftMessage
 	if err := json.Unmarshal(plain, &d); err != nil {
-		return DraftMessage{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d is unreadable: delete it and write the message again.", row.ID)}
+		return d, old, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d is unreadable: delete it and write the message again.", row.ID)}
 	}
-	d.ID, d.UpdatedAt = row.ID, row.UpdatedAt
-	return d, nil
+	_ = json.Unmarshal(plain, &old) // d decoded, so old does too
+	d.ID, d.UpdatedAt, d.Attachments = row.ID, row.UpdatedAt, nil
+	return d, old, nil
 }
 
 // Drafts lists the saved drafts, newest first.
@@ -117,10 +132,14 @@ func (c *Compose) Drafts() ([]DraftSummary, error) {
 	if err != nil {
 		return nil, err
 	}
+	sealer, err := c.p.Sealer()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]DraftSummary, 0, len(rows))
 	for _, r := range rows {
 		s := DraftSummary{ID: r.ID, Mode: r.Mode, TicketID: r.TicketID, UpdatedAt: r.UpdatedAt, To: []string{}}
-		if d, err := c.openDraft(r); err == nil {
+		if d, _, err := decodeDraft(sealer, r); err == nil {
 			s.Subject, s.To = d.Subject, d.To
 		} else {
 			s.Subject = "(cannot be decrypted)"

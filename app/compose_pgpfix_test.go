@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/base64"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,9 +111,9 @@ func TestComposeOffersAndAcceptsTheOpenPGPKeyTheTicketsMailCarried(t *testing.T)
 		t.Fatalf("apply: %+v, %v", res, err)
 	}
 	f.rec.mu.Lock()
-	events := strings.Join(f.rec.events, ",")
+	events := slices.Clone(f.rec.events)
 	f.rec.mu.Unlock()
-	if events != strings.Join([]string{EventPendingChanged, EventPGPKeysChanged, EventArticlesRechecked}, ",") {
+	if !slices.Equal(events, []EventName{EventPendingChanged, EventPGPKeysChanged, EventArticlesRechecked}) {
 		t.Errorf("events %s", events)
 	}
 	if ok, reason := f.annReadiness(t); !ok {
@@ -121,7 +122,7 @@ func TestComposeOffersAndAcceptsTheOpenPGPKeyTheTicketsMailCarried(t *testing.T)
 	if a, _ := f.c.p.Store.Article(f.ctx, signed); !a.Security.Sign.Success {
 		t.Errorf("her signed mail after the fix: %+v", a.Security.Sign)
 	}
-	if list, _ := f.sec.ListPending(f.ctx); len(list) != 0 {
+	if list, _ := f.sec.FoundKeys.List(f.ctx); len(list) != 0 {
 		t.Errorf("the found key is still open: %+v", list)
 	}
 	if got, _ := f.c.Fixes(FixesRequest{TicketID: ticket, Addresses: []string{annAddr}, Technology: "PGP"}); len(got) != 0 {
@@ -138,11 +139,11 @@ func TestComposeOffersAndAcceptsTheOpenPGPKeyTheTicketsMailCarried(t *testing.T)
 func TestComposeOffersAnOpenPGPKeyChangeOnlyAsAdvice(t *testing.T) {
 	f := newCompose(t, smtptest.Options{})
 	f.inspect(t, signedWithAutocrypt(t, annKey(t, "Ann"), "first"))
-	list, err := f.sec.ListPending(f.ctx)
+	list, err := f.sec.FoundKeys.List(f.ctx)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("pending: %+v, %v", list, err)
 	}
-	if _, err := f.sec.AcceptPending(f.ctx, list[0].ID); err != nil {
+	if _, err := f.sec.FoundKeys.Accept(f.ctx, list[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	changed := annKey(t, "Ann New Phone")
@@ -156,7 +157,7 @@ func TestComposeOffersAnOpenPGPKeyChangeOnlyAsAdvice(t *testing.T) {
 	if code(err) != CodeInvalid || err.Error() != fixes[0].Comment {
 		t.Fatalf("applying a key change: %v", err)
 	}
-	if list, _ := f.sec.ListPending(f.ctx); len(list) != 1 || list[0].Status != store.PendingOpen || !list[0].KeyChange {
+	if list, _ := f.sec.FoundKeys.List(f.ctx); len(list) != 1 || list[0].Status != store.PendingOpen || !list[0].KeyChange {
 		t.Fatalf("the key change after the refusal: %+v", list)
 	}
 	if f.rec.count() != 0 {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -22,35 +21,25 @@ type SendRequest struct {
 	Draft  DraftMessage `json:"draft"`
 }
 
-// Send steps, as send:progress events report them.
-const (
-	StepSealing = "sealing"
-	StepQueued  = "queued"
-	StepSending = "sending"
-	StepSaved   = "saved"  // sent, and the copy saved in Sent
-	StepSent    = "sent"   // sent; the copy in Sent could not be saved
-	StepFailed  = "failed" // not sent: it stays in the outbox, or (no outbox ID) was never queued
-)
-
 // SendProgress is the payload of send:progress.
 type SendProgress struct {
-	SendID   string `json:"send_id"`
-	Step     string `json:"step"`
-	OutboxID int64  `json:"outbox_id"`
-	Message  string `json:"message"`
+	SendID   string           `json:"send_id"`
+	Step     mailbox.SendStep `json:"step"`
+	OutboxID int64            `json:"outbox_id"`
+	Message  string           `json:"message"`
 }
 
 // OutboxView is one message of the outbox as the agent sees it: what
 // happened and what to do.
 type OutboxView struct {
-	ID         int64    `json:"id"`
-	Status     string   `json:"status"` // queued, sending, sent, failed
-	Subject    string   `json:"subject"`
-	Recipients []string `json:"recipients"`
-	Technology string   `json:"technology"`
-	Sign       bool     `json:"sign"`
-	Encrypt    bool     `json:"encrypt"`
-	Attempts   int      `json:"attempts"`
+	ID         int64              `json:"id"`
+	Status     store.OutboxStatus `json:"status"`
+	Subject    string             `json:"subject"`
+	Recipients []string           `json:"recipients"`
+	Technology string             `json:"technology"`
+	Sign       bool               `json:"sign"`
+	Encrypt    bool               `json:"encrypt"`
+	Attempts   int                `json:"attempts"`
 	// NextAttempt is RFC 3339, for queued and sending rows.
 	NextAttempt string `json:"next_attempt"`
 	// Reason is why the last attempt failed; Advice what to do about it.
@@ -76,29 +65,34 @@ type OutboxRequest struct {
 func (c *Compose) Send(req SendRequest) (OutboxView, error) {
 	ctx := context.Background()
 	d := req.Draft
-	progress := func(step, msg string, id int64) {
+	progress := func(step mailbox.SendStep, msg string, id int64) {
 		if c.emit != nil {
 			c.emit.Emit(EventSendProgress, SendProgress{SendID: req.SendID, Step: step, Message: msg, OutboxID: id})
 		}
 	}
-	raw, err := buildDraft(d)
+	atts, err := c.sendAttachments(ctx, d)
 	if err != nil {
-		progress(StepFailed, err.Error(), 0)
+		progress(mailbox.StepFailed, Classify(err).Message, 0)
+		return OutboxView{}, err
+	}
+	raw, err := buildDraft(d, atts)
+	if err != nil {
+		progress(mailbox.StepFailed, err.Error(), 0)
 		return OutboxView{}, err
 	}
 	account, err := c.account(ctx, d.From)
 	if err != nil {
-		progress(StepFailed, Classify(err).Message, 0)
+		progress(mailbox.StepFailed, Classify(err).Message, 0)
 		return OutboxView{}, err
 	}
 	res, err := c.mb.Send(ctx, mailbox.SendInput{Account: account, Raw: raw, Sign: d.Sign, Encrypt: d.Encrypt,
-		Technology: d.Technology, Keys: security.KeyChoice(d.Keys), Progress: func(step string) { progress(step, "", 0) }})
+		Technology: d.Technology, Keys: security.KeyChoice(d.Keys), Progress: func(step mailbox.SendStep) { progress(step, "", 0) }})
 	if res.OutboxID == 0 {
 		if err == nil {
 			err = errors.New("compose: the message was not queued")
 		}
 		e := Classify(err)
-		progress(StepFailed, e.Message, 0)
+		progress(mailbox.StepFailed, e.Message, 0)
 		return OutboxView{}, e
 	}
 	if d.ID != 0 {
@@ -111,27 +105,21 @@ func (c *Compose) Send(req SendRequest) (OutboxView, error) {
 	v.SentFolder, v.SentCopyError = res.SentFolder, forPerson(errors.New(res.SentCopyError))
 	switch {
 	case res.Status == store.OutboxSent && res.SentFolder != "":
-		progress(StepSaved, "Sent, and saved in "+res.SentFolder+".", res.OutboxID)
+		progress(mailbox.StepSaved, "Sent, and saved in "+res.SentFolder+".", res.OutboxID)
 	case res.Status == store.OutboxSent:
-		progress(StepSent, "Sent, but the copy could not be saved in Sent: "+v.SentCopyError, res.OutboxID)
+		progress(mailbox.StepSent, "Sent, but the copy could not be saved in Sent: "+v.SentCopyError, res.OutboxID)
 	default:
-		progress(StepFailed, v.Reason+" "+v.Advice, res.OutboxID)
+		progress(mailbox.StepFailed, v.Reason+" "+v.Advice, res.OutboxID)
 	}
 	c.emitOutbox()
 	return v, nil
 }
 
-// buildDraft writes the draft as a plain RFC 5322 message.
-func buildDraft(d DraftMessage) ([]byte, error) {
+// buildDraft writes the draft and its attachments (sendAttachments) as a
+// plain RFC 5322 message.
+func buildDraft(d DraftMessage, atts []outgoing.Attachment) ([]byte, error) {
 	m := outgoing.Message{From: d.From, To: d.To, Cc: d.Cc, Bcc: d.Bcc, Subject: d.Subject, Text: d.Text,
-		InReplyTo: d.InReplyTo, References: d.References}
-	for _, a := range d.Attachments {
-		data, err := base64.StdEncoding.DecodeString(a.Data)
-		if err != nil {
-			return nil, &Error{Code: CodeInvalid, Message: fmt.Sprintf("The attachment %q could not be read: remove it and attach the file again.", a.Name)}
-		}
-		m.Attachments = append(m.Attachments, outgoing.Attachment{Name: a.Name, ContentType: a.ContentType, Data: data})
-	}
+		InReplyTo: d.InReplyTo, References: d.References, Attachments: atts}
 	raw, err := outgoing.Build(m)
 	if err != nil {
 		return nil, &Error{Code: CodeInvalid, Message: forPerson(errors.New(strings.TrimPrefix(err.Error(), "outgoing: ")))}

@@ -55,7 +55,7 @@ func newCompose(t *testing.T, opts smtptest.Options) composeFixture {
 
 func (f composeFixture) inspect(t *testing.T, raw string) int64 {
 	t.Helper()
-	in, err := f.sec.Inspect(f.ctx, []byte(strings.ReplaceAll(raw, "\n", "\r\n")), security.InspectOptions{})
+	in, err := f.sec.Processing.Inspect(f.ctx, []byte(strings.ReplaceAll(raw, "\n", "\r\n")), security.InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,32 +149,38 @@ func TestComposeDraftsAreSealedAndResumed(t *testing.T) {
 func TestComposeSendKeepsBccOffTheWireAndDeletesTheDraft(t *testing.T) {
 	f := newCompose(t, smtptest.Options{})
 	d := DraftMessage{Mode: "new", From: "Support <support@desk.test>", To: []string{"ann@example.org"}, Bcc: []string{"boss@desk.test"},
-		Subject: "Hello", Text: "Grüße\n", Technology: "S/MIME",
-		Attachments: []Attachment{{Name: "a.txt", ContentType: "text/plain", Data: "aGVsbG8="}}}
+		Subject: "Hello", Text: "Grüße\n", Technology: "S/MIME"}
 	d, err := f.c.SaveDraft(d)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ref, err := f.c.AddAttachment(AddAttachmentRequest{DraftID: d.ID, Name: "a.txt", ContentType: "text/plain", Data: "aGVsbG8="})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Attachments = []AttachmentRef{ref}
 	v, err := f.c.Send(SendRequest{SendID: "s1", Draft: d})
 	if err != nil || v.Status != store.OutboxSent || v.Subject != "Hello" {
 		t.Fatalf("send: %+v, %v", v, err)
 	}
 	msgs := f.srv.Messages()
-	if len(msgs) != 1 || strings.Join(msgs[0].To, ",") != "ann@example.org,boss@desk.test" || bytes.Contains(msgs[0].Data, []byte("boss@")) {
+	if len(msgs) != 1 || strings.Join(msgs[0].To, ",") != "ann@example.org,boss@desk.test" || bytes.Contains(msgs[0].Data, []byte("boss@")) ||
+		!bytes.Contains(msgs[0].Data, []byte("aGVsbG8=")) {
 		t.Fatalf("server got %+v", msgs)
 	}
 	if _, err := f.c.OpenDraft(DraftRequest{ID: d.ID}); code(err) != CodeNotFound {
 		t.Fatalf("the draft outlived the send: %v", err)
 	}
 	p, ok := f.rec.last[EventSendProgress].(SendProgress)
-	if !ok || p.SendID != "s1" || (p.Step != StepSent && p.Step != StepSaved) {
+	if !ok || p.SendID != "s1" || (p.Step != mailbox.StepSent && p.Step != mailbox.StepSaved) {
 		t.Fatalf("last progress %+v (%v)", f.rec.last[EventSendProgress], f.rec.events)
 	}
 	if _, ok := f.rec.last[EventOutboxChanged]; !ok {
 		t.Fatal("no outbox:changed")
 	}
-	// Bad input is a form error, nothing queued.
-	d.To, d.Bcc = []string{"not an address"}, nil
+	// Bad input is a form error, nothing queued. (The attachment went
+	// with the sent draft.)
+	d.To, d.Bcc, d.Attachments = []string{"not an address"}, nil, nil
 	if _, err := f.c.Send(SendRequest{Draft: d}); code(err) != CodeInvalid || !strings.Contains(err.Error(), "not an e-mail address") {
 		t.Fatalf("bad address: %v", err)
 	}
@@ -214,7 +220,7 @@ func TestComposeContactsAndCarriedCertificateFix(t *testing.T) {
 	f := newCompose(t, smtptest.Options{})
 	ca := newCert(t, "Test CA", "", nil)
 	ann := newCert(t, "Ann", "ann@example.org", &ca)
-	if _, err := f.sec.ImportCertificates(f.ctx, security.Input{Data: []byte(ca.pem())}); err != nil {
+	if _, err := f.sec.Certificates.Import(f.ctx, security.Input{Data: []byte(ca.pem())}); err != nil {
 		t.Fatal(err)
 	}
 	kr := smime.NewMemoryKeyring()
@@ -226,7 +232,7 @@ func TestComposeContactsAndCarriedCertificateFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := f.sec.Inspect(f.ctx, signed, security.InspectOptions{})
+	in, err := f.sec.Processing.Inspect(f.ctx, signed, security.InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +260,7 @@ func TestComposeContactsAndCarriedCertificateFix(t *testing.T) {
 	}
 	// A second certificate for Ann: readiness lists both and honours a pick.
 	ann2 := newCert(t, "Ann (new)", "ann@example.org", &ca)
-	if _, err := f.sec.ImportCertificates(f.ctx, security.Input{Data: []byte(ann2.pem())}); err != nil {
+	if _, err := f.sec.Certificates.Import(f.ctx, security.Input{Data: []byte(ann2.pem())}); err != nil {
 		t.Fatal(err)
 	}
 	fp1 := smime.Fingerprint(ann.cert)

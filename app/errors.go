@@ -47,6 +47,14 @@ const (
 	CodeAccountExists ErrorCode = "account_exists"
 )
 
+// ErrorCodes lists every code, in the order declared above; the front end's
+// ErrorCode type is generated from it (internal/tsgen).
+func ErrorCodes() []ErrorCode {
+	return []ErrorCode{CodeKeychainUnavailable, CodeKeychainCorrupt, CodeNotFound, CodeInvalid, CodeInternal,
+		CodeDuplicate, CodePassphraseRequired, CodeWrongPassphrase, CodeCertificateMissing, CodeAuthFailed,
+		CodeCertificateUntrusted, CodeUnreachable, CodeAccountExists}
+}
+
 // Error is what the UI receives for a failed call: options.App.ErrorFormatter
 // turns every returned error into one.
 type Error struct {
@@ -126,7 +134,7 @@ func isUserInput(err error) bool {
 // the agent reading a form error.
 func forPerson(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"security: ", "smime: ", "pgp: ", "mailbox: ", "imap: ", "sync: "} {
+	for _, p := range []string{"security: ", "smime: ", "pgp: ", "mailbox: ", "imap: ", "sync: ", "store: "} {
 		msg = strings.TrimPrefix(msg, p)
 	}
 	if msg != "" {

@@ -8,40 +8,52 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
 
-// Event names the UI subscribes to (frontend/src/events.ts mirrors them).
+// EventName names an event the UI subscribes to. Events lists them all;
+// internal/tsgen writes that list into frontend/src/api/generated.ts, and
+// frontend/src/events.ts fails to type-check until each has its payload.
+type EventName string
+
+// Event names.
 const (
 	// EventSettingsChanged carries a SettingsView after any change.
-	EventSettingsChanged = "settings:changed"
+	EventSettingsChanged EventName = "settings:changed"
 	// EventKeychainStatus carries a KeychainStatus when it changes.
-	EventKeychainStatus = "keychain:status"
+	EventKeychainStatus EventName = "keychain:status"
 	// EventCertificatesChanged (empty payload) tells the certificate list
 	// to reload after an import or delete.
-	EventCertificatesChanged = "certificates:changed"
+	EventCertificatesChanged EventName = "certificates:changed"
 	// EventPGPKeysChanged (empty payload) tells the OpenPGP key list to
 	// reload after an import, delete or an accepted found key.
-	EventPGPKeysChanged = "pgpkeys:changed"
+	EventPGPKeysChanged EventName = "pgpkeys:changed"
 	// EventPendingChanged (empty payload) tells the list of keys found in
 	// mail to reload after a decision.
-	EventPendingChanged = "pending:changed"
+	EventPendingChanged EventName = "pending:changed"
 	// EventArticlesRechecked carries ArticlesRechecked after an import
 	// changed the security outcome of stored articles.
-	EventArticlesRechecked = "articles:rechecked"
+	EventArticlesRechecked EventName = "articles:rechecked"
 	// EventSyncProgress carries SyncProgress while new mail is saved.
-	EventSyncProgress = "sync:progress"
+	EventSyncProgress EventName = "sync:progress"
 	// EventSyncState carries SyncStatus when the sync's state changes.
-	EventSyncState = "sync:state"
+	EventSyncState EventName = "sync:state"
 	// EventTicketsChanged (empty payload) tells the ticket list to reload
 	// after a sync pass saved or expunged mail.
-	EventTicketsChanged = "tickets:changed"
+	EventTicketsChanged EventName = "tickets:changed"
 	// EventAccountsChanged (empty payload) tells the account list to
 	// reload after a save or delete.
-	EventAccountsChanged = "accounts:changed"
+	EventAccountsChanged EventName = "accounts:changed"
 	// EventOutboxChanged (empty payload) tells the outbox list to reload
 	// after a send, retry or discard.
-	EventOutboxChanged = "outbox:changed"
+	EventOutboxChanged EventName = "outbox:changed"
 	// EventSendProgress carries SendProgress for each step of a send.
-	EventSendProgress = "send:progress"
+	EventSendProgress EventName = "send:progress"
 )
+
+// Events lists every event name, in the order declared above.
+func Events() []EventName {
+	return []EventName{EventSettingsChanged, EventKeychainStatus, EventCertificatesChanged, EventPGPKeysChanged,
+		EventPendingChanged, EventArticlesRechecked, EventSyncProgress, EventSyncState, EventTicketsChanged,
+		EventAccountsChanged, EventOutboxChanged, EventSendProgress}
+}
 
 // ArticlesRechecked says how many stored articles changed outcome.
 type ArticlesRechecked struct {
@@ -50,7 +62,7 @@ type ArticlesRechecked struct {
 
 // Emitter publishes an event to the UI.
 type Emitter interface {
-	Emit(name string, payload any)
+	Emit(name EventName, payload any)
 }
 
 // MinEventInterval is the shortest gap between two events of one name;
@@ -65,18 +77,18 @@ type Throttle struct {
 	interval time.Duration
 
 	mu      sync.Mutex
-	last    map[string]time.Time
-	pending map[string]any
+	last    map[EventName]time.Time
+	pending map[EventName]any
 }
 
 var _ Emitter = (*Throttle)(nil)
 
 // NewThrottle wraps next.
 func NewThrottle(next Emitter, interval time.Duration) *Throttle {
-	return &Throttle{next: next, interval: interval, last: map[string]time.Time{}, pending: map[string]any{}}
+	return &Throttle{next: next, interval: interval, last: map[EventName]time.Time{}, pending: map[EventName]any{}}
 }
 
-func (t *Throttle) Emit(name string, payload any) {
+func (t *Throttle) Emit(name EventName, payload any) {
 	t.mu.Lock()
 	now := time.Now()
 	if wait := t.last[name].Add(t.interval).Sub(now); wait > 0 {
@@ -93,7 +105,7 @@ func (t *Throttle) Emit(name string, payload any) {
 	t.next.Emit(name, payload)
 }
 
-func (t *Throttle) flush(name string) {
+func (t *Throttle) flush(name EventName) {
 	t.mu.Lock()
 	payload, ok := t.pending[name]
 	delete(t.pending, name)
@@ -117,11 +129,11 @@ func (w *wailsEmitter) start(ctx context.Context) {
 	w.mu.Unlock()
 }
 
-func (w *wailsEmitter) Emit(name string, payload any) {
+func (w *wailsEmitter) Emit(name EventName, payload any) {
 	w.mu.RLock()
 	ctx := w.ctx
 	w.mu.RUnlock()
 	if ctx != nil {
-		runtime.EventsEmit(ctx, name, payload)
+		runtime.EventsEmit(ctx, string(name), payload)
 	}
 }

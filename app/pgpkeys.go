@@ -15,7 +15,7 @@ import (
 // out to the web view: a secret key is exported only to a file the agent
 // picks in a native dialog.
 type PGPKeys struct {
-	sec        *security.Service
+	keys       *security.PGPKeys
 	emit       Emitter
 	saveDialog func(SaveRequest) (string, error)
 }
@@ -37,7 +37,7 @@ type PGPKeyRequest struct {
 
 // List returns the OpenPGP key inventory.
 func (k *PGPKeys) List() ([]security.PGPKey, error) {
-	return k.sec.ListPGP(context.Background())
+	return k.keys.List(context.Background())
 }
 
 // Import imports every key of one file.
@@ -47,7 +47,7 @@ func (k *PGPKeys) Import(req ImportPGPKeysRequest) (security.PGPImportResult, er
 		return security.PGPImportResult{}, err
 	}
 	defer release()
-	res, err := k.sec.ImportPGP(context.Background(), pass, security.Input{Name: req.FileName, Data: data})
+	res, err := k.keys.Import(context.Background(), pass, security.Input{Name: req.FileName, Data: data})
 	if err != nil {
 		return res, err
 	}
@@ -57,7 +57,7 @@ func (k *PGPKeys) Import(req ImportPGPKeysRequest) (security.PGPImportResult, er
 
 // Delete removes a key with its secret key and passphrase.
 func (k *PGPKeys) Delete(req PGPKeyRequest) error {
-	if _, err := k.sec.DeletePGP(context.Background(), req.Fingerprint); err != nil {
+	if _, err := k.keys.Delete(context.Background(), req.Fingerprint); err != nil {
 		return err
 	}
 	k.changed(0)
@@ -67,7 +67,7 @@ func (k *PGPKeys) Delete(req PGPKeyRequest) error {
 // ExportPublic returns the public key, armored, for the agent to copy or
 // save: it is public.
 func (k *PGPKeys) ExportPublic(req PGPKeyRequest) (string, error) {
-	b, err := k.sec.ExportPGPPublic(context.Background(), req.Fingerprint)
+	b, err := k.keys.ExportPublic(context.Background(), req.Fingerprint)
 	return string(b), err
 }
 
@@ -76,11 +76,11 @@ func (k *PGPKeys) ExportPublic(req PGPKeyRequest) (string, error) {
 // path, or "" when the agent cancelled.
 func (k *PGPKeys) SavePublic(req PGPKeyRequest) (string, error) {
 	ctx := context.Background()
-	key, err := k.sec.ResolvePGP(ctx, req.Fingerprint)
+	key, err := k.keys.Resolve(ctx, req.Fingerprint)
 	if err != nil {
 		return "", err
 	}
-	armored, err := k.sec.ExportPGPPublic(ctx, key.Fingerprint)
+	armored, err := k.keys.ExportPublic(ctx, key.Fingerprint)
 	if err != nil {
 		return "", err
 	}
@@ -113,7 +113,7 @@ func (k *PGPKeys) ExportSecret(req ExportPrivateKeyRequest) (ExportPrivateKeyRes
 	if req.Passphrase == "" {
 		return ExportPrivateKeyResult{}, security.ErrNoPassphrase
 	}
-	key, err := k.sec.ResolvePGP(ctx, req.Fingerprint)
+	key, err := k.keys.Resolve(ctx, req.Fingerprint)
 	if err != nil {
 		return ExportPrivateKeyResult{}, err
 	}
@@ -127,7 +127,7 @@ func (k *PGPKeys) ExportSecret(req ExportPrivateKeyRequest) (ExportPrivateKeyRes
 	}
 	pass := []byte(req.Passphrase)
 	defer keystore.Zero(pass)
-	armored, err := k.sec.ExportPGPSecret(ctx, key.Fingerprint, pass)
+	armored, err := k.keys.ExportSecret(ctx, key.Fingerprint, pass)
 	if err != nil {
 		return ExportPrivateKeyResult{}, err
 	}
@@ -148,8 +148,8 @@ func (k *PGPKeys) changed(rechecked int) {
 // PendingKeys is the bound service behind the list of keys and
 // certificates found in received mail.
 type PendingKeys struct {
-	sec  *security.Service
-	emit Emitter
+	found *security.FoundKeys
+	emit  Emitter
 }
 
 // PendingKeyRequest names a found key by its ID.
@@ -159,12 +159,12 @@ type PendingKeyRequest struct {
 
 // List returns the found keys waiting for a decision.
 func (p *PendingKeys) List() ([]store.PendingKey, error) {
-	return p.sec.ListPending(context.Background())
+	return p.found.List(context.Background())
 }
 
 // Accept imports a found key; failed articles are re-checked.
 func (p *PendingKeys) Accept(req PendingKeyRequest) (security.PendingResult, error) {
-	res, err := p.sec.AcceptPending(context.Background(), req.ID)
+	res, err := p.found.Accept(context.Background(), req.ID)
 	if err != nil {
 		return res, err
 	}
@@ -182,7 +182,7 @@ func (p *PendingKeys) Accept(req PendingKeyRequest) (security.PendingResult, err
 
 // Reject marks a found key rejected; it is not proposed again.
 func (p *PendingKeys) Reject(req PendingKeyRequest) (store.PendingKey, error) {
-	k, err := p.sec.RejectPending(context.Background(), req.ID)
+	k, err := p.found.Reject(context.Background(), req.ID)
 	if err != nil {
 		return k, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,9 +24,9 @@ func newPGPServices(t *testing.T) (*PGPKeys, *PendingKeys, *recorder, *security.
 	sec := security.New(p, security.Options{Now: time.Now})
 	r := &recorder{}
 	dir := t.TempDir()
-	return &PGPKeys{sec: sec, emit: r, saveDialog: func(req SaveRequest) (string, error) {
+	return &PGPKeys{keys: sec.PGPKeys, emit: r, saveDialog: func(req SaveRequest) (string, error) {
 		return filepath.Join(dir, req.Name), nil
-	}}, &PendingKeys{sec: sec, emit: r}, r, sec
+	}}, &PendingKeys{found: sec.FoundKeys, emit: r}, r, sec
 }
 
 func TestPGPKeysImportExportAndEvents(t *testing.T) {
@@ -101,10 +102,10 @@ func TestPendingKeysAcceptRejectAndEvents(t *testing.T) {
 	g := gpgtest.Get(t)
 	_, pending, rec, sec := newPGPServices(t)
 	ctx := t.Context()
-	if _, err := sec.Inspect(ctx, g.Signed(t, "before"), security.InspectOptions{}); err != nil {
+	if _, err := sec.Processing.Inspect(ctx, g.Signed(t, "before"), security.InspectOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	in, err := sec.Inspect(ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "ac", g.AliceBinary), security.InspectOptions{})
+	in, err := sec.Processing.Inspect(ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "ac", g.AliceBinary), security.InspectOptions{})
 	if err != nil || len(in.Pending) != 1 {
 		t.Fatalf("inspect: %+v, %v", in.Pending, err)
 	}
@@ -119,7 +120,7 @@ func TestPendingKeysAcceptRejectAndEvents(t *testing.T) {
 	if _, err := pending.Accept(PendingKeyRequest{ID: list[0].ID}); code(err) != CodeInvalid {
 		t.Fatalf("second accept: %v", err)
 	}
-	in, _ = sec.Inspect(ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "other", g.MalloryBinary), security.InspectOptions{})
+	in, _ = sec.Processing.Inspect(ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "other", g.MalloryBinary), security.InspectOptions{})
 	if _, err := pending.Reject(PendingKeyRequest{ID: in.Pending[0].ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -128,8 +129,8 @@ func TestPendingKeysAcceptRejectAndEvents(t *testing.T) {
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	want := []string{EventPendingChanged, EventPGPKeysChanged, EventArticlesRechecked}
-	if strings.Join(rec.events[:3], ",") != strings.Join(want, ",") || rec.events[len(rec.events)-1] != EventPendingChanged {
+	want := []EventName{EventPendingChanged, EventPGPKeysChanged, EventArticlesRechecked}
+	if !slices.Equal(rec.events[:3], want) || rec.events[len(rec.events)-1] != EventPendingChanged {
 		t.Fatalf("events %v", rec.events)
 	}
 }

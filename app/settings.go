@@ -40,7 +40,7 @@ type UpdateIntegrationsRequest struct {
 // Settings is the bound service behind the Settings and About screens.
 type Settings struct {
 	p    *profile.Profile
-	sec  *security.Service
+	sec  *security.Processing
 	emit Emitter
 }
 

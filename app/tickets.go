@@ -16,7 +16,7 @@ import (
 // Tickets is the bound service behind the ticket list and the ticket view.
 type Tickets struct {
 	p          *profile.Profile
-	sec        *security.Service
+	sec        *security.Processing
 	emit       Emitter
 	saveDialog func(SaveRequest) (string, error)
 	// openURL hands a web address to the system's browser.
@@ -46,10 +46,10 @@ type SaveAttachmentRequest struct {
 	Index     int   `json:"index"`
 }
 
-// SetStateRequest moves a ticket to open, pending or closed.
+// SetStateRequest moves a ticket to one of store.TicketStates.
 type SetStateRequest struct {
-	ID    int64  `json:"id"`
-	State string `json:"state"`
+	ID    int64             `json:"id"`
+	State store.TicketState `json:"state"`
 }
 
 // MarkReadRequest sets a ticket's unread mark.
@@ -69,6 +69,9 @@ type TicketView struct {
 type ArticleView struct {
 	Article  store.ArticleSummary `json:"article"`
 	Warnings []security.Warning   `json:"warnings"`
+	// Band is what the seal and the lock say in short, chosen by the
+	// result's codes (security's wording table).
+	Band security.Labels `json:"band"`
 	// CanRetry: the security process failed ("Retry security process").
 	CanRetry bool `json:"can_retry"`
 }
@@ -140,7 +143,7 @@ func (t *Tickets) Get(req TicketRequest) (TicketView, error) {
 }
 
 func articleView(a store.ArticleSummary) ArticleView {
-	return ArticleView{Article: a, Warnings: security.Warnings(a.Security), CanRetry: a.Security.Failed() || a.Pending}
+	return ArticleView{Article: a, Warnings: security.Warnings(a.Security), Band: security.BandLabels(a.Security), CanRetry: a.Security.Failed() || a.Pending}
 }
 
 // Content returns an article's content as sandboxed HTML documents.
@@ -233,35 +236,39 @@ func attachmentFileName(name string) string {
 	return name
 }
 
-// Retry runs the security process over one article again.
-func (t *Tickets) Retry(req ArticleRequest) (ArticleView, error) {
-	ctx := context.Background()
-	if _, _, err := t.sec.Retry(ctx, req.ArticleID); err != nil {
-		return ArticleView{}, err
-	}
-	a, err := t.p.Store.Article(ctx, req.ArticleID)
-	if err != nil {
-		return ArticleView{}, err
-	}
-	list, err := t.p.Store.TicketArticles(ctx, a.TicketID)
-	if err != nil {
-		return ArticleView{}, err
-	}
-	t.emit.Emit(EventTicketsChanged, struct{}{})
-	for _, s := range list {
-		if s.ID == req.ArticleID {
-			return articleView(s), nil
-		}
-	}
-	return ArticleView{}, store.ErrNotFound
+// RetryResult is the article a Retry ran over, as the ticket view shows
+// it, and its ticket's row, whose security summary may have changed, for
+// the ticket list to patch.
+type RetryResult struct {
+	Article ArticleView  `json:"article"`
+	Ticket  store.Ticket `json:"ticket"`
 }
 
-// SetState moves a ticket to open, pending or closed.
+// Retry runs the security process over one article again and returns
+// that article and its ticket's row, not the ticket's other articles. No
+// event: the view replaces the article and the list patches the row.
+func (t *Tickets) Retry(req ArticleRequest) (RetryResult, error) {
+	ctx := context.Background()
+	if _, _, err := t.sec.Retry(ctx, req.ArticleID); err != nil {
+		return RetryResult{}, err
+	}
+	a, ticketID, err := t.p.Store.ArticleSummary(ctx, req.ArticleID)
+	if err != nil {
+		return RetryResult{}, err
+	}
+	tk, err := t.p.Store.Ticket(ctx, ticketID)
+	if err != nil {
+		return RetryResult{}, err
+	}
+	return RetryResult{Article: articleView(a), Ticket: tk}, nil
+}
+
+// SetState moves a ticket to one of store.TicketStates.
 func (t *Tickets) SetState(req SetStateRequest) (store.Ticket, error) {
 	ctx := context.Background()
 	if err := t.p.Store.SetTicketState(ctx, req.ID, req.State); err != nil {
 		if errors.Is(err, store.ErrBadState) {
-			return store.Ticket{}, invalid(errors.New("a ticket is open, pending or closed"))
+			return store.Ticket{}, &Error{Code: CodeInvalid, Message: forPerson(store.ErrBadState)}
 		}
 		return store.Ticket{}, err
 	}

@@ -15,6 +15,8 @@ import (
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
+
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 func TestDemoMailboxSyncsIntoEveryOutcome(t *testing.T) {
@@ -79,14 +81,14 @@ func TestDemoMailboxSyncsIntoEveryOutcome(t *testing.T) {
 		id   string
 		// want: signature / decryption success; nil when not applicable.
 		signOK, decryptOK *bool
-		comment           string // in the failing part's comment
+		code              string // the failing part's code: Sign.Reason or Encryption.Failure
 	}{
 		{"signed", IDSigned, ptr(true), nil, ""},
 		{"signed and encrypted", IDSignedEncrypted, ptr(true), ptr(true), ""},
 		{"pgp signed and encrypted", IDPGP, ptr(true), ptr(true), ""},
-		{"tampered", IDTampered, ptr(false), nil, ""},
-		{"unknown sender", IDUnknownSender, ptr(false), nil, "import the CA certificate"},
-		{"key we lack", IDKeyWeLack, nil, ptr(false), "certificate and private key for decryption are missing"},
+		{"tampered", IDTampered, ptr(false), nil, string(verdict.ReasonContentAltered)},
+		{"unknown sender", IDUnknownSender, ptr(false), nil, string(verdict.ReasonUntrusted)},
+		{"key we lack", IDKeyWeLack, nil, ptr(false), string(verdict.DecryptNoKey)},
 		{"plain", IDPlain, nil, nil, ""},
 		{"hostile html", IDHostileHTML, nil, nil, ""},
 	}
@@ -99,8 +101,8 @@ func TestDemoMailboxSyncsIntoEveryOutcome(t *testing.T) {
 		if tc.decryptOK == nil && r.Encrypted || tc.decryptOK != nil && (!r.Encrypted || r.Encryption.Success != *tc.decryptOK) {
 			t.Errorf("%s: encrypted %v, success %v (%s)", tc.name, r.Encrypted, r.Encryption.Success, r.Encryption.Comment)
 		}
-		if tc.comment != "" && !strings.Contains(r.Sign.Comment+r.Encryption.Comment, tc.comment) {
-			t.Errorf("%s: comments %q / %q, want %q", tc.name, r.Sign.Comment, r.Encryption.Comment, tc.comment)
+		if code := string(r.Sign.Reason) + string(r.Encryption.Failure); code != tc.code {
+			t.Errorf("%s: code %q (%s / %s), want %q", tc.name, code, r.Sign.Comment, r.Encryption.Comment, tc.code)
 		}
 	}
 	if get(IDPGP).Security.Type != "PGP" || get(IDSigned).Security.Type != "S/MIME" {

@@ -25,16 +25,15 @@ func Setup(ctx context.Context, mb *mailbox.Service, sec *security.Service, m *M
 		do   func() error
 	}{
 		{"the demo certificates", func() error {
-			_, err := sec.ImportCertificates(ctx, security.Input{Name: "demo-ca.pem", Data: k.CA}, security.Input{Name: "demo-helpdesk.pem", Data: k.HelpdeskCert})
+			_, err := sec.Certificates.Import(ctx, security.Input{Name: "demo-ca.pem", Data: k.CA}, security.Input{Name: "demo-helpdesk.pem", Data: k.HelpdeskCert})
 			return err
 		}},
 		{"the helpdesk's S/MIME key", func() error {
-			_, err := sec.ImportKey(ctx, k.HelpdeskKey, nil)
+			_, err := sec.Certificates.ImportKey(ctx, k.HelpdeskKey, nil)
 			return err
 		}},
 		{"the OpenPGP keys", func() error {
-			_, err := sec.ImportPGP(ctx, nil, security.Input{Name: "demo-helpdesk.asc", Data: k.PGPSecret},
-				security.Input{Name: "demo-carol.asc", Data: k.PGPSender})
+			_, err := sec.PGPKeys.Import(ctx, nil, security.Input{Name: "demo-helpdesk.asc", Data: k.PGPSecret}, security.Input{Name: "demo-carol.asc", Data: k.PGPSender})
 			return err
 		}},
 	}

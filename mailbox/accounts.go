@@ -31,8 +31,8 @@ type Service struct {
 	now  func() time.Time
 }
 
-// New returns the use cases; sec processes synced mail and seals outgoing
-// mail.
+// New returns the use cases; sec's Processing processes synced mail, its
+// Sealing seals outgoing mail.
 func New(p *profile.Profile, sec *security.Service) *Service {
 	s := &Service{p: p, sec: sec, now: time.Now}
 	s.sent = imapSent{s}
@@ -62,6 +62,9 @@ type AccountInput struct {
 	// Folders are mirrored besides INBOX and Sent, by their server names;
 	// nil keeps the stored list, empty clears it.
 	Folders []string
+	// NoTeam turns the team desk's records off (docs/team.md); they are
+	// on by default.
+	NoTeam bool
 }
 
 // SaveAccount validates and stores an account: the password first, in the
@@ -142,7 +145,7 @@ func (s *Service) TestConnection(ctx context.Context, name string) error {
 // validate checks a form and turns it into a row.
 func validate(in AccountInput) (store.Account, error) {
 	a := store.Account{Name: strings.TrimSpace(in.Name), Username: in.Username, PinnedCert: strings.TrimSpace(in.PinnedSHA256),
-		SMTPPinnedCert: strings.TrimSpace(in.SMTPPinnedSHA256)}
+		SMTPPinnedCert: strings.TrimSpace(in.SMTPPinnedSHA256), NoTeam: in.NoTeam}
 	if a.Name == "" || len(a.Name) > 64 || strings.ContainsAny(a.Name, "#/\\ \t\r\n") {
 		return a, fmt.Errorf("%w: name %q: use 1 to 64 characters without spaces, '#', '/' or '\\'", ErrInvalid, in.Name)
 	}

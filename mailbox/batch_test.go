@@ -24,7 +24,7 @@ func TestProcessStoredBatchLoad(t *testing.T) {
 		ids = append(ids, a.ID)
 	}
 	batch := []int64{ids[0], ids[1] + 1000, ids[1]}
-	errs := s.sec.ProcessStoredBatch(ctx, batch)
+	errs := s.sec.Processing.ProcessStoredBatch(ctx, batch)
 	if len(errs) != 3 || errs[0] != nil || errs[2] != nil || !errors.Is(errs[1], store.ErrNotFound) {
 		t.Fatalf("errors %v, want nil, ErrNotFound, nil", errs)
 	}

@@ -87,10 +87,10 @@ func newSMIMESender(t *testing.T, opts smtptest.Options) (*sender, *smtptest.Ser
 	for _, p := range people {
 		in = append(in, security.Input{Data: p.pem()})
 	}
-	if _, err := sd.sec.ImportCertificates(ctx, in...); err != nil {
+	if _, err := sd.sec.Certificates.Import(ctx, in...); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sd.sec.ImportKey(ctx, people["desk@example.test"].keyPEM(), nil); err != nil {
+	if _, err := sd.sec.Certificates.ImportKey(ctx, people["desk@example.test"].keyPEM(), nil); err != nil {
 		t.Fatal(err)
 	}
 	return sd, srv, people
@@ -229,7 +229,7 @@ func TestSignedOnlyBccIsOneMessage(t *testing.T) {
 	if bytes.Contains(bytes.ToLower(msgs[0].Data), []byte("\nbcc:")) || bytes.Contains(msgs[0].Data, []byte("boss@")) || bytes.Contains(msgs[0].Data, []byte("audit@")) {
 		t.Fatalf("the signed message shows a Bcc recipient:\n%s", msgs[0].Data)
 	}
-	in, err := sd.sec.Inspect(ctx, msgs[0].Data, security.InspectOptions{})
+	in, err := sd.sec.Processing.Inspect(ctx, msgs[0].Data, security.InspectOptions{})
 	if err != nil || !in.Security.Sign.Success {
 		t.Fatalf("signature: %+v, %v", in.Security.Sign, err)
 	}

@@ -60,7 +60,7 @@ func BenchmarkDovecotSync(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := sec.ImportCertificates(ctx, security.Input{Name: f, Data: data}); err != nil {
+		if _, err := sec.Certificates.Import(ctx, security.Input{Name: f, Data: data}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -68,7 +68,7 @@ func BenchmarkDovecotSync(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := sec.ImportKey(ctx, key, nil); err != nil {
+	if _, err := sec.Certificates.ImportKey(ctx, key, nil); err != nil {
 		b.Fatal(err)
 	}
 	s := New(p, sec)

@@ -32,7 +32,7 @@ func TestBatchGoesOnPastABomb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.sec.ImportPGP(ctx, nil, security.Input{Data: []byte(secret)}); err != nil {
+	if _, err := s.sec.PGPKeys.Import(ctx, nil, security.Input{Data: []byte(secret)}); err != nil {
 		t.Fatal(err)
 	}
 	// Zeros, ZLIB at level 9: about a thousandfold.
@@ -67,7 +67,7 @@ func TestBatchGoesOnPastABomb(t *testing.T) {
 		}
 		ids = append(ids, a.ID)
 	}
-	for i, err := range s.sec.ProcessStoredBatch(ctx, ids) {
+	for i, err := range s.sec.Processing.ProcessStoredBatch(ctx, ids) {
 		if err != nil {
 			t.Fatalf("article %d: %v", i, err)
 		}

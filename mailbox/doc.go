@@ -5,7 +5,7 @@
 // new mail into tickets and runs the security engines over it.
 //
 // Data flows one way: IMAP → mail/sync → store (raw, as received,
-// security_pending) → security.Service.ProcessStored → article view. An
+// security_pending) → security.Processing.ProcessStored → article view. An
 // article whose processing was cut short stays security_pending and is
 // processed at the start of the next sync.
 package mailbox

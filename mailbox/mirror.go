@@ -2,14 +2,14 @@ package mailbox
 
 import (
 	"context"
-	"encoding/hex"
 
 	"github.com/sealdesk/sealdesk/mail/sync"
 	"github.com/sealdesk/sealdesk/store"
 )
 
 // Mirror is mail/sync's Store over the SQLite store, for one account: it
-// only translates types, the SQL and the threading live in package store
+// binds the account; the types are package mail/mirror's on both sides,
+// and the SQL and the threading live in package store
 // (store.SaveMailboxBatch), which thereby depends on no IMAP code.
 type Mirror struct {
 	st      *store.Store
@@ -27,30 +27,19 @@ func NewMirror(st *store.Store, accountID int64) *Mirror { return &Mirror{st: st
 
 // Checkpoint implements sync.Store.
 func (m *Mirror) Checkpoint(ctx context.Context, mailbox string) (sync.Checkpoint, error) {
-	cp, err := m.st.MailboxCheckpoint(ctx, m.account, mailbox)
-	return sync.Checkpoint(cp), err
+	return m.st.MailboxCheckpoint(ctx, m.account, mailbox)
 }
 
 // SaveBatch implements sync.Store: the batch, its threading and the
-// checkpoint in one transaction.
-func (m *Mirror) SaveBatch(ctx context.Context, mailbox string, msgs []sync.Message, cp sync.Checkpoint) error {
-	out := make([]store.MailboxMessage, len(msgs))
-	for i, msg := range msgs {
-		out[i] = store.MailboxMessage{
-			UID: msg.UID, Flags: msg.Flags, InternalDate: msg.InternalDate, Size: msg.Size, ModSeq: msg.ModSeq,
-			Raw: msg.Raw, MessageID: msg.MessageID, ContentSHA256: hex.EncodeToString(msg.Hash[:]), Rebind: msg.Rebind,
-		}
-	}
-	return m.st.SaveMailboxBatch(ctx, m.account, mailbox, out, store.Checkpoint(cp))
+// checkpoint in one transaction; each message's article comes back, so
+// that processing (processor) reads nothing again.
+func (m *Mirror) SaveBatch(ctx context.Context, mailbox string, msgs []sync.Message, cp sync.Checkpoint) ([]sync.Saved, error) {
+	return m.st.SaveMailboxBatch(ctx, m.account, mailbox, msgs, cp)
 }
 
 // ApplyFlags implements sync.Store.
 func (m *Mirror) ApplyFlags(ctx context.Context, mailbox string, updates []sync.FlagUpdate) error {
-	out := make([]store.FlagChange, len(updates))
-	for i, u := range updates {
-		out[i] = store.FlagChange(u)
-	}
-	return m.st.ApplyMailboxFlags(ctx, m.account, mailbox, out)
+	return m.st.ApplyMailboxFlags(ctx, m.account, mailbox, updates)
 }
 
 // Expunge implements sync.Store: the articles stay in their tickets,
@@ -76,11 +65,7 @@ func (m *Mirror) CountUIDs(ctx context.Context, mailbox string) (int, error) {
 
 // Lookup implements sync.Store.
 func (m *Mirror) Lookup(ctx context.Context, mailbox string, keys []sync.Key) ([]bool, error) {
-	pairs := make([][2]string, len(keys))
-	for i, k := range keys {
-		pairs[i] = [2]string{k.MessageID, hex.EncodeToString(k.Hash[:])}
-	}
-	return m.st.LookupDetached(ctx, m.account, mailbox, pairs)
+	return m.st.LookupDetached(ctx, m.account, mailbox, keys)
 }
 
 // NoteSent implements sync.SentNoter: mail in Sent is outgoing.
@@ -97,10 +82,7 @@ func (m *Mirror) Messages(ctx context.Context, mailbox string) ([]sync.StoredMes
 	}
 	out := make([]sync.StoredMessage, len(arts))
 	for i, a := range arts {
-		msg := sync.Message{Mailbox: mailbox, UID: a.UID, Flags: a.Flags, InternalDate: a.InternalDate, Size: a.Size,
-			ModSeq: a.ModSeq, Raw: a.Raw, MessageID: a.MessageID}
-		_, _ = hex.Decode(msg.Hash[:], []byte(a.ContentSHA256))
-		out[i] = sync.StoredMessage{Message: msg, ID: a.ID}
+		out[i] = sync.StoredMessage{Message: a.Message, ID: a.ID}
 	}
 	return out, nil
 }

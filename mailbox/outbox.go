@@ -32,7 +32,7 @@ import (
 //     cannot be checked it waits.
 //
 //   - Bcc copies (encrypted mail with Bcc recipients, see
-//     security.SealCopies) are sent before the row's own message, over the
+//     security.Sealing.Copies) are sent before the row's own message, over the
 //     same connection, and each is recorded as sent the moment the server
 //     accepted it (store.OutboxCopy.Sent): a retry sends only the copies
 //     not yet accepted, then the main message. The main message goes last
@@ -76,8 +76,8 @@ type SendInput struct {
 	// Raw is the plain RFC 5322 message. A missing Message-ID and Date are
 	// added before sealing.
 	Raw []byte
-	// Sign and Encrypt seal it; Technology is "smime" or "pgp" (or "S/MIME",
-	// "PGP"); empty means the technology of the group whose sender address
+	// Sign and Encrypt seal it; Technology is either spelling of one
+	// (verdict.ParseTechnology: "smime" or "S/MIME", "pgp" or "PGP"); empty means the technology of the group whose sender address
 	// is the From address, else S/MIME.
 	Sign, Encrypt bool
 	Technology    string
@@ -85,13 +85,13 @@ type SendInput struct {
 	// says) the agent picked for recipients with several (nil: the
 	// engine's pick).
 	Keys security.KeyChoice
-	// Progress, when set, hears each step as it starts: "sealing",
-	// "queued", "sending" (the composer's progress). The outcome is the
-	// result.
-	Progress func(step string)
+	// Progress, when set, hears each step as it starts: StepSealing,
+	// StepQueued, StepSending (the composer's progress). The outcome is
+	// the result.
+	Progress func(step SendStep)
 }
 
-func (in SendInput) step(name string) {
+func (in SendInput) step(name SendStep) {
 	if in.Progress != nil {
 		in.Progress(name)
 	}
@@ -105,9 +105,9 @@ type SendResult struct {
 	// Status is the outbox status: sent, queued (retried at NextAttemptAt),
 	// failed (refused for good) or sending (outcome unknown, checked in Sent
 	// at NextAttemptAt).
-	Status        string    `json:"status"`
-	Attempts      int       `json:"attempts"`
-	NextAttemptAt time.Time `json:"next_attempt_at"`
+	Status        store.OutboxStatus `json:"status"`
+	Attempts      int                `json:"attempts"`
+	NextAttemptAt time.Time          `json:"next_attempt_at"`
 	// Technology is "S/MIME", "PGP" or empty (sent as written).
 	Technology string   `json:"technology"`
 	Signed     bool     `json:"signed"`
@@ -123,7 +123,7 @@ type SendResult struct {
 // NotSentError is a message that stays in the outbox.
 type NotSentError struct {
 	OutboxID int64
-	Status   string
+	Status   store.OutboxStatus
 	Next     time.Time
 	Err      error
 }
@@ -177,13 +177,13 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 	res.MessageID, res.Recipients = thread.MessageID(plain), env.To
 	var copies []store.OutboxCopy
 	if in.Sign || in.Encrypt {
-		in.step("sealing")
+		in.step(StepSealing)
 		g, tech, err := s.technology(ctx, in.Technology, env.From)
 		if err != nil {
 			return res, err
 		}
-		sealed, err := s.sec.SealCopies(ctx, security.SealRequest{Raw: plain, Sign: in.Sign, Encrypt: in.Encrypt,
-			Technology: verdict.Technology(tech), Keys: in.Keys, PGP: security.PGPSealOptions{Autocrypt: g.Autocrypt}})
+		sealed, err := s.sec.Sealing.Copies(ctx, security.SealRequest{Raw: plain, Sign: in.Sign, Encrypt: in.Encrypt,
+			Technology: tech, Choices: in.Keys, PGP: security.PGPSealOptions{Autocrypt: g.Autocrypt}})
 		if err != nil {
 			return res, err
 		}
@@ -191,7 +191,7 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 		for _, c := range sealed.Bcc {
 			copies = append(copies, store.OutboxCopy{Recipients: c.Recipients, Raw: c.Raw})
 		}
-		res.Technology, res.Signed, res.Encrypted = tech, in.Sign, in.Encrypt
+		res.Technology, res.Signed, res.Encrypted = string(tech), in.Sign, in.Encrypt
 		if in.Sign {
 			res.SignedAs = env.From
 		}
@@ -202,8 +202,8 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 		return res, err
 	}
 	res.OutboxID = it.ID
-	in.step("queued")
-	in.step("sending")
+	in.step(StepQueued)
+	in.step(StepSending)
 	return s.attempt(ctx, a, it, res)
 }
 
@@ -312,7 +312,7 @@ func (s *Service) delivered(ctx context.Context, a store.Account, it store.Outbo
 	if err == nil {
 		res.Status, res.ArticleID = store.OutboxSent, id
 		// Best effort: an article left pending is processed by the next sync.
-		_, _ = s.sec.ProcessStored(keep, id)
+		_, _ = s.sec.Processing.ProcessStored(keep, id)
 	}
 	if appendCopy {
 		// Even if recording failed: the copy in Sent is what stops a resend.
@@ -352,7 +352,7 @@ func (s *Service) sendingAccount(ctx context.Context, name string) (store.Accoun
 var ErrAccountNeeded = errors.New("mailbox: which account?")
 
 // technology picks S/MIME or PGP and the group of the From address.
-func (s *Service) technology(ctx context.Context, asked, from string) (store.Group, string, error) {
+func (s *Service) technology(ctx context.Context, asked, from string) (store.Group, verdict.Technology, error) {
 	var match store.Group
 	groups, err := s.p.Store.Groups(ctx)
 	if err != nil {
@@ -364,16 +364,14 @@ func (s *Service) technology(ctx context.Context, asked, from string) (store.Gro
 			break
 		}
 	}
-	switch strings.ToLower(asked) {
-	case "smime", "s/mime":
-		return match, "S/MIME", nil
-	case "pgp":
-		return match, "PGP", nil
-	case "":
-		if match.Technology != "" {
-			return match, match.Technology, nil
-		}
-		return match, "S/MIME", nil
+	tech, err := verdict.ParseTechnology(asked)
+	switch {
+	case err != nil:
+		return match, "", fmt.Errorf("%w: technology %q: want smime or pgp", ErrInvalid, asked)
+	case tech != verdict.TechNone:
+		return match, tech, nil
+	case match.Technology != "":
+		return match, verdict.Technology(match.Technology), nil
 	}
-	return match, "", fmt.Errorf("%w: technology %q: want smime or pgp", ErrInvalid, asked)
+	return match, verdict.TechSMIME, nil
 }

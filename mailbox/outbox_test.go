@@ -75,7 +75,7 @@ func TestSendThreadsAndIsNotDuplicatedBySync(t *testing.T) {
 	sd, srv := newSender(t, smtptest.Options{})
 	a := mustAccount(t, sd.p, "desk")
 	m := NewMirror(sd.p, a.ID)
-	if err := m.SaveBatch(ctx, "INBOX", []syncMessage{message(1, "q@x", "Printer", "")}, checkpoint(1)); err != nil {
+	if _, err := m.SaveBatch(ctx, "INBOX", []syncMessage{message(1, "q@x", "Printer", "")}, checkpoint(1)); err != nil {
 		t.Fatal(err)
 	}
 	res, err := sd.Send(ctx, SendInput{Raw: outgoing("", "In-Reply-To: <q@x>\n")})
@@ -105,7 +105,7 @@ func TestSendThreadsAndIsNotDuplicatedBySync(t *testing.T) {
 	}
 	sentCopy := syncMessage{UID: 7, Raw: sd.sent.appended[0], MessageID: res.MessageID, Size: int64(len(wire))}
 	sentCopy.Hash = sha(sentCopy.Raw)
-	if err := m.SaveBatch(ctx, "Sent", []syncMessage{sentCopy}, checkpoint(7)); err != nil {
+	if _, err := m.SaveBatch(ctx, "Sent", []syncMessage{sentCopy}, checkpoint(7)); err != nil {
 		t.Fatal(err)
 	}
 	if id, err := sd.p.ArticleAt(ctx, a.ID, "Sent", 7); err != nil || id != res.ArticleID {

@@ -21,6 +21,8 @@ type SyncOptions struct {
 	// Reporter receives the engine's events; nil means none. It must be
 	// safe for concurrent use and must not block.
 	Reporter sync.Reporter
+	// Team tunes the team pass that follows the mailbox sync.
+	Team TeamOptions
 	// AfterFlush, in Run, receives the outcome of each outbox flush that
 	// follows a completed sync pass; nil means none. It runs on the flush
 	// goroutine and may block it.
@@ -36,6 +38,11 @@ type Summary struct {
 	// stay pending for the next run.
 	Processed int `json:"processed"`
 	Failed    int `json:"failed"`
+	// Team is the team pass that followed the mailbox sync (team.go);
+	// TeamError says why it did not complete (it runs again next sync,
+	// nothing queued is lost). Not fatal to the mail sync.
+	Team      *TeamSummary `json:"team,omitempty"`
+	TeamError string       `json:"team_error,omitempty"`
 }
 
 // New is the number of messages saved across the mailboxes.
@@ -49,61 +56,31 @@ func (s Summary) New() (n int) {
 // counter counts the processing outcomes of one sync.
 type counter struct{ ok, failed atomic.Int64 }
 
-// processor runs the security engines over a saved message: the article at
-// the message's mailbox UID goes through security.Service.ProcessStored.
+// processor runs the security engines over saved messages: the article
+// SaveBatch reported for each (mail/sync's SavedMessage.ID) goes through
+// security.Processing.ProcessSaved with the raw message in hand, so nothing
+// is looked up or read back. Further places of an article saved before
+// (store/copies.go) never get here: the engine skips them.
 type processor struct {
-	s       *Service
-	account int64
-	n       *counter
+	s *Service
+	n *counter
 }
 
-func (p processor) Process(ctx context.Context, m sync.Message) error {
-	id, err := p.s.p.Store.ArticleAt(ctx, p.account, m.Mailbox, m.UID)
-	if errors.Is(err, store.ErrNotFound) {
-		// A further place of an article saved before (store/copies.go):
-		// the article is processed through its own place.
-		if _, isCopy, cerr := p.s.p.Store.IsCopyAt(ctx, p.account, m.Mailbox, m.UID); cerr == nil && isCopy {
-			return nil
-		}
-	}
-	if err == nil {
-		_, err = p.s.sec.ProcessStored(ctx, id)
-	}
-	if err != nil {
-		p.n.failed.Add(1)
-		return err
-	}
-	p.n.ok.Add(1)
-	return nil
+func (p processor) Process(ctx context.Context, m sync.SavedMessage) error {
+	return p.ProcessBatch(ctx, []sync.SavedMessage{m})[0]
 }
 
 var _ sync.BatchProcessor = processor{}
 
-// ProcessBatch implements sync.BatchProcessor: the articles at the
-// messages' places go through security.Service.ProcessStoredBatch, their
-// results written in one transaction. Further places of an article saved
-// before (store/copies.go) are skipped.
-func (p processor) ProcessBatch(ctx context.Context, msgs []sync.Message) []error {
-	errs := make([]error, len(msgs))
-	ids := make([]int64, 0, len(msgs))
-	at := make([]int, 0, len(msgs)) // index in msgs of each ID
+// ProcessBatch implements sync.BatchProcessor: one ProcessSaved call, the
+// results written in one transaction.
+func (p processor) ProcessBatch(ctx context.Context, msgs []sync.SavedMessage) []error {
+	arts := make([]store.RawArticle, len(msgs))
 	for i, m := range msgs {
-		id, err := p.s.p.Store.ArticleAt(ctx, p.account, m.Mailbox, m.UID)
-		if errors.Is(err, store.ErrNotFound) {
-			if _, isCopy, cerr := p.s.p.Store.IsCopyAt(ctx, p.account, m.Mailbox, m.UID); cerr == nil && isCopy {
-				continue
-			}
-		}
-		if err != nil {
-			errs[i] = err
-			p.n.failed.Add(1)
-			continue
-		}
-		ids = append(ids, id)
-		at = append(at, i)
+		arts[i] = store.RawArticle{ID: m.ID, MessageID: m.MessageID, Raw: m.Raw}
 	}
-	for k, err := range p.s.sec.ProcessStoredBatch(ctx, ids) {
-		errs[at[k]] = err
+	errs := p.s.sec.Processing.ProcessSaved(ctx, arts)
+	for _, err := range errs {
 		if err != nil {
 			p.n.failed.Add(1)
 		} else {
@@ -125,7 +102,7 @@ func (s *Service) engine(ctx context.Context, name string, opt SyncOptions, n *c
 	}
 	eo := opt.Engine
 	eo.Mailboxes = append(slices.Clip(eo.Mailboxes), a.Folders...)
-	eo.Processor = processor{s: s, account: a.ID, n: n}
+	eo.Processor = processor{s: s, n: n}
 	eo.Reporter = opt.Reporter
 	return sync.New(cfg, NewMirror(s.p.Store, a.ID), eo), a, nil
 }
@@ -143,6 +120,9 @@ func (s *Service) SyncOnce(ctx context.Context, name string, opt SyncOptions) (S
 	s.processPending(ctx, n)
 	sum.Stats, err = e.SyncOnce(ctx)
 	sum.Processed, sum.Failed = int(n.ok.Load()), int(n.failed.Load())
+	if err == nil {
+		s.afterSync(ctx, name, opt, &sum)
+	}
 	return sum, err
 }
 
@@ -208,7 +188,7 @@ func (s *Service) processPending(ctx context.Context, n *counter) {
 		if ctx.Err() != nil {
 			return
 		}
-		for _, err := range s.sec.ProcessStoredBatch(ctx, chunk) {
+		for _, err := range s.sec.Processing.ProcessStoredBatch(ctx, chunk) {
 			if err != nil {
 				n.failed.Add(1)
 			} else {

@@ -2,11 +2,11 @@ package mailbox
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"testing"
 
+	"github.com/sealdesk/sealdesk/mail/mirror"
 	"github.com/sealdesk/sealdesk/mail/sync"
 	"github.com/sealdesk/sealdesk/mail/thread"
 	"github.com/sealdesk/sealdesk/store"
@@ -14,7 +14,7 @@ import (
 
 func message(uid uint32, mid, subject, extra string) sync.Message {
 	raw := []byte(fmt.Sprintf("From: Customer <c@example.org>\r\nTo: help@example.test\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%s\r\nbody\r\n", subject, mid, extra))
-	return sync.Message{UID: uid, Raw: raw, Size: int64(len(raw)), MessageID: thread.MessageID(raw), Hash: sha256.Sum256(raw)}
+	return sync.Message{UID: uid, Raw: raw, Size: int64(len(raw)), MessageID: thread.MessageID(raw), Hash: mirror.Hash(raw)}
 }
 
 func TestThreadingAtSaveAndPendingProcessing(t *testing.T) {
@@ -35,13 +35,13 @@ func TestThreadingAtSaveAndPendingProcessing(t *testing.T) {
 		message(4, "d@x", "Re: (Case 99999) unknown number", ""),
 		message(5, "e@x", "[Ticket#10001] default pattern is off", ""),
 	}
-	if err := m.SaveBatch(ctx, "INBOX", first, sync.Checkpoint{UIDValidity: 1, LastUID: 5}); err != nil {
+	if _, err := m.SaveBatch(ctx, "INBOX", first, sync.Checkpoint{UIDValidity: 1, LastUID: 5}); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.NoteSent(ctx, "Sent"); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.SaveBatch(ctx, "Sent", []sync.Message{message(1, "f@x", "Our answer", "In-Reply-To: <d@x>\r\n")}, sync.Checkpoint{UIDValidity: 1, LastUID: 1}); err != nil {
+	if _, err := m.SaveBatch(ctx, "Sent", []sync.Message{message(1, "f@x", "Our answer", "In-Reply-To: <d@x>\r\n")}, sync.Checkpoint{UIDValidity: 1, LastUID: 1}); err != nil {
 		t.Fatal(err)
 	}
 	page, err := p.Store.Tickets(ctx, store.TicketQuery{})

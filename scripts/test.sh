@@ -57,6 +57,13 @@ export DISPLAY=":$(cat "$logs/display")"
 export NO_AT_BRIDGE=1
 
 step gofmt bash -c '! gofmt -l $(git ls-files "*.go") | grep .'
+# The generated TypeScript (Wails bindings, the enums' lists) must be what
+# the Go code generates now: a stale file fails here, left regenerated in
+# the checkout to commit. Modes are not compared (Wails writes 755).
+step bindings-fresh bash -c 'make -s bindings &&
+	git -c core.fileMode=false diff --exit-code -- frontend/src/wailsjs frontend/src/api/generated.ts &&
+	untracked=$(git ls-files --others --exclude-standard -- frontend/src/wailsjs frontend/src/api/generated.ts) &&
+	{ [ -z "$untracked" ] || { echo "generated but not committed: $untracked"; false; }; }'
 step frontend-build make -s frontend
 step go-vet go vet ./...
 step no-cgo bash -c 'CGO_ENABLED=0 go build -o /dev/null ./cmd/sealctl && CGO_ENABLED=0 go vet $(go list ./... | grep -v "^github.com/sealdesk/sealdesk$")'

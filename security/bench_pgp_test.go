@@ -44,7 +44,7 @@ func pgpBenchService(b *testing.B, dir string) *Service {
 	for _, f := range []string{"alice.pub.asc", "bob.sec.asc"} {
 		inputs = append(inputs, Input{Name: f, Data: readBench(b, dir, f)})
 	}
-	if _, err := svc.ImportPGP(ctx, nil, inputs...); err != nil {
+	if _, err := svc.PGPKeys.Import(ctx, nil, inputs...); err != nil {
 		b.Fatal(err)
 	}
 	return svc
@@ -88,24 +88,24 @@ func BenchmarkPGPProcessBatch(b *testing.B) {
 					eol = "\r\n"
 				}
 				copyRaw := append(fmt.Appendf(nil, "X-Bench-Copy: %d%s", i, eol), raw...)
-				a, err := svc.p.Store.InsertArticle(ctx, store.Article{Direction: "in", Raw: copyRaw}, nil)
+				a, err := svc.Processing.p.Store.InsertArticle(ctx, store.Article{Direction: "in", Raw: copyRaw}, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
 				ids[i] = a.ID
 			}
 			b.Run(alg+"/"+kind, func(b *testing.B) {
-				for _, err := range svc.ProcessStoredBatch(ctx, ids) {
+				for _, err := range svc.Processing.ProcessStoredBatch(ctx, ids) {
 					if err != nil {
 						b.Fatal(err)
 					}
 				}
-				if a, _ := svc.p.Store.Article(ctx, ids[0]); a.Security.Failed() || a.Security.Type != "PGP" {
+				if a, _ := svc.Processing.p.Store.Article(ctx, ids[0]); a.Security.Failed() || a.Security.Type != "PGP" {
 					b.Fatalf("the benchmark mail does not process cleanly: %+v", a.Security)
 				}
 				b.ResetTimer()
 				for done := 0; done < b.N; done += len(ids) {
-					for _, err := range svc.ProcessStoredBatch(ctx, ids[:min(len(ids), b.N-done)]) {
+					for _, err := range svc.Processing.ProcessStoredBatch(ctx, ids[:min(len(ids), b.N-done)]) {
 						if err != nil {
 							b.Fatal(err)
 						}
@@ -125,7 +125,7 @@ func BenchmarkPGPEngine(b *testing.B) {
 	ctx := context.Background()
 	for alg, dir := range pgpBenchDirs(b) {
 		svc := pgpBenchService(b, dir)
-		kr, err := svc.PGPKeyring(ctx)
+		kr, err := svc.PGPKeys.Keyring(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}

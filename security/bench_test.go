@@ -37,7 +37,7 @@ func benchService(b *testing.B, dir string) *Service {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := svc.ImportCertificates(ctx, Input{Name: f, Data: data}); err != nil {
+		if _, err := svc.Certificates.Import(ctx, Input{Name: f, Data: data}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -45,7 +45,7 @@ func benchService(b *testing.B, dir string) *Service {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := svc.ImportKey(ctx, key, nil); err != nil {
+	if _, err := svc.Certificates.ImportKey(ctx, key, nil); err != nil {
 		b.Fatal(err)
 	}
 	return svc
@@ -84,12 +84,12 @@ func BenchmarkSMIMEInspect(b *testing.B) {
 // then again and again: the steady state of re-processing a stored article.
 func benchInspect(b *testing.B, svc *Service, raw []byte, tech string) {
 	ctx := context.Background()
-	in, err := svc.Inspect(ctx, raw, InspectOptions{})
+	in, err := svc.Processing.Inspect(ctx, raw, InspectOptions{})
 	if err != nil || in.Security.Failed() || string(in.Security.Type) != tech {
 		b.Fatalf("the benchmark mail does not process cleanly as %s: %v %+v", tech, err, in.Security)
 	}
 	for b.Loop() {
-		if _, err := svc.Inspect(ctx, raw, InspectOptions{}); err != nil {
+		if _, err := svc.Processing.Inspect(ctx, raw, InspectOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -101,7 +101,7 @@ func BenchmarkSMIMEEngine(b *testing.B) {
 	ctx := context.Background()
 	for alg, dir := range benchDirs(b) {
 		svc := benchService(b, dir)
-		kr, err := svc.Keyring(ctx)
+		kr, err := svc.Certificates.Keyring(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -135,7 +135,7 @@ const maxCarriedArticles = 200
 // signed articles carried (the outer signature, and the signature inside
 // an encryption whose content was decrypted and cached), newest article
 // first, without those already in the store.
-func (s *Service) CarriedFor(ctx context.Context, ticketID int64, addr string) ([]CarriedCertificate, error) {
+func (s *Certificates) CarriedFor(ctx context.Context, ticketID int64, addr string) ([]CarriedCertificate, error) {
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	arts, err := s.p.Store.TicketArticles(ctx, ticketID)
 	if err != nil {
@@ -180,7 +180,7 @@ var ErrNothingCarried = errors.New("security: no signed mail in this ticket carr
 // re-run). Only the end-entity certificate is imported: a CA carried in
 // mail is never trusted this way. When the certificate waits in the list
 // of keys found in mail, it is accepted there, so both lists agree.
-func (s *Service) ImportCarried(ctx context.Context, ticketID int64, addr string) (ImportResult, error) {
+func (s *Certificates) ImportCarried(ctx context.Context, ticketID int64, addr string) (ImportResult, error) {
 	found, err := s.CarriedFor(ctx, ticketID, addr)
 	if err != nil {
 		return ImportResult{}, err
@@ -192,7 +192,7 @@ func (s *Service) ImportCarried(ctx context.Context, ticketID int64, addr string
 	if pending, err := s.p.Store.PendingKeys(ctx, store.PendingOpen); err == nil {
 		for _, pk := range pending {
 			if pk.Technology == string(verdict.TechSMIME) && strings.EqualFold(pk.Fingerprint, c.Fingerprint) {
-				r, err := s.AcceptPending(ctx, pk.ID)
+				r, err := s.found.Accept(ctx, pk.ID)
 				if err != nil {
 					return ImportResult{}, err
 				}
@@ -202,24 +202,7 @@ func (s *Service) ImportCarried(ctx context.Context, ticketID int64, addr string
 	}
 	in := Input{Name: fmt.Sprintf("the certificate in article %d", c.ArticleID),
 		Data: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.cert.Raw})}
-	return s.ImportCertificates(ctx, in)
-}
-
-// openContent is the article's decrypted entity from the sealed cache,
-// nil when there is none or it cannot be opened.
-func (s *Service) openContent(a store.Article) []byte {
-	if len(a.SealedContent) == 0 {
-		return nil
-	}
-	sealer, err := s.p.Sealer()
-	if err != nil {
-		return nil
-	}
-	b, err := sealer.Open(a.SealedContent, ArticleAAD(a.ID))
-	if err != nil {
-		return nil
-	}
-	return b
+	return s.Import(ctx, in)
 }
 
 // QuoteSource is what a reply or forward takes from an article: its
@@ -231,7 +214,7 @@ func (s *Service) openContent(a store.Article) []byte {
 // unencrypted is quoted, each encrypted part replaced by
 // outgoing.EncryptedNote (see outgoing.PlainText): quoting a decrypted
 // part of a partly encrypted mail is EFAIL's reply oracle.
-func (s *Service) QuoteSource(ctx context.Context, articleID int64) (outgoing.Original, store.Article, error) {
+func (s *Processing) QuoteSource(ctx context.Context, articleID int64) (outgoing.Original, store.Article, error) {
 	a, err := s.p.Store.Article(ctx, articleID)
 	if err != nil {
 		return outgoing.Original{}, a, err

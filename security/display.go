@@ -24,7 +24,7 @@ type Display struct {
 // "processing" the article, only unwrapping it for display). An article
 // whose stored result says decryption failed is not decrypted here even if
 // a key arrived since: its label would be wrong; Retry is the way.
-func (s *Service) Display(ctx context.Context, articleID int64) (Display, error) {
+func (s *Processing) Display(ctx context.Context, articleID int64) (Display, error) {
 	a, err := s.p.Store.Article(ctx, articleID)
 	if err != nil {
 		return Display{}, err
@@ -50,7 +50,7 @@ func (s *Service) Display(ctx context.Context, articleID int64) (Display, error)
 // displayEntity returns the entity the engines display (nil: nothing could
 // be decrypted) and whether it stands for the whole message (inline
 // OpenPGP, whose protected text has no MIME entity of its own).
-func (s *Service) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
+func (s *Processing) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
 	r := a.Security
 	if r.Type == verdict.TechNone && !r.Signed && !r.Encrypted {
 		return a.Raw, false
@@ -58,16 +58,26 @@ func (s *Service) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
 	if r.Encrypted && !r.Encryption.Success {
 		return nil, false
 	}
+	// A repaired Exchange rewrite (verdict.RepairExchangePGPMIME) is a
+	// multipart/encrypted in all but its label, and a gateway's
+	// message/rfc822 wrapper (RepairGatewayRFC822) holds nothing but the
+	// message: the unwrapped entity stands for the whole message, whose
+	// raw parts (an empty text, the control part, the ciphertext; the
+	// wrapped message) are no content of their own.
+	repaired := r.Repaired == verdict.RepairExchangePGPMIME || r.Repaired == verdict.RepairGatewayRFC822
 	if a.SealedContent != nil {
 		if sealer, err := s.p.Sealer(); err == nil {
 			if plain, err := sealer.Open(a.SealedContent, ArticleAAD(a.ID)); err == nil && !bytes.Equal(plain, a.Raw) {
-				return plain, false
+				return plain, repaired
 			}
 		}
 	}
 	p, err := ks.process(a.Raw, s.now())
 	if err != nil || p.Entity == nil || (r.Encrypted && !p.Result.Encryption.Success) {
 		return nil, false
+	}
+	if repaired {
+		return p.Entity, true
 	}
 	if bytes.Equal(p.Entity, a.Raw) && r.Type == verdict.TechPGP && (r.Encryption.Success || r.Sign.Success) {
 		// Inline OpenPGP over the whole text: the engine's text is the
@@ -87,7 +97,7 @@ func (s *Service) displayEntity(ks *keySet, a store.Article) ([]byte, bool) {
 // message's. It decrypts in memory only and logs nothing. When the
 // OpenPGP keyring cannot be had, the bodies are shown as sent.
 // Not safe for concurrent use (one Split calls it).
-func (s *Service) inlineParts(ks *keySet, raw []byte) func(string, bool, string) []mime.InlinePart {
+func (s *Processing) inlineParts(ks *keySet, raw []byte) func(string, bool, string) []mime.InlinePart {
 	var (
 		sp    *pgp.InlineSplitter
 		on    Integrations
@@ -189,7 +199,7 @@ func orElse(s, alt string) string {
 }
 
 // Attachment returns one attachment of an article's display by its index.
-func (s *Service) Attachment(ctx context.Context, articleID int64, index int) (mime.Attachment, error) {
+func (s *Processing) Attachment(ctx context.Context, articleID int64, index int) (mime.Attachment, error) {
 	d, err := s.Display(ctx, articleID)
 	if err != nil {
 		return mime.Attachment{}, err
@@ -205,12 +215,15 @@ func (s *Service) Attachment(ctx context.Context, articleID int64, index int) (m
 }
 
 // Warning is a security problem of an article in plain language, with
-// what the agent can do about it.
+// what the agent can do about it. Its words come from the wording table
+// (wording.go), chosen by the result's codes.
 type Warning struct {
 	// Kind is stable for the UI: sender_key_missing, our_key_missing,
-	// untrusted, from_mismatch, expired, tampered, partial,
-	// not_integrity_protected, switched_off, other, and the sender and
-	// date reason codes of crypto.Reason (see reasonWarnings).
+	// our_key_locked, our_key_failed, keychain, untrusted, from_mismatch,
+	// expired, revoked, tampered, damaged, partial, weak,
+	// wrong_key_usage, unsupported, too_large, not_integrity_protected,
+	// switched_off, other, and the sender and date reason codes of
+	// verdict.Reason (from_name_address, date_mismatch, ...).
 	Kind  string `json:"kind"`
 	Title string `json:"title"`
 	Fix   string `json:"fix"`
@@ -219,75 +232,51 @@ type Warning struct {
 	Retry bool `json:"retry"`
 }
 
-// Warnings derives the warnings of a result: one per failed check of the
-// signature (in check order), one for a failed decryption, and one for
-// content that is encrypted without integrity protection and not signed.
+// Warnings derives the warnings of a result from its codes: one per
+// failed check of the signature (in check order, one per Kind), one for a
+// failed decryption, and one for content that is encrypted without
+// integrity protection and not signed.
 func Warnings(r verdict.Result) []Warning {
 	out := []Warning{}
-	off := strings.Contains(r.Sign.Comment+r.Encryption.Comment, "switched off in Settings")
-	if off {
-		return append(out, Warning{Kind: "switched_off", Title: string(r.Type) + " is switched off",
-			Fix: "Switch it on in Settings > Integrations; the message is checked again then.", Retry: true})
+	if r.Sign.Reason == verdict.ReasonSwitchedOff || r.Encryption.Failure == verdict.DecryptSwitchedOff {
+		return append(out, offWording.warning(r.Type))
 	}
 	if r.Signed && !r.Sign.Success {
 		seen := map[string]bool{}
+		add := func(w Warning) {
+			if !seen[w.Kind] {
+				seen[w.Kind] = true
+				out = append(out, w)
+			}
+		}
 		for _, c := range r.Sign.Checks {
-			if c.OK {
-				continue
+			if wd, ok := signWording[c.Reason]; ok && !c.OK {
+				w := wd.warning(r.Type)
+				if c.Reason.IsSender() && c.Detail != "" {
+					w.Fix += " (" + c.Detail + ")"
+				}
+				add(w)
 			}
-			w, ok := checkWarning(c)
-			if !ok || seen[w.Kind] {
-				continue
-			}
-			seen[w.Kind] = true
-			out = append(out, w)
+		}
+		if wd, ok := signWording[r.Sign.Reason]; ok && len(seen) == 0 {
+			add(wd.warning(r.Type))
 		}
 		if len(seen) == 0 {
 			out = append(out, Warning{Kind: "other", Title: "The signature is not valid", Fix: r.Sign.Comment, Retry: true})
 		}
 	}
 	if r.Encrypted && !r.Encryption.Success {
-		c := r.Encryption.Comment
-		switch {
-		case strings.Contains(c, "integrity protection"):
-			out = append(out, Warning{Kind: "not_integrity_protected", Title: "Not integrity-protected",
-				Fix: "The message uses an obsolete encryption format open to tampering and was not decrypted: ask the sender to update their OpenPGP software and send it again."})
-		case strings.Contains(c, "are missing") || strings.Contains(c, "no secret key"):
-			out = append(out, Warning{Kind: "our_key_missing",
-				Title: "Our certificate and private key for this message are missing — maybe the sender used the wrong certificate",
-				Fix:   "Import the certificate and private key (or OpenPGP secret key) it was encrypted to, then Retry; or ask the sender to encrypt to your current certificate.", Retry: true})
-		default:
-			out = append(out, Warning{Kind: "other", Title: "The message could not be decrypted", Fix: c, Retry: true})
+		if wd, ok := decryptWording[r.Encryption.Failure]; ok {
+			out = append(out, wd.warning(r.Type))
+		} else {
+			out = append(out, Warning{Kind: "other", Title: "The message could not be decrypted", Fix: r.Encryption.Comment, Retry: true})
 		}
 	}
 	// The typed field decides, not the algorithm's name: the engines write
 	// the key transport beside it ("AES-256-CBC, RSA PKCS #1 v1.5").
 	if r.Encrypted && r.Encryption.Success && !r.Encryption.IntegrityProtected && !(r.Signed && r.Sign.Success) {
-		out = append(out, Warning{Kind: "not_integrity_protected", Title: "Not integrity-protected",
+		out = append(out, Warning{Kind: "not_integrity_protected", Title: titleNotProtected,
 			Fix: "It was encrypted with " + r.Encryption.Algorithm + ", which carries no integrity check, and it is not validly signed: someone on the way could have changed it. Confirm anything important with the sender."})
 	}
 	return out
-}
-
-// signWarnings maps the engines' check names (crypto.Check.Name) onto
-// what the agent reads.
-var signWarnings = map[string]Warning{
-	"certificate": {Kind: "sender_key_missing", Title: "The sender's certificate is missing",
-		Fix: "Import the sender's certificate in Certificates, then Retry.", Retry: true},
-	"key": {Kind: "sender_key_missing", Title: "The sender's public key is missing",
-		Fix: "Import the sender's public key in PGP keys, then Retry.", Retry: true},
-	"chain": {Kind: "untrusted", Title: "The sender's certificate is not issued by a CA you trust",
-		Fix: "If you trust that CA, import its certificate in Certificates, then Retry. Otherwise treat the message as not signed.", Retry: true},
-	"from": {Kind: "from_mismatch", Title: "Signed by a different address than the sender",
-		Fix: "The signer is not the address in From: confirm with the sender through another channel before acting on it."},
-	"validity": {Kind: "expired", Title: "Expired",
-		Fix: "The signer's certificate or key is expired or not valid yet: ask the sender for the renewed one, import it, then Retry.", Retry: true},
-	"digest": {Kind: "tampered", Title: "The message was changed after it was signed",
-		Fix: "Do not trust its content; ask the sender to send it again."},
-	"signature": {Kind: "tampered", Title: "The signature does not match the message",
-		Fix: "The message was changed or forged: do not trust its content, and ask the sender to send it again."},
-	"structure": {Kind: "partial", Title: "Only part of this message is signed, or the signature is damaged",
-		Fix: "Treat the message as not signed; ask the sender to send it again if it matters."},
-	"key usage": {Kind: "other", Title: "The sender's certificate is not meant for e-mail signatures",
-		Fix: "Treat the message as not signed; the sender needs an e-mail (S/MIME) certificate."},
 }

@@ -29,7 +29,7 @@ var notEntities = map[string]string{
 // anything of the plaintext.
 func checkNothingShown(t *testing.T, f *fixture, raw []byte, want verdict.DecryptFailure) {
 	t.Helper()
-	in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, raw, InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func checkNothingShown(t *testing.T, f *fixture, raw []byte, want verdict.Decryp
 	if strings.Contains(in.Text, "4711") {
 		t.Errorf("the text shows the plaintext: %q", in.Text)
 	}
-	d, err := f.svc.Display(f.ctx, in.ArticleID)
+	d, err := f.svc.Processing.Display(f.ctx, in.ArticleID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,11 +137,11 @@ func TestReplyQuotesNoEncryptedPart(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			in, err := f.svc.Inspect(f.ctx, c.raw, InspectOptions{})
+			in, err := f.svc.Processing.Inspect(f.ctx, c.raw, InspectOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			o, _, err := f.svc.QuoteSource(f.ctx, in.ArticleID)
+			o, _, err := f.svc.Processing.QuoteSource(f.ctx, in.ArticleID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,20 +2,78 @@ package security
 
 import (
 	"context"
-	"crypto"
-	"crypto/x509"
+	"errors"
 	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/pgp"
-	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
+
+// Engine is one security technology as processing and sealing use it: an
+// adapter in this package over the technology's engine in crypto/ (see
+// engine_smime.go, engine_pgp.go) and the profile's keys of that
+// technology. Processing walks a message layer by layer and asks each
+// engine, in the order of deps.engines, whether it claims the layer;
+// sealing and readiness take the engine of SealRequest.Technology. The
+// package doc says how a new engine plugs in.
+//
+// Its methods take this package's per-operation types (keySet, processed,
+// sealer): an engine shares the operation's keyrings and switches, so it
+// is written here, not outside.
+type Engine interface {
+	// Technology names the engine; it is what results, the security log
+	// and SealRequest.Technology say.
+	Technology() verdict.Technology
+	// Enabled reads the engine's switch in Settings > Integrations.
+	Enabled(on Integrations) bool
+	// Detect says whether the engine claims the layer. It may look at
+	// the layer's header and the bodies of parts announced as its own,
+	// never decrypt or read a keyring. An error is about the layer
+	// itself (not a message, beyond the limits of package mimelimit) and
+	// ends the walk: no other engine would read it either.
+	Detect(l *Layer) (bool, error)
+	// Process runs the engine over a layer it claimed. on is its switch:
+	// when off it runs over an empty keyring and says so (switchedOff).
+	// A nil outcome and nil error hand the layer on to the next engine
+	// that claims it (an S/MIME certs-only message is no S/MIME layer).
+	Process(ks *keySet, l *Layer, at time.Time, on bool) (*processed, error)
+	// Sealer opens the engine's sealing over our keys for one request.
+	Sealer(ctx context.Context, req SealRequest) (*sealer, error)
+	// Readiness fills in r.Sign and r.Recipients for req (see
+	// Sealing.Readiness); public material only.
+	Readiness(ctx context.Context, req SealRequest, r *Readiness) error
+}
+
+// Layer is one MIME layer of a received message as the engines are asked
+// about it: the message itself (Depth 0), or an entity an engine left
+// closed inside it (processed.Inner), such as a PGP/MIME
+// multipart/encrypted that an S/MIME multipart/signed covers.
+type Layer struct {
+	// Raw is the layer as a MIME entity (a whole RFC 5322 message at
+	// Depth 0).
+	Raw   []byte
+	Depth int
+	// reuse hands the parse one engine's Detect made of Raw to the
+	// OpenPGP engine (pgp.ProcessOptions.Parsed: its type is internal to
+	// crypto/, so it travels as the option it fills); nil when none.
+	// Parsing the header and parts twice cost a tenth of an Ed25519
+	// OpenPGP article.
+	reuse func(*pgp.ProcessOptions)
+}
+
+// maxLayers bounds the walk into inner layers; each layer is a whole
+// engine run.
+const maxLayers = 4
+
+// errNoEngine: no engine claimed a layer. The OpenPGP engine claims every
+// layer (plain mail included), so it means an engine list without it.
+var errNoEngine = errors.New("security: no engine claims this message")
 
 // keySet is the key material of one operation: each technology's keyring
 // is loaded when an engine first needs it, so a plain or S/MIME message
 // never touches the OpenPGP store and the reverse.
 type keySet struct {
-	s     *Service
+	s     *deps
 	ctx   context.Context
 	smime *Keyring
 	pgp   *PGPKeyring
@@ -31,11 +89,15 @@ type keySet struct {
 	noText bool
 }
 
-func (s *Service) keySet(ctx context.Context) *keySet { return &keySet{s: s, ctx: ctx} }
+func (s *deps) keySet(ctx context.Context) *keySet { return &keySet{s: s, ctx: ctx} }
+
+// The keyrings of an operation, each loaded when its engine first needs
+// it, so that a plain or S/MIME message never touches the OpenPGP store
+// and the reverse. A new engine adds its own loader here and to Release.
 
 func (ks *keySet) SMIME() (*Keyring, error) {
 	if ks.smime == nil {
-		kr, err := ks.s.Keyring(ks.ctx)
+		kr, err := ks.s.smimeKeyring(ks.ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -46,7 +108,7 @@ func (ks *keySet) SMIME() (*Keyring, error) {
 
 func (ks *keySet) PGP() (*PGPKeyring, error) {
 	if ks.pgp == nil {
-		kr, err := ks.s.PGPKeyring(ks.ctx)
+		kr, err := ks.s.pgpKeyring(ks.ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +137,8 @@ func (ks *keySet) Release() {
 	}
 }
 
-// processed is one engine's outcome, in the terms the article needs.
+// processed is one engine's outcome over a layer, in the terms the
+// article needs.
 type processed struct {
 	Result verdict.Result
 	Entity []byte
@@ -84,19 +147,27 @@ type processed struct {
 	Subject string
 	// Found are the OpenPGP keys the message offers (Autocrypt, attached).
 	Found []pgp.FoundKey
+	// Inner, when set, is an entity inside the layer that this engine
+	// left closed because it is another technology's (an S/MIME
+	// signature over a PGP/MIME encryption): the walk asks the engines
+	// about it as a layer of its own and puts their outcome in Inside.
+	// No engine sets it yet; the article's verdict is the outer layer's
+	// until reporting both is decided (issue 12).
+	Inner  []byte
+	Inside *processed
 }
 
-// process runs the engine the message is for. A message is S/MIME or
-// OpenPGP, never both: the S/MIME engine runs first because its detection
-// (content types, CMS content types, its quirks) is the strictest, and
-// when it finds nothing of its own the OpenPGP engine runs, which also
-// handles plain mail (inline blocks, Autocrypt headers, attached keys).
-// smime.Detect asks the S/MIME engine's own question first, over headers
-// only: when it says no, the engine would have said TechNone, so it is
-// not run (parsing, reducing the text, reading the certificate store for
-// nothing cost about a sixth of an Ed25519 OpenPGP article).
-// The engines' "key missing" becomes the real reason when the keychain
-// could not be read.
+// process runs the engines over a received message, layer by layer (see
+// walk). A message is one technology's at its top: the S/MIME engine is
+// asked first because its detection (content types, CMS content types,
+// its quirks) is the strictest, and when it claims nothing the OpenPGP
+// engine runs, which also handles plain mail (inline blocks, Autocrypt
+// headers, attached keys). smime.Detect asks the S/MIME engine's own
+// question over headers only: when it says no, the engine would have
+// said TechNone, so it is not run (parsing, reducing the text, reading
+// the certificate store for nothing cost about a sixth of an Ed25519
+// OpenPGP article). The engines' "key missing" becomes the real reason
+// when the keychain could not be read.
 //
 // A technology switched off in Settings still has its engine run, but over
 // an empty keyring: the article says what the message is (signed,
@@ -107,64 +178,38 @@ func (ks *keySet) process(raw []byte, at time.Time) (*processed, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The message as Detect parsed it goes on to the OpenPGP engine, which
-	// then reads its header and parts once (see smime.DetectParsed).
-	isSMIME, parsed, err := smime.DetectParsed(raw)
-	if err != nil {
-		return nil, err // smime.ErrNotMessage, as Process would say
-	}
-	if isSMIME {
-		if p, err := ks.processSMIME(raw, at, on.SMIME); err != nil || p != nil {
-			return p, err
-		}
-	}
-	var pkr pgp.Keyring = pgp.NewMemoryKeyring()
-	var pours *PGPKeyring
-	if on.PGP {
-		if pours, err = ks.PGP(); err != nil {
-			return nil, err
-		}
-		pkr = pours
-	}
-	pp, err := pgp.NewEngine(pkr).Process(raw, pgp.ProcessOptions{Now: at, Parsed: parsed, NoText: ks.noText})
-	if err != nil {
-		return nil, err
-	}
-	found := pp.FoundKeys
-	if on.PGP {
-		keychainComment(&pp.Result, pours.KeychainErr())
-	} else {
-		switchedOff(&pp.Result)
-		found = nil // keys in mail are proposed only while OpenPGP is on
-	}
-	return &processed{Result: pp.Result, Entity: pp.Entity, Text: pp.Text, Subject: pp.ProtectedSubject, Found: found}, nil
+	return ks.walk(&Layer{Raw: raw}, at, on)
 }
 
-// processSMIME runs the S/MIME engine; it returns nil when the engine
-// found nothing of its own (a certs-only message, say) and the message is
-// the OpenPGP engine's.
-func (ks *keySet) processSMIME(raw []byte, at time.Time, on bool) (*processed, error) {
-	var skr smime.Keyring = smime.NewMemoryKeyring()
-	lazy := &lazySMIME{ks: ks}
-	if on {
-		skr = lazy
+// walk asks each engine in turn whether it claims the layer; the first
+// that claims it and does not hand it on processes it. When that engine
+// left an inner layer closed (processed.Inner), the engines are asked
+// about that one the same way, so that one technology's signature over
+// another's encryption is verified by the one and opened by the other.
+// An inner layer that cannot be processed leaves Inside nil: the outer
+// layer's outcome stands.
+func (ks *keySet) walk(l *Layer, at time.Time, on Integrations) (*processed, error) {
+	for _, e := range ks.s.engines {
+		claims, err := e.Detect(l)
+		if err != nil {
+			return nil, err
+		}
+		if !claims {
+			continue
+		}
+		p, err := e.Process(ks, l, at, e.Enabled(on))
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			continue
+		}
+		if len(p.Inner) > 0 && l.Depth+1 < maxLayers {
+			p.Inside, _ = ks.walk(&Layer{Raw: p.Inner, Depth: l.Depth + 1}, at, on)
+		}
+		return p, nil
 	}
-	sp, err := smime.NewEngine(skr).Process(raw, smime.ProcessOptions{Now: at})
-	if err == nil {
-		err = lazy.err
-	}
-	if err != nil {
-		return nil, err
-	}
-	if sp.Result.Type != verdict.TechSMIME {
-		return nil, nil
-	}
-	if on {
-		keychainComment(&sp.Result, lazy.keychainErr())
-	} else {
-		switchedOff(&sp.Result)
-	}
-	return &processed{Result: sp.Result, Entity: sp.Entity, Text: sp.Text}, nil
+	return nil, errNoEngine
 }
 
 // switchedOff turns an engine's outcome over an empty keyring into "this
@@ -175,72 +220,19 @@ func switchedOff(r *verdict.Result) {
 	}
 	comment := string(r.Type) + " is switched off in Settings > Integrations: switch it on to check this message."
 	if r.Signed {
-		r.Sign.Success, r.Sign.Comment, r.Sign.Checks, r.Sign.Reason = false, comment, nil, ""
+		r.Sign.Success, r.Sign.Comment, r.Sign.Checks, r.Sign.Reason = false, comment, nil, verdict.ReasonSwitchedOff
 		for i := range r.Sign.Signers {
 			r.Sign.Signers[i].Valid = false
 		}
 	}
 	if r.Encrypted {
-		r.Encryption.Success, r.Encryption.Comment = false, comment
+		r.Encryption.Success, r.Encryption.Comment, r.Encryption.Failure = false, comment, verdict.DecryptSwitchedOff
 	}
 }
 
 func keychainComment(r *verdict.Result, kerr error) {
 	if kerr != nil && r.Encrypted && !r.Encryption.Success {
 		r.Encryption.Comment = "Our private key could not be read from the OS keychain (" + kerr.Error() + "): unlock it, then retry."
+		r.Encryption.Failure = verdict.DecryptKeychain
 	}
-}
-
-// lazySMIME hands the S/MIME engine our keyring, loaded on its first
-// question: a mail with no S/MIME in it (most OpenPGP and plain mail) never
-// reads the certificate store. A failure to load is kept and returned
-// after the engine ran, never read as "no certificates".
-type lazySMIME struct {
-	ks  *keySet
-	kr  *Keyring
-	err error
-}
-
-var _ smime.Keyring = (*lazySMIME)(nil)
-
-func (l *lazySMIME) load() *Keyring {
-	if l.kr == nil && l.err == nil {
-		l.kr, l.err = l.ks.SMIME()
-	}
-	return l.kr
-}
-
-func (l *lazySMIME) TrustAnchors() []*x509.Certificate {
-	if k := l.load(); k != nil {
-		return k.TrustAnchors()
-	}
-	return nil
-}
-
-func (l *lazySMIME) TrustedDirectly() []*x509.Certificate {
-	if k := l.load(); k != nil {
-		return k.TrustedDirectly()
-	}
-	return nil
-}
-
-func (l *lazySMIME) Certificates() []*x509.Certificate {
-	if k := l.load(); k != nil {
-		return k.Certificates()
-	}
-	return nil
-}
-
-func (l *lazySMIME) PrivateKey(fp string) (crypto.Signer, error) {
-	if k := l.load(); k != nil {
-		return k.PrivateKey(fp)
-	}
-	return nil, l.err
-}
-
-func (l *lazySMIME) keychainErr() error {
-	if l.kr == nil {
-		return nil
-	}
-	return l.kr.KeychainErr()
 }

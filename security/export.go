@@ -16,8 +16,8 @@ import (
 // deleted, not stored. Callers may raise it.
 const DefaultKDFIterations = 200_000
 
-// ExportCertificate returns the certificate as PEM.
-func (s *Service) ExportCertificate(ctx context.Context, fingerprint string) ([]byte, error) {
+// Export returns the certificate as PEM.
+func (s *Certificates) Export(ctx context.Context, fingerprint string) ([]byte, error) {
 	c, err := s.Resolve(ctx, fingerprint)
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func (s *Service) ExportCertificate(ctx context.Context, fingerprint string) ([]
 // PKCS #8 PEM ("ENCRYPTED PRIVATE KEY", PBES2 with PBKDF2-HMAC-SHA256 and
 // AES-256-CBC), which OpenSSL, NSS and smime.ParsePrivateKey read. The
 // caller zeroes passphrase.
-func (s *Service) ExportPrivateKey(ctx context.Context, fingerprint string, passphrase []byte) ([]byte, error) {
+func (s *Certificates) ExportPrivateKey(ctx context.Context, fingerprint string, passphrase []byte) ([]byte, error) {
 	if len(passphrase) == 0 {
 		return nil, ErrNoPassphrase
 	}

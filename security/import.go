@@ -44,19 +44,19 @@ type Input struct {
 	Data []byte
 }
 
-// ImportCertificates stores every certificate of every input (PEM with any
+// Import stores every certificate of every input (PEM with any
 // number of blocks, DER, or PKCS #7) in one transaction: one bad input and
 // nothing is stored. Certificates already present are skipped and
 // reported; when nothing is new, a *DuplicateError names what is there.
 // Afterwards failed articles are re-run. Self-signed certificates are
 // stored as they say (SelfSignedAsIs).
-func (s *Service) ImportCertificates(ctx context.Context, inputs ...Input) (ImportResult, error) {
-	return s.ImportCertificatesWith(ctx, SelfSignedAsIs, inputs...)
+func (s *Certificates) Import(ctx context.Context, inputs ...Input) (ImportResult, error) {
+	return s.ImportWith(ctx, SelfSignedAsIs, inputs...)
 }
 
-// ImportCertificatesWith is ImportCertificates with a choice for the
-// self-signed certificates that name an e-mail address (see SelfSigned).
-func (s *Service) ImportCertificatesWith(ctx context.Context, selfSigned SelfSigned, inputs ...Input) (ImportResult, error) {
+// ImportWith is Import with a choice for the self-signed certificates
+// that name an e-mail address (see SelfSigned).
+func (s *Certificates) ImportWith(ctx context.Context, selfSigned SelfSigned, inputs ...Input) (ImportResult, error) {
 	var certs []*x509.Certificate
 	for _, in := range inputs {
 		cs, err := smime.ParseCertificates(in.Data)
@@ -87,7 +87,7 @@ func (s *Service) ImportCertificatesWith(ctx context.Context, selfSigned SelfSig
 		return ImportResult{}, &DuplicateError{Existing: present}
 	}
 	res := ImportResult{Imported: added, Skipped: orEmpty(present), Keys: []string{}}
-	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
+	s.proc.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -95,7 +95,7 @@ func (s *Service) ImportCertificatesWith(ctx context.Context, selfSigned SelfSig
 // reads, encrypted or not) or a PKCS #12 file (key, certificate and chain).
 // passphrase may be nil; an encrypted file then fails with
 // smime.ErrPassphraseRequired. The caller zeroes passphrase.
-func (s *Service) ImportKey(ctx context.Context, data, passphrase []byte) (ImportResult, error) {
+func (s *Certificates) ImportKey(ctx context.Context, data, passphrase []byte) (ImportResult, error) {
 	key, err := smime.ParsePrivateKey(data, passphrase)
 	var ie *smime.ImportError
 	if errors.As(err, &ie) && ie.Reason == smime.ReasonIsPKCS12 {
@@ -132,7 +132,7 @@ func (s *Service) ImportKey(ctx context.Context, data, passphrase []byte) (Impor
 		return ImportResult{}, err
 	}
 	res := ImportResult{Imported: []store.Certificate{}, Skipped: []store.Certificate{}, Keys: fresh}
-	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
+	s.proc.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -140,7 +140,7 @@ func (s *Service) ImportKey(ctx context.Context, data, passphrase []byte) (Impor
 // file in one step. Certificates already present are skipped; when the
 // certificate and its key are both present already, a *DuplicateError
 // says so.
-func (s *Service) ImportPKCS12(ctx context.Context, data, passphrase []byte) (ImportResult, error) {
+func (s *Certificates) ImportPKCS12(ctx context.Context, data, passphrase []byte) (ImportResult, error) {
 	key, leaf, chain, err := smime.ParsePKCS12(data, passphrase)
 	if err != nil {
 		return ImportResult{}, err
@@ -160,7 +160,7 @@ func (s *Service) ImportPKCS12(ctx context.Context, data, passphrase []byte) (Im
 	if err != nil {
 		return ImportResult{}, err
 	}
-	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
+	s.proc.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -168,7 +168,7 @@ func (s *Service) ImportPKCS12(ctx context.Context, data, passphrase []byte) (Im
 // has_private (or runs record, which must). If recording fails, the items
 // just written are deleted again, so the keychain holds no key the store
 // does not know about.
-func (s *Service) storeKey(ctx context.Context, key crypto.Signer, fps []string, record func() error) error {
+func (s *Certificates) storeKey(ctx context.Context, key crypto.Signer, fps []string, record func() error) error {
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		return fmt.Errorf("security: this key cannot be stored: %w", err)
@@ -203,7 +203,7 @@ func (s *Service) storeKey(ctx context.Context, key crypto.Signer, fps []string,
 // recheck re-runs the failed articles of one technology after an import.
 // Its failure does not undo the import: it is reported, and the articles
 // stay retryable.
-func (s *Service) recheck(ctx context.Context, tech verdict.Technology, changed *int, errText *string) {
+func (s *Processing) recheck(ctx context.Context, tech verdict.Technology, changed *int, errText *string) {
 	n, err := s.recheckFailed(ctx, tech)
 	*changed = n
 	if err != nil {

@@ -65,7 +65,7 @@ func TestImportRejectsBadInputAndStoresNothing(t *testing.T) {
 		{name: "duplicate key", key: true, data: p.alice.keyPEM(t),
 			setup: func(f *fixture) {
 				mustImport(t, f, p.alice.certPEM())
-				if _, err := f.svc.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
+				if _, err := f.svc.Certificates.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -84,9 +84,9 @@ func TestImportRejectsBadInputAndStoresNothing(t *testing.T) {
 				if tc.pass != "" {
 					pass = []byte(tc.pass)
 				}
-				_, err = f.svc.ImportKey(f.ctx, tc.data, pass)
+				_, err = f.svc.Certificates.ImportKey(f.ctx, tc.data, pass)
 			} else {
-				_, err = f.svc.ImportCertificates(f.ctx, Input{Data: tc.data})
+				_, err = f.svc.Certificates.Import(f.ctx, Input{Data: tc.data})
 			}
 			if err == nil {
 				t.Fatal("import succeeded")
@@ -121,7 +121,7 @@ func wantErr(target error, text string) func(*testing.T, error) {
 
 func mustImport(t *testing.T, f *fixture, data []byte) ImportResult {
 	t.Helper()
-	res, err := f.svc.ImportCertificates(f.ctx, Input{Data: data})
+	res, err := f.svc.Certificates.Import(f.ctx, Input{Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestImportBundleSkipsWhatIsPresent(t *testing.T) {
 	if len(res.Skipped) != 1 || res.Skipped[0].Subject != "CN=Alice" {
 		t.Fatalf("skipped %+v", res.Skipped)
 	}
-	list, _ := f.svc.List(f.ctx)
+	list, _ := f.svc.Certificates.List(f.ctx)
 	if len(list) != 2 || !list[0].IsCA {
 		t.Fatalf("list %+v", list)
 	}
@@ -157,30 +157,30 @@ func TestKeyImportExportDelete(t *testing.T) {
 	p := getPKI(t)
 	f := newFixture(t)
 	mustImport(t, f, p.alice.certPEM())
-	res, err := f.svc.ImportKey(f.ctx, p.alice.keyPEM(t), nil)
+	res, err := f.svc.Certificates.ImportKey(f.ctx, p.alice.keyPEM(t), nil)
 	fp := smime.Fingerprint(p.alice.cert)
 	if err != nil || len(res.Keys) != 1 || res.Keys[0] != fp {
 		t.Fatalf("key import: %+v, %v", res, err)
 	}
-	c, err := f.svc.Resolve(f.ctx, strings.ToUpper(FormatFingerprint(fp)[:23])) // 8 bytes with colons
+	c, err := f.svc.Certificates.Resolve(f.ctx, strings.ToUpper(FormatFingerprint(fp)[:23])) // 8 bytes with colons
 	if err != nil || !c.HasPrivate {
 		t.Fatalf("resolve by prefix: %+v, %v", c, err)
 	}
-	if _, err := f.svc.Resolve(f.ctx, fp[:6]); !errors.Is(err, ErrBadFingerprint) {
+	if _, err := f.svc.Certificates.Resolve(f.ctx, fp[:6]); !errors.Is(err, ErrBadFingerprint) {
 		t.Fatalf("short prefix: %v", err)
 	}
-	if _, err := f.svc.Resolve(f.ctx, strings.Repeat("0", 64)); !errors.Is(err, store.ErrNotFound) {
+	if _, err := f.svc.Certificates.Resolve(f.ctx, strings.Repeat("0", 64)); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown: %v", err)
 	}
 
-	certPEM, err := f.svc.ExportCertificate(f.ctx, fp)
+	certPEM, err := f.svc.Certificates.Export(f.ctx, fp)
 	if err != nil || string(certPEM) != string(p.alice.certPEM()) {
 		t.Fatalf("export certificate: %v", err)
 	}
-	if _, err := f.svc.ExportPrivateKey(f.ctx, fp, nil); !errors.Is(err, ErrNoPassphrase) {
+	if _, err := f.svc.Certificates.ExportPrivateKey(f.ctx, fp, nil); !errors.Is(err, ErrNoPassphrase) {
 		t.Fatalf("export without passphrase: %v", err)
 	}
-	keyPEM, err := f.svc.ExportPrivateKey(f.ctx, fp, []byte("s3cret pass"))
+	keyPEM, err := f.svc.Certificates.ExportPrivateKey(f.ctx, fp, []byte("s3cret pass"))
 	if err != nil || !strings.HasPrefix(string(keyPEM), "-----BEGIN ENCRYPTED PRIVATE KEY-----") {
 		t.Fatalf("export key: %q, %v", keyPEM, err)
 	}
@@ -200,13 +200,13 @@ func TestKeyImportExportDelete(t *testing.T) {
 		}
 	}
 
-	if _, err := f.svc.Delete(f.ctx, fp); err != nil {
+	if _, err := f.svc.Certificates.Delete(f.ctx, fp); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.p.Keys.Get(KeyItemName(fp)); !errors.Is(err, keystore.ErrNotFound) {
 		t.Fatalf("the key outlived its certificate: %v", err)
 	}
-	if _, err := f.svc.Delete(f.ctx, fp); !errors.Is(err, store.ErrNotFound) {
+	if _, err := f.svc.Certificates.Delete(f.ctx, fp); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
 }
@@ -215,12 +215,12 @@ func TestDeleteKeepsEverythingWhenTheKeychainIsDown(t *testing.T) {
 	p := getPKI(t)
 	f := newFixture(t)
 	mustImport(t, f, p.alice.certPEM())
-	if _, err := f.svc.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
+	if _, err := f.svc.Certificates.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	certs, items := f.count(t)
 	f.down.Store(true)
-	_, err := f.svc.Delete(f.ctx, smime.Fingerprint(p.alice.cert))
+	_, err := f.svc.Certificates.Delete(f.ctx, smime.Fingerprint(p.alice.cert))
 	f.down.Store(false)
 	if !errors.Is(err, keystore.ErrUnavailable) {
 		t.Fatalf("delete with the keychain down: %v", err)

@@ -15,9 +15,21 @@ import (
 
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/mimelimit"
+	"github.com/sealdesk/sealdesk/mail/mirror"
 	"github.com/sealdesk/sealdesk/mail/thread"
 	"github.com/sealdesk/sealdesk/store"
 )
+
+// Processing runs the engines over received mail and stores what they
+// found: Inspect (one message by hand), Retry and RecheckFailed (stored
+// articles again), ProcessStored and ProcessStoredBatch (what the sync
+// saved), and Display, Attachment and QuoteSource (the article view and
+// the composer's quote, which unwrap without storing).
+type Processing struct {
+	*deps
+	// found records the keys a processed message carries.
+	found *FoundKeys
+}
 
 // Inspection is a processed incoming message as the agent sees it.
 type Inspection struct {
@@ -49,12 +61,12 @@ type InspectOptions struct {
 // a message at all is an error (smime.ErrNotMessage), and a message beyond
 // the limits of package mimelimit, which is stored unprocessed (see
 // insertUnprocessed).
-func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) (Inspection, error) {
+func (s *Processing) Inspect(ctx context.Context, raw []byte, opts InspectOptions) (Inspection, error) {
 	at := opts.At
 	if at.IsZero() {
 		at = s.now()
 	}
-	if old, err := s.p.Store.ArticleByContent(ctx, store.ContentSHA256(raw)); err == nil {
+	if old, err := s.p.Store.ArticleByContent(ctx, mirror.Hash(raw)); err == nil {
 		in, _, err := s.retry(ctx, old, nil, at)
 		return in, err
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -96,14 +108,14 @@ func (s *Service) Inspect(ctx context.Context, raw []byte, opts InspectOptions) 
 	}
 	s.logIncoming(ctx, a.ID, meta.MessageID, p.Result)
 	return Inspection{ArticleID: a.ID, Subject: meta.Subject, From: meta.From, Security: p.Result, Text: p.Text,
-		Pending: s.proposeFound(ctx, a.ID, raw, p, at)}, nil
+		Pending: s.found.proposeFound(ctx, a.ID, raw, p, at)}, nil
 }
 
 // insertUnprocessed stores a message beyond the limits of package
 // mimelimit as received, without a security result, the reason as its
 // parse error, as the sync does (ProcessStoredBatch). It returns the
 // stored article and the limit error both.
-func (s *Service) insertUnprocessed(ctx context.Context, raw []byte, at time.Time, limit error) (Inspection, error) {
+func (s *Processing) insertUnprocessed(ctx context.Context, raw []byte, at time.Time, limit error) (Inspection, error) {
 	meta := parseMeta(raw)
 	a, err := s.p.Store.InsertArticle(ctx, store.Article{
 		MessageID: meta.MessageID, Direction: "in", From: meta.From, To: meta.To, Cc: meta.Cc,
@@ -119,7 +131,7 @@ func (s *Service) insertUnprocessed(ctx context.Context, raw []byte, at time.Tim
 // Retry processes a stored article again from its raw message (the
 // agent's "Retry security process") and reports whether its outcome
 // changed.
-func (s *Service) Retry(ctx context.Context, articleID int64) (Inspection, bool, error) {
+func (s *Processing) Retry(ctx context.Context, articleID int64) (Inspection, bool, error) {
 	a, err := s.p.Store.Article(ctx, articleID)
 	if err != nil {
 		return Inspection{}, false, err
@@ -130,7 +142,7 @@ func (s *Service) Retry(ctx context.Context, articleID int64) (Inspection, bool,
 // RecheckFailed runs the engines again over every article whose security
 // result failed, S/MIME and OpenPGP, and returns how many changed outcome
 // (a signature now valid, a message now decrypted).
-func (s *Service) RecheckFailed(ctx context.Context) (int, error) {
+func (s *Processing) RecheckFailed(ctx context.Context) (int, error) {
 	return s.recheckFailed(ctx, verdict.TechNone)
 }
 
@@ -138,7 +150,7 @@ func (s *Service) RecheckFailed(ctx context.Context) (int, error) {
 // all) with one keyring snapshot. It is what an import calls: re-running
 // only the articles the new material could fix would need to know why
 // each failed, and re-running a failed one costs little.
-func (s *Service) recheckFailed(ctx context.Context, tech verdict.Technology) (int, error) {
+func (s *Processing) recheckFailed(ctx context.Context, tech verdict.Technology) (int, error) {
 	ids, err := s.p.Store.ArticlesToRetry(ctx, string(tech))
 	if err != nil || len(ids) == 0 {
 		return 0, err
@@ -168,7 +180,7 @@ func (s *Service) recheckFailed(ctx context.Context, tech verdict.Technology) (i
 	return changed, nil
 }
 
-func (s *Service) retry(ctx context.Context, a store.Article, ks *keySet, at time.Time) (Inspection, bool, error) {
+func (s *Processing) retry(ctx context.Context, a store.Article, ks *keySet, at time.Time) (Inspection, bool, error) {
 	if ks == nil {
 		ks = s.keySet(ctx)
 		defer ks.Release()
@@ -182,10 +194,10 @@ func (s *Service) retry(ctx context.Context, a store.Article, ks *keySet, at tim
 
 // saveRun stores one engine run over a stored article and reports whether
 // its outcome changed.
-func (s *Service) saveRun(ctx context.Context, a store.Article, p *processed, at time.Time) (Inspection, bool, error) {
+func (s *Processing) saveRun(ctx context.Context, a store.Article, p *processed, at time.Time) (Inspection, bool, error) {
 	// Result and log entries in one transaction (store.SaveProcessed).
-	missing, err := s.p.Store.SaveProcessed(ctx, []store.Processed{s.processedRow(a, p)})
-	if err == nil && len(missing) > 0 {
+	saved, err := s.p.Store.SaveProcessed(ctx, []store.Processed{s.processedRow(a, p)})
+	if err == nil && len(saved.Missing) > 0 {
 		err = fmt.Errorf("security: article %d: %w", a.ID, store.ErrNotFound)
 	}
 	if err != nil {
@@ -197,7 +209,7 @@ func (s *Service) saveRun(ctx context.Context, a store.Article, p *processed, at
 		subject = p.Subject
 	}
 	return Inspection{ArticleID: a.ID, Subject: subject, From: a.From, Security: p.Result, Text: p.Text,
-		Pending: s.proposeFound(ctx, a.ID, a.Raw, p, at)}, changed, nil
+		Pending: s.found.proposeFound(ctx, a.ID, a.Raw, p, at)}, changed, nil
 }
 
 // outcome is what "changed" means for a re-run: the state, or whether the
@@ -210,7 +222,7 @@ func outcome(r verdict.Result) string {
 // to the article. Plain and signed-only mail is not cached: its raw form is
 // already readable. When the store key cannot be had the cache is skipped:
 // it is derived data, and the article must still be stored.
-func (s *Service) sealContent(p *processed) store.SealFunc {
+func (s *Processing) sealContent(p *processed) store.SealFunc {
 	if !p.Result.Encrypted || !p.Result.Encryption.Success || p.Entity == nil {
 		return nil
 	}
@@ -228,7 +240,7 @@ func ArticleAAD(id int64) []byte { return []byte("article:" + strconv.FormatInt(
 
 // processedRow is what the store writes for one engine run over a stored
 // article: its result, sealed content, protected subject and log entries.
-func (s *Service) processedRow(a store.Article, p *processed) store.Processed {
+func (s *Processing) processedRow(a store.Article, p *processed) store.Processed {
 	return store.Processed{ArticleID: a.ID, Subject: p.Subject, Result: p.Result, Seal: s.sealContent(p),
 		Log: incomingLog(a.ID, a.MessageID, p.Result)}
 }
@@ -255,15 +267,10 @@ func incomingLog(articleID int64, messageID string, r verdict.Result) []store.Lo
 
 // logIncoming records verify and decrypt of an article just inserted. A
 // log write failing does not fail the processing.
-func (s *Service) logIncoming(ctx context.Context, articleID int64, messageID string, r verdict.Result) {
+func (s *Processing) logIncoming(ctx context.Context, articleID int64, messageID string, r verdict.Result) {
 	for _, e := range incomingLog(articleID, messageID, r) {
 		_, _ = s.p.Store.AppendLog(ctx, e)
 	}
-}
-
-func (s *Service) log(ctx context.Context, tech verdict.Technology, e store.LogEntry) {
-	e.Technology = string(tech)
-	_, _ = s.p.Store.AppendLog(ctx, e)
 }
 
 func status(ok bool) string {

@@ -11,7 +11,9 @@ import (
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
+
 )
 
 // signedByAlice is a message Alice signed with her key, carrying her
@@ -35,7 +37,7 @@ func TestImportingTheCARechecksFailedArticles(t *testing.T) {
 	p := getPKI(t)
 	f := newFixture(t)
 	raw := signedByAlice(t, "untrusted")
-	in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, raw, InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +45,7 @@ func TestImportingTheCARechecksFailedArticles(t *testing.T) {
 		t.Fatalf("before the CA: %+v", in)
 	}
 	// A plain message is stored too, and never retried.
-	if _, err := f.svc.Inspect(f.ctx, message("bob@example.test", "x@example.test", "plain", "hi"), InspectOptions{}); err != nil {
+	if _, err := f.svc.Processing.Inspect(f.ctx, message("bob@example.test", "x@example.test", "plain", "hi"), InspectOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	res := mustImport(t, f, p.root.certPEM())
@@ -55,7 +57,7 @@ func TestImportingTheCARechecksFailedArticles(t *testing.T) {
 		t.Fatalf("after the CA: %+v, %v", a.Security.Sign, err)
 	}
 	// Inspecting the same bytes again processes the stored article.
-	again, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+	again, err := f.svc.Processing.Inspect(f.ctx, raw, InspectOptions{})
 	if err != nil || again.ArticleID != in.ArticleID || !again.Security.Sign.Success {
 		t.Fatalf("re-inspect: %+v, %v", again, err)
 	}
@@ -68,7 +70,7 @@ func TestImportingTheCARechecksFailedArticles(t *testing.T) {
 func TestSealInspectRoundTripCachesOnlySealedContent(t *testing.T) {
 	f := aliceWithBob(t)
 	const secret = "The vault code is 4711."
-	out, err := f.svc.Seal(f.ctx, message("alice@example.test", "Bob <bob@example.test>", "sealed", secret), true, true)
+	out, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: message("alice@example.test", "Bob <bob@example.test>", "sealed", secret), Sign: true, Encrypt: true, Technology: verdict.TechSMIME})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,7 @@ func TestSealInspectRoundTripCachesOnlySealedContent(t *testing.T) {
 		t.Fatal("the sealed message carries the plaintext")
 	}
 	// Alice's copy: the sender is always a recipient.
-	in, err := f.svc.Inspect(f.ctx, out, InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, out, InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,11 +115,11 @@ func TestSealFailuresAreLoggedAndSayWhy(t *testing.T) {
 	p := getPKI(t)
 	f := newFixture(t)
 	mustImport(t, f, append(p.root.certPEM(), p.alice.certPEM()...))
-	if _, err := f.svc.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
+	if _, err := f.svc.Certificates.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	raw := message("alice@example.test", "nobody@example.test", "nocert", "x")
-	_, err := f.svc.Seal(f.ctx, raw, true, true)
+	_, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: raw, Sign: true, Encrypt: true, Technology: verdict.TechSMIME})
 	var se *smime.SealError
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "nobody@example.test") {
 		t.Fatalf("seal to an unknown recipient: %v", err)
@@ -127,7 +129,7 @@ func TestSealFailuresAreLoggedAndSayWhy(t *testing.T) {
 	}
 	// A locked keychain is reported as such, not as a missing key.
 	f.down.Store(true)
-	_, err = f.svc.Seal(f.ctx, raw, true, false)
+	_, err = f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: raw, Sign: true, Encrypt: false, Technology: verdict.TechSMIME})
 	f.down.Store(false)
 	if !errors.Is(err, keystore.ErrUnavailable) {
 		t.Fatalf("seal with the keychain down: %v", err)
@@ -138,31 +140,31 @@ func TestDecryptWithTheKeychainDownSaysSoAndRetryFixesIt(t *testing.T) {
 	p := getPKI(t)
 	f := newFixture(t)
 	mustImport(t, f, append(p.root.certPEM(), p.alice.certPEM()...))
-	if _, err := f.svc.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
+	if _, err := f.svc.Certificates.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
 		t.Fatal(err)
 	}
-	out, err := f.svc.Seal(f.ctx, message("alice@example.test", "alice@example.test", "self", "note to self"), false, true)
+	out, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: message("alice@example.test", "alice@example.test", "self", "note to self"), Sign: false, Encrypt: true, Technology: verdict.TechSMIME})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.down.Store(true)
-	in, err := f.svc.Inspect(f.ctx, out, InspectOptions{At: testNow.Add(time.Hour)})
+	in, err := f.svc.Processing.Inspect(f.ctx, out, InspectOptions{At: testNow.Add(time.Hour)})
 	f.down.Store(false)
-	if err != nil || in.Security.Encryption.Success || !strings.Contains(in.Security.Encryption.Comment, "keychain") {
+	if err != nil || in.Security.Encryption.Success || in.Security.Encryption.Failure != verdict.DecryptKeychain {
 		t.Fatalf("inspect with the keychain down: %+v, %v", in.Security.Encryption, err)
 	}
-	again, changed, err := f.svc.Retry(f.ctx, in.ArticleID)
+	again, changed, err := f.svc.Processing.Retry(f.ctx, in.ArticleID)
 	if err != nil || !changed || !again.Security.Encryption.Success || !strings.Contains(again.Text, "note to self") {
 		t.Fatalf("retry: %+v changed=%v, %v", again.Security.Encryption, changed, err)
 	}
-	if _, _, err := f.svc.Retry(f.ctx, 999); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := f.svc.Processing.Retry(f.ctx, 999); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("retry of an unknown article: %v", err)
 	}
 }
 
 func TestNotAMessage(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.svc.Inspect(f.ctx, nil, InspectOptions{}); !errors.Is(err, smime.ErrNotMessage) {
+	if _, err := f.svc.Processing.Inspect(f.ctx, nil, InspectOptions{}); !errors.Is(err, smime.ErrNotMessage) {
 		t.Fatalf("empty input: %v", err)
 	}
 }

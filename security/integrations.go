@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -21,7 +20,7 @@ type Integrations struct {
 var ErrSwitchedOff = errors.New("security: switched off")
 
 // Integrations reads the switches.
-func (s *Service) Integrations(ctx context.Context) (Integrations, error) {
+func (s *deps) Integrations(ctx context.Context) (Integrations, error) {
 	var on Integrations
 	var err error
 	if on.SMIME, err = s.p.Store.BoolSetting(ctx, store.SettingSMIMEEnabled); err != nil {
@@ -32,13 +31,13 @@ func (s *Service) Integrations(ctx context.Context) (Integrations, error) {
 }
 
 // requireOn fails with a message a person can act on when tech is off.
-func (s *Service) requireOn(ctx context.Context, tech verdict.Technology) error {
+func (s *deps) requireOn(ctx context.Context, e Engine) error {
 	on, err := s.Integrations(ctx)
 	if err != nil {
 		return err
 	}
-	if tech == verdict.TechSMIME && !on.SMIME || tech == verdict.TechPGP && !on.PGP {
-		return fmt.Errorf("%w: %s is switched off in Settings > Integrations: switch it on to sign or encrypt with it", ErrSwitchedOff, tech)
+	if !e.Enabled(on) {
+		return fmt.Errorf("%w: %s is switched off in Settings > Integrations: switch it on to sign or encrypt with it", ErrSwitchedOff, e.Technology())
 	}
 	return nil
 }

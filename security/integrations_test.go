@@ -18,7 +18,7 @@ func aliceWithBob(t *testing.T) *fixture {
 	f := newFixture(t)
 	mustImport(t, f, append(p.root.certPEM(), p.bob.certPEM()...))
 	mustImport(t, f, p.alice.certPEM())
-	if _, err := f.svc.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
+	if _, err := f.svc.Certificates.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -34,12 +34,12 @@ func setting(t *testing.T, f *fixture, key, value string) {
 func TestSwitchedOffTechnologyIsNotCheckedButSaysSo(t *testing.T) {
 	f := aliceWithBob(t)
 	setting(t, f, store.SettingSMIMEEnabled, "false")
-	in, err := f.svc.Inspect(f.ctx, signedByAlice(t, "while off"), InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, signedByAlice(t, "while off"), InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := in.Security
-	if r.Type != verdict.TechSMIME || !r.Signed || r.Sign.Success || !strings.Contains(r.Sign.Comment, "switched off") {
+	if r.Type != verdict.TechSMIME || !r.Signed || r.Sign.Success || r.Sign.Reason != verdict.ReasonSwitchedOff {
 		t.Fatalf("with S/MIME off: %+v", r)
 	}
 	for _, s := range r.Sign.Signers {
@@ -48,7 +48,7 @@ func TestSwitchedOffTechnologyIsNotCheckedButSaysSo(t *testing.T) {
 		}
 	}
 	setting(t, f, store.SettingSMIMEEnabled, "true")
-	changed, err := f.svc.RecheckFailed(f.ctx)
+	changed, err := f.svc.Processing.RecheckFailed(f.ctx)
 	if err != nil || changed != 1 {
 		t.Fatalf("re-check after switching on: %d changed, %v", changed, err)
 	}
@@ -65,11 +65,11 @@ func TestSealRefusesASwitchedOffTechnology(t *testing.T) {
 		seal    func() error
 	}{
 		{store.SettingSMIMEEnabled, func() error {
-			_, err := f.svc.Seal(f.ctx, message("alice@example.test", "bob@example.test", "s", "b"), true, false)
+			_, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: message("alice@example.test", "bob@example.test", "s", "b"), Sign: true, Encrypt: false, Technology: verdict.TechSMIME})
 			return err
 		}},
 		{store.SettingPGPEnabled, func() error {
-			_, err := f.svc.SealPGP(f.ctx, message("alice@example.test", "bob@example.test", "s", "b"), true, false, PGPSealOptions{})
+			_, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: message("alice@example.test", "bob@example.test", "s", "b"), Sign: true, Encrypt: false, Technology: verdict.TechPGP})
 			return err
 		}},
 	} {
@@ -89,14 +89,14 @@ func TestAESGCMSettingSendsAuthEnvelopedData(t *testing.T) {
 		smimeTyp string
 	}{{"false", "enveloped-data"}, {"true", "authEnveloped-data"}} {
 		setting(t, f, store.SettingSMIMEAESGCM, tc.on)
-		out, err := f.svc.Seal(f.ctx, raw, false, true)
+		out, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: raw, Sign: false, Encrypt: true, Technology: verdict.TechSMIME})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Contains(out, []byte("smime-type="+tc.smimeTyp)) {
 			t.Fatalf("AES-GCM %s: output is not %s:\n%.400s", tc.on, tc.smimeTyp, out)
 		}
-		in, err := f.svc.Inspect(f.ctx, out, InspectOptions{})
+		in, err := f.svc.Processing.Inspect(f.ctx, out, InspectOptions{})
 		if err != nil || !in.Security.Encryption.Success || !strings.Contains(in.Text, "Authenticated encryption") {
 			t.Fatalf("AES-GCM %s: our own copy does not decrypt: %+v, %v", tc.on, in.Security.Encryption, err)
 		}
@@ -105,8 +105,7 @@ func TestAESGCMSettingSendsAuthEnvelopedData(t *testing.T) {
 
 func TestReadinessSaysPerRecipientWhy(t *testing.T) {
 	f := aliceWithBob(t)
-	r, err := f.svc.Readiness(f.ctx, verdict.TechSMIME, "alice@example.test",
-		[]string{"bob@example.test", "carol@example.test"})
+	r, err := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechSMIME, From: "alice@example.test", Recipients: []string{"bob@example.test", "carol@example.test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,17 +119,17 @@ func TestReadinessSaysPerRecipientWhy(t *testing.T) {
 		}
 	}
 	// Bob holds no key of ours: he cannot sign as himself here.
-	r, _ = f.svc.Readiness(f.ctx, verdict.TechSMIME, "bob@example.test", []string{"bob@example.test"})
+	r, _ = f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechSMIME, From: "bob@example.test", Recipients: []string{"bob@example.test"}})
 	if r.CanSign || r.Sign.Reason != "no_private_key" || !r.CanEncrypt {
 		t.Fatalf("as Bob: %+v", r)
 	}
 	// No OpenPGP keys at all.
-	r, err = f.svc.Readiness(f.ctx, verdict.TechPGP, "alice@example.test", []string{"bob@example.test"})
+	r, err = f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechPGP, From: "alice@example.test", Recipients: []string{"bob@example.test"}})
 	if err != nil || r.CanSign || r.Sign.Reason != "no_key" || r.Recipients[0].Reason != "no_key" {
 		t.Fatalf("PGP readiness %+v, %v", r, err)
 	}
 	setting(t, f, store.SettingSMIMEEnabled, "false")
-	if r, _ := f.svc.Readiness(f.ctx, verdict.TechSMIME, "alice@example.test", nil); r.Enabled || r.CanSign {
+	if r, _ := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechSMIME, From: "alice@example.test", Recipients: nil}); r.Enabled || r.CanSign {
 		t.Fatalf("switched off but ready: %+v", r)
 	}
 }

@@ -42,9 +42,10 @@ type Keyring struct {
 
 var _ smime.Keyring = (*Keyring)(nil)
 
-// loadKeyring reads the certificate store, parsing through the shared cache.
-// It does not touch the keychain.
-func loadKeyring(ctx context.Context, st *store.Store, keys *keystore.Store, parsed *parseCache) (*Keyring, error) {
+// smimeKeyring reads the certificate store, parsing through the shared
+// cache. It does not touch the keychain.
+func (d *deps) smimeKeyring(ctx context.Context) (*Keyring, error) {
+	st, keys, parsed := d.p.Store, d.p.Keys, d.parsed
 	rows, err := st.Certificates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("security: reading the certificate store: %w", err)

@@ -49,11 +49,11 @@ func TestHeldKeyUpdateIsProposed(t *testing.T) {
 	g := gpgtest.Get(t)
 	f := newPGPFixture(t, Options{})
 	importPGP(t, f, "", g.AlicePublic)
-	if in, _ := f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "same key", g.AliceBinary), InspectOptions{}); len(in.Pending) != 0 {
+	if in, _ := f.svc.Processing.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "same key", g.AliceBinary), InspectOptions{}); len(in.Pending) != 0 {
 		t.Fatalf("a held key with nothing new was proposed: %+v", in.Pending)
 	}
 	renewed := aliceRenewed(t, g)
-	in, err := f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "renewed key", renewed), InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "renewed key", renewed), InspectOptions{})
 	if err != nil || len(in.Pending) != 1 {
 		t.Fatalf("renewed key: %+v, %v", in.Pending, err)
 	}
@@ -63,18 +63,18 @@ func TestHeldKeyUpdateIsProposed(t *testing.T) {
 		t.Fatalf("update proposal: %+v", pk)
 	}
 	before, _ := f.p.Store.PGPKey(f.ctx, g.Alice)
-	if _, err := f.svc.AcceptPending(f.ctx, pk.ID); err != nil {
+	if _, err := f.svc.FoundKeys.Accept(f.ctx, pk.ID); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := f.p.Store.PGPKey(f.ctx, g.Alice)
 	if after.Expires == before.Expires || after.Expires == "" {
 		t.Errorf("after accepting: expires %q (was %q)", after.Expires, before.Expires)
 	}
-	if list, _ := f.svc.ListPGP(f.ctx); len(list) != 1 {
+	if list, _ := f.svc.PGPKeys.List(f.ctx); len(list) != 1 {
 		t.Errorf("the update added a key instead of merging: %d keys", len(list))
 	}
 	// Merged: the same copy brings nothing new any more.
-	if in, _ := f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "renewed again", renewed), InspectOptions{}); len(in.Pending) != 0 {
+	if in, _ := f.svc.Processing.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "renewed again", renewed), InspectOptions{}); len(in.Pending) != 0 {
 		t.Fatalf("the merged update was proposed again: %+v", in.Pending)
 	}
 }
@@ -86,11 +86,11 @@ func TestAcceptedKeyChangeSupersedesTheOldKey(t *testing.T) {
 	g := gpgtest.Get(t)
 	f := newPGPFixture(t, Options{})
 	importPGP(t, f, "", g.AlicePublic)
-	in, _ := f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "new key", g.MalloryBinary), InspectOptions{})
+	in, _ := f.svc.Processing.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "new key", g.MalloryBinary), InspectOptions{})
 	if len(in.Pending) != 1 || !in.Pending[0].KeyChange {
 		t.Fatalf("key change: %+v", in.Pending)
 	}
-	res, err := f.svc.AcceptPending(f.ctx, in.Pending[0].ID)
+	res, err := f.svc.FoundKeys.Accept(f.ctx, in.Pending[0].ID)
 	if err != nil || !slices.Equal(res.Superseded, []string{g.Alice}) || res.Note == "" {
 		t.Fatalf("accept: %+v, %v", res, err)
 	}
@@ -114,10 +114,10 @@ func TestAcceptedKeyChangeSupersedesTheOldKey(t *testing.T) {
 		t.Fatalf("the old key: %+v, %v (want kept, superseded for %s)", old.SupersededFor, err, gpgtest.AliceAddr)
 	}
 	// Old signatures still check against the kept key.
-	if sig, _ := f.svc.Inspect(f.ctx, g.Signed(t, "old signature"), InspectOptions{}); !sig.Security.Sign.Success {
+	if sig, _ := f.svc.Processing.Inspect(f.ctx, g.Signed(t, "old signature"), InspectOptions{}); !sig.Security.Sign.Success {
 		t.Errorf("a signature by the superseded key: %+v", sig.Security.Sign)
 	}
-	if _, err := f.svc.DeletePGP(f.ctx, g.Mallory); err != nil {
+	if _, err := f.svc.PGPKeys.Delete(f.ctx, g.Mallory); err != nil {
 		t.Fatal(err)
 	}
 	if got := use(); !slices.Equal(got, []string{g.Alice}) {

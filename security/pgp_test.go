@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/pgp"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -33,7 +34,7 @@ func importPGP(t *testing.T, f *fixture, pass string, data ...[]byte) PGPImportR
 	if pass != "" {
 		p = []byte(pass)
 	}
-	res, err := f.svc.ImportPGP(f.ctx, p, in...)
+	res, err := f.svc.PGPKeys.Import(f.ctx, p, in...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,17 +61,17 @@ func TestPGPImportMergeExportDelete(t *testing.T) {
 	if len(res.Merged) != 1 || res.Merged[0].Added != "1 new user ID" || len(res.Merged[0].Key.Emails) != 2 {
 		t.Fatalf("merge: %+v", res)
 	}
-	_, err := f.svc.ImportPGP(f.ctx, nil, Input{Data: g.AliceV2Public})
+	_, err := f.svc.PGPKeys.Import(f.ctx, nil, Input{Data: g.AliceV2Public})
 	if !errors.Is(err, ErrDuplicate) || !strings.Contains(err.Error(), "already present, unchanged") {
 		t.Fatalf("unchanged re-import: %v", err)
 	}
 
 	// Secret keys: the passphrase is checked before anything is stored.
-	_, err = f.svc.ImportPGP(f.ctx, nil, Input{Data: g.DeskSecret})
+	_, err = f.svc.PGPKeys.Import(f.ctx, nil, Input{Data: g.DeskSecret})
 	if !errors.Is(err, ErrPGPPassphraseRequired) {
 		t.Fatalf("secret key without passphrase: %v", err)
 	}
-	_, err = f.svc.ImportPGP(f.ctx, []byte("wrong"), Input{Name: "desk.asc", Data: g.DeskSecret})
+	_, err = f.svc.PGPKeys.Import(f.ctx, []byte("wrong"), Input{Name: "desk.asc", Data: g.DeskSecret})
 	if !errors.Is(err, pgp.ErrWrongPassphrase) || !strings.HasPrefix(err.Error(), "desk.asc: ") {
 		t.Fatalf("wrong passphrase: %v", err)
 	}
@@ -93,7 +94,7 @@ func TestPGPImportMergeExportDelete(t *testing.T) {
 			t.Errorf("warnings lack %q:\n%s", w, warn)
 		}
 	}
-	list, err := f.svc.ListPGP(f.ctx)
+	list, err := f.svc.PGPKeys.List(f.ctx)
 	if err != nil || len(list) != 5 || !list[0].HasSecret {
 		t.Fatalf("list: %d keys, %v", len(list), err)
 	}
@@ -104,11 +105,11 @@ func TestPGPImportMergeExportDelete(t *testing.T) {
 	}
 
 	// Export: public armor; the secret key under its stored passphrase.
-	pub, err := f.svc.ExportPGPPublic(f.ctx, g.Desk[:12])
+	pub, err := f.svc.PGPKeys.ExportPublic(f.ctx, g.Desk[:12])
 	if err != nil || !bytes.Contains(pub, []byte("BEGIN PGP PUBLIC KEY BLOCK")) {
 		t.Fatalf("public export: %v", err)
 	}
-	sec, err := f.svc.ExportPGPSecret(f.ctx, strings.ToLower(g.Desk), nil)
+	sec, err := f.svc.PGPKeys.ExportSecret(f.ctx, strings.ToLower(g.Desk), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,12 +120,12 @@ func TestPGPImportMergeExportDelete(t *testing.T) {
 	if _, err := pgp.UnlockKey(k, []byte(gpgtest.DeskPass)); err != nil {
 		t.Fatalf("the exported key does not open with its passphrase: %v", err)
 	}
-	if _, err := f.svc.ExportPGPSecret(f.ctx, g.Bare, nil); !errors.Is(err, pgp.ErrPassphraseRequired) {
+	if _, err := f.svc.PGPKeys.ExportSecret(f.ctx, g.Bare, nil); !errors.Is(err, pgp.ErrPassphraseRequired) {
 		t.Fatalf("export of an unprotected key without a passphrase: %v", err)
 	}
 	// Issue 14: a key imported without a passphrase is exported under the
 	// one the admin sets, never unprotected.
-	bare, err := f.svc.ExportPGPSecret(f.ctx, g.Bare, []byte("set at export"))
+	bare, err := f.svc.PGPKeys.ExportSecret(f.ctx, g.Bare, []byte("set at export"))
 	if err != nil {
 		t.Fatalf("export of an unprotected key with a new passphrase: %v", err)
 	}
@@ -133,19 +134,19 @@ func TestPGPImportMergeExportDelete(t *testing.T) {
 	} else if _, err := pgp.UnlockKey(k, []byte("set at export")); err != nil {
 		t.Fatalf("the exported key does not open with the passphrase set at export: %v", err)
 	}
-	if _, err := f.svc.ExportPGPSecret(f.ctx, g.Alice, []byte("x")); !errors.Is(err, pgp.ErrNoSecretKey) {
+	if _, err := f.svc.PGPKeys.ExportSecret(f.ctx, g.Alice, []byte("x")); !errors.Is(err, pgp.ErrNoSecretKey) {
 		t.Fatalf("secret export of a public key: %v", err)
 	}
 
 	// Delete takes the keychain items with it.
 	before := f.kc.Len()
-	if _, err := f.svc.DeletePGP(f.ctx, g.Desk); err != nil {
+	if _, err := f.svc.PGPKeys.Delete(f.ctx, g.Desk); err != nil {
 		t.Fatal(err)
 	}
 	if f.kc.Len() >= before {
 		t.Fatalf("keychain items %d before the delete, %d after", before, f.kc.Len())
 	}
-	if _, err := f.svc.DeletePGP(f.ctx, g.Desk); !errors.Is(err, store.ErrNotFound) {
+	if _, err := f.svc.PGPKeys.Delete(f.ctx, g.Desk); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
 }
@@ -177,7 +178,7 @@ func TestPGPImportRejectsBadInputAndStoresNothing(t *testing.T) {
 			for _, d := range tc.inputs {
 				in = append(in, Input{Data: d})
 			}
-			_, err := f.svc.ImportPGP(f.ctx, []byte(tc.pass), in...)
+			_, err := f.svc.PGPKeys.Import(f.ctx, []byte(tc.pass), in...)
 			var ie *pgp.ImportError
 			switch {
 			case tc.target != nil && !errors.Is(err, tc.target):
@@ -208,7 +209,7 @@ func TestPGPInspectOutcomesAndLog(t *testing.T) {
 		{"signed and encrypted", g.Encrypted(t, "pgp both", true), true, true, true, true},
 	}
 	for _, tc := range cases {
-		in, err := f.svc.Inspect(f.ctx, tc.raw, InspectOptions{})
+		in, err := f.svc.Processing.Inspect(f.ctx, tc.raw, InspectOptions{})
 		r := in.Security
 		if err != nil || r.Type != "PGP" || r.Signed != tc.signed || r.Encrypted != tc.encrypted ||
 			r.Sign.Success != tc.signedOK || r.Encryption.Success != tc.decrypted || !strings.Contains(in.Text, "printer is on fire") {
@@ -220,11 +221,11 @@ func TestPGPInspectOutcomesAndLog(t *testing.T) {
 		t.Fatalf("PGP log: %+v", logs)
 	}
 	// Unlocked once, then kept for the next message; deleting locks it.
-	if f.svc.unlocked.held() != 1 {
-		t.Fatalf("%d unlocked keys held", f.svc.unlocked.held())
+	if f.svc.PGPKeys.unlocked.held() != 1 {
+		t.Fatalf("%d unlocked keys held", f.svc.PGPKeys.unlocked.held())
 	}
-	f.svc.DeletePGP(f.ctx, g.Desk)
-	if f.svc.unlocked.held() != 0 {
+	f.svc.PGPKeys.Delete(f.ctx, g.Desk)
+	if f.svc.PGPKeys.unlocked.held() != 0 {
 		t.Fatal("the deleted key stays unlocked")
 	}
 }
@@ -232,7 +233,7 @@ func TestPGPInspectOutcomesAndLog(t *testing.T) {
 func TestPGPImportRechecksFailedArticles(t *testing.T) {
 	g := gpgtest.Get(t)
 	f := newPGPFixture(t, Options{})
-	in, err := f.svc.Inspect(f.ctx, g.Signed(t, "before the key"), InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, g.Signed(t, "before the key"), InspectOptions{})
 	if err != nil || in.Security.Type != "PGP" || !in.Security.Signed || in.Security.Sign.Success {
 		t.Fatalf("without Alice's key: %+v, %v", in.Security, err)
 	}
@@ -251,16 +252,16 @@ func TestPGPKeychainDownSaysSo(t *testing.T) {
 	f := newPGPFixture(t, Options{PGPUnlockTTL: -1})
 	importPGP(t, f, gpgtest.DeskPass, g.DeskSecret)
 	f.down.Store(true)
-	in, err := f.svc.Inspect(f.ctx, g.Encrypted(t, "keychain down", false), InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, g.Encrypted(t, "keychain down", false), InspectOptions{})
 	f.down.Store(false)
-	if err != nil || in.Security.Encryption.Success || !strings.Contains(in.Security.Encryption.Comment, "keychain") {
+	if err != nil || in.Security.Encryption.Success || in.Security.Encryption.Failure != verdict.DecryptKeychain {
 		t.Fatalf("with the keychain down: %+v, %v", in.Security.Encryption, err)
 	}
-	again, changed, err := f.svc.Retry(f.ctx, in.ArticleID)
+	again, changed, err := f.svc.Processing.Retry(f.ctx, in.ArticleID)
 	if err != nil || !changed || !again.Security.Encryption.Success {
 		t.Fatalf("retry: %+v, %v", again.Security.Encryption, err)
 	}
-	if f.svc.unlocked.held() != 0 {
+	if f.svc.PGPKeys.unlocked.held() != 0 {
 		t.Fatal("a negative TTL keeps unlocked keys")
 	}
 }
@@ -272,11 +273,11 @@ func TestPGPSealRoundTrip(t *testing.T) {
 	importPGP(t, f, "", g.AlicePublic)
 	// The fixture's keys are made now, by the wall clock, and so is the seal.
 	raw := redate(message(gpgtest.DeskAddr, "Alice <"+gpgtest.AliceAddr+">", "sealed pgp", "Your ticket is solved."), time.Now())
-	out, err := f.svc.SealPGP(f.ctx, raw, true, true, PGPSealOptions{Autocrypt: true})
+	out, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: raw, Sign: true, Encrypt: true, Technology: verdict.TechPGP, PGP: PGPSealOptions{Autocrypt: true}})
 	if err != nil || bytes.Contains(out, []byte("solved")) || !bytes.Contains(out, []byte("Autocrypt: addr="+gpgtest.DeskAddr)) {
 		t.Fatalf("seal: %v\n%s", err, out)
 	}
-	in, err := f.svc.Inspect(f.ctx, out, InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, out, InspectOptions{})
 	if err != nil || !in.Security.Sign.Success || !in.Security.Encryption.Success || !strings.Contains(in.Text, "solved") {
 		t.Fatalf("our copy: %+v, %v", in.Security, err)
 	}
@@ -285,7 +286,7 @@ func TestPGPSealRoundTrip(t *testing.T) {
 			t.Errorf("%s log: %+v", op, logs)
 		}
 	}
-	_, err = f.svc.SealPGP(f.ctx, message(gpgtest.DeskAddr, "nobody@example.test", "nokey", "x"), false, true, PGPSealOptions{})
+	_, err = f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: message(gpgtest.DeskAddr, "nobody@example.test", "nokey", "x"), Sign: false, Encrypt: true, Technology: verdict.TechPGP})
 	var se *pgp.SealError
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "nobody@example.test") {
 		t.Fatalf("seal to a recipient without key: %v", err)

@@ -80,7 +80,7 @@ func choiceFixture(t *testing.T) (*fixture, custKeys) {
 // judged, with one the picked key, usable or not.
 func TestPGPReadinessListsAndHonoursThePickedKey(t *testing.T) {
 	f, c := choiceFixture(t)
-	r, err := f.svc.Readiness(f.ctx, verdict.TechPGP, choiceDesk, []string{choiceCust})
+	r, err := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechPGP, From: choiceDesk, Recipients: []string{choiceCust}})
 	if err != nil || len(r.Recipients) != 1 {
 		t.Fatalf("readiness: %+v, %v", r, err)
 	}
@@ -123,7 +123,7 @@ func TestPGPReadinessListsAndHonoursThePickedKey(t *testing.T) {
 			if tc.pick != "" {
 				pick = KeyChoice{strings.ToUpper(choiceCust): tc.pick}
 			}
-			r, err := f.svc.ReadinessChosen(f.ctx, verdict.TechPGP, choiceDesk, []string{choiceCust}, pick)
+			r, err := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechPGP, From: choiceDesk, Recipients: []string{choiceCust}, Choices: pick})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +148,7 @@ func TestPGPSealEncryptsToThePickedKey(t *testing.T) {
 	f, c := choiceFixture(t)
 	seal := func(pick KeyChoice) ([]byte, error) {
 		raw := message(choiceDesk, "Cust <"+choiceCust+">", "choice", "Your ticket is solved.")
-		return f.svc.SealPGP(f.ctx, raw, true, true, PGPSealOptions{Keys: pick})
+		return f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: raw, Sign: true, Encrypt: true, Technology: verdict.TechPGP, Choices: pick})
 	}
 	for _, tc := range []struct {
 		name string

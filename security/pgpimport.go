@@ -44,7 +44,7 @@ type PGPMerge struct {
 	Added string `json:"added"`
 }
 
-// ImportPGP stores every OpenPGP key of every input (ASCII armor or binary,
+// Import stores every OpenPGP key of every input (ASCII armor or binary,
 // any number of keys, public or secret) all at once: one bad input, a
 // wrong passphrase or a keychain failure and nothing is stored. Secret
 // keys must come with their passphrase (passphrase is nil for public keys
@@ -53,7 +53,7 @@ type PGPMerge struct {
 // (new user IDs, subkeys, revocations, the secret key); when nothing at
 // all is new, a *DuplicateError names what is there. Afterwards the failed
 // OpenPGP articles are re-run. The caller zeroes passphrase.
-func (s *Service) ImportPGP(ctx context.Context, passphrase []byte, inputs ...Input) (PGPImportResult, error) {
+func (s *PGPKeys) Import(ctx context.Context, passphrase []byte, inputs ...Input) (PGPImportResult, error) {
 	keys, err := parsePGPInputs(inputs, passphrase)
 	if err != nil {
 		return PGPImportResult{}, err
@@ -138,7 +138,7 @@ func (s *Service) ImportPGP(ctx context.Context, passphrase []byte, inputs ...In
 			res.Unprotected = append(res.Unprotected, k.Fingerprint)
 		}
 	}
-	s.recheck(ctx, verdict.TechPGP, &res.Rechecked, &res.RecheckError)
+	s.proc.recheck(ctx, verdict.TechPGP, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 
@@ -202,7 +202,7 @@ func checkSecrets(keys []*pgp.Key, passphrase []byte) error {
 // its passphrase into the keychain and returns how to take them out again
 // if recording them in the store fails, so the keychain never holds a key
 // the store does not know about.
-func (s *Service) storeSecrets(keys []*pgp.Key, passphrase []byte) (undo func(), err error) {
+func (s *PGPKeys) storeSecrets(keys []*pgp.Key, passphrase []byte) (undo func(), err error) {
 	var written []string
 	undo = func() {
 		for _, name := range written {

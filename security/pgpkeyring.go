@@ -30,7 +30,7 @@ func PGPPassItemName(fp string) string { return PGPPassItemPrefix + strings.ToUp
 // PGPKeyring is a pgp.Keyring over one profile for one operation: public
 // keys are looked up in the store as the engine asks (and parsed once per
 // operation), secret keys are unlocked from the keychain on first use and
-// shared through the Service's unlock cache. Release it when done.
+// shared through the Service's unlock cache (deps.unlocked). Release it when done.
 type PGPKeyring struct {
 	ctx    context.Context
 	st     *store.Store
@@ -51,8 +51,12 @@ type PGPKeyring struct {
 
 var _ pgp.Keyring = (*PGPKeyring)(nil)
 
-// PGPKeyring loads the profile's OpenPGP keyring for one operation.
-func (s *Service) PGPKeyring(ctx context.Context) (*PGPKeyring, error) {
+// Keyring loads the profile's OpenPGP keyring for one operation.
+func (s *PGPKeys) Keyring(ctx context.Context) (*PGPKeyring, error) {
+	return s.pgpKeyring(ctx)
+}
+
+func (s *deps) pgpKeyring(ctx context.Context) (*PGPKeyring, error) {
 	fps, err := s.p.Store.PGPSecretFingerprints(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("security: reading the OpenPGP key store: %w", err)

@@ -26,7 +26,7 @@ func TestPGPKeyringKeysByAddressVerified(t *testing.T) {
 	if _, err := f.p.Store.PutPGPKeys(f.ctx, []store.PGPKey{row}); err != nil {
 		t.Fatal(err)
 	}
-	kr, err := f.svc.PGPKeyring(f.ctx)
+	kr, err := f.svc.PGPKeys.Keyring(f.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

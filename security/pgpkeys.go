@@ -20,8 +20,17 @@ type PGPKey struct {
 	ExpiresSoon bool `json:"expires_soon"`
 }
 
-// ListPGP returns the OpenPGP key inventory, ours first.
-func (s *Service) ListPGP(ctx context.Context) ([]PGPKey, error) {
+// PGPKeys is the OpenPGP inventory of a profile: public keys in SQLite,
+// secret keys and their passphrases in the OS keychain, unlocked copies
+// in a cache shared by every operation of the Service.
+type PGPKeys struct {
+	*deps
+	// proc re-runs the failed articles after an import.
+	proc *Processing
+}
+
+// List returns the OpenPGP key inventory, ours first.
+func (s *PGPKeys) List(ctx context.Context) ([]PGPKey, error) {
 	rows, err := s.p.Store.PGPKeys(ctx)
 	if err != nil {
 		return nil, err
@@ -36,18 +45,18 @@ func (s *Service) ListPGP(ctx context.Context) ([]PGPKey, error) {
 	return out, nil
 }
 
-// ResolvePGP finds the key a fingerprint, or a unique prefix of at least 8
+// Resolve finds the key a fingerprint, or a unique prefix of at least 8
 // hex digits, names. Unknown is store.ErrNotFound.
-func (s *Service) ResolvePGP(ctx context.Context, fingerprint string) (store.PGPKey, error) {
+func (s *PGPKeys) Resolve(ctx context.Context, fingerprint string) (store.PGPKey, error) {
 	return resolve(ctx, fingerprint, "OpenPGP key", strings.ToUpper, s.p.Store.PGPKeysByPrefix, DescribePGP)
 }
 
-// DeletePGP removes a key, its secret key and passphrase. The keychain
+// Delete removes a key, its secret key and passphrase. The keychain
 // items go first: a keychain that cannot be reached leaves everything in
 // place rather than an orphaned secret key nobody can see or delete. The
 // unlocked copy, if the service holds one, is wiped.
-func (s *Service) DeletePGP(ctx context.Context, fingerprint string) (store.PGPKey, error) {
-	k, err := s.ResolvePGP(ctx, fingerprint)
+func (s *PGPKeys) Delete(ctx context.Context, fingerprint string) (store.PGPKey, error) {
+	k, err := s.Resolve(ctx, fingerprint)
 	if err != nil {
 		return k, err
 	}
@@ -62,13 +71,13 @@ func (s *Service) DeletePGP(ctx context.Context, fingerprint string) (store.PGPK
 	return k, s.p.Store.DeletePGPKey(ctx, k.Fingerprint)
 }
 
-// LockPGP wipes every unlocked OpenPGP secret key the service holds; the
+// Lock wipes every unlocked OpenPGP secret key the service holds; the
 // next operation that needs one unlocks it from the keychain again.
-func (s *Service) LockPGP() { s.unlocked.lock() }
+func (s *PGPKeys) Lock() { s.unlocked.lock() }
 
-// ExportPGPPublic returns the public key, ASCII-armored.
-func (s *Service) ExportPGPPublic(ctx context.Context, fingerprint string) ([]byte, error) {
-	row, err := s.ResolvePGP(ctx, fingerprint)
+// ExportPublic returns the public key, ASCII-armored.
+func (s *PGPKeys) ExportPublic(ctx context.Context, fingerprint string) ([]byte, error) {
+	row, err := s.Resolve(ctx, fingerprint)
 	if err != nil {
 		return nil, err
 	}
@@ -79,16 +88,16 @@ func (s *Service) ExportPGPPublic(ctx context.Context, fingerprint string) ([]by
 	return pgp.ExportPublic(k)
 }
 
-// ExportPGPSecret returns the secret key, ASCII-armored, with every user
-// ID and subkey merged into the public key since, protected by passphrase,
+// ExportSecret returns the secret key, ASCII-armored, with every user ID
+// and subkey merged into the public key since, protected by passphrase,
 // or, when passphrase is empty, by the passphrase it was imported with
 // (kept in the keychain). Whoever calls it has chosen to take the key out
 // of SealDesk: the app writes it only to a file picked in a native dialog,
 // sealctl only for an admin who asked. A key imported without a
 // passphrase needs one here: SealDesk never writes an unprotected secret
 // key (pgp.ErrPassphraseRequired). The caller zeroes passphrase.
-func (s *Service) ExportPGPSecret(ctx context.Context, fingerprint string, passphrase []byte) ([]byte, error) {
-	row, err := s.ResolvePGP(ctx, fingerprint)
+func (s *PGPKeys) ExportSecret(ctx context.Context, fingerprint string, passphrase []byte) ([]byte, error) {
+	row, err := s.Resolve(ctx, fingerprint)
 	if err != nil {
 		return nil, err
 	}

@@ -2,11 +2,8 @@ package security
 
 import (
 	"context"
-	"crypto/x509"
 	"fmt"
 
-	"github.com/sealdesk/sealdesk/crypto/pgp"
-	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
@@ -29,6 +26,9 @@ type AddressStatus struct {
 	// Note is a typed remark on an OK status that the agent should read
 	// before sending; Comment says it in words. Empty when there is none.
 	Note ReadinessNote `json:"note,omitempty"`
+	// NoteText is what the composer shows for Note (wording.go); empty
+	// when there is no Note.
+	NoteText string `json:"note_text,omitempty"`
 }
 
 // ReadinessNote is a typed remark on an address that can be used.
@@ -52,61 +52,25 @@ type Readiness struct {
 	Recipients []AddressStatus    `json:"recipients"`
 }
 
-// Readiness judges from and recipients for tech at the service's clock.
-// It reads public material only: no private key is unlocked to answer it.
-func (s *Service) Readiness(ctx context.Context, tech verdict.Technology, from string, recipients []string) (Readiness, error) {
-	return s.ReadinessChosen(ctx, tech, from, recipients, nil)
-}
-
-// ReadinessChosen is Readiness with the certificates or OpenPGP keys the
-// agent picked (see KeyChoice): a picked one is judged instead of the
+// Readiness judges req.From and req.Recipients for req.Technology at the
+// service's clock, with the certificates or OpenPGP keys the agent picked
+// (req.Choices, see KeyChoice): a picked one is judged instead of the
 // engine's best one, and every recipient with several lists them as
-// Candidates.
-func (s *Service) ReadinessChosen(ctx context.Context, tech verdict.Technology, from string, recipients []string, chosen KeyChoice) (Readiness, error) {
-	r := Readiness{Technology: tech, Recipients: []AddressStatus{}}
+// Candidates. It reads public material only: no private key is unlocked
+// to answer it. req.Raw, Sign and Encrypt are not read.
+func (s *Sealing) Readiness(ctx context.Context, req SealRequest) (Readiness, error) {
+	r := Readiness{Technology: req.Technology, Recipients: []AddressStatus{}}
 	on, err := s.Integrations(ctx)
 	if err != nil {
 		return r, err
 	}
-	now := s.now()
-	switch tech {
-	case verdict.TechSMIME:
-		r.Enabled = on.SMIME
-		kr, err := s.Keyring(ctx)
-		if err != nil {
-			return r, err
-		}
-		defer kr.Release()
-		e := smime.NewEngine(chosen.keyring(kr))
-		st := e.CanSign(from, now)
-		r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, smimeFingerprint(st.Certificate))
-		if st.Note == smime.SignNoteCANotImported {
-			r.Sign.Note = NoteRecipientsNeedOurCA
-		}
-		for _, rs := range e.CanEncrypt(recipients, now) {
-			a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, smimeFingerprint(rs.Certificate))
-			a.Candidates = candidates(smime.NewEngine(kr), kr, rs.Address, now)
-			r.Recipients = append(r.Recipients, a)
-		}
-	case verdict.TechPGP:
-		r.Enabled = on.PGP
-		kr, err := s.PGPKeyring(ctx)
-		if err != nil {
-			return r, err
-		}
-		defer kr.Release()
-		e := pgp.NewEngine(chosen.pgpKeyring(kr, from))
-		st := e.CanSign(from, now)
-		r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, pgpFingerprint(st.Key))
-		for _, rs := range e.CanEncrypt(recipients, now) {
-			a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, pgpFingerprint(rs.Key))
-			if rs.Address != normAddress(from) {
-				a.Candidates = pgpCandidates(kr, rs.Address, now)
-			}
-			r.Recipients = append(r.Recipients, a)
-		}
-	default:
-		return r, fmt.Errorf("security: unknown technology %q: use S/MIME or PGP", tech)
+	e := s.engine(req.Technology)
+	if e == nil {
+		return r, fmt.Errorf("security: unknown technology %q: use S/MIME or PGP", req.Technology)
+	}
+	r.Enabled = e.Enabled(on)
+	if err := e.Readiness(ctx, req, &r); err != nil {
+		return r, err
 	}
 	r.CanSign = r.Enabled && r.Sign.OK
 	r.CanEncrypt = r.Enabled && len(r.Recipients) > 0
@@ -122,18 +86,4 @@ func addressStatus(addr string, ok bool, reason fmt.Stringer, comment, key strin
 		a.Reason = reason.String()
 	}
 	return a
-}
-
-func smimeFingerprint(c *x509.Certificate) string {
-	if c == nil {
-		return ""
-	}
-	return smime.Fingerprint(c)
-}
-
-func pgpFingerprint(k *pgp.Key) string {
-	if k == nil {
-		return ""
-	}
-	return k.Fingerprint
 }

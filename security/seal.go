@@ -8,26 +8,19 @@ import (
 	"net/mail"
 	"strings"
 
-	"github.com/sealdesk/sealdesk/crypto/pgp"
-	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
 )
 
-// Seal signs and/or encrypts a plain outgoing RFC 5322 message with the
-// profile's S/MIME keys (AES-256-CBC, or AES-256-GCM AuthEnvelopedData when
-// store.SettingSMIMEAESGCM is on) (From picks our key; To and Cc the
-// recipients) and logs the sign and encrypt operations. Encrypting a
-// message with Bcc recipients fails with verdict.ErrBccNeedsCopies: use
-// SealCopies. A *smime.SealError says what is impossible; when a key could
-// not be read because the keychain is unreachable, that error
-// (keystore.ErrUnavailable) is returned instead of the engine's "no
-// private key".
-func (s *Service) Seal(ctx context.Context, raw []byte, sign, encrypt bool) ([]byte, error) {
-	return s.sealOne(ctx, SealRequest{Raw: raw, Sign: sign, Encrypt: encrypt, Technology: verdict.TechSMIME})
+// Sealing signs and/or encrypts outgoing mail with the profile's keys of
+// one technology and says beforehand whether it can (Readiness). Every
+// path takes one SealRequest.
+type Sealing struct {
+	*deps
 }
 
-// PGPSealOptions tunes SealPGP. The zero value signs and/or encrypts only.
+// PGPSealOptions tunes sealing with OpenPGP. The zero value signs and/or
+// encrypts only.
 type PGPSealOptions struct {
 	// Autocrypt adds our public key as an Autocrypt header (a group's
 	// setting); PreferEncrypt adds prefer-encrypt=mutual.
@@ -35,32 +28,28 @@ type PGPSealOptions struct {
 	// HideSubject sends "[...]" as the outer Subject of an encrypted
 	// message; the real one travels inside (RFC 9788).
 	HideSubject bool
-	// Keys are the OpenPGP keys the agent picked for recipients with
-	// several (see KeyChoice); nil means the engine's pick. A pick for the
-	// From address is ignored: our own key stays the engine's pick.
-	Keys KeyChoice
 }
 
-// SealPGP is Seal with the profile's OpenPGP keys: PGP/MIME (RFC 3156),
-// signed with our key for From, encrypted to To, Cc and the sender (with
-// the keys picked in opts.Keys). A *pgp.SealError says what is
-// impossible.
-func (s *Service) SealPGP(ctx context.Context, raw []byte, sign, encrypt bool, opts PGPSealOptions) ([]byte, error) {
-	return s.sealOne(ctx, SealRequest{Raw: raw, Sign: sign, Encrypt: encrypt, Technology: verdict.TechPGP, Keys: opts.Keys, PGP: opts})
-}
-
-// SealRequest is one outgoing message to seal for sending.
+// SealRequest is one outgoing message to seal, or, for Readiness, the
+// addresses it will have.
 type SealRequest struct {
-	// Raw is the plain RFC 5322 message, Bcc field included.
+	// Raw is the plain RFC 5322 message, Bcc field included: From picks
+	// our key, To and Cc (and Bcc, see Copies) the recipients.
 	Raw           []byte
 	Sign, Encrypt bool
 	// Technology is verdict.TechSMIME or verdict.TechPGP.
 	Technology verdict.Technology
-	// Keys are the certificates or keys the agent picked for recipients
-	// with several (see KeyChoice); nil means the engines' pick.
-	Keys KeyChoice
-	// PGP tunes OpenPGP (its Keys is ignored: Keys above counts).
+	// Choices are the certificates or keys the agent picked for
+	// recipients with several (see KeyChoice); nil means the engines'
+	// pick. With OpenPGP a pick for the From address is ignored: our own
+	// key stays the engine's pick.
+	Choices KeyChoice
+	// PGP tunes OpenPGP; S/MIME ignores it.
 	PGP PGPSealOptions
+	// From and Recipients are what Readiness judges: the composer asks
+	// before there is a message. Seal and Copies read them from Raw.
+	From       string
+	Recipients []string
 }
 
 // SealedCopy is a copy of an outgoing message sealed for some of its
@@ -83,7 +72,27 @@ type Sealed struct {
 	Bcc []SealedCopy
 }
 
-// SealCopies seals a message for sending without revealing its Bcc
+// Seal signs and/or encrypts a plain outgoing message (req.Raw) as one
+// message for To and Cc and logs the sign and encrypt operations. With
+// S/MIME it encrypts with AES-256-CBC, or AES-256-GCM AuthEnvelopedData
+// when store.SettingSMIMEAESGCM is on; with OpenPGP it writes PGP/MIME
+// (RFC 3156), encrypted to the sender too. Encrypting a message with Bcc
+// recipients fails with verdict.ErrBccNeedsCopies: use Copies. A
+// *smime.SealError or *pgp.SealError says what is impossible; when a key
+// could not be read because the keychain is unreachable, that error
+// (keystore.ErrUnavailable) is returned instead of the engine's "no
+// private key".
+func (s *Sealing) Seal(ctx context.Context, req SealRequest) ([]byte, error) {
+	sl, err := s.openSealer(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer sl.release()
+	out, err := sl.seal(req.Raw, nil)
+	return out, s.logSeal(ctx, sl, req, nil, err)
+}
+
+// Copies seals a message for sending without revealing its Bcc
 // recipients (RFC 5322 section 3.6.3): when encrypting, Main is encrypted
 // to To, Cc and the sender, and each Bcc recipient gets a copy of its own
 // encrypted to them and the sender (see verdict.ErrBccNeedsCopies for
@@ -91,7 +100,7 @@ type Sealed struct {
 // when asked and checked by the engine before it is returned. The sender
 // is in every copy: it names nobody the recipient does not know from the
 // From field, and a copy that bounces stays readable.
-func (s *Service) SealCopies(ctx context.Context, req SealRequest) (Sealed, error) {
+func (s *Sealing) Copies(ctx context.Context, req SealRequest) (Sealed, error) {
 	var res Sealed
 	to, bcc, err := splitRecipients(req.Raw)
 	if err != nil {
@@ -122,17 +131,6 @@ func (s *Service) SealCopies(ctx context.Context, req SealRequest) (Sealed, erro
 	return res, nil
 }
 
-// sealOne seals raw as one message (To and Cc).
-func (s *Service) sealOne(ctx context.Context, req SealRequest) ([]byte, error) {
-	sl, err := s.openSealer(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	defer sl.release()
-	out, err := sl.seal(req.Raw, nil)
-	return out, s.logSeal(ctx, sl, req, nil, err)
-}
-
 // sealer is an engine over the profile's keys of one technology.
 type sealer struct {
 	tech verdict.Technology
@@ -140,47 +138,23 @@ type sealer struct {
 	seal        func(raw []byte, rcpts []string) ([]byte, error)
 	release     func()
 	keychainErr func() error
+	// failed says which steps a sealing error names (the engine's
+	// *SealError); neither means the error does not say.
+	failed func(error) (sign, encrypt bool)
 }
 
-func (s *Service) openSealer(ctx context.Context, req SealRequest) (*sealer, error) {
+func (s *Sealing) openSealer(ctx context.Context, req SealRequest) (*sealer, error) {
 	if !req.Sign && !req.Encrypt {
 		return nil, errNothingToSeal
 	}
-	tech := req.Technology
-	if tech != verdict.TechPGP && tech != verdict.TechSMIME {
-		return nil, fmt.Errorf("security: cannot seal with technology %q", tech)
+	e := s.engine(req.Technology)
+	if e == nil {
+		return nil, fmt.Errorf("security: cannot seal with technology %q", req.Technology)
 	}
-	if err := s.requireOn(ctx, tech); err != nil {
+	if err := s.requireOn(ctx, e); err != nil {
 		return nil, err
 	}
-	if tech == verdict.TechPGP {
-		kr, err := s.PGPKeyring(ctx)
-		if err != nil {
-			return nil, err
-		}
-		_, from, _ := outgoingHeader(req.Raw)
-		eng := pgp.NewEngine(req.Keys.pgpKeyring(kr, from))
-		o := req.PGP
-		return &sealer{tech: tech, release: kr.Release, keychainErr: kr.KeychainErr,
-			seal: func(raw []byte, rcpts []string) ([]byte, error) {
-				return eng.Seal(raw, req.Sign, req.Encrypt, pgp.SealOptions{Now: s.now(), Autocrypt: o.Autocrypt,
-					PreferEncrypt: o.PreferEncrypt, HideSubject: o.HideSubject, Recipients: rcpts})
-			}}, nil
-	}
-	gcm, err := s.p.Store.BoolSetting(ctx, store.SettingSMIMEAESGCM)
-	if err != nil {
-		return nil, err
-	}
-	kr, err := s.Keyring(ctx)
-	if err != nil {
-		return nil, err
-	}
-	eng := smime.NewEngine(req.Keys.keyring(kr))
-	return &sealer{tech: tech, release: kr.Release, keychainErr: kr.KeychainErr,
-		seal: func(raw []byte, rcpts []string) ([]byte, error) {
-			return eng.Seal(raw, req.Sign, req.Encrypt, smime.SealOptions{Now: s.now(),
-				Encrypt: smime.EncryptOptions{AuthEnveloped: gcm}, Recipients: rcpts})
-		}}, nil
+	return e.Sealer(ctx, req)
 }
 
 var errNothingToSeal = errors.New("security: nothing to do: ask for signing, encryption or both")
@@ -222,20 +196,17 @@ func splitRecipients(raw []byte) (to, bcc []string, err error) {
 // could not be read. rcpts names the copy's recipients (nil: those of
 // the header). On failure the steps the engine names, else every step
 // asked, are logged as failed.
-func (s *Service) logSeal(ctx context.Context, sl *sealer, req SealRequest, rcpts []string, err error) error {
+func (s *Sealing) logSeal(ctx context.Context, sl *sealer, req SealRequest, rcpts []string, err error) error {
 	messageID, from, all := outgoingHeader(req.Raw)
 	if rcpts == nil {
 		rcpts = all
 	}
 	sign, encrypt := req.Sign, req.Encrypt
 	if err != nil {
-		var se *smime.SealError
-		var pe *pgp.SealError
-		switch {
-		case errors.As(err, &se) && (se.Sign != nil || se.Recipients != nil):
-			sign, encrypt = se.Sign != nil, se.Recipients != nil
-		case errors.As(err, &pe) && (pe.Sign != nil || pe.Recipients != nil):
-			sign, encrypt = pe.Sign != nil, pe.Recipients != nil
+		if sl.failed != nil {
+			if fs, fe := sl.failed(err); fs || fe {
+				sign, encrypt = fs, fe
+			}
 		}
 		if kerr := sl.keychainErr(); kerr != nil {
 			err = fmt.Errorf("security: our private key could not be read: %w", kerr)

@@ -25,10 +25,10 @@ func TestSealCopiesSMIME(t *testing.T) {
 	p := getPKI(t)
 	mustImport(t, f, p.carol.certPEM())
 	raw := bccMessage("alice@example.test", "Bob <bob@example.test>", "Carol <carol@example.test>, bob@example.test", "the plan")
-	if _, err := f.svc.Seal(f.ctx, raw, true, true); !errors.Is(err, verdict.ErrBccNeedsCopies) {
+	if _, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: raw, Sign: true, Encrypt: true, Technology: verdict.TechSMIME}); !errors.Is(err, verdict.ErrBccNeedsCopies) {
 		t.Fatalf("one message with Bcc: %v", err)
 	}
-	sealed, err := f.svc.SealCopies(f.ctx, SealRequest{Raw: raw, Sign: true, Encrypt: true, Technology: verdict.TechSMIME})
+	sealed, err := f.svc.Sealing.Copies(f.ctx, SealRequest{Raw: raw, Sign: true, Encrypt: true, Technology: verdict.TechSMIME})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestSealCopiesSMIME(t *testing.T) {
 		t.Errorf("%d encrypt log entries, want one per copy", len(logs))
 	}
 	// Signed only: one message, no copies.
-	sealed, err = f.svc.SealCopies(f.ctx, SealRequest{Raw: raw, Sign: true, Technology: verdict.TechSMIME})
+	sealed, err = f.svc.Sealing.Copies(f.ctx, SealRequest{Raw: raw, Sign: true, Technology: verdict.TechSMIME})
 	if err != nil || len(sealed.Bcc) != 0 || bytes.Contains(sealed.Main, []byte("carol@")) {
 		t.Fatalf("signed only: %+v, %v", sealed.Bcc, err)
 	}
@@ -81,7 +81,7 @@ func TestSealCopiesPGP(t *testing.T) {
 	// The PGP fixture signs at the wall clock: date the message then, or
 	// the self-check sees a replayed signature (date_mismatch).
 	raw := redate(bccMessage(gpgtest.DeskAddr, "Alice <"+gpgtest.AliceAddr+">", gpgtest.BareAddr, "for Alice, and Bare in Bcc"), time.Now())
-	sealed, err := f.svc.SealCopies(f.ctx, SealRequest{Raw: raw, Sign: true, Encrypt: true, Technology: verdict.TechPGP})
+	sealed, err := f.svc.Sealing.Copies(f.ctx, SealRequest{Raw: raw, Sign: true, Encrypt: true, Technology: verdict.TechPGP})
 	if err != nil {
 		t.Fatal(err)
 	}

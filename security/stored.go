@@ -19,7 +19,7 @@ import (
 //
 // A raw message that is no message at all is marked processed with its
 // parse error, so that it is not tried again on every sync.
-func (s *Service) ProcessStored(ctx context.Context, articleID int64) (Inspection, error) {
+func (s *Processing) ProcessStored(ctx context.Context, articleID int64) (Inspection, error) {
 	a, err := s.p.Store.Article(ctx, articleID)
 	if err != nil {
 		return Inspection{}, err

@@ -41,6 +41,10 @@ const (
 	SelfSignedCA SelfSigned = "ca"
 )
 
+// SelfSignedChoices are the answers an admin gives about a self-signed
+// certificate (the front end's list, internal/tsgen).
+func SelfSignedChoices() []SelfSigned { return []SelfSigned{SelfSignedContact, SelfSignedCA} }
+
 // TrustResult is the certificate after a change of its direct trust, and
 // what the re-run of failed articles changed.
 type TrustResult struct {
@@ -52,7 +56,7 @@ type TrustResult struct {
 // TrustDirectly marks a certificate (fingerprint or unique prefix) as
 // trusted for its own addresses, or, with on false, takes that back.
 // Failed S/MIME articles are re-run either way.
-func (s *Service) TrustDirectly(ctx context.Context, fingerprint string, on bool) (TrustResult, error) {
+func (s *Certificates) TrustDirectly(ctx context.Context, fingerprint string, on bool) (TrustResult, error) {
 	c, err := s.Resolve(ctx, fingerprint)
 	if err != nil {
 		return TrustResult{}, err
@@ -65,7 +69,7 @@ func (s *Service) TrustDirectly(ctx context.Context, fingerprint string, on bool
 	}
 	c.TrustedDirectly = on
 	res := TrustResult{Certificate: c}
-	s.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
+	s.proc.recheck(ctx, verdict.TechSMIME, &res.Rechecked, &res.RecheckError)
 	return res, nil
 }
 

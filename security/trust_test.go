@@ -34,7 +34,7 @@ func contactSelfSigned(t *testing.T, email, leafEmail string) (own, issued []byt
 
 func (f *fixture) canEncryptTo(t *testing.T, addr string) AddressStatus {
 	t.Helper()
-	r, err := f.svc.Readiness(f.ctx, verdict.TechSMIME, "help@example.test", []string{addr})
+	r, err := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechSMIME, From: "help@example.test", Recipients: []string{addr}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,14 +50,14 @@ func TestSelfSignedContactCertificate(t *testing.T) {
 	dan, eve := contactSelfSigned(t, "dan@example.test", "eve@example.test")
 	f := newFixture(t)
 
-	res, err := f.svc.ImportCertificatesWith(f.ctx, SelfSignedAsk, Input{Data: dan})
+	res, err := f.svc.Certificates.ImportWith(f.ctx, SelfSignedAsk, Input{Data: dan})
 	if err != nil || len(res.NeedsChoice) != 1 || len(res.Imported) != 0 {
 		t.Fatalf("ask: %+v %v", res, err)
 	}
 	if n, _ := f.count(t); n != 0 {
 		t.Fatalf("asking stored %d certificates", n)
 	}
-	if _, err := f.svc.ImportCertificatesWith(f.ctx, SelfSignedContact, Input{Data: dan}, Input{Data: eve}); err != nil {
+	if _, err := f.svc.Certificates.ImportWith(f.ctx, SelfSignedContact, Input{Data: dan}, Input{Data: eve}); err != nil {
 		t.Fatal(err)
 	}
 	fp := res.NeedsChoice[0].Fingerprint
@@ -67,20 +67,20 @@ func TestSelfSignedContactCertificate(t *testing.T) {
 	if st := f.canEncryptTo(t, "eve@example.test"); st.OK {
 		t.Fatal("a leaf issued by a directly trusted certificate is usable")
 	}
-	list, _ := f.svc.List(f.ctx)
+	list, _ := f.svc.Certificates.List(f.ctx)
 	for _, c := range list {
 		if c.TrustedDirectly != (c.Fingerprint == fp) {
 			t.Errorf("%s trusted directly = %v", c.Subject, c.TrustedDirectly)
 		}
 	}
 
-	if r, err := f.svc.TrustDirectly(f.ctx, fp[:16], false); err != nil || r.Certificate.TrustedDirectly {
+	if r, err := f.svc.Certificates.TrustDirectly(f.ctx, fp[:16], false); err != nil || r.Certificate.TrustedDirectly {
 		t.Fatalf("trust off: %+v %v", r, err)
 	}
 	if st := f.canEncryptTo(t, "dan@example.test"); st.OK {
 		t.Fatal("still usable after the trust was taken back")
 	}
-	if _, err := f.svc.TrustDirectly(f.ctx, fp, true); err != nil {
+	if _, err := f.svc.Certificates.TrustDirectly(f.ctx, fp, true); err != nil {
 		t.Fatal(err)
 	}
 	if st := f.canEncryptTo(t, "dan@example.test"); !st.OK {
@@ -94,7 +94,7 @@ func TestSelfSignedContactCertificate(t *testing.T) {
 func TestImportAsIsKeepsCA(t *testing.T) {
 	dan, _ := contactSelfSigned(t, "dan@example.test", "")
 	f := newFixture(t)
-	res, err := f.svc.ImportCertificates(f.ctx, Input{Data: dan})
+	res, err := f.svc.Certificates.Import(f.ctx, Input{Data: dan})
 	if err != nil || len(res.Imported) != 1 || res.Imported[0].TrustedDirectly || !res.Imported[0].IsCA {
 		t.Fatalf("import: %+v %v", res, err)
 	}
@@ -108,7 +108,7 @@ func TestImportAsIsKeepsCA(t *testing.T) {
 func TestTrustDirectlyNeedsAnAddress(t *testing.T) {
 	f := newFixture(t)
 	mustImport(t, f, getPKI(t).root.certPEM())
-	if _, err := f.svc.TrustDirectly(f.ctx, smime.Fingerprint(getPKI(t).root.cert), true); !errors.Is(err, ErrNoAddresses) {
+	if _, err := f.svc.Certificates.TrustDirectly(f.ctx, smime.Fingerprint(getPKI(t).root.cert), true); !errors.Is(err, ErrNoAddresses) {
 		t.Fatalf("err = %v, want ErrNoAddresses", err)
 	}
 }
@@ -119,18 +119,21 @@ func TestReadinessSignWithoutOurCA(t *testing.T) {
 	p := getPKI(t)
 	f := newFixture(t)
 	mustImport(t, f, p.alice.certPEM())
-	if _, err := f.svc.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
+	if _, err := f.svc.Certificates.ImportKey(f.ctx, p.alice.keyPEM(t), nil); err != nil {
 		t.Fatal(err)
 	}
-	r, err := f.svc.Readiness(f.ctx, verdict.TechSMIME, "alice@example.test", []string{"alice@example.test"})
+	r, err := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechSMIME, From: "alice@example.test", Recipients: []string{"alice@example.test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !r.Sign.OK || r.Sign.Note != NoteRecipientsNeedOurCA {
 		t.Fatalf("sign status without our CA: %+v", r.Sign)
 	}
+	if !strings.Contains(r.Sign.NoteText, noteWording[NoteRecipientsNeedOurCA]) {
+		t.Errorf("the composer's note: %q", r.Sign.NoteText)
+	}
 	mustImport(t, f, p.root.certPEM())
-	if r, _ := f.svc.Readiness(f.ctx, verdict.TechSMIME, "alice@example.test", nil); !r.Sign.OK || r.Sign.Note != "" {
+	if r, _ := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechSMIME, From: "alice@example.test"}); !r.Sign.OK || r.Sign.Note != "" || r.Sign.NoteText != "" {
 		t.Fatalf("sign status with our CA: %+v", r.Sign)
 	}
 }
@@ -155,11 +158,11 @@ func TestAcceptingAFoundSelfSignedCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := newFixture(t)
-	in, err := f.svc.Inspect(f.ctx, signed, InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, signed, InspectOptions{})
 	if err != nil || len(in.Pending) != 1 || !strings.Contains(in.Pending[0].Warning, "not as a CA") {
 		t.Fatalf("proposed: %+v, %v", in.Pending, err)
 	}
-	if _, err := f.svc.AcceptPending(f.ctx, in.Pending[0].ID); err != nil {
+	if _, err := f.svc.FoundKeys.Accept(f.ctx, in.Pending[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	c, err := f.p.Store.Certificate(f.ctx, smime.Fingerprint(dan.cert))

@@ -9,8 +9,8 @@ import (
 
 // DefaultUnlockTTL is how long an unlocked OpenPGP secret key is kept
 // after its last use. Unlocking runs the key's S2K derivation, which GnuPG
-// calibrates to take about 100 ms: unlocking per message made processing
-// about 300 times slower (crypto/pgp's benchmark). Ten idle minutes cover
+// calibrates to take about 100 ms, far more than processing a message
+// (README, Benchmarks): unlocked keys are kept. Ten idle minutes cover
 // a sync or a re-check of many articles and an agent's session at a ticket,
 // and bound how long the key sits in memory after the agent stopped.
 const DefaultUnlockTTL = 10 * time.Minute

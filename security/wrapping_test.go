@@ -113,7 +113,7 @@ func sectionsOf(secs []mime.Section) string {
 // of origin want and is never cached.
 func checkWrapped(t *testing.T, f *fixture, raw []byte, want mime.Origin, secret string, alternative bool) {
 	t.Helper()
-	in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, raw, InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,10 +121,10 @@ func checkWrapped(t *testing.T, f *fixture, raw []byte, want mime.Origin, secret
 	if r.Sign.Success || r.Encryption.Success {
 		t.Errorf("the wrapped part became the message's state: %+v", r)
 	}
-	if r.Signed && !hasFailedCheck(r.Sign, "structure") {
+	if r.Signed && !hasFailedCheck(r.Sign, verdict.ReasonPartial) {
 		t.Errorf("signed, but no failed structure check says only a part is: %+v", r.Sign)
 	}
-	d, err := f.svc.Display(f.ctx, in.ArticleID)
+	d, err := f.svc.Processing.Display(f.ctx, in.ArticleID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,9 +168,9 @@ func checkWrapped(t *testing.T, f *fixture, raw []byte, want mime.Origin, secret
 	}
 }
 
-func hasFailedCheck(r verdict.SignResult, name string) bool {
+func hasFailedCheck(r verdict.SignResult, reason verdict.Reason) bool {
 	for _, c := range r.Checks {
-		if c.Name == name && !c.OK {
+		if c.Kind == verdict.CheckStructure && c.Reason == reason && !c.OK {
 			return true
 		}
 	}
@@ -184,7 +184,7 @@ func TestWrappedSMIMEPartIsNeverTheMessagesState(t *testing.T) {
 	f := aliceWithBob(t)
 	// Bob encrypts to Alice (us): sealed through a keyring holding Bob's
 	// key and Alice's certificate.
-	encrypted, err := f.svc.Seal(f.ctx, message("alice@example.test", "alice@example.test", "enc", "The vault code is 4711."), false, true)
+	encrypted, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: message("alice@example.test", "alice@example.test", "enc", "The vault code is 4711."), Sign: false, Encrypt: true, Technology: verdict.TechSMIME})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +270,7 @@ func TestInlineBlockBesideTextlessHTMLIsPartial(t *testing.T) {
 				"\r\nDate: Sun, 01 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n" +
 				"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<style>body::before{content:\"Wire 500 EUR\"}</style><img src=\"https://evil.example/x.png\">\r\n" +
 				"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + strings.ReplaceAll(string(block), "\n", "\r\n") + "\r\n--b--\r\n")
-			in, err := f.svc.Inspect(f.ctx, raw, InspectOptions{})
+			in, err := f.svc.Processing.Inspect(f.ctx, raw, InspectOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -32,16 +32,19 @@ type Account struct {
 	// keeps the stored list (an edit that does not touch it) and an empty
 	// non-nil list clears it.
 	Folders []string `json:"folders,omitempty"`
+	// NoTeam turns the team desk's records off for this account
+	// (docs/team.md); the zero value, team records on, is the default.
+	NoTeam bool `json:"no_team"`
 }
 
 const accountColumns = `id, name, imap_host, imap_port, imap_tls, smtp_host, smtp_port, smtp_tls, username,
-    pinned_cert, smtp_pinned_cert, created_at, updated_at, folders`
+    pinned_cert, smtp_pinned_cert, created_at, updated_at, folders, team = 0`
 
 func scanAccount(row interface{ Scan(...any) error }) (Account, error) {
 	var a Account
 	var folders string
 	err := row.Scan(&a.ID, &a.Name, &a.IMAPHost, &a.IMAPPort, &a.IMAPTLS, &a.SMTPHost, &a.SMTPPort, &a.SMTPTLS,
-		&a.Username, &a.PinnedCert, &a.SMTPPinnedCert, &a.CreatedAt, &a.UpdatedAt, &folders)
+		&a.Username, &a.PinnedCert, &a.SMTPPinnedCert, &a.CreatedAt, &a.UpdatedAt, &folders, &a.NoTeam)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, ErrNotFound
 	}
@@ -59,19 +62,27 @@ func (s *Store) SaveAccount(ctx context.Context, a Account) (Account, error) {
 	}
 	t := now()
 	row := s.queryRow(ctx, `INSERT INTO accounts(name, imap_host, imap_port, imap_tls, smtp_host, smtp_port, smtp_tls,
-	        username, pinned_cert, smtp_pinned_cert, created_at, updated_at, folders)
-	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	        username, pinned_cert, smtp_pinned_cert, created_at, updated_at, folders, team)
+	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	    ON CONFLICT(name) DO UPDATE SET imap_host = excluded.imap_host, imap_port = excluded.imap_port,
 	        imap_tls = excluded.imap_tls, smtp_host = excluded.smtp_host, smtp_port = excluded.smtp_port,
 	        smtp_tls = excluded.smtp_tls, username = excluded.username, pinned_cert = excluded.pinned_cert,
-	        smtp_pinned_cert = excluded.smtp_pinned_cert, updated_at = excluded.updated_at,
+	        smtp_pinned_cert = excluded.smtp_pinned_cert, updated_at = excluded.updated_at, team = excluded.team,
 	        folders = CASE WHEN ? THEN excluded.folders ELSE accounts.folders END
 	    RETURNING `+accountColumns,
 		a.Name, a.IMAPHost, a.IMAPPort, a.IMAPTLS, a.SMTPHost, a.SMTPPort, a.SMTPTLS, a.Username, a.PinnedCert,
-		a.SMTPPinnedCert, t, t, strings.Join(a.Folders, "\n"), a.Folders != nil)
+		a.SMTPPinnedCert, t, t, strings.Join(a.Folders, "\n"), !a.NoTeam, a.Folders != nil)
 	saved, err := scanAccount(row)
 	if err != nil {
 		return a, fmt.Errorf("store: saving account %q: %w", a.Name, err)
+	}
+	if !saved.NoTeam {
+		// Team records on (again): tickets rooted while no team account
+		// held them are rooted anew at the next team pass, and join it
+		// (docs/team.md: a profile that worked alone keeps its numbers).
+		if _, err := s.exec(ctx, `UPDATE tickets SET root_message_id = '' WHERE team_account_id = 0 AND root_message_id != ''`); err != nil {
+			return saved, fmt.Errorf("store: saving account %q: %w", a.Name, err)
+		}
 	}
 	return saved, nil
 }

@@ -3,9 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sealdesk/sealdesk/crypto/verdict"
+	"github.com/sealdesk/sealdesk/mail/mirror"
 )
 
 // Security states of an article, derived from its crypto.Result so that
@@ -41,21 +40,21 @@ func SecurityState(r verdict.Result) string {
 // Article is one message of a ticket. Raw is the message exactly as
 // received; everything else is derived from it and can be recomputed.
 type Article struct {
-	ID            int64          `json:"id"`
-	TicketID      int64          `json:"ticket_id"`
-	MailboxID     int64          `json:"mailbox_id"` // 0: not from a mailbox (sealctl inspect)
-	UID           int64          `json:"uid"`
-	MessageID     string         `json:"message_id"`
-	ContentSHA256 string         `json:"content_sha256"`
-	Direction     string         `json:"direction"` // in, out
-	From          string         `json:"from"`
-	To            string         `json:"to"`
-	Cc            string         `json:"cc"`
-	Subject       string         `json:"subject"`
-	Date          string         `json:"date"`
-	Raw           []byte         `json:"-"`
-	Security      verdict.Result `json:"security"`
-	SecurityState string         `json:"security_state"`
+	ID            int64              `json:"id"`
+	TicketID      int64              `json:"ticket_id"`
+	MailboxID     int64              `json:"mailbox_id"` // 0: not from a mailbox (sealctl inspect)
+	UID           int64              `json:"uid"`
+	MessageID     string             `json:"message_id"`
+	ContentSHA256 mirror.ContentHash `json:"content_sha256"`
+	Direction     string             `json:"direction"` // in, out
+	From          string             `json:"from"`
+	To            string             `json:"to"`
+	Cc            string             `json:"cc"`
+	Subject       string             `json:"subject"`
+	Date          string             `json:"date"`
+	Raw           []byte             `json:"-"`
+	Security      verdict.Result     `json:"security"`
+	SecurityState string             `json:"security_state"`
 	// SealedContent is the decrypted entity, sealed with the store key and
 	// bound to the article ID; nil when nothing was decrypted.
 	SealedContent []byte `json:"-"`
@@ -68,12 +67,6 @@ type Article struct {
 // The store never sees the plaintext.
 type SealFunc func(articleID int64) ([]byte, error)
 
-// ContentSHA256 is the hash articles are deduplicated by.
-func ContentSHA256(raw []byte) string {
-	sum := sha256.Sum256(raw)
-	return hex.EncodeToString(sum[:])
-}
-
 // InsertArticle stores an article and, in the same transaction, its sealed
 // content, and bumps its ticket's updated_at. TicketID 0 opens a new ticket
 // for it (its subject, From as the customer) in that transaction, so a
@@ -85,8 +78,8 @@ func ContentSHA256(raw []byte) string {
 // processes insert the same message at once: the insert itself decides,
 // not a look-up before it (see insertArticleQuery).
 func (s *Store) InsertArticle(ctx context.Context, a Article, seal SealFunc) (Article, error) {
-	if a.ContentSHA256 == "" {
-		a.ContentSHA256 = ContentSHA256(a.Raw)
+	if a.ContentSHA256.IsZero() {
+		a.ContentSHA256 = mirror.Hash(a.Raw)
 	}
 	if a.Direction == "" {
 		a.Direction = "in"
@@ -187,7 +180,7 @@ func (s *Store) Article(ctx context.Context, id int64) (Article, error) {
 
 // ArticleByContent returns the article whose raw message has this SHA-256
 // (the oldest when several do), or ErrNotFound.
-func (s *Store) ArticleByContent(ctx context.Context, sha string) (Article, error) {
+func (s *Store) ArticleByContent(ctx context.Context, sha mirror.ContentHash) (Article, error) {
 	return s.articleWhere(ctx, `content_sha256 = ? ORDER BY id LIMIT 1`, sha)
 }
 
@@ -214,7 +207,7 @@ func (s *Store) articleWhere(ctx context.Context, cond string, args ...any) (Art
 // insertRaw stores an article's raw message beside its row (see
 // migration 0009: the row is rewritten on every new result, the message
 // never).
-func insertRaw(ctx context.Context, tx *sql.Tx, articleID int64, raw []byte) error {
+func insertRaw(ctx context.Context, tx querier, articleID int64, raw []byte) error {
 	if raw == nil {
 		raw = []byte{} // NOT NULL: an empty message is still a message
 	}
@@ -229,7 +222,6 @@ func insertRaw(ctx context.Context, tx *sql.Tx, articleID int64, raw []byte) err
 type RawArticle struct {
 	ID        int64
 	MessageID string
-	Subject   string
 	Raw       []byte
 }
 
@@ -249,7 +241,7 @@ func (s *Store) RawArticles(ctx context.Context, ids []int64) (map[int64]RawArti
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.query(ctx, `SELECT a.id, a.message_id, a.subject, r.raw FROM articles a JOIN article_raw r ON r.article_id = a.id
+	rows, err := s.query(ctx, `SELECT a.id, a.message_id, r.raw FROM articles a JOIN article_raw r ON r.article_id = a.id
 	    WHERE a.id IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, err
@@ -257,7 +249,7 @@ func (s *Store) RawArticles(ctx context.Context, ids []int64) (map[int64]RawArti
 	defer rows.Close()
 	for rows.Next() {
 		var a RawArticle
-		if err := rows.Scan(&a.ID, &a.MessageID, &a.Subject, &a.Raw); err != nil {
+		if err := rows.Scan(&a.ID, &a.MessageID, &a.Raw); err != nil {
 			return nil, err
 		}
 		out[a.ID] = a
@@ -313,16 +305,17 @@ type Processed struct {
 // SaveProcessed writes the outcomes of a batch of engine runs in ONE
 // transaction: each article's result, sealed content and subject (no
 // longer security_pending) and its security log entries. A batch costs one
-// commit instead of one per row (make bench: about a tenth of a millisecond
-// per article saved), and a few multi-row statements instead of two per
+// commit instead of one per row (a commit costs more than the row; README,
+// Benchmarks), and a few multi-row statements instead of two per
 // article (an UPDATE ... FROM (VALUES ...) for the results, a multi-row
 // INSERT for the log): per statement, database/sql and SQLite cost more
 // than the row itself. An article deleted meanwhile is skipped (no result,
 // no log entry) and reported in missing; any other failure rolls the whole
 // batch back.
-func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (missing []int64, err error) {
+func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (ProcessedSaved, error) {
+	var out ProcessedSaved
 	if len(batch) == 0 {
-		return nil, nil
+		return out, nil
 	}
 	// The result rows, one per article: when an ID comes twice, its last
 	// outcome is the one stored, as when each was written in turn.
@@ -344,22 +337,26 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (missing [
 		}
 		buf.Reset()
 		if err := enc.Encode(p.Result); err != nil {
-			return nil, err
+			return out, err
 		}
 		// Encode ends the value with a newline; json.Marshal does not.
 		sec := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 		// Sealing happens before the write lock is taken: it is CPU work.
 		sealed, err := sealFor(p.Seal, p.ArticleID)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		updArgs = append(updArgs, string(sec), SecurityState(p.Result), sealed, p.Subject, p.ArticleID)
 	}
 	at := now()
-	err = s.Tx(ctx, func(tx *sql.Tx) error {
-		missing = missing[:0]
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		out = ProcessedSaved{}
+		var err error
+		if out.Retitled, err = retitled(ctx, tx, batch, last); err != nil {
+			return err
+		}
 		var updated int64
-		err := s.execRows(ctx, tx, updateProcessedRows, updateProcessedCols, updArgs, func(res sql.Result) {
+		err = s.execRows(ctx, tx, updateProcessedRows, updateProcessedCols, updArgs, func(res sql.Result) {
 			n, _ := res.RowsAffected()
 			updated += n
 		})
@@ -375,7 +372,7 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (missing [
 		logArgs := make([]any, 0, nLog*insertLogCols)
 		for _, p := range batch {
 			if gone[p.ArticleID] {
-				missing = append(missing, p.ArticleID)
+				out.Missing = append(out.Missing, p.ArticleID)
 				continue
 			}
 			for _, e := range p.Log {
@@ -394,7 +391,55 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (missing [
 		}
 		return nil
 	})
-	return missing, err
+	return out, err
+}
+
+// ProcessedSaved is what SaveProcessed reports beyond writing.
+type ProcessedSaved struct {
+	// Missing are the articles deleted meanwhile: nothing was written
+	// for them.
+	Missing []int64
+	// Retitled are the articles whose subject the batch replaced with a
+	// different one (a protected Subject, RFC 9788): the one they were
+	// threaded by no longer holds (see RethreadBySubject). The caller
+	// need not know the stored subject.
+	Retitled []int64
+}
+
+// retitled reads, inside the transaction about to write them, which
+// articles of batch get a subject other than their stored one. Most
+// batches carry no subject at all and cost no query.
+func retitled(ctx context.Context, tx *sql.Tx, batch []Processed, last map[int64]int) ([]int64, error) {
+	var ids []int64
+	for i, p := range batch {
+		if p.Subject != "" && last[p.ArticleID] == i {
+			ids = append(ids, p.ArticleID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	js, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, subject FROM articles WHERE id IN (SELECT value FROM json_each(?))`, string(js))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		var subject string
+		if err := rows.Scan(&id, &subject); err != nil {
+			return nil, err
+		}
+		if batch[last[id]].Subject != subject {
+			out = append(out, id)
+		}
+	}
+	return out, rows.Err()
 }
 
 // absentArticles are the IDs of ids (the keys) with no article, read
@@ -465,11 +510,8 @@ func updateProcessedRows(n int) string { return multiRowQueries.get(n, 0) }
 
 const updateProcessedCols = 5
 
-// insertLogQuery is AppendLog's insert (securitylog.go); insertLogRows is
-// the same over n entries, run inside a SaveProcessed transaction.
-const insertLogQuery = `INSERT INTO security_log(at, direction, technology, operation, status, article_id, message_id, detail)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-
+// insertLogRows is AppendLog's insert (securitylog.go) over n entries,
+// run inside a SaveProcessed transaction.
 func insertLogRows(n int) string { return multiRowQueries.get(n, 1) }
 
 const insertLogCols = 8

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sealdesk/sealdesk/crypto/verdict"
+	"github.com/sealdesk/sealdesk/mail/mirror"
 )
 
 func TestArticlesStoreResultsAndListRetries(t *testing.T) {
@@ -32,7 +33,7 @@ func TestArticlesStoreResultsAndListRetries(t *testing.T) {
 	if ids, _ := s.ArticlesToRetry(ctx, ""); len(ids) != 2 {
 		t.Fatalf("all retries %v", ids)
 	}
-	got, err := s.ArticleByContent(ctx, ContentSHA256([]byte("Subject: x\r\n\r\nbody")))
+	got, err := s.ArticleByContent(ctx, mirror.Hash([]byte("Subject: x\r\n\r\nbody")))
 	if err != nil || got.ID != a.ID || string(got.SealedContent) != "sealed" || got.Security.Sign.Comment != "untrusted" {
 		t.Fatalf("by content: %+v, %v", got, err)
 	}
@@ -54,7 +55,7 @@ func TestArticlesStoreResultsAndListRetries(t *testing.T) {
 	}); err == nil {
 		t.Fatal("insert with a failing seal succeeded")
 	}
-	if _, err := s.ArticleByContent(ctx, ContentSHA256([]byte("third"))); !errors.Is(err, ErrNotFound) {
+	if _, err := s.ArticleByContent(ctx, mirror.Hash([]byte("third"))); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("half-inserted article: %v", err)
 	}
 	if after, _ := s.Tickets(ctx, TicketQuery{}); after.Total != before.Total {

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+
+	"github.com/sealdesk/sealdesk/mail/mirror"
 )
 
 // One message, several places: the same message (same Message-ID and
@@ -26,11 +28,11 @@ import (
 
 // sameMessage finds the article of the account that already holds this
 // message, at any place that is not expunged; 0 when none does.
-func sameMessage(ctx context.Context, tx *sql.Tx, accountID int64, m MailboxMessage) (int64, error) {
+func sameMessage(ctx context.Context, tx querier, accountID int64, m mirror.Message) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT a.id FROM articles a JOIN mailboxes mb ON mb.id = a.mailbox_id
 	    WHERE a.message_id = ? AND a.content_sha256 = ? AND a.expunged = 0 AND mb.account_id = ?
-	    ORDER BY a.id LIMIT 1`, m.MessageID, m.ContentSHA256, accountID).Scan(&id)
+	    ORDER BY a.id LIMIT 1`, m.MessageID, m.Hash, accountID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return deliveredCopy(ctx, tx, accountID, m)
 	}
@@ -42,7 +44,7 @@ func sameMessage(ctx context.Context, tx *sql.Tx, accountID int64, m MailboxMess
 // trace fields prepended (see sameDelivered). Our reply Cc'd to the
 // helpdesk is the common case, met in either order (INBOX synced before
 // Sent, or the outgoing article stored by the outbox first).
-func deliveredCopy(ctx context.Context, tx *sql.Tx, accountID int64, m MailboxMessage) (int64, error) {
+func deliveredCopy(ctx context.Context, tx querier, accountID int64, m mirror.Message) (int64, error) {
 	if m.MessageID == "" {
 		return 0, nil
 	}
@@ -109,23 +111,23 @@ func tracePrefix(p []byte) bool {
 	return true
 }
 
-// addCopy records a further place of article id. Saving the article's own
-// place again is a no-op.
-func addCopy(ctx context.Context, tx *sql.Tx, id, mb int64, uv uint32, m MailboxMessage, flags, date string) error {
+// addCopy records a further place of article id and reports true. Saving
+// the article's own place again is a no-op, and reports false.
+func addCopy(ctx context.Context, tx querier, id, mb int64, uv uint32, m mirror.Message, flags, date string) (bool, error) {
 	var ownMB sql.NullInt64
 	var ownUID int64
 	if err := tx.QueryRowContext(ctx, `SELECT mailbox_id, uid FROM articles WHERE id = ?`, id).Scan(&ownMB, &ownUID); err != nil {
-		return err
+		return false, err
 	}
 	if ownMB.Valid && ownMB.Int64 == mb && ownUID == int64(m.UID) {
-		return nil
+		return false, nil
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO article_copies(article_id, mailbox_id, uid, uid_validity, flags, internal_date, size, modseq)
 	    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 	    ON CONFLICT(mailbox_id, uid) DO UPDATE SET article_id = excluded.article_id, uid_validity = excluded.uid_validity,
 	        flags = excluded.flags, internal_date = excluded.internal_date, size = excluded.size, modseq = excluded.modseq`,
 		id, mb, m.UID, uv, flags, date, m.Size, m.ModSeq)
-	return err
+	return err == nil, err
 }
 
 // expungeUID handles one expunged UID: a copy is dropped; an article's own

@@ -10,7 +10,8 @@ import (
 // Draft is a message the composer keeps while the agent writes it (table
 // drafts, migration 0005). Its content is opaque here: the caller seals it
 // with the store key, bound to the row (see SealFunc), because a reply
-// quotes decrypted text. The store never sees the plaintext.
+// quotes decrypted text. The store never sees the plaintext. Its
+// attachments are rows of their own (draft_attachments.go), deleted with it.
 type Draft struct {
 	ID        int64  `json:"id"`
 	TicketID  int64  `json:"ticket_id"`  // 0: a new ticket

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 )
 
@@ -26,7 +27,7 @@ func TestMigrationMarksIntegrityProtectedResults(t *testing.T) {
 		}
 		for id, sec := range results {
 			if _, err := db.Exec(`INSERT INTO articles(id, ticket_id, content_sha256, direction, created_at, security) VALUES (?, 1, ?, 'in', '', ?)`,
-				id, string(rune('A'+id)), sec); err != nil {
+				id, fmt.Sprintf("%064x", id), sec); err != nil { // a content hash, as stored: 64 hex digits
 				return err
 			}
 			if _, err := db.Exec(`INSERT INTO article_raw(article_id, raw) VALUES (?, 'x')`, id); err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sealdesk/sealdesk/internal/proctest"
+	"github.com/sealdesk/sealdesk/mail/mirror"
 )
 
 // sevenMails are the messages the concurrency tests store again and again.
@@ -54,7 +55,7 @@ func assertOneEach(t *testing.T, s *Store, mails [][]byte) {
 			articles, tickets, empty, len(mails))
 	}
 	for _, raw := range mails {
-		if _, err := s.ArticleByContent(ctx, ContentSHA256(raw)); err != nil {
+		if _, err := s.ArticleByContent(ctx, mirror.Hash(raw)); err != nil {
 			t.Fatalf("mail %q: %v", raw[:20], err)
 		}
 	}

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"github.com/sealdesk/sealdesk/mail/mirror"
+
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -14,13 +17,24 @@ import (
 // leaves only as sent. Status moves queued -> sending -> sent, or to failed
 // when the server refused it for good; package mailbox drives it.
 
+// OutboxStatus is where an outgoing message stands. Its values are the
+// ones the outbox table's CHECK allows (migration 0003); a test pins the
+// two lists together.
+type OutboxStatus string
+
 // Outbox statuses.
 const (
-	OutboxQueued  = "queued"  // waiting for its next attempt (NextAttemptAt)
-	OutboxSending = "sending" // claimed by an attempt until NextAttemptAt (the lease)
-	OutboxSent    = "sent"    // the server acknowledged DATA; ArticleID is its article
-	OutboxFailed  = "failed"  // refused for good (5xx); kept for the agent, never retried
+	OutboxQueued  OutboxStatus = "queued"  // waiting for its next attempt (NextAttemptAt)
+	OutboxSending OutboxStatus = "sending" // claimed by an attempt until NextAttemptAt (the lease)
+	OutboxSent    OutboxStatus = "sent"    // the server acknowledged DATA; ArticleID is its article
+	OutboxFailed  OutboxStatus = "failed"  // refused for good (5xx); kept for the agent, never retried
 )
+
+// OutboxStatuses lists every outbox status, in the order a message moves
+// through them (failed last: it ends there).
+func OutboxStatuses() []OutboxStatus {
+	return []OutboxStatus{OutboxQueued, OutboxSending, OutboxSent, OutboxFailed}
+}
 
 // OutboxItem is one outgoing message.
 type OutboxItem struct {
@@ -30,9 +44,9 @@ type OutboxItem struct {
 	Sign      bool   `json:"sign"`
 	Encrypt   bool   `json:"encrypt"`
 	// Technology is "S/MIME", "PGP" or empty (neither signed nor encrypted).
-	Technology string `json:"technology"`
-	Status     string `json:"status"`
-	Attempts   int    `json:"attempts"`
+	Technology string       `json:"technology"`
+	Status     OutboxStatus `json:"status"`
+	Attempts   int          `json:"attempts"`
 	// NextAttemptAt is when a queued item is due, or when the lease of a
 	// sending one runs out (its process is presumed dead).
 	NextAttemptAt time.Time `json:"next_attempt_at"`
@@ -105,7 +119,7 @@ func (s *Store) OutboxItemByID(ctx context.Context, id int64) (OutboxItem, error
 
 // OutboxItems lists the rows of the given statuses (all when none is
 // given), oldest first.
-func (s *Store) OutboxItems(ctx context.Context, statuses ...string) ([]OutboxItem, error) {
+func (s *Store) OutboxItems(ctx context.Context, statuses ...OutboxStatus) ([]OutboxItem, error) {
 	rows, err := s.query(ctx, `SELECT `+outboxColumns+` FROM outbox ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -117,20 +131,11 @@ func (s *Store) OutboxItems(ctx context.Context, statuses ...string) ([]OutboxIt
 		if err != nil {
 			return nil, err
 		}
-		if len(statuses) == 0 || contains(statuses, it.Status) {
+		if len(statuses) == 0 || slices.Contains(statuses, it.Status) {
 			out = append(out, it)
 		}
 	}
 	return out, rows.Err()
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ClaimOutbox moves the row from its status as the caller read it (it) to
@@ -150,7 +155,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, it OutboxItem, leaseUntil time.
 // RescheduleOutbox records a failed attempt: status queued (due at next)
 // or failed, with the reason; or, for a sending row whose fate could not be
 // found out, sending with a new lease until next.
-func (s *Store) RescheduleOutbox(ctx context.Context, id int64, status, lastError string, next time.Time) error {
+func (s *Store) RescheduleOutbox(ctx context.Context, id int64, status OutboxStatus, lastError string, next time.Time) error {
 	if status != OutboxQueued && status != OutboxFailed && status != OutboxSending {
 		return fmt.Errorf("store: outbox item %d cannot be rescheduled as %q", id, status)
 	}
@@ -179,10 +184,10 @@ func (s *Store) MarkOutboxSent(ctx context.Context, id int64) (int64, error) {
 			}
 			return err
 		}
-		sha := ContentSHA256(raw)
+		sha := mirror.Hash(raw)
 		err := tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE content_sha256 = ? ORDER BY id LIMIT 1`, sha).Scan(&articleID)
 		if errors.Is(err, sql.ErrNoRows) {
-			th := &threader{ctx: ctx, tx: tx, pattern: pattern, out: true}
+			th := &threader{ctx: ctx, q: tx, pattern: pattern, out: true}
 			a, ticketID, err := th.thread(raw)
 			if err != nil {
 				return err

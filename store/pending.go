@@ -45,11 +45,15 @@ type PendingKey struct {
 	// Seen counts the stored mails the key was found in (ArticleID is the
 	// first of them).
 	Seen int `json:"seen"`
+	// Finding is what the key is to the sender of the mail that carried it
+	// (crypto/pgp FoundFinding): only "sender" may be accepted by one
+	// click; "" for keys found before findings existed.
+	Finding string `json:"finding"`
 }
 
 const pendingColumns = `id, technology, source, address, fingerprint, label, key, COALESCE(article_id, 0), found_at,
 	status, key_change, replaces, warning, decided_at, key_update, update_summary,
-	(SELECT COUNT(*) FROM pending_key_sightings s WHERE s.pending_id = pending_keys.id)`
+	finding, (SELECT COUNT(*) FROM pending_key_sightings s WHERE s.pending_id = pending_keys.id)`
 
 // AddPendingKeys proposes keys in one transaction and returns those that
 // are new proposals. A key already pending or rejected is left as it is
@@ -73,17 +77,17 @@ func (s *Store) AddPendingKeys(ctx context.Context, keys []PendingKey) ([]Pendin
 				article = k.ArticleID
 			}
 			err := tx.QueryRowContext(ctx, `INSERT INTO pending_keys(technology, source, address, fingerprint, label, key,
-			    article_id, found_at, status, key_change, replaces, warning, key_update, update_summary)
-			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
+			    article_id, found_at, status, key_change, replaces, warning, key_update, update_summary, finding)
+			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)
 			    ON CONFLICT(technology, fingerprint) DO UPDATE SET source = excluded.source, address = excluded.address,
 			    label = excluded.label, key = excluded.key, article_id = excluded.article_id, found_at = excluded.found_at,
 			    status = 'pending', key_change = excluded.key_change, replaces = excluded.replaces,
 			    warning = excluded.warning, decided_at = '', key_update = excluded.key_update,
-			    update_summary = excluded.update_summary
+			    update_summary = excluded.update_summary, finding = excluded.finding
 			    WHERE pending_keys.status = 'accepted' OR (excluded.key_update = 1 AND pending_keys.key <> excluded.key)
 			    RETURNING id`,
 				k.Technology, k.Source, k.Address, k.Fingerprint, k.Label, k.Key, article, k.FoundAt,
-				k.KeyChange, k.Replaces, k.Warning, k.Update, k.UpdateSummary).Scan(&k.ID)
+				k.KeyChange, k.Replaces, k.Warning, k.Update, k.UpdateSummary, k.Finding).Scan(&k.ID)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("store: proposing key %s: %w", k.Fingerprint, err)
 			}
@@ -160,7 +164,7 @@ func (s *Store) DecidePendingKey(ctx context.Context, id int64, status string) e
 func scanPending(r scanner) (PendingKey, error) {
 	var k PendingKey
 	err := r.Scan(&k.ID, &k.Technology, &k.Source, &k.Address, &k.Fingerprint, &k.Label, &k.Key, &k.ArticleID,
-		&k.FoundAt, &k.Status, &k.KeyChange, &k.Replaces, &k.Warning, &k.DecidedAt, &k.Update, &k.UpdateSummary, &k.Seen)
+		&k.FoundAt, &k.Status, &k.KeyChange, &k.Replaces, &k.Warning, &k.DecidedAt, &k.Update, &k.UpdateSummary, &k.Finding, &k.Seen)
 	return k, err
 }
 

@@ -11,8 +11,21 @@ import (
 // mailbox size. This checks the plan, not a time.
 func TestSyncLookupsUseIndexes(t *testing.T) {
 	s := open(t)
-	ctx := context.Background()
-	rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+articleAtQuery, 1, "INBOX", 7)
+	joined := queryPlan(t, s, articleAtQuery, 1, "INBOX", 7)
+	if strings.Contains(joined, "SCAN a") || !strings.Contains(joined, "articles_mailbox_uid") {
+		t.Fatalf("ArticleAt does not use the (mailbox_id, uid) index: %s", joined)
+	}
+	// LookupDetached runs once per fetched batch: each pair is found
+	// through the (message_id, content_sha256) index, never by scanning.
+	joined = queryPlan(t, s, lookupDetachedQuery, `[["a@x","00"]]`, 1, "INBOX")
+	if strings.Contains(joined, "SCAN a") || !strings.Contains(joined, "articles_message") {
+		t.Fatalf("LookupDetached does not use the message_id index: %s", joined)
+	}
+}
+
+func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
+	t.Helper()
+	rows, err := s.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,8 +39,5 @@ func TestSyncLookupsUseIndexes(t *testing.T) {
 		}
 		plan = append(plan, detail)
 	}
-	joined := strings.Join(plan, "; ")
-	if strings.Contains(joined, "SCAN a") || !strings.Contains(joined, "articles_mailbox_uid") {
-		t.Fatalf("ArticleAt does not use the (mailbox_id, uid) index: %s", joined)
-	}
+	return strings.Join(plan, "; ")
 }

@@ -12,8 +12,9 @@ const maxCachedStatements = 256
 
 // stmtCache keeps prepared statements by their SQL text. database/sql does
 // not cache them for this driver, and SQLite compiling the same text again
-// on every call was a quarter of an article's processing time (`make
-// bench`). Statements inside a transaction go through the *sql.Tx as usual.
+// on every call was a large share of an article's processing time
+// (README, Benchmarks). Statements inside a transaction go through the
+// *sql.Tx as usual.
 type stmtCache struct {
 	mu sync.Mutex
 	m  map[string]*sql.Stmt
@@ -70,4 +71,58 @@ func (s *Store) closeStatements() {
 		st.Close()
 	}
 	s.stmts.m = nil
+}
+
+// preparedTx is a transaction whose statements come from the cache: the
+// sync saves a batch in one transaction of about ten statements per
+// message, and SQLite compiling each text again was half of the saving's
+// CPU time (make bench, a profile of the initial sync). It is a querier,
+// so code written for *sql.Tx takes it as is.
+type preparedTx struct {
+	s  *Store
+	tx *sql.Tx
+	// bound are the statements bound to tx so far, by text: binding
+	// allocates, and a batch runs each text a hundred times.
+	bound map[string]*sql.Stmt
+}
+
+func (s *Store) preparedTx(tx *sql.Tx) *preparedTx {
+	return &preparedTx{s: s, tx: tx, bound: map[string]*sql.Stmt{}}
+}
+
+var _ querier = (*preparedTx)(nil)
+
+func (p *preparedTx) stmt(ctx context.Context, query string) (*sql.Stmt, bool) {
+	if st, ok := p.bound[query]; ok {
+		return st, true
+	}
+	if st := p.s.prepared(ctx, query); st != nil {
+		// Tx.StmtContext reuses what the statement holds for this
+		// connection and re-prepares it once on another; the bound
+		// statement is closed with the transaction.
+		p.bound[query] = p.tx.StmtContext(ctx, st)
+		return p.bound[query], true
+	}
+	return nil, false
+}
+
+func (p *preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := p.stmt(ctx, query); ok {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return p.tx.QueryRowContext(ctx, query, args...)
+}
+
+func (p *preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st, ok := p.stmt(ctx, query); ok {
+		return st.QueryContext(ctx, args...)
+	}
+	return p.tx.QueryContext(ctx, query, args...)
+}
+
+func (p *preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st, ok := p.stmt(ctx, query); ok {
+		return st.ExecContext(ctx, args...)
+	}
+	return p.tx.ExecContext(ctx, query, args...)
 }

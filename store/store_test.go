@@ -6,9 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sealdesk/sealdesk/mail/mirror"
 )
 
 func open(t *testing.T) *Store {
@@ -30,10 +35,12 @@ func TestOpenMigratesOnceAndUsesWAL(t *testing.T) {
 			t.Fatal(err)
 		}
 		v, err := s.SchemaVersion(ctx)
-		// The last migration's number: one file per version, none skipped.
+		// The last migration's number (a gap is allowed while branches
+		// that each add a migration are merged: issue 13's 0015).
 		names, _ := fs.Glob(migrations, "migrations/*.sql")
-		if err != nil || v != len(names) {
-			t.Fatalf("schema version %d, %v; want %d", v, err, len(names))
+		want, _ := strconv.Atoi(strings.SplitN(path.Base(names[len(names)-1]), "_", 2)[0])
+		if err != nil || v != want {
+			t.Fatalf("schema version %d, %v; want %d", v, err, want)
 		}
 		var mode string
 		if err := s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
@@ -301,7 +308,7 @@ func TestRawMessagesSurviveTheMoveToTheirOwnTable(t *testing.T) {
 			return err
 		}
 		_, err := db.ExecContext(ctx, `INSERT INTO articles(id, ticket_id, content_sha256, direction, from_addr, subject, raw, created_at)
-		    VALUES (7, 1, 'x', 'in', 'a@example.org', 'old', ?, '')`, raw)
+		    VALUES (7, 1, ?, 'in', 'a@example.org', 'old', ?, '')`, mirror.Hash(raw), raw)
 		return err
 	})
 	a, err := s.Article(ctx, 7)

@@ -3,61 +3,35 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sealdesk/sealdesk/mail/mirror"
 )
 
 // The mailbox mirror: what mail/sync's engine saves, in SQLite. The types
-// here are the store's own, so that store depends on no IMAP code; the
-// adapter in package mailbox translates. Every method is scoped to one
+// are package mail/mirror's, shared with the engine, so that store depends
+// on no IMAP code and nothing translates between look-alikes. Every method is scoped to one
 // account's mailbox, named as the server names it.
 
-// Checkpoint is how far a mailbox is mirrored (see mail/sync.Checkpoint).
-type Checkpoint struct {
-	UIDValidity   uint32
-	LastUID       uint32
-	HighestModSeq uint64
-}
+// lookupDetachedQuery finds which of a JSON array of [Message-ID, hash]
+// pairs a detached article of the mailbox matches (see LookupDetached and
+// TestSyncLookupsUseIndexes).
+const lookupDetachedQuery = `SELECT CAST(j.key AS INTEGER) FROM json_each(?) j WHERE EXISTS (
+        SELECT 1 FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
+        WHERE a.message_id = j.value ->> 0 AND a.content_sha256 = j.value ->> 1 AND a.detached = 1
+            AND m.account_id = ? AND m.name = ?)`
 
-// MailboxMessage is one message fetched from a mailbox, raw as received.
-type MailboxMessage struct {
-	UID          uint32
-	Flags        []string
-	InternalDate time.Time
-	Size         int64
-	ModSeq       uint64
-	Raw          []byte
-	// MessageID is without angle brackets; ContentSHA256 is hex (see
-	// ContentSHA256). Together they match a detached article.
-	MessageID     string
-	ContentSHA256 string
-	// Rebind attaches the UID to the detached article with the same
-	// Message-ID and content instead of adding one (UIDVALIDITY change).
-	Rebind bool
-}
-
-// FlagChange is the new, complete flag list of one UID.
-type FlagChange struct {
-	UID    uint32
-	Flags  []string
-	ModSeq uint64
-}
-
-// MirroredArticle is an article as the mirror sees it, for tests and tools.
+// MirroredArticle is an article as the mirror sees it, for tests and
+// tools: the message at its place, and the article holding it.
 type MirroredArticle struct {
-	ID            int64
-	TicketID      int64
-	UID           uint32
-	Flags         []string
-	InternalDate  time.Time
-	Size          int64
-	ModSeq        uint64
-	Raw           []byte
-	MessageID     string
-	ContentSHA256 string
-	Pending       bool
+	mirror.Message
+	ID       int64
+	TicketID int64
+	Pending  bool
 }
 
 // SpecialUseSent marks the Sent folder (RFC 6154); mail found there is
@@ -93,12 +67,12 @@ func (s *Store) SetSpecialUse(ctx context.Context, accountID int64, mailbox, use
 
 // MailboxCheckpoint returns the saved checkpoint; zero for a mailbox never
 // synced.
-func (s *Store) MailboxCheckpoint(ctx context.Context, accountID int64, mailbox string) (Checkpoint, error) {
-	var cp Checkpoint
+func (s *Store) MailboxCheckpoint(ctx context.Context, accountID int64, mailbox string) (mirror.Checkpoint, error) {
+	var cp mirror.Checkpoint
 	err := s.queryRow(ctx, `SELECT uid_validity, last_uid, highest_modseq FROM mailboxes WHERE account_id = ? AND name = ?`,
 		accountID, mailbox).Scan(&cp.UIDValidity, &cp.LastUID, &cp.HighestModSeq)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Checkpoint{}, nil
+		return mirror.Checkpoint{}, nil
 	}
 	return cp, err
 }
@@ -106,112 +80,125 @@ func (s *Store) MailboxCheckpoint(ctx context.Context, accountID int64, mailbox 
 // SaveMailboxBatch stores msgs, threads each new one into a ticket (see
 // threader), and saves cp, in ONE transaction: after a crash either all of
 // it is there or none. New articles are security_pending until the
-// engines ran over them.
-func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox string, msgs []MailboxMessage, cp Checkpoint) error {
+// engines ran over them. It returns what it made of each message, in the
+// order of msgs: the article the UID belongs to, and whether it was a
+// further place of an article held before (copies.go), so that the caller
+// processes the batch without looking any of it up again.
+func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox string, msgs []mirror.Message, cp mirror.Checkpoint) ([]mirror.Saved, error) {
 	pattern := s.ticketPattern(ctx)
-	return s.Tx(ctx, func(tx *sql.Tx) error {
-		mb, err := mailboxID(ctx, tx, accountID, mailbox)
+	saved := make([]mirror.Saved, len(msgs))
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		q := s.preparedTx(tx)
+		mb, err := mailboxID(ctx, q, accountID, mailbox)
 		if err != nil {
 			return err
 		}
-		var held Checkpoint
+		var held mirror.Checkpoint
 		var use string
-		if err := tx.QueryRowContext(ctx, `SELECT uid_validity, special_use FROM mailboxes WHERE id = ?`, mb).Scan(&held.UIDValidity, &use); err != nil {
+		if err := q.QueryRowContext(ctx, `SELECT uid_validity, special_use FROM mailboxes WHERE id = ?`, mb).Scan(&held.UIDValidity, &use); err != nil {
 			return err
 		}
 		if held.UIDValidity != 0 && held.UIDValidity != cp.UIDValidity {
 			return fmt.Errorf("store: checkpoint of UIDVALIDITY %d for %q, which is at %d", cp.UIDValidity, mailbox, held.UIDValidity)
 		}
-		th := &threader{ctx: ctx, tx: tx, pattern: pattern, out: use == SpecialUseSent}
-		for _, m := range msgs {
+		th := &threader{ctx: ctx, q: q, pattern: pattern, out: use == SpecialUseSent}
+		for i, m := range msgs {
 			if m.UID == 0 || m.UID > cp.LastUID {
 				return fmt.Errorf("store: %q UID %d outside the checkpoint's last UID %d", mailbox, m.UID, cp.LastUID)
 			}
-			if m.ContentSHA256 == "" {
-				m.ContentSHA256 = ContentSHA256(m.Raw)
+			if m.Hash.IsZero() {
+				m.Hash = mirror.Hash(m.Raw)
 			}
-			if err := saveMessage(ctx, tx, th, accountID, mb, cp.UIDValidity, m); err != nil {
+			if saved[i], err = saveMessage(ctx, q, th, accountID, mb, cp.UIDValidity, m); err != nil {
 				return fmt.Errorf("store: %q UID %d: %w", mailbox, m.UID, err)
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE mailboxes SET uid_validity = ?, last_uid = ?, highest_modseq = ?, synced_at = ? WHERE id = ?`,
+		_, err = q.ExecContext(ctx, `UPDATE mailboxes SET uid_validity = ?, last_uid = ?, highest_modseq = ?, synced_at = ? WHERE id = ?`,
 			cp.UIDValidity, cp.LastUID, cp.HighestModSeq, now(), mb)
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return saved, nil
 }
 
 // saveMessage rebinds, claims, records as a further place of its article
-// (copies.go) or inserts one message.
-func saveMessage(ctx context.Context, tx *sql.Tx, th *threader, accountID, mb int64, uv uint32, m MailboxMessage) error {
+// (copies.go) or inserts one message, and says which.
+func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int64, uv uint32, m mirror.Message) (mirror.Saved, error) {
+	saved := mirror.Saved{UID: m.UID}
 	flags := strings.Join(m.Flags, "\n")
 	date := ""
 	if !m.InternalDate.IsZero() {
 		date = m.InternalDate.UTC().Format(time.RFC3339)
 	}
 	set := func(cond string, args ...any) (bool, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE articles SET mailbox_id = ?, uid = ?, uid_validity = ?, flags = ?,
+		err := q.QueryRowContext(ctx, `UPDATE articles SET mailbox_id = ?, uid = ?, uid_validity = ?, flags = ?,
 		    internal_date = ?, size = ?, modseq = ?, detached = 0, expunged = 0
-		    WHERE id = (SELECT id FROM articles WHERE `+cond+` ORDER BY id LIMIT 1)`,
-			append([]any{mb, m.UID, uv, flags, date, m.Size, m.ModSeq}, args...)...)
-		if err != nil {
-			return false, err
+		    WHERE id = (SELECT id FROM articles WHERE `+cond+` ORDER BY id LIMIT 1) RETURNING id`,
+			append([]any{mb, m.UID, uv, flags, date, m.Size, m.ModSeq}, args...)...).Scan(&saved.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
 		}
-		n, _ := res.RowsAffected()
-		return n > 0, nil
+		return err == nil, err
 	}
 	if m.Rebind {
 		// RFC 9051 section 2.3.1.1: same message, new UID.
-		if ok, err := set(`mailbox_id = ? AND detached = 1 AND message_id = ? AND content_sha256 = ?`, mb, m.MessageID, m.ContentSHA256); err != nil || ok {
-			return err
+		if ok, err := set(`mailbox_id = ? AND detached = 1 AND message_id = ? AND content_sha256 = ?`, mb, m.MessageID, m.Hash); err != nil || ok {
+			return saved, err
 		}
 	}
 	// A message stored before it was seen on this server (sealctl inspect,
 	// or sent by us and now found in Sent) is claimed, not stored twice.
-	if ok, err := set(`mailbox_id IS NULL AND uid = 0 AND content_sha256 = ?`, m.ContentSHA256); err != nil || ok {
-		return err
+	if ok, err := set(`mailbox_id IS NULL AND uid = 0 AND content_sha256 = ?`, m.Hash); err != nil || ok {
+		return saved, err
 	}
 	// The same message in another folder of the account (or twice in
 	// one) is the same article.
-	if id, err := sameMessage(ctx, tx, accountID, m); err != nil || id != 0 {
+	if id, err := sameMessage(ctx, q, accountID, m); err != nil || id != 0 {
 		if err != nil {
-			return err
+			return saved, err
 		}
 		if th.out {
 			// Found in Sent: the message is ours, whichever place came first
 			// (a reply Cc'd to the helpdesk synced from INBOX before Sent).
-			if _, err := tx.ExecContext(ctx, `UPDATE articles SET direction = 'out' WHERE id = ? AND direction = 'in'`, id); err != nil {
-				return err
+			if _, err := q.ExecContext(ctx, `UPDATE articles SET direction = 'out' WHERE id = ? AND direction = 'in'`, id); err != nil {
+				return saved, err
 			}
 		}
-		return addCopy(ctx, tx, id, mb, uv, m, flags, date)
+		saved.ID = id
+		saved.Copy, err = addCopy(ctx, q, id, mb, uv, m, flags, date)
+		return saved, err
 	}
 	a, ticketID, err := th.thread(m.Raw)
 	if err != nil {
-		return err
+		return saved, err
 	}
 	t := now()
-	res, err := tx.ExecContext(ctx, `INSERT INTO articles(ticket_id, mailbox_id, uid, uid_validity, message_id, content_sha256,
+	err = q.QueryRowContext(ctx, `INSERT INTO articles(ticket_id, mailbox_id, uid, uid_validity, message_id, content_sha256,
 	        direction, from_addr, to_addrs, cc_addrs, subject, date, flags, internal_date, size, modseq,
 	        security_pending, parse_error, created_at)
-	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-		ticketID, mb, m.UID, uv, m.MessageID, m.ContentSHA256, a.Direction, a.From, a.To, a.Cc, a.Subject, a.Date,
-		flags, date, m.Size, m.ModSeq, a.ParseError, t)
+	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+		ticketID, mb, m.UID, uv, m.MessageID, m.Hash, a.Direction, a.From, a.To, a.Cc, a.Subject, a.Date,
+		flags, date, m.Size, m.ModSeq, a.ParseError, t).Scan(&saved.ID)
 	if err != nil {
-		return err
+		return saved, err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return err
+	if err := insertRaw(ctx, q, saved.ID, m.Raw); err != nil {
+		return saved, err
 	}
-	if err := insertRaw(ctx, tx, id, m.Raw); err != nil {
-		return err
+	if a.NewTicket {
+		// Opened for this message a moment ago: unread, and updated
+		// as of then (one UPDATE less, with its index upkeep, for most
+		// mail of an initial sync).
+		return saved, nil
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE tickets SET updated_at = ?, unread = 1 WHERE id = ?`, t, ticketID)
-	return err
+	_, err = q.ExecContext(ctx, `UPDATE tickets SET updated_at = ?, unread = 1 WHERE id = ?`, t, ticketID)
+	return saved, err
 }
 
 // ApplyMailboxFlags sets the flags of the UIDs it holds; others are ignored.
-func (s *Store) ApplyMailboxFlags(ctx context.Context, accountID int64, mailbox string, changes []FlagChange) error {
+func (s *Store) ApplyMailboxFlags(ctx context.Context, accountID int64, mailbox string, changes []mirror.FlagUpdate) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		mb, err := mailboxID(ctx, tx, accountID, mailbox)
 		if err != nil {
@@ -304,21 +291,40 @@ func (s *Store) CountMailboxUIDs(ctx context.Context, accountID int64, mailbox s
 	return n, err
 }
 
-// LookupDetached reports for each (Message-ID, content SHA-256 hex) pair
-// whether a detached article of the mailbox matches it.
-func (s *Store) LookupDetached(ctx context.Context, accountID int64, mailbox string, keys [][2]string) ([]bool, error) {
+// LookupDetached reports for each (Message-ID, content hash) pair whether
+// a detached article of the mailbox matches it, in one query per call (the
+// sync asks for every fetched batch; detached articles exist only after a
+// UIDVALIDITY change, see ResetMailbox). The pairs go in as one JSON array
+// bound to json_each, so the statement text is the same for any batch, and
+// each is found through the (message_id, content_sha256) index.
+func (s *Store) LookupDetached(ctx context.Context, accountID int64, mailbox string, keys []mirror.Key) ([]bool, error) {
 	out := make([]bool, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	pairs := make([][2]string, len(keys))
 	for i, k := range keys {
-		var n int
-		err := s.queryRow(ctx, `SELECT COUNT(*) FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
-		    WHERE m.account_id = ? AND m.name = ? AND a.detached = 1 AND a.message_id = ? AND a.content_sha256 = ?`,
-			accountID, mailbox, k[0], k[1]).Scan(&n)
-		if err != nil {
+		pairs[i] = [2]string{k.MessageID, k.Hash.String()}
+	}
+	list, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, lookupDetachedQuery, string(list), accountID, mailbox)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
 			return nil, err
 		}
-		out[i] = n > 0
+		if i >= 0 && i < len(out) {
+			out[i] = true
+		}
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 const articleAtQuery = `SELECT a.id FROM articles a JOIN mailboxes m ON m.id = a.mailbox_id
@@ -358,10 +364,10 @@ func (s *Store) MirroredArticles(ctx context.Context, accountID int64, mailbox s
 	defer rows.Close()
 	var out []MirroredArticle
 	for rows.Next() {
-		var a MirroredArticle
+		a := MirroredArticle{Message: mirror.Message{Mailbox: mailbox}}
 		var flags, date string
 		if err := rows.Scan(&a.ID, &a.TicketID, &a.UID, &flags, &date, &a.Size, &a.ModSeq, &a.Raw,
-			&a.MessageID, &a.ContentSHA256, &a.Pending); err != nil {
+			&a.MessageID, &a.Hash, &a.Pending); err != nil {
 			return nil, err
 		}
 		a.Flags = splitFlags(flags)

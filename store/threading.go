@@ -27,7 +27,7 @@ func (s *Store) ticketPattern(ctx context.Context) *thread.Pattern {
 // threader picks the ticket of messages saved in one transaction.
 type threader struct {
 	ctx     context.Context
-	tx      *sql.Tx
+	q       querier
 	pattern *thread.Pattern
 	// out: the mailbox is Sent, its mail is outgoing.
 	out bool
@@ -36,6 +36,9 @@ type threader struct {
 // articleMeta is what an article keeps from the header for lists.
 type articleMeta struct {
 	Direction, From, To, Cc, Subject, Date, ParseError string
+	// NewTicket: thread opened the ticket for this message just now
+	// (unread, updated as of its opening).
+	NewTicket bool
 }
 
 // thread decides the ticket of one message: the ticket of a copy of the
@@ -78,7 +81,10 @@ func (th *threader) thread(raw []byte) (articleMeta, int64, error) {
 		return m, found[d.MessageID], nil
 	case thread.ByNumber:
 		var id int64
-		err := th.tx.QueryRowContext(th.ctx, `SELECT id FROM tickets WHERE number = ?`, int64(d.Number)).Scan(&id)
+		// A renumbered ticket's old number still threads (ticket_aliases,
+		// docs/team.md rule 2); a ticket's own number wins over an alias.
+		err := th.q.QueryRowContext(th.ctx, `SELECT id FROM tickets WHERE number = ?
+		    UNION ALL SELECT ticket_id FROM ticket_aliases WHERE number = ? LIMIT 1`, int64(d.Number), int64(d.Number)).Scan(&id)
 		if err == nil {
 			return m, id, nil
 		}
@@ -90,13 +96,14 @@ func (th *threader) thread(raw []byte) (articleMeta, int64, error) {
 	if th.out {
 		customer = m.To
 	}
-	id, err := newTicket(th.ctx, th.tx, m.Subject, customer)
+	id, err := newTicket(th.ctx, th.q, m.Subject, customer)
+	m.NewTicket = err == nil
 	return m, id, err
 }
 
 func (th *threader) ticketOfMessage(messageID string) (int64, bool, error) {
 	var id int64
-	err := th.tx.QueryRowContext(th.ctx, `SELECT ticket_id FROM articles WHERE message_id = ? ORDER BY id LIMIT 1`, messageID).Scan(&id)
+	err := th.q.QueryRowContext(th.ctx, `SELECT ticket_id FROM articles WHERE message_id = ? ORDER BY id LIMIT 1`, messageID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}

@@ -22,8 +22,8 @@ func TestTicketSummaryTriggerFiresOnlyOnChange(t *testing.T) {
 	}
 	save := func(r verdict.Result) {
 		t.Helper()
-		if missing, err := s.SaveProcessed(ctx, []Processed{{ArticleID: a.ID, Result: r}}); err != nil || len(missing) != 0 {
-			t.Fatalf("SaveProcessed: %v, missing %v", err, missing)
+		if saved, err := s.SaveProcessed(ctx, []Processed{{ArticleID: a.ID, Result: r}}); err != nil || len(saved.Missing) != 0 {
+			t.Fatalf("SaveProcessed: %v, missing %v", err, saved.Missing)
 		}
 	}
 	summary := func() string {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -12,27 +14,32 @@ import (
 
 // Ticket is one row of the ticket list.
 type Ticket struct {
-	ID        int64  `json:"id"`
-	Number    int64  `json:"number"`
-	Subject   string `json:"subject"`
-	State     string `json:"state"`
-	GroupID   int64  `json:"group_id"`
-	Customer  string `json:"customer"`
-	Unread    bool   `json:"unread"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
+	ID        int64       `json:"id"`
+	Number    int64       `json:"number"`
+	Subject   string      `json:"subject"`
+	State     TicketState `json:"state"`
+	GroupID   int64       `json:"group_id"`
+	Customer  string      `json:"customer"`
+	Unread    bool        `json:"unread"`
+	CreatedAt string      `json:"created_at"`
+	UpdatedAt string      `json:"updated_at"`
 	// Security summarises the articles (the worst of them): none, signed,
 	// encrypted or failed.
 	Security string `json:"security"`
 	// Pending: an article waits for the security engines (a sync was
 	// interrupted); the next sync processes it.
 	Pending bool `json:"pending"`
+	// Owner is the owning agent's address ("" unassigned); PendingUntil a
+	// pending ticket's reminder date (YYYY-MM-DD). Shared by the team
+	// desk (docs/team.md).
+	Owner        string `json:"owner"`
+	PendingUntil string `json:"pending_until"`
 }
 
 // TicketQuery selects one page of the ticket list. Zero values mean "any".
 type TicketQuery struct {
-	Search string `json:"search"` // matched against subject, customer and ticket number
-	State  string `json:"state"`  // open, pending, closed
+	Search string      `json:"search"` // matched against subject, customer and ticket number
+	State  TicketState `json:"state"`  // one of TicketStates
 	// GroupID narrows to one group; 0 means any.
 	GroupID int64 `json:"group_id"`
 	// Security narrows by the ticket's security summary: none, signed,
@@ -41,9 +48,15 @@ type TicketQuery struct {
 	Security string `json:"security"`
 	// Unread narrows to unread tickets.
 	Unread bool `json:"unread"`
-	Offset int  `json:"offset"`
-	Limit  int  `json:"limit"` // at most 500; 0 means 100
+	// Owner narrows to one agent's tickets (an address), or to the
+	// unassigned ones with OwnerNone.
+	Owner  string `json:"owner"`
+	Offset int    `json:"offset"`
+	Limit  int    `json:"limit"` // at most 500; 0 means 100
 }
+
+// OwnerNone selects the unassigned tickets (TicketQuery.Owner).
+const OwnerNone = "-"
 
 // TicketPage is one page of tickets and the total that match the query, so
 // a virtualized list can size itself without loading every row.
@@ -56,10 +69,10 @@ type TicketPage struct {
 // security and security_pending are kept up to date by triggers on
 // articles (migration 0007).
 const ticketColumns = `t.id, t.number, t.subject, t.state, COALESCE(t.group_id, 0), t.customer,
-	        t.unread, t.created_at, t.updated_at, t.security, t.security_pending > 0`
+	        t.unread, t.created_at, t.updated_at, t.security, t.security_pending > 0, t.owner, t.pending_until`
 
 func (t *Ticket) fields() []any {
-	return []any{&t.ID, &t.Number, &t.Subject, &t.State, &t.GroupID, &t.Customer, &t.Unread, &t.CreatedAt, &t.UpdatedAt, &t.Security, &t.Pending}
+	return []any{&t.ID, &t.Number, &t.Subject, &t.State, &t.GroupID, &t.Customer, &t.Unread, &t.CreatedAt, &t.UpdatedAt, &t.Security, &t.Pending, &t.Owner, &t.PendingUntil}
 }
 
 // Tickets returns one page of tickets, most recently updated first.
@@ -71,6 +84,9 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 	var where []string
 	var args []any
 	if q.State != "" {
+		if !q.State.Valid() {
+			return TicketPage{}, fmt.Errorf("%w: unknown state %q (%s)", ErrBadFilter, q.State, orList(TicketStates()))
+		}
 		where = append(where, "t.state = ?")
 		args = append(args, q.State)
 	}
@@ -80,6 +96,14 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 	}
 	if q.Unread {
 		where = append(where, "t.unread = 1")
+	}
+	switch q.Owner {
+	case "":
+	case OwnerNone:
+		where = append(where, "t.owner = ''")
+	default:
+		where = append(where, "t.owner = ? COLLATE NOCASE")
+		args = append(args, q.Owner)
 	}
 	switch q.Security {
 	case "":
@@ -105,8 +129,8 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 		return page, err
 	}
 	// The page's IDs first, then its rows: skipping Offset rows walks
-	// only the index, not the table (90,000 rows deep: 88 ms -> see
-	// BenchmarkTicketList100k).
+	// only the index, not the table (deep pages were slow; README,
+	// Benchmarks, BenchmarkTicketList100k).
 	rows, err := s.query(ctx, `SELECT `+ticketColumns+` FROM tickets t WHERE t.id IN (
 	        SELECT t.id FROM tickets t `+cond+` ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?)
 	    ORDER BY t.updated_at DESC, t.id DESC`,
@@ -155,29 +179,51 @@ type ArticleSummary struct {
 	Expunged bool `json:"expunged"`
 }
 
+// articleSummaryColumns are what scanArticleSummary reads, in order.
+const articleSummaryColumns = `id, message_id, from_addr, to_addrs, subject, date, direction, security, security_pending, expunged`
+
+func scanArticleSummary(r scanner, extra ...any) (ArticleSummary, error) {
+	var a ArticleSummary
+	var sec string
+	if err := r.Scan(append([]any{&a.ID, &a.MessageID, &a.From, &a.To, &a.Subject, &a.Date, &a.Direction, &sec,
+		&a.Pending, &a.Expunged}, extra...)...); err != nil {
+		return a, err
+	}
+	if err := json.Unmarshal([]byte(sec), &a.Security); err != nil {
+		return a, fmt.Errorf("store: article %d has an unreadable security result: %w", a.ID, err)
+	}
+	return a, nil
+}
+
 // TicketArticles lists a ticket's articles, oldest first.
 func (s *Store) TicketArticles(ctx context.Context, ticketID int64) ([]ArticleSummary, error) {
-	rows, err := s.query(ctx, `SELECT id, message_id, from_addr, to_addrs, subject, date, direction, security,
-	        security_pending, expunged
-	    FROM articles WHERE ticket_id = ? ORDER BY id`, ticketID)
+	rows, err := s.query(ctx, `SELECT `+articleSummaryColumns+` FROM articles WHERE ticket_id = ? ORDER BY id`, ticketID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []ArticleSummary{}
 	for rows.Next() {
-		var a ArticleSummary
-		var sec string
-		if err := rows.Scan(&a.ID, &a.MessageID, &a.From, &a.To, &a.Subject, &a.Date, &a.Direction, &sec,
-			&a.Pending, &a.Expunged); err != nil {
+		a, err := scanArticleSummary(rows)
+		if err != nil {
 			return nil, err
-		}
-		if err := json.Unmarshal([]byte(sec), &a.Security); err != nil {
-			return nil, fmt.Errorf("store: article %d has an unreadable security result: %w", a.ID, err)
 		}
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// ArticleSummary returns one article as its ticket's history lists it,
+// and the ticket it belongs to, without reading the raw message or the
+// ticket's other articles; an error matching ErrNotFound when there is
+// no such article.
+func (s *Store) ArticleSummary(ctx context.Context, id int64) (ArticleSummary, int64, error) {
+	var ticketID int64
+	a, err := scanArticleSummary(s.queryRow(ctx, `SELECT `+articleSummaryColumns+`, ticket_id FROM articles WHERE id = ?`, id), &ticketID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, 0, fmt.Errorf("store: no article %d: %w", id, ErrNotFound)
+	}
+	return a, ticketID, err
 }
 
 // searchCondition matches subject and customer by substring, and the ticket

@@ -7,12 +7,6 @@ import (
 	"fmt"
 )
 
-// Ticket states, as the tickets table's CHECK allows them.
-var ticketStates = map[string]bool{"open": true, "pending": true, "closed": true}
-
-// ErrBadState: a ticket state other than open, pending or closed.
-var ErrBadState = errors.New("store: a ticket's state is open, pending or closed")
-
 // ErrBadFilter: a ticket list filter with a value the list does not know.
 var ErrBadFilter = errors.New("store: bad ticket filter")
 
@@ -26,9 +20,9 @@ func (s *Store) Ticket(ctx context.Context, id int64) (Ticket, error) {
 	return t, err
 }
 
-// SetTicketState moves a ticket to open, pending or closed.
-func (s *Store) SetTicketState(ctx context.Context, id int64, state string) error {
-	if !ticketStates[state] {
+// SetTicketState moves a ticket to one of TicketStates, else ErrBadState.
+func (s *Store) SetTicketState(ctx context.Context, id int64, state TicketState) error {
+	if !state.Valid() {
 		return fmt.Errorf("%w, not %q", ErrBadState, state)
 	}
 	return s.updateTicket(ctx, `UPDATE tickets SET state = ?, updated_at = ? WHERE id = ?`, state, now(), id)

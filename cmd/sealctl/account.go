@@ -21,7 +21,7 @@ func runAccount(e *env, args []string) error {
 	case "list":
 		return runAccountList(e, args[1:])
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stdout, "usage: sealctl [--data DIR] account add NAME --imap imap://HOST:PORT --tls implicit|starttls|none --user U --password-file F [--smtp smtp://HOST:PORT --smtp-tls implicit|starttls|none] [--pin SHA256] [--folders NAME,NAME]")
+		fmt.Fprintln(e.stdout, "usage: sealctl [--data DIR] account add NAME --imap imap://HOST:PORT --tls implicit|starttls|none --user U --password-file F [--smtp smtp://HOST:PORT --smtp-tls implicit|starttls|none] [--pin SHA256] [--folders NAME,NAME] [--no-team]")
 		fmt.Fprintln(e.stdout, "       sealctl [--data DIR] account list [--json]")
 		return nil
 	}
@@ -39,6 +39,7 @@ func runAccountAdd(e *env, args []string) error {
 	smtpAddr := fs.String("smtp", "", "SMTP submission server, smtp://HOST:PORT (optional)")
 	smtpTLS := fs.String("smtp-tls", "starttls", "SMTP transport security: implicit (465), starttls (587) or none (loopback only)")
 	pin := fs.String("pin", "", "trust a self-signed IMAP server by its certificate's SHA-256 fingerprint")
+	noTeam := fs.Bool("no-team", false, "no team records for this account (they are on by default: docs/team.md)")
 	var extra []string // nil: --folders not given, the stored list stays
 	fs.Func("folders", "folders to mirror besides INBOX and Sent, comma-separated (\"\" clears them)", func(v string) error {
 		extra = []string{}
@@ -66,7 +67,7 @@ func runAccountAdd(e *env, args []string) error {
 	defer keystore.Zero(pw)
 	a, err := e.mailbox().SaveAccount(e.ctx, mailbox.AccountInput{
 		Name: pos[0], IMAP: *imapAddr, IMAPTLS: *tls, Username: *user, Password: pw,
-		SMTP: *smtpAddr, SMTPTLS: *smtpTLS, PinnedSHA256: *pin, Folders: extra,
+		SMTP: *smtpAddr, SMTPTLS: *smtpTLS, PinnedSHA256: *pin, Folders: extra, NoTeam: *noTeam,
 	})
 	if err != nil {
 		return err
@@ -107,6 +108,9 @@ func describeAccount(a store.Account) string {
 	}
 	if a.SMTPHost != "" {
 		s += fmt.Sprintf(", SMTP %s:%d (TLS %s)", a.SMTPHost, a.SMTPPort, a.SMTPTLS)
+	}
+	if a.NoTeam {
+		s += ", no team records"
 	}
 	if len(a.Folders) > 0 {
 		// Only with extra folders: without them the line stays as it was.

@@ -50,7 +50,7 @@ func runCertImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := e.security().ImportCertificates(e.ctx, inputs...)
+	res, err := e.security().Certificates.Import(e.ctx, inputs...)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func runCertKey(e *env, args []string) error {
 		}
 		defer keystore.Zero(pass)
 	}
-	res, err := e.security().ImportKey(e.ctx, data, pass)
+	res, err := e.security().Certificates.ImportKey(e.ctx, data, pass)
 	switch {
 	case errors.Is(err, smime.ErrPassphraseRequired):
 		return fmt.Errorf("%s is protected by a passphrase: pass --passphrase-file F (a file holding the passphrase)", files[0])
@@ -131,7 +131,7 @@ func runCertList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	list, err := e.security().List(e.ctx)
+	list, err := e.security().Certificates.List(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func runCertTrust(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := e.security().TrustDirectly(e.ctx, fp, !*off)
+	res, err := e.security().Certificates.TrustDirectly(e.ctx, fp, !*off)
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func runCertDelete(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := e.security().Delete(e.ctx, fp)
+	c, err := e.security().Certificates.Delete(e.ctx, fp)
 	if err != nil {
 		return err
 	}
@@ -272,7 +272,7 @@ func runCertExport(e *env, args []string) error {
 		if *passFile != "" {
 			return usageError{msg: "--passphrase-file is for --private"}
 		}
-		out, err := svc.ExportCertificate(e.ctx, fp)
+		out, err := svc.Certificates.Export(e.ctx, fp)
 		if err != nil {
 			return err
 		}
@@ -287,7 +287,7 @@ func runCertExport(e *env, args []string) error {
 		return err
 	}
 	defer keystore.Zero(pass)
-	out, err := svc.ExportPrivateKey(e.ctx, fp, pass)
+	out, err := svc.Certificates.ExportPrivateKey(e.ctx, fp, pass)
 	if err != nil {
 		return err
 	}

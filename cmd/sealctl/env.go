@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/mail/mailfile"
 	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
@@ -109,6 +110,22 @@ func readInput(name string) ([]byte, error) {
 		return nil, ioError{fmt.Errorf("cannot read %s: %w", name, err)}
 	}
 	return b, nil
+}
+
+// readMail reads a saved mail file (inspect, seal, send) through
+// mailfile.Read: an mbox "From " line in front is skipped and line ends
+// are made CRLF, so Thunderbird's, Outlook's and Unix tools' files read
+// alike. A file with no message in it is exit 5, like one not read.
+func readMail(name string) ([]byte, error) {
+	b, err := readInput(name)
+	if err != nil {
+		return nil, err
+	}
+	m, err := mailfile.Read(b)
+	if err != nil {
+		return nil, ioError{fmt.Errorf("%s is not an e-mail message (RFC 5322): %w", name, err)}
+	}
+	return m, nil
 }
 
 // readPassphrase reads a passphrase file, dropping one trailing newline

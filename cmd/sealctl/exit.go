@@ -38,7 +38,7 @@ func exitCode(err error) int {
 	var u usageError
 	var i ioError
 	switch {
-	case errors.As(err, &u), errors.Is(err, mailbox.ErrInvalid):
+	case errors.As(err, &u), errors.Is(err, mailbox.ErrInvalid), errors.Is(err, mailbox.ErrBadChange):
 		return exitUsage
 	case errors.Is(err, keystore.ErrUnavailable):
 		return exitKeychain

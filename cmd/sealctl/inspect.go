@@ -40,11 +40,11 @@ func runInspect(e *env, args []string) error {
 			return usageError{msg: "--at wants an RFC 3339 time such as 2026-02-01T00:00:00Z: " + err.Error()}
 		}
 	}
-	raw, err := readInput(files[0])
+	raw, err := readMail(files[0])
 	if err != nil {
 		return err
 	}
-	in, err := e.security().Inspect(e.ctx, raw, security.InspectOptions{At: at})
+	in, err := e.security().Processing.Inspect(e.ctx, raw, security.InspectOptions{At: at})
 	if errors.Is(err, smime.ErrNotMessage) {
 		return ioError{fmt.Errorf("%s is not an e-mail message (RFC 5322)", files[0])}
 	}
@@ -85,6 +85,9 @@ func printInspection(e *env, in security.Inspection) {
 		fmt.Fprintf(w, "Encrypted: yes, decrypted (%s)\n", r.Encryption.Algorithm)
 	default:
 		fmt.Fprintf(w, "Encrypted: yes, NOT DECRYPTED: %s\n", r.Encryption.Comment)
+		if r.Encryption.Failure != "" {
+			fmt.Fprintf(w, "Failure:   %s\n", r.Encryption.Failure)
+		}
 	}
 	if r.Signed && r.Sign.Success && r.Sign.Comment != "" {
 		fmt.Fprintf(w, "           %s\n", r.Sign.Comment)
@@ -92,10 +95,19 @@ func printInspection(e *env, in security.Inspection) {
 	if r.Type != verdict.TechNone {
 		fmt.Fprintf(w, "Type:      %s\n", r.Type)
 	}
+	if r.Repaired != "" {
+		fmt.Fprintf(w, "Repaired:  %s (read as the sender sent it)\n", r.Repaired)
+	}
+	for _, wn := range security.Warnings(r) {
+		fmt.Fprintf(w, "Warning:   %s. %s\n", wn.Title, wn.Fix)
+	}
 	for _, k := range in.Pending {
 		change := ""
-		if k.KeyChange {
+		switch {
+		case k.KeyChange:
 			change = ", a KEY CHANGE for " + k.Address
+		case k.Finding != "" && k.Finding != "sender":
+			change = ", not proven the sender's (" + k.Finding + ")"
 		}
 		fmt.Fprintf(w, "Found key: %s %s%s: sealctl pending accept %d (or reject %d)\n", k.Technology, describePending(k), change, k.ID, k.ID)
 	}

@@ -38,6 +38,8 @@ var commands = map[string]command{
 	"send":    {summary: "send a message (--sign, --encrypt, --type smime|pgp) through the account's SMTP server, via the outbox", needsProfile: true, run: runSend},
 	"sync":    {summary: "mirror the accounts' mailboxes into tickets (--once, or keep syncing with IDLE)", needsProfile: true, run: runSync},
 	"tickets": {summary: "list the tickets with their articles", needsProfile: true, run: runTickets},
+	"ticket":  {summary: "change a ticket for the team: state N open|pending|closed [--until DATE], assign N AGENT|--none", needsProfile: true, run: runTicket},
+	"agent":   {summary: "this laptop's agent identity for the team: set NAME ADDRESS", needsProfile: true, run: runAgent},
 	"retry":   {summary: "run the security engines again over failed articles (--all) or one", needsProfile: true, run: runRetry},
 }
 

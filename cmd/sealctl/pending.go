@@ -29,7 +29,7 @@ func runPendingList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	list, err := e.security().ListPending(e.ctx)
+	list, err := e.security().FoundKeys.List(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func runPendingAccept(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := e.security().AcceptPending(e.ctx, id)
+	res, err := e.security().FoundKeys.Accept(e.ctx, id)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func runPendingReject(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	k, err := e.security().RejectPending(e.ctx, id)
+	k, err := e.security().FoundKeys.Reject(e.ctx, id)
 	if err != nil {
 		return err
 	}

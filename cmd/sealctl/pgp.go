@@ -75,7 +75,7 @@ func runPGPImport(e *env, args []string) error {
 		}
 		defer keystore.Zero(pass)
 	}
-	res, err := e.security().ImportPGP(e.ctx, pass, inputs...)
+	res, err := e.security().PGPKeys.Import(e.ctx, pass, inputs...)
 	if errors.Is(err, security.ErrPGPPassphraseRequired) {
 		return fmt.Errorf("%w: pass --passphrase-file F (a file holding the passphrase)", err)
 	}
@@ -110,7 +110,7 @@ func runPGPList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	list, err := e.security().ListPGP(e.ctx)
+	list, err := e.security().PGPKeys.List(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func runPGPDelete(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	k, err := e.security().DeletePGP(e.ctx, fp)
+	k, err := e.security().PGPKeys.Delete(e.ctx, fp)
 	if err != nil {
 		return err
 	}
@@ -179,9 +179,9 @@ func runPGPExport(e *env, args []string) error {
 			}
 			defer keystore.Zero(pass)
 		}
-		out, err = e.security().ExportPGPSecret(e.ctx, fp, pass)
+		out, err = e.security().PGPKeys.ExportSecret(e.ctx, fp, pass)
 	} else {
-		out, err = e.security().ExportPGPPublic(e.ctx, fp)
+		out, err = e.security().PGPKeys.ExportPublic(e.ctx, fp)
 	}
 	if err != nil {
 		return err

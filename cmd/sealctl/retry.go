@@ -17,7 +17,7 @@ func runRetry(e *env, args []string) error {
 	}
 	switch {
 	case *all && len(pos) == 0:
-		changed, err := e.security().RecheckFailed(e.ctx)
+		changed, err := e.security().Processing.RecheckFailed(e.ctx)
 		if err != nil {
 			return err
 		}
@@ -28,7 +28,7 @@ func runRetry(e *env, args []string) error {
 		if err != nil || id <= 0 {
 			return usageError{msg: fmt.Sprintf("retry: %q is not an article ID (see `sealctl tickets`)", pos[0])}
 		}
-		in, changed, err := e.security().Retry(e.ctx, id)
+		in, changed, err := e.security().Processing.Retry(e.ctx, id)
 		if err != nil {
 			return err
 		}

@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/security"
 )
 
@@ -18,25 +18,21 @@ func runSeal(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tech := strings.ToLower(*typ)
+	tech, terr := verdict.ParseTechnology(*typ)
 	switch {
 	case len(files) != 1:
 		return usageError{msg: "seal needs exactly one FILE.eml"}
-	case tech != "smime" && tech != "pgp":
+	case terr != nil || tech == verdict.TechNone:
 		return usageError{msg: "seal needs --type smime or --type pgp"}
 	case !*sign && !*encrypt:
 		return usageError{msg: "seal needs --sign, --encrypt or both"}
 	}
-	raw, err := readInput(files[0])
+	raw, err := readMail(files[0])
 	if err != nil {
 		return err
 	}
-	var out []byte
-	if tech == "pgp" {
-		out, err = e.security().SealPGP(e.ctx, raw, *sign, *encrypt, security.PGPSealOptions{})
-	} else {
-		out, err = e.security().Seal(e.ctx, raw, *sign, *encrypt)
-	}
+	req := security.SealRequest{Raw: raw, Sign: *sign, Encrypt: *encrypt, Technology: tech}
+	out, err := e.security().Sealing.Seal(e.ctx, req)
 	if err != nil {
 		return fmt.Errorf("%s: %w", files[0], err)
 	}

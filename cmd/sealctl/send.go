@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mailbox"
+	"github.com/sealdesk/sealdesk/store"
 )
 
 // runSend sends one message through the account's submission server: the
@@ -22,14 +24,14 @@ func runSend(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tech := strings.ToLower(*typ)
+	tech, terr := verdict.ParseTechnology(*typ)
 	switch {
 	case len(files) != 1:
 		return usageError{msg: "send needs exactly one FILE.eml"}
-	case tech != "" && tech != "smime" && tech != "pgp":
+	case terr != nil:
 		return usageError{msg: "send: --type must be smime or pgp"}
 	}
-	raw, err := readInput(files[0])
+	raw, err := readMail(files[0])
 	if err != nil {
 		return err
 	}
@@ -37,14 +39,14 @@ func runSend(e *env, args []string) error {
 	// Earlier messages first; their failures do not stop this one.
 	sum, flushErr := mb.FlushOutbox(e.ctx)
 	for _, r := range sum.Results {
-		if r.Status == "sent" {
+		if r.Status == store.OutboxSent {
 			fmt.Fprintf(e.stdout, "outbox: sent <%s> (queued earlier)\n", r.MessageID)
 		}
 	}
 	if flushErr != nil {
 		fmt.Fprintf(e.stderr, "sealctl: outbox: %v\n", flushErr)
 	}
-	res, err := mb.Send(e.ctx, mailbox.SendInput{Account: *account, Raw: raw, Sign: *sign, Encrypt: *encrypt, Technology: tech})
+	res, err := mb.Send(e.ctx, mailbox.SendInput{Account: *account, Raw: raw, Sign: *sign, Encrypt: *encrypt, Technology: tech.Short()})
 	if errors.Is(err, mailbox.ErrAccountNeeded) {
 		return fmt.Errorf("%w; use --account NAME", err)
 	}

@@ -13,8 +13,11 @@ import (
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/crypto/smime"
+	"github.com/sealdesk/sealdesk/mail/mirror"
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/store"
+
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // corpusNow is inside the corpus certificates' validity (2026-01-26 to
@@ -121,6 +124,23 @@ func inspectJSONOf(t *testing.T, c ctl, file string, extra ...string) inspectJSO
 	if len(shape) != 4 || shape["subject"] == nil || shape["from"] == nil || shape["security"] == nil || shape["text"] == nil {
 		t.Fatalf("inspect --json keys: %s", out)
 	}
+	// Every check keeps its name, ok and detail and carries its codes.
+	var sec struct {
+		Sign struct {
+			Checks []map[string]json.RawMessage `json:"checks"`
+		} `json:"sign"`
+	}
+	json.Unmarshal(shape["security"], &sec)
+	for _, c := range sec.Sign.Checks {
+		for _, k := range []string{"kind", "name", "signer", "layer", "ok"} {
+			if c[k] == nil {
+				t.Fatalf("inspect --json check lacks %q: %s", k, out)
+			}
+		}
+	}
+	if err := got.Security.CheckCodes(); err != nil {
+		t.Errorf("inspect --json: %v", err)
+	}
 	return got
 }
 
@@ -181,8 +201,12 @@ func TestCorpusThroughSealctl(t *testing.T) {
 		}
 	}
 	out = c.run(exitOK, "inspect", "--at", corpusAt, filepath.Join(corpus, "smime/alice.dsig.SHA256.multipart.bad.eml"))
-	if !strings.Contains(out, "NOT VALID") {
+	if !strings.Contains(out, "NOT VALID") || !strings.Contains(out, "Reason:    "+string(verdict.ReasonContentAltered)) {
 		t.Errorf("bad signature output:\n%s", out)
+	}
+	bad := inspectJSONOf(t, c, filepath.Join(corpus, "smime/alice.dsig.SHA256.multipart.bad.eml"), "--at", corpusAt).Security.Sign
+	if bad.Reason != verdict.ReasonContentAltered || verdict.ReasonOf(bad.Checks) != bad.Reason {
+		t.Errorf("bad signature: reason %q, checks %+v", bad.Reason, bad.Checks)
 	}
 }
 
@@ -244,7 +268,7 @@ func TestImportingTheCARechecksStoredArticles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	a, err := p.Store.ArticleByContent(context.Background(), store.ContentSHA256(mustRead(t, mail)))
+	a, err := p.Store.ArticleByContent(context.Background(), mirror.Hash(mustRead(t, mail)))
 	if err != nil || !a.Security.Sign.Success || a.SecurityState != store.SecuritySigned {
 		t.Fatalf("stored article after the import: %+v, %v", a.Security.Sign, err)
 	}

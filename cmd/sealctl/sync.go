@@ -66,6 +66,22 @@ func printSummary(w io.Writer, s mailbox.Summary) {
 	}
 	fmt.Fprintf(w, "%s: %d new, %d flag changes, %d expunged in %d folders; %d processed, %d failed (kept, retried next sync)\n",
 		s.Account, s.New(), flags, expunged, len(s.Stats), s.Processed, s.Failed)
+	if t := s.Team; t != nil {
+		fmt.Fprintf(w, "%s: team: %d records read, %d written", s.Account, t.Read, t.Written)
+		if t.Reset {
+			fmt.Fprint(w, "; the team folder was lost and is restored")
+		}
+		if s.TeamError != "" {
+			fmt.Fprintf(w, "; not finished (%s): retried next sync, nothing queued is lost", s.TeamError)
+		}
+		fmt.Fprintln(w)
+		for _, sk := range t.Skipped {
+			fmt.Fprintf(w, "%s: team: UID %d ignored: %s\n", s.Account, sk.UID, sk.Reason)
+		}
+		for _, c := range t.Conflicts {
+			fmt.Fprintf(w, "%s: team: %s\n", s.Account, conflictSentence(c, time.Now()))
+		}
+	}
 }
 
 // progress prints the engine's events for a person. Batches arrive every

@@ -9,10 +9,16 @@ import (
 
 // ticketJSON and articleJSON are the stable `tickets --json` shape.
 type ticketJSON struct {
-	Number   int64         `json:"number"`
-	Subject  string        `json:"subject"`
-	State    string        `json:"state"`
-	Articles []articleJSON `json:"articles"`
+	Number  int64             `json:"number"`
+	Subject string            `json:"subject"`
+	State   store.TicketState `json:"state"`
+	// PendingUntil, Owner and History are the team desk's (docs/team.md):
+	// the reminder date of a pending ticket, the owning agent's address
+	// ("" unassigned), and who changed what, when.
+	PendingUntil string               `json:"pending_until"`
+	Owner        string               `json:"owner"`
+	History      []store.HistoryEntry `json:"history"`
+	Articles     []articleJSON        `json:"articles"`
 }
 
 type articleJSON struct {
@@ -45,7 +51,12 @@ func runTickets(e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			tj := ticketJSON{Number: t.Number, Subject: t.Subject, State: t.State, Articles: []articleJSON{}}
+			hist, err := e.profile.Store.TicketHistory(e.ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			tj := ticketJSON{Number: t.Number, Subject: t.Subject, State: t.State, PendingUntil: t.PendingUntil, Owner: t.Owner,
+				History: hist, Articles: []articleJSON{}}
 			for _, a := range arts {
 				tj.Articles = append(tj.Articles, articleJSON{ID: a.ID, MessageID: a.MessageID, From: a.From, To: a.To,
 					Subject: a.Subject, Date: a.Date, Direction: a.Direction, Security: a.Security})
@@ -63,8 +74,13 @@ func runTickets(e *env, args []string) error {
 	if len(out) == 0 {
 		fmt.Fprintln(e.stdout, "no tickets")
 	}
+	width := stateWidth()
 	for _, t := range out {
-		fmt.Fprintf(e.stdout, "#%d  %-7s %s\n", t.Number, t.State, t.Subject)
+		fmt.Fprintf(e.stdout, "#%d  %-*s %s", t.Number, width, t.State, t.Subject)
+		if t.Owner != "" {
+			fmt.Fprintf(e.stdout, "  (%s)", t.Owner)
+		}
+		fmt.Fprintln(e.stdout)
 		for _, a := range t.Articles {
 			arrow := "<-"
 			if a.Direction == "out" {
@@ -74,6 +90,16 @@ func runTickets(e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// stateWidth is the state column's width: the longest state's, so the
+// subjects line up whatever states there are.
+func stateWidth() int {
+	w := 0
+	for _, s := range store.TicketStates() {
+		w = max(w, len(s))
+	}
+	return w
 }
 
 // securityWord sums a result up in a word or two.

@@ -161,8 +161,8 @@ const (
 )
 
 // crc24Table holds, for each byte value, what shifting it through the
-// CRC-24 register does (the usual table-driven CRC: bit by bit it was
-// about 3 % of a batched Ed25519 article, make bench).
+// CRC-24 register does (the usual table-driven CRC: bit by bit it was a
+// visible share of a batched Ed25519 article; README, Benchmarks).
 var crc24Table = func() (t [256]uint32) {
 	for i := range t {
 		c := uint32(i) << 16

@@ -57,29 +57,31 @@ func dearmorMessage(data []byte) ([]byte, bool) {
 func (s *state) decrypt(data []byte) decrypted {
 	bin, ok := dearmorMessage(data)
 	if !ok {
-		return decrypted{comment: "The encrypted part is damaged (its armor cannot be decoded): ask the sender to send it again."}
+		return decrypted{failure: verdict.DecryptDamaged, comment: "The encrypted part is damaged (its armor cannot be decoded): ask the sender to send it again."}
 	}
 	ids, symmetric, protected, err := scanEncrypted(bin)
 	if err != nil {
-		return decrypted{comment: "The encrypted part is damaged and cannot be read: ask the sender to send it again."}
+		return decrypted{failure: verdict.DecryptDamaged, comment: "The encrypted part is damaged and cannot be read: ask the sender to send it again."}
 	}
 	if !protected {
 		// RFC 9580 section 5.7: Symmetrically Encrypted Data without
 		// integrity protection MUST NOT be decrypted (EFAIL).
-		return decrypted{comment: "The message is encrypted without integrity protection (an obsolete format open to tampering) and was not decrypted: ask the sender to update their OpenPGP software and send it again."}
+		return decrypted{failure: verdict.DecryptNotProtected, comment: "The message is encrypted without integrity protection (an obsolete format open to tampering) and was not decrypted: ask the sender to update their OpenPGP software and send it again."}
 	}
 	secrets, unlockNotes := s.secretsFor(ids)
 	if len(secrets) == 0 {
 		var c string
+		f := verdict.DecryptNoKey
 		switch {
 		case len(ids) == 0 && symmetric:
-			c = "The message is encrypted with a passphrase only, which SealDesk does not support."
+			c, f = "The message is encrypted with a passphrase only, which SealDesk does not support.", verdict.DecryptPassphraseOnly
 		case len(unlockNotes) > 0:
+			f = verdict.DecryptKeyLocked
 			c = "Your secret key could not be unlocked (" + strings.Join(unlockNotes, "; ") + "): add the key again under PGP keys, with its passphrase, then retry."
 		default:
 			c = fmt.Sprintf("The message is encrypted for %s, and you hold no secret key for it: import your secret key, or ask the sender to encrypt to your current key.", keyIDList(ids))
 		}
-		return decrypted{comment: c}
+		return decrypted{comment: c, failure: f}
 	}
 	cfg := readConfig(s.now)
 	limit := s.budget.Left() + decompressSlack
@@ -90,9 +92,9 @@ func (s *state) decrypt(data []byte) decrypted {
 	}
 	if err != nil {
 		if stderrors.Is(err, pgperrors.ErrKeyIncorrect) {
-			return decrypted{comment: fmt.Sprintf("None of your secret keys could decrypt the message (it is encrypted for %s): ask the sender to encrypt to your current key.", keyIDList(ids))}
+			return decrypted{failure: verdict.DecryptKeyFailed, comment: fmt.Sprintf("None of your secret keys could decrypt the message (it is encrypted for %s): ask the sender to encrypt to your current key.", keyIDList(ids))}
 		}
-		return decrypted{comment: "The encrypted part is damaged and cannot be decrypted (" + err.Error() + "): ask the sender to send it again."}
+		return decrypted{failure: verdict.DecryptDamaged, comment: "The encrypted part is damaged and cannot be decrypted (" + err.Error() + "): ask the sender to send it again."}
 	}
 	plain, err := s.budget.ReadAll(md.UnverifiedBody)
 	if stderrors.Is(err, verdict.ErrTooLarge) || stderrors.Is(err, pgperrors.ErrMessageTooLarge) {

@@ -21,10 +21,19 @@
 //     named *.pgp, *.gpg, *.asc. For display, InlineSplitter cuts such a
 //     text into plain, signed, decrypted and unopened segments, each with
 //     its own verdict (the message's result stays the engine's).
+//   - Repaired forms (verdict.Result.Repaired): Microsoft Exchange's
+//     rewrite of multipart/encrypted into a multipart/mixed of an empty
+//     text, the control part and encrypted.asc, recognised by that exact
+//     shape only; and a multipart/encrypted whose payload is a
+//     cleartext-signed text, read as that (not encrypted, signature judged
+//     as inline).
 //   - Header protection: RFC 9788 (hp="cipher", hp-legacy-display) and the
 //     older draft form (protected-headers="v1").
 //   - Autocrypt Level 1 headers and application/pgp-keys parts: collected
 //     as FoundKeys for the user to accept, never trusted automatically.
+//     Each carries a FoundFinding: only the sender's key proven by the
+//     mail (Autocrypt for From, or one that verifies its signature) is
+//     FoundSender, the one that may be accepted by one click.
 //
 // Limits, stated so nobody relies on them:
 //   - WARNING: no Web of Trust, no certifications by third parties, no

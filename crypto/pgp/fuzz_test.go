@@ -45,6 +45,10 @@ func FuzzProcess(f *testing.F) {
 	}
 	f.Add(mkMail(samAddr, samAddr, "s", "text/plain", string(clearsignWith(f, mustUnlock(f, fx.sam), "hi\n"))))
 	f.Add(msg)
+	// The repaired forms (repair.go): Exchange's rewrite, and a
+	// cleartext-signed payload in place of ciphertext.
+	f.Add(exchangeShape("", exEmpty, exControl, exPayload("encrypted.asc", []byte("-----BEGIN PGP MESSAGE-----\n\nhQEMA\n-----END PGP MESSAGE-----\n"))))
+	f.Add(pgpMIMEEncrypted(samAddr, samAddr, "s", clearsignWith(f, mustUnlock(f, fx.sam), "hi\n")))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		p, err := eng.Process(raw, ProcessOptions{Now: testNow})
 		if err != nil {
@@ -52,6 +56,9 @@ func FuzzProcess(f *testing.F) {
 		}
 		if p.Result.Encrypted && !p.Result.Encryption.Success && len(p.Attachments) > 0 && p.Result.Encryption.Comment == "" {
 			t.Fatal("failed decryption without a comment")
+		}
+		if err := p.Result.CheckCodes(); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

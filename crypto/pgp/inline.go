@@ -36,8 +36,15 @@ type inlineScan struct {
 func (s *state) inline(top *mimepart.Entity) {
 	sc := &inlineScan{}
 	s.scanInline(top, sc, 0)
-	res := &s.p.Result
 	s.p.Entity = top.Raw
+	s.judgeInline(sc)
+}
+
+// judgeInline sets the readable text and the result from what the inline
+// forms of a message hold: a signature or an encryption counts for the
+// message only when nothing else is beside it.
+func (s *state) judgeInline(sc *inlineScan) {
+	res := &s.p.Result
 	s.p.Text = strings.Join(sc.texts, "\n")
 	pieces := sc.encOK + len(sc.encFail)
 	if pieces > 0 {
@@ -47,7 +54,7 @@ func (s *state) inline(top *mimepart.Entity) {
 		case len(sc.encFail) > 0:
 			res.Encryption = verdict.EncryptionResult{Comment: sc.encFail[0], Failure: sc.failure}
 		case !whole:
-			res.Encryption = verdict.EncryptionResult{Algorithm: sc.encInfo.algorithm, Key: sc.encInfo.key,
+			res.Encryption = verdict.EncryptionResult{Algorithm: sc.encInfo.algorithm, Key: sc.encInfo.key, Failure: verdict.DecryptPartial,
 				Comment: "Only part of this message was encrypted (" + strings.Join(encryptedWhat(sc), ", ") + "); that part was decrypted, the rest travelled readable by anyone: do not treat the message as confidential."}
 		default:
 			s.setEncryption(sc.encInfo)
@@ -65,7 +72,7 @@ func (s *state) inline(top *mimepart.Entity) {
 			r.Signers = sc.signs[0].Signers
 			r.Checks = sc.signs[0].Checks
 		}
-		r.Checks = append(r.Checks, verdict.Check{Name: "structure", OK: false, Detail: "only part of the message is signed"})
+		r.Checks = append(r.Checks, verdict.Check{Kind: verdict.CheckStructure, Reason: verdict.ReasonPartial, Detail: "only part of the message is signed"})
 		r.Comment = "Only part of this message is signed, not the message itself: the text around the signed part (or its other parts) could have been changed or added by anyone. Treat the message as not signed."
 		res.Sign = r
 	}

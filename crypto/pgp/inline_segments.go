@@ -87,7 +87,7 @@ func (sp *InlineSplitter) Split(text string, html bool, charset string) (segs []
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			segs = []Segment{{Kind: SegmentUnopened, Encryption: verdict.EncryptionResult{Comment: "This part could not be read (internal error)."}}}
+			segs = []Segment{{Kind: SegmentUnopened, Encryption: verdict.EncryptionResult{Comment: "This part could not be read (internal error).", Failure: verdict.DecryptDamaged}}}
 		}
 	}()
 	if html {
@@ -121,7 +121,7 @@ func (sp *InlineSplitter) Split(text string, html bool, charset string) (segs []
 			segs = append(segs, Segment{Kind: SegmentSigned, Text: string(p.signed), Signed: true, Sign: p.sign})
 		case pieceDamaged:
 			flush()
-			segs = append(segs, Segment{Kind: SegmentUnopened, Encryption: verdict.EncryptionResult{
+			segs = append(segs, Segment{Kind: SegmentUnopened, Encryption: verdict.EncryptionResult{Failure: verdict.DecryptDamaged,
 				Comment: "The encrypted block is damaged (its armor is cut off or cannot be decoded): ask the sender to send it again."}})
 		case pieceEncrypted:
 			flush()

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
+
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // encryptArmored encrypts text to the recipients as an armored OpenPGP
@@ -45,11 +47,8 @@ func encryptArmored(t testing.TB, text string, signer *Key, recipients ...*Key) 
 	return string(arm)
 }
 
-// seg is a wanted segment: kind, a piece of its text ("" for none), and
-// for blocks whether their signature holds ("" not signed, "valid", "not
-// valid") and a piece of a comment.
 // assertSegments checks each segment's kind, text, signature verdict
-// ("valid", "not valid" or "" when unsigned) and comment against want.
+// ("valid", "not valid" or "" when unsigned) and code against want.
 func assertSegments(t *testing.T, got []Segment, want []seg) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -61,18 +60,21 @@ func assertSegments(t *testing.T, got []Segment, want []seg) {
 		if g.Signed {
 			sign = map[bool]string{true: "valid", false: "not valid"}[g.Sign.Success]
 		}
-		if g.Kind != w.kind || !strings.Contains(g.Text, w.text) || sign != w.sign ||
-			!strings.Contains(g.Sign.Comment+g.Encryption.Comment, w.comment) {
-			t.Errorf("segment %d: %s %q sign %q comments %q / %q, want %+v", i, g.Kind, g.Text, sign, g.Sign.Comment, g.Encryption.Comment, w)
+		code := string(g.Sign.Reason) + string(g.Encryption.Failure)
+		if g.Kind != w.kind || !strings.Contains(g.Text, w.text) || sign != w.sign || code != w.code {
+			t.Errorf("segment %d: %s %q sign %q code %q (%q / %q), want %+v", i, g.Kind, g.Text, sign, code, g.Sign.Comment, g.Encryption.Comment, w)
 		}
 	}
 }
 
+// seg is a wanted segment: kind, a piece of its text ("" for none), for
+// blocks whether their signature holds ("" not signed, "valid", "not
+// valid"), and the block's code (Sign.Reason or Encryption.Failure).
 type seg struct {
-	kind    SegmentKind
-	text    string
-	sign    string
-	comment string
+	kind SegmentKind
+	text string
+	sign string
+	code string
 }
 
 // TestInlineSplit: a text part with inline OpenPGP blocks among
@@ -96,23 +98,23 @@ func TestInlineSplit(t *testing.T) {
 		{"no block", samAddr, "just text\n", false, nil, ""},
 		{"only a public key", samAddr, "my key:\n" + "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n", false, nil, ""},
 		{"signed block between unsigned text", samAddr, "Wire money to X.\n" + signed + "PS: unsigned\n", false, []seg{
-			{SegmentPlain, "Wire money to X.", "", ""}, {SegmentSigned, "- dash line", "valid", "Valid signature"}, {SegmentPlain, "PS: unsigned", "", ""}}, ""},
+			{SegmentPlain, "Wire money to X.", "", ""}, {SegmentSigned, "- dash line", "valid", ""}, {SegmentPlain, "PS: unsigned", "", ""}}, ""},
 		{"signed block by someone else than the sender", "bob@example.org", "Hi\n" + signed, false, []seg{
-			{SegmentPlain, "Hi", "", ""}, {SegmentSigned, "Hello Sam", "not valid", "not by the sender"}}, ""},
+			{SegmentPlain, "Hi", "", ""}, {SegmentSigned, "Hello Sam", "not valid", string(verdict.ReasonFromMismatch)}}, ""},
 		{"altered signed text", samAddr, "Hi\n" + strings.Replace(signed, "Hello Sam", "Hello Eve", 1), false, []seg{
-			{SegmentPlain, "Hi", "", ""}, {SegmentSigned, "Hello Eve", "not valid", "altered"}}, ""},
+			{SegmentPlain, "Hi", "", ""}, {SegmentSigned, "Hello Eve", "not valid", string(verdict.ReasonBadSignature)}}, ""},
 		{"encrypted block between unencrypted text", samAddr, "Before.\r\n" + enc + "After.\r\n", false, []seg{
-			{SegmentPlain, "Before.", "", ""}, {SegmentDecrypted, "the secret plan", "", "Decrypted with your key"}, {SegmentPlain, "After.", "", ""}}, "-----BEGIN PGP MESSAGE-----"},
+			{SegmentPlain, "Before.", "", ""}, {SegmentDecrypted, "the secret plan", "", ""}, {SegmentPlain, "After.", "", ""}}, "-----BEGIN PGP MESSAGE-----"},
 		{"encrypted and signed block", samAddr, "Note:\n" + encSigned, false, []seg{
 			{SegmentPlain, "Note:", "", ""}, {SegmentDecrypted, "signed secret", "valid", ""}}, ""},
 		{"two encrypted blocks stay apart", samAddr, enc + "\nmiddle\n" + enc, false, []seg{
 			{SegmentDecrypted, "the secret plan", "", ""}, {SegmentPlain, "middle", "", ""}, {SegmentDecrypted, "the secret plan", "", ""}}, ""},
 		{"block for someone else", samAddr, "Hi\n" + encryptArmored(t, "not for sam\n", nil, hidden), false, []seg{
-			{SegmentPlain, "Hi", "", ""}, {SegmentUnopened, "", "", "no secret key"}}, "not for sam"},
+			{SegmentPlain, "Hi", "", ""}, {SegmentUnopened, "", "", string(verdict.DecryptNoKey)}}, "not for sam"},
 		{"cut-off block", samAddr, "Hi\n" + enc[:len(enc)/2], false, []seg{
-			{SegmentPlain, "Hi", "", ""}, {SegmentUnopened, "", "", "damaged"}}, "-----BEGIN PGP MESSAGE-----"},
+			{SegmentPlain, "Hi", "", ""}, {SegmentUnopened, "", "", string(verdict.DecryptDamaged)}}, "-----BEGIN PGP MESSAGE-----"},
 		{"damaged block, then a good one", samAddr, "-----BEGIN PGP MESSAGE-----\n\n!!!!\n-----END PGP MESSAGE-----\nthen\n" + enc, false, []seg{
-			{SegmentUnopened, "", "", "damaged"}, {SegmentPlain, "then", "", ""}, {SegmentDecrypted, "the secret plan", "", ""}}, "!!!!"},
+			{SegmentUnopened, "", "", string(verdict.DecryptDamaged)}, {SegmentPlain, "then", "", ""}, {SegmentDecrypted, "the secret plan", "", ""}}, "!!!!"},
 		{"cut-off key, then an encrypted block", samAddr, "-----BEGIN PGP PUBLIC KEY BLOCK-----\nxx\n" + enc, false, []seg{
 			{SegmentPlain, "PUBLIC KEY", "", ""}, {SegmentDecrypted, "the secret plan", "", ""}}, "-----BEGIN PGP MESSAGE-----"},
 		{"block in html", samAddr, "<p>Hello</p><p>" + strings.ReplaceAll(enc, "\n", "<br>\n") + "</p>", true, []seg{
@@ -179,13 +181,13 @@ func TestInlineSplitGnuPG(t *testing.T) {
 		want []seg
 	}{
 		{"clearsigned by alice, text added", "Added by anyone.\n" + gpgOut("Hello Sam\n", append(alice, "--clearsign")...), []seg{
-			{SegmentPlain, "Added by anyone.", "", ""}, {SegmentSigned, "Hello Sam", "valid", "Alice"}}},
+			{SegmentPlain, "Added by anyone.", "", ""}, {SegmentSigned, "Hello Sam", "valid", ""}}},
 		{"encrypted and signed by alice, text added", gpgOut("secret text\n", append(alice, "--armor", "-r", samAddr, "--sign", "--encrypt")...) + "\n-- \nfooter\n", []seg{
 			{SegmentDecrypted, "secret text", "valid", ""}, {SegmentPlain, "footer", "", ""}}},
 		{"no MDC (rfc2440)", "Hi\n" + gpgOut("old secret\n", "--rfc2440", "--cipher-algo", "AES", "--armor", "-r", samAddr, "--encrypt"), []seg{
-			{SegmentPlain, "Hi", "", ""}, {SegmentUnopened, "", "", "without integrity protection"}}},
+			{SegmentPlain, "Hi", "", ""}, {SegmentUnopened, "", "", string(verdict.DecryptNotProtected)}}},
 		{"signer key unknown", "Hi\n" + gpgOut("from eve\n", "-u", eveAddr, "--clearsign"), []seg{
-			{SegmentPlain, "Hi", "", ""}, {SegmentSigned, "from eve", "not valid", "is missing"}}},
+			{SegmentPlain, "Hi", "", ""}, {SegmentSigned, "from eve", "not valid", string(verdict.ReasonNoPublicKey)}}},
 	}
 	eng := NewEngine(samKeyring(t, f, aliceAddr))
 	sp, err := eng.InlineSplitter(gpgDated(mkMail(aliceAddr, samAddr, "s", "text/plain", "x\n")), ProcessOptions{Now: testNow})

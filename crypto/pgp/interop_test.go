@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 const innerPart = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nHello Sam,\r\nthe meeting is at 10.\r\n"
@@ -27,8 +29,9 @@ func TestFromGnuPG(t *testing.T) {
 	}
 	type want struct {
 		signed, signOK, encrypted, encOK bool
-		text                             string // expected in Text
-		comment                          string // expected in a comment
+		text                             string                 // expected in Text
+		reason                           verdict.Reason         // Sign.Reason
+		failure                          verdict.DecryptFailure // Encryption.Failure
 	}
 	cases := []struct {
 		name  string
@@ -65,17 +68,17 @@ func TestFromGnuPG(t *testing.T) {
 		}, want{signed: true, signOK: true, text: "- dash line"}},
 		{"inline clearsigned with unsigned text around", func(t *testing.T) []byte {
 			return mkMail(aliceAddr, samAddr, "s", "text/plain; charset=utf-8", "PS: wire money to X\n"+string(gpgOut(t, []byte("Hello Sam\n"), append(alice, "--clearsign")...)))
-		}, want{signed: true, signOK: false, text: "wire money", comment: "Only part"}},
+		}, want{signed: true, signOK: false, text: "wire money", reason: verdict.ReasonPartial}},
 		{"inline clearsigned with an unsigned attachment", func(t *testing.T) []byte {
 			signed := string(gpgOut(t, []byte("Invoice attached.\n"), append(alice, "--clearsign")...))
 			return mkMail(aliceAddr, samAddr, "s", `multipart/mixed; boundary="mx"`,
 				"--mx\nContent-Type: text/plain\n\n"+signed+"\n--mx\nContent-Type: application/pdf; name=\"invoice.pdf\"\nContent-Disposition: attachment; filename=\"invoice.pdf\"\n\n%PDF-1.4 anyone could have put this here\n--mx--\n")
-		}, want{signed: true, signOK: false, text: "Invoice attached", comment: "Only part"}},
+		}, want{signed: true, signOK: false, text: "Invoice attached", reason: verdict.ReasonPartial}},
 		{"inline armored encrypted with an unencrypted attachment", func(t *testing.T) []byte {
 			arm := string(gpgOut(t, []byte("secret text\n"), "--armor", "-r", samAddr, "--encrypt"))
 			return mkMail(aliceAddr, samAddr, "s", `multipart/mixed; boundary="mx"`,
 				"--mx\nContent-Type: text/plain\n\n"+arm+"\n--mx\nContent-Type: application/pdf; name=\"plain.pdf\"\nContent-Disposition: attachment; filename=\"plain.pdf\"\n\n%PDF-1.4\n--mx--\n")
-		}, want{encrypted: true, encOK: false, text: "secret text", comment: "Only part"}},
+		}, want{encrypted: true, encOK: false, text: "secret text", failure: verdict.DecryptPartial}},
 		{"inline armored encrypted+signed", func(t *testing.T) []byte {
 			return mkMail(aliceAddr, samAddr, "s", "text/plain; charset=utf-8", string(gpgOut(t, []byte("secret text\n"), append(alice, "--armor", "-r", samAddr, "--sign", "--encrypt")...)))
 		}, want{signed: true, signOK: true, encrypted: true, encOK: true, text: "secret text"}},
@@ -87,39 +90,44 @@ func TestFromGnuPG(t *testing.T) {
 			bin := gpgOut(t, []byte("%PDF attachment\n"), "-r", samAddr, "--encrypt")
 			return mkMail(aliceAddr, samAddr, "s", `multipart/mixed; boundary="mx"`,
 				"--mx\nContent-Type: text/plain\n\nSee attached.\n--mx\nContent-Type: application/octet-stream; name=\"doc.pdf.gpg\"\nContent-Disposition: attachment; filename=\"doc.pdf.gpg\"\nContent-Transfer-Encoding: base64\n\n"+b64(bin)+"\n--mx--\n")
-		}, want{encrypted: true, encOK: false, text: "See attached", comment: "Only part"}},
+		}, want{encrypted: true, encOK: false, text: "See attached", failure: verdict.DecryptPartial}},
 		{"signed part wrapped in unsigned multipart", func(t *testing.T) []byte {
 			p := strings.TrimSuffix(innerPart, "\r\n")
 			sig := gpgOut(t, []byte(p), append(alice, "--armor", "--detach-sign")...)
 			signed := "Content-Type: multipart/signed; micalg=pgp-sha256; protocol=\"application/pgp-signature\"; boundary=\"in\"\n\n--in\n" + p + "\n--in\nContent-Type: application/pgp-signature\n\n" + string(sig) + "\n--in--\n"
 			return mkMail(aliceAddr, samAddr, "s", `multipart/mixed; boundary="mx"`, "--mx\nContent-Type: text/plain\n\nAdded by an attacker.\n--mx\n"+signed+"\n--mx--\n")
-		}, want{signed: true, signOK: false, comment: "Only part"}},
+		}, want{signed: true, signOK: false, reason: verdict.ReasonPartial}},
 		{"signer key missing", func(t *testing.T) []byte {
 			return mkMail(eveAddr, samAddr, "s", "text/plain", string(gpgOut(t, []byte("hi\n"), "-u", eveAddr, "--clearsign")))
-		}, want{signed: true, signOK: false, comment: "public key (key ID"}},
+		}, want{signed: true, signOK: false, reason: verdict.ReasonNoPublicKey}},
+		// SHA-1 is refused (RFC 9580 section 9.5): a weak digest, not an
+		// altered message, which go-crypto's error alone would suggest.
+		{"SHA-1 signature", func(t *testing.T) []byte {
+			return mkMail(aliceAddr, samAddr, "s", "text/plain", string(gpgOut(t, []byte("hi\n"), append(alice, "--digest-algo", "SHA1", "--clearsign")...)))
+		}, want{signed: true, signOK: false, reason: verdict.ReasonWeakDigest}},
 		{"signer is not the sender", func(t *testing.T) []byte {
 			return mkMail(bobAddr, samAddr, "s", "text/plain", string(gpgOut(t, []byte("hi\n"), append(alice, "--clearsign")...)))
-		}, want{signed: true, signOK: false, comment: "Alice <alice@example.org>"}},
+		}, want{signed: true, signOK: false, reason: verdict.ReasonFromMismatch}},
 		{"expired signer key", func(t *testing.T) []byte {
 			return mkMail(oldAddr, samAddr, "s", "text/plain", string(gpgOut(t, []byte("hi\n"), "-u", oldAddr, "--clearsign")))
-		}, want{signed: true, signOK: false, comment: "expired on 2025-06-01"}},
+		}, want{signed: true, signOK: false, reason: verdict.ReasonExpired}},
 		{"revoked signer key", func(t *testing.T) []byte {
 			// gpg refuses to sign with the revoked key now; sign with a copy
 			// made before the revocation was imported.
 			return mkMail(revAddr, samAddr, "s", "text/plain", string(f.revSigned(t)))
-		}, want{signed: true, signOK: false, comment: "revoked"}},
+		}, want{signed: true, signOK: false, reason: verdict.ReasonRevoked}},
 		{"no MDC (rfc2440)", func(t *testing.T) []byte {
 			return pgpMIMEEncrypted(aliceAddr, samAddr, "s", gpgOut(t, []byte(innerPart), "--rfc2440", "--cipher-algo", "AES", "--armor", "-r", samAddr, "--encrypt"))
-		}, want{encrypted: true, encOK: false, comment: "without integrity protection"}},
+		}, want{encrypted: true, encOK: false, failure: verdict.DecryptNotProtected}},
 		{"tampered ciphertext", func(t *testing.T) []byte {
 			bin := gpgOut(t, bytes.Repeat([]byte(innerPart), 20), "--compress-algo", "none", "-r", samAddr, "--encrypt")
 			bin[len(bin)-30] ^= 0x01
 			arm, _ := armorEncode(armorMessage, bin)
 			return pgpMIMEEncrypted(aliceAddr, samAddr, "s", arm)
-		}, want{encrypted: true, encOK: false, comment: "altered on the way"}},
+		}, want{encrypted: true, encOK: false, failure: verdict.DecryptIntegrity}},
 		{"not for us", func(t *testing.T) []byte {
 			return pgpMIMEEncrypted(aliceAddr, samAddr, "s", gpgOut(t, []byte(innerPart), "--armor", "-r", bobAddr, "--encrypt"))
-		}, want{encrypted: true, encOK: false, comment: "you hold no secret key"}},
+		}, want{encrypted: true, encOK: false, failure: verdict.DecryptNoKey}},
 	}
 	kr := samKeyring(t, f, aliceAddr, bobAddr, oldAddr, revAddr)
 	eng := NewEngine(kr)
@@ -140,8 +148,11 @@ func TestFromGnuPG(t *testing.T) {
 			if c.want.text != "" && !strings.Contains(p.Text, c.want.text) {
 				t.Errorf("text %q lacks %q", p.Text, c.want.text)
 			}
-			if c.want.comment != "" && !strings.Contains(r.Sign.Comment+r.Encryption.Comment, c.want.comment) {
-				t.Errorf("comments %q / %q lack %q", r.Sign.Comment, r.Encryption.Comment, c.want.comment)
+			if r.Sign.Reason != c.want.reason || r.Encryption.Failure != c.want.failure {
+				t.Errorf("codes %q / %q, want %q / %q (%s / %s)", r.Sign.Reason, r.Encryption.Failure, c.want.reason, c.want.failure, r.Sign.Comment, r.Encryption.Comment)
+			}
+			if err := r.CheckCodes(); err != nil {
+				t.Error(err)
 			}
 			if !r.Encryption.Success && r.Encrypted && strings.Contains(p.Text, "meeting is at 10") {
 				t.Errorf("plaintext released although decryption failed")

@@ -19,7 +19,6 @@ const bombSize = 250 << 20
 var (
 	bombOnce sync.Once
 	bombMsg  []byte
-	bombErr  error
 )
 
 // compressionBomb is an OpenPGP message to k of size zero bytes,

@@ -88,6 +88,9 @@ type FoundKey struct {
 	// Warning is set when the key is suspicious, e.g. an Autocrypt addr
 	// that is not the From address or not on the key.
 	Warning string
+	// Finding says what the key is to the sender (see FoundFinding): only
+	// FoundSender may be offered for one-click acceptance.
+	Finding FoundFinding
 }
 
 // state is one Process run.
@@ -129,6 +132,20 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	s.p.Result.Sender = s.id.Info()
 	s.p.FoundKeys = autocryptKeys(top.Header.Values("Autocrypt"), s.id.Address)
 	s.process(top)
+	if len(s.p.FoundKeys) > 0 {
+		s.judgeFound(func(keys []*Key) verdict.SignResult {
+			extra := NewMemoryKeyring()
+			if _, err := extra.Add(keys...); err != nil {
+				return verdict.SignResult{}
+			}
+			again := &state{kr: withKeys{Keyring: e.kr, extra: extra}, now: now, id: s.id, noText: true, p: &Processed{}}
+			again.process(top)
+			return again.p.Result.Sign
+		})
+	}
+	if r := &s.p.Result.Sign; s.p.Result.Signed && !r.Success {
+		r.Reason = verdict.ReasonOf(r.Checks)
+	}
 	if s.p.Result.Signed || s.p.Result.Encrypted {
 		s.p.Result.Type = verdict.TechPGP
 	}
@@ -140,18 +157,22 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 func (s *state) process(top *mimepart.Entity) {
 	res := &s.p.Result
 	cur := top
+	parts, repaired, encrypted := encryptedParts(cur)
 	switch {
-	case isPGPEncrypted(cur):
-		res.Encrypted = true
-		_, parts := cur.Parts()
+	case encrypted:
+		if len(parts) == 2 && parts[1] != nil && s.clearsignedPayload(parts[1]) {
+			return
+		}
+		res.Encrypted, res.Repaired = true, repaired
 		if len(parts) < 2 {
 			res.Encryption.Comment = "The encrypted message is damaged (a PGP/MIME part is missing): ask the sender to send it again."
+			res.Encryption.Failure = verdict.DecryptDamaged
 			return
 		}
 		payload := parts[1]
 		var d decrypted
 		if payload == nil {
-			d.comment = "The encrypted message is damaged: ask the sender to send it again."
+			d.comment, d.failure = "The encrypted message is damaged: ask the sender to send it again.", verdict.DecryptDamaged
 		} else {
 			body, _ := payload.DecodedBody()
 			d = s.decrypt(body)
@@ -190,7 +211,7 @@ func (s *state) process(top *mimepart.Entity) {
 			return
 		}
 		s.protectedHeaders(cur)
-		s.finish(cur, true)
+		s.finish(cur)
 	case isPGPSigned(cur):
 		res.Signed = true
 		var signed *mimepart.Entity
@@ -199,7 +220,7 @@ func (s *state) process(top *mimepart.Entity) {
 			return
 		}
 		s.protectedHeaders(signed)
-		s.finish(signed, false)
+		s.finish(signed)
 	default:
 		s.inline(cur)
 	}
@@ -208,7 +229,7 @@ func (s *state) process(top *mimepart.Entity) {
 // finish records the displayed entity and looks inside it for parts that
 // are themselves signed or encrypted, which the outer layer does not
 // vouch for, and for keys.
-func (s *state) finish(e *mimepart.Entity, encrypted bool) {
+func (s *state) finish(e *mimepart.Entity) {
 	s.p.Entity = e.Raw
 	if !s.noText {
 		s.p.Text = stripLegacyDisplay(mimepart.ReadableText(e), e)
@@ -226,10 +247,9 @@ func (s *state) finish(e *mimepart.Entity, encrypted bool) {
 	})
 	if (nestedSigned || nestedEnc) && s.p.Result.Signed && s.p.Result.Sign.Success {
 		s.p.Result.Sign.Success = false
-		s.p.Result.Sign.Checks = append(s.p.Result.Sign.Checks, verdict.Check{Name: "structure", OK: false, Detail: "the signed content holds separately signed or encrypted parts"})
+		s.p.Result.Sign.Checks = append(s.p.Result.Sign.Checks, verdict.Check{Kind: verdict.CheckStructure, Reason: verdict.ReasonNestedParts, Detail: "the signed content holds separately signed or encrypted parts"})
 		s.p.Result.Sign.Comment = "The signed content holds another signed or encrypted part, which this signature does not vouch for: treat the message as not signed."
 	}
-	_ = encrypted
 }
 
 func (s *state) setEncryption(d decrypted) {

@@ -149,7 +149,7 @@ func TestForgedUserIDs(t *testing.T) {
 
 func fromCheck(cs []verdict.Check) bool {
 	for _, c := range cs {
-		if c.Name == "from" {
+		if c.Kind == verdict.CheckFrom {
 			return c.OK
 		}
 	}

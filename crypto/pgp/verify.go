@@ -39,7 +39,8 @@ func (s *state) verifyDetached(signed, sig []byte) verdict.SignResult {
 func (s *state) broken(detail string) verdict.SignResult {
 	return verdict.SignResult{
 		Comment: "The signature is damaged and cannot be checked: ask the sender to send the message again.",
-		Checks:  []verdict.Check{{Name: "structure", OK: false, Detail: detail}},
+		Checks:  []verdict.Check{{Kind: verdict.CheckStructure, Reason: verdict.ReasonDamaged, Detail: detail}},
+		Reason:  verdict.ReasonDamaged,
 	}
 }
 
@@ -53,22 +54,24 @@ func (s *state) judge(md *openpgp.MessageDetails) verdict.SignResult {
 	res := verdict.SignResult{Checks: make([]verdict.Check, 0, 4)}
 	if md == nil || !md.IsSigned || len(md.SignatureCandidates) == 0 {
 		res.Comment = "The message says it is signed, but no signature was found."
-		res.Checks = append(res.Checks, verdict.Check{Name: "structure", OK: false, Detail: "no signature"})
+		res.Checks = append(res.Checks, verdict.Check{Kind: verdict.CheckStructure, Reason: verdict.ReasonNoSigner, Detail: "no signature"})
+		res.Reason = verdict.ReasonNoSigner
 		return res
 	}
 	c := md.SelectedCandidate
 	if c == nil {
 		c = md.SignatureCandidates[len(md.SignatureCandidates)-1]
 	}
-	res.Checks = append(res.Checks, verdict.Check{Name: "structure", OK: true})
+	res.Checks = append(res.Checks, verdict.Check{Kind: verdict.CheckStructure, OK: true})
 	if c.SignedByEntity == nil {
 		id := keyIDHex(c.IssuerKeyId)
 		if len(c.IssuerFingerprint) > 0 {
 			id = upperHex(c.IssuerFingerprint)
 		}
 		res.Signers = []verdict.Signer{{Fingerprint: id, Comment: "unknown key"}}
-		res.Checks = append(res.Checks, verdict.Check{Name: "key", OK: false, Detail: "no public key with ID " + id})
+		res.Checks = append(res.Checks, verdict.Check{Kind: verdict.CheckKey, Reason: verdict.ReasonNoPublicKey, Detail: "no public key with ID " + id})
 		res.Comment = fmt.Sprintf("The sender's public key (key ID %s) is missing: import it, then retry.", id)
+		res.Reason = verdict.ReasonNoPublicKey
 		return res
 	}
 	k := s.keyFor(c.SignedByEntity)
@@ -83,25 +86,31 @@ func (s *state) judge(md *openpgp.MessageDetails) verdict.SignResult {
 	}
 	who := k.String()
 	var fails []string
-	fail := func(name, detail, comment string) {
-		res.Checks = append(res.Checks, verdict.Check{Name: name, OK: false, Detail: detail})
+	fail := func(kind verdict.CheckKind, reason verdict.Reason, detail, comment string) {
+		res.Checks = append(res.Checks, verdict.Check{Kind: kind, Reason: reason, Detail: detail})
 		fails = append(fails, comment)
 	}
 	// 1. The signature itself.
 	if c.SignatureError != nil {
 		err := c.SignatureError
 		var weak pgperrors.WeakAlgorithmError
+		cfg := readConfig(s.now)
 		switch {
 		case stderrors.Is(err, pgperrors.ErrKeyRevoked):
-			fail("signature", err.Error(), fmt.Sprintf("The signature was made with a revoked key of %s: treat the message as not signed.", who))
+			fail(verdict.CheckSignature, verdict.ReasonRevoked, err.Error(), fmt.Sprintf("The signature was made with a revoked key of %s: treat the message as not signed.", who))
 		case stderrors.Is(err, pgperrors.ErrKeyExpired):
-			fail("signature", err.Error(), fmt.Sprintf("The signature was made after the key of %s expired: ask the sender to renew their key.", who))
+			fail(verdict.CheckSignature, verdict.ReasonExpired, err.Error(), fmt.Sprintf("The signature was made after the key of %s expired: ask the sender to renew their key.", who))
 		case stderrors.Is(err, pgperrors.ErrSignatureExpired):
-			fail("signature", err.Error(), fmt.Sprintf("The signature by %s has expired.", who))
+			fail(verdict.CheckSignature, verdict.ReasonSignatureExpired, err.Error(), fmt.Sprintf("The signature by %s has expired.", who))
 		case stderrors.As(err, &weak):
-			fail("signature", err.Error(), fmt.Sprintf("The signature by %s uses a weak algorithm (%v) and is not accepted: ask the sender to update their OpenPGP software.", who, err))
+			fail(verdict.CheckSignature, verdict.ReasonWeakKey, err.Error(), fmt.Sprintf("The signature by %s uses a weak algorithm (%v) and is not accepted: ask the sender to update their OpenPGP software.", who, err))
+		case c.CorrespondingSig != nil && (cfg.RejectHashAlgorithm(c.CorrespondingSig.Hash) || cfg.RejectMessageHashAlgorithm(c.CorrespondingSig.Hash)):
+			// go-crypto reports a refused hash as a plain SignatureError
+			// (RFC 9580 section 9.5: MD5 and RIPEMD-160 are refused, SHA-1
+			// for message signatures).
+			fail(verdict.CheckDigest, verdict.ReasonWeakDigest, err.Error(), fmt.Sprintf("The signature by %s uses %s, which is no longer secure: ask the sender to update their OpenPGP software.", who, c.CorrespondingSig.Hash))
 		default:
-			fail("signature", err.Error(), fmt.Sprintf("The signature by %s does not match the content: the message was altered after it was signed. Do not trust it.", who))
+			fail(verdict.CheckSignature, verdict.ReasonBadSignature, err.Error(), fmt.Sprintf("The signature by %s does not match the content: the message was altered after it was signed. Do not trust it.", who))
 		}
 	} else {
 		detail := ""
@@ -111,36 +120,34 @@ func (s *state) judge(md *openpgp.MessageDetails) verdict.SignResult {
 			var buf [len("made 2006-01-02 15:04 UTC") + 8]byte
 			detail = string(c.CorrespondingSig.CreationTime.UTC().AppendFormat(append(buf[:0], "made "...), "2006-01-02 15:04 UTC"))
 		}
-		res.Checks = append(res.Checks, verdict.Check{Name: "signature", OK: true, Detail: detail})
+		res.Checks = append(res.Checks, verdict.Check{Kind: verdict.CheckSignature, OK: true, Detail: detail})
 	}
 	// 2. The key, at Now.
 	switch {
 	case k.Revoked:
-		fail("validity", "key revoked", fmt.Sprintf("The signer's key %s is revoked: the signature is not valid. Ask the sender for their new key.", who))
+		fail(verdict.CheckValidity, verdict.ReasonRevoked, "key revoked", fmt.Sprintf("The signer's key %s is revoked: the signature is not valid. Ask the sender for their new key.", who))
 	case k.Expired(s.now):
-		fail("validity", "key expired "+k.Expires.Format("2006-01-02"), fmt.Sprintf("The signer's key %s expired on %s: the signature is not valid. Ask the sender for their renewed key and import it, then retry.", who, k.Expires.Format("2006-01-02")))
+		fail(verdict.CheckValidity, verdict.ReasonExpired, "key expired "+k.Expires.Format("2006-01-02"), fmt.Sprintf("The signer's key %s expired on %s: the signature is not valid. Ask the sender for their renewed key and import it, then retry.", who, k.Expires.Format("2006-01-02")))
 	default:
 		if _, ok := c.SignedByEntity.SigningKeyById(s.now, c.IssuerKeyId, readConfig(s.now)); !ok && c.SignatureError == nil {
-			fail("validity", "signing subkey not valid now", fmt.Sprintf("The subkey of %s that made the signature is expired or revoked now: the signature is not valid.", who))
+			fail(verdict.CheckValidity, verdict.ReasonSigningKeyInvalid, "signing subkey not valid now", fmt.Sprintf("The subkey of %s that made the signature is expired or revoked now: the signature is not valid.", who))
 		} else {
-			res.Checks = append(res.Checks, verdict.Check{Name: "validity", OK: true})
+			res.Checks = append(res.Checks, verdict.Check{Kind: verdict.CheckValidity, OK: true})
 		}
 	}
 	// 3. The sender: one From address, proven by the key's user IDs.
 	if reason, detail, comment := s.id.Judge(k.Emails, who); reason != "" {
-		fail("from", detail, comment)
-		res.Checks[len(res.Checks)-1].Reason = reason
+		fail(verdict.CheckFrom, reason, detail, comment)
 	} else {
-		res.Checks = append(res.Checks, verdict.Check{Name: "from", OK: true, Detail: s.id.Address})
+		res.Checks = append(res.Checks, verdict.Check{Kind: verdict.CheckFrom, OK: true, Detail: s.id.Address})
 	}
 	// 4. The date the message claims, against the signature's creation
 	// time (RFC 9580 section 5.2.3.11): a replayed signature is re-dated.
 	if c.CorrespondingSig != nil {
 		made := c.CorrespondingSig.CreationTime
 		if detail := sender.DateMismatch(made, s.id.Date); detail != "" {
-			fail("signing time", detail, fmt.Sprintf("The message was signed by %s on %s but dated %s: more than an hour apart, which is how an old message sent again looks. Do not trust its date or that it is new.",
+			fail(verdict.CheckSigningTime, verdict.ReasonDateMismatch, detail, fmt.Sprintf("The message was signed by %s on %s but dated %s: more than an hour apart, which is how an old message sent again looks. Do not trust its date or that it is new.",
 				who, made.UTC().Format(time.RFC1123), s.id.Date.UTC().Format(time.RFC1123)))
-			res.Checks[len(res.Checks)-1].Reason = verdict.ReasonDateMismatch
 		}
 	}
 	signer.Valid = len(fails) == 0

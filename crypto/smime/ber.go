@@ -41,20 +41,6 @@ func toDER(b []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// toDERDeep is toDER that also converts BER found inside OCTET STRINGs
-// (PKCS #12 nests whole structures in them). Encrypted octets never parse
-// as an indefinite-length element, so they are left alone.
-func toDERDeep(b []byte) ([]byte, error) {
-	if len(b) > berMaxLen {
-		return nil, errBER
-	}
-	var out bytes.Buffer
-	if _, err := berCopyOpt(&out, b, 0, true); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
-
 type berHeader struct {
 	tag         []byte // identifier octets
 	class       byte   // top two bits
@@ -140,10 +126,6 @@ func isUniversalString(h berHeader) bool {
 // berCopy writes the DER form of the element at b to out and returns the
 // number of input bytes consumed.
 func berCopy(out *bytes.Buffer, b []byte, depth int) (int, error) {
-	return berCopyOpt(out, b, depth, false)
-}
-
-func berCopyOpt(out *bytes.Buffer, b []byte, depth int, deep bool) (int, error) {
 	if depth > berMaxDepth {
 		return 0, errBER
 	}
@@ -153,12 +135,6 @@ func berCopyOpt(out *bytes.Buffer, b []byte, depth int, deep bool) (int, error) 
 	}
 	if !h.constructed {
 		content := b[h.hdrLen : h.hdrLen+h.length]
-		if deep && h.class == 0 && h.number == 4 && len(content) > 2 && content[0]&0x20 != 0 {
-			var inner bytes.Buffer
-			if n, err := berCopyOpt(&inner, content, depth+1, true); err == nil && n == len(content) {
-				content = inner.Bytes()
-			}
-		}
 		writeTagLen(out, h.tag, len(content))
 		out.Write(content)
 		return h.hdrLen + h.length, nil
@@ -184,7 +160,7 @@ func berCopyOpt(out *bytes.Buffer, b []byte, depth int, deep bool) (int, error) 
 			break
 		}
 		var child bytes.Buffer
-		n, err := berCopyOpt(&child, rest, depth+1, deep)
+		n, err := berCopy(&child, rest, depth+1)
 		if err != nil {
 			return 0, err
 		}

@@ -1,6 +1,7 @@
 package smime
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -18,7 +19,6 @@ var (
 	oidSignedData          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
 	oidEnvelopedData       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 3}
 	oidAuthEnvelopedData   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 23}
-	oidCompressedData      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 9}
 	oidAttrContentType     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
 	oidAttrMessageDigest   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
 	oidAttrSigningTime     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
@@ -258,20 +258,6 @@ func hashByOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
 	return 0, false
 }
 
-func oidByHash(h crypto.Hash) asn1.ObjectIdentifier {
-	switch h {
-	case crypto.SHA1:
-		return oidSHA1
-	case crypto.SHA224:
-		return oidSHA224
-	case crypto.SHA384:
-		return oidSHA384
-	case crypto.SHA512:
-		return oidSHA512
-	}
-	return oidSHA256
-}
-
 // matchRID reports whether a SignerIdentifier / RecipientIdentifier names
 // cert: issuerAndSerialNumber (SEQUENCE) or [0] subjectKeyIdentifier.
 func matchRID(rid asn1.RawValue, cert *x509.Certificate) bool {
@@ -282,7 +268,7 @@ func matchRID(rid asn1.RawValue, cert *x509.Certificate) bool {
 			return false
 		}
 		return ias.Serial != nil && ias.Serial.Cmp(cert.SerialNumber) == 0 &&
-			bytesEqual(ias.Issuer.FullBytes, cert.RawIssuer)
+			bytes.Equal(ias.Issuer.FullBytes, cert.RawIssuer)
 	case rid.Class == asn1.ClassContextSpecific && rid.Tag == 0:
 		ski := rid.Bytes
 		if rid.IsCompound { // RecipientKeyIdentifier (kari): SEQUENCE { ski, ... }
@@ -295,19 +281,7 @@ func matchRID(rid asn1.RawValue, cert *x509.Certificate) bool {
 			}
 			ski = rki.SKI
 		}
-		return len(ski) > 0 && bytesEqual(ski, cert.SubjectKeyId)
+		return len(ski) > 0 && bytes.Equal(ski, cert.SubjectKeyId)
 	}
 	return false
-}
-
-func bytesEqual(a, b []byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

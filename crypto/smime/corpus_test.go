@@ -69,18 +69,38 @@ func corpusKeyring(t testing.TB, dir string) *MemoryKeyring {
 	return kr
 }
 
-// corpusReasons are the typed reasons (crypto.SignResult.Reason) that
-// corpus rows must carry; every other row carries none. The "future" row
-// is signed six hours before the Date it claims: a date mismatch (issue
-// 11). Alice's signature nested with Dave's, From Dave, is Alice's
-// signature on Dave's mail wherever a multipart/signed layer is involved
-// (see the QUIRK on nested signatures in process.go).
+// corpusReasons are the codes (verdict.SignResult.Reason, the first
+// failed check's) that the corpus rows must carry; every other row
+// carries none, and a row carries one exactly when its signature is not
+// valid. The "future" row is signed six hours before the Date it claims: a
+// date mismatch (issue 11). Alice's signature nested with Dave's, From
+// Dave, is Alice's signature on Dave's mail wherever a multipart/signed
+// layer is involved (see the QUIRK on nested signatures in process.go).
+// SHA-1 is refused before the sender is looked at; the ".bad" rows and
+// Dave's opaque signature inside Alice's encrypted multipart/signed have
+// content that is not what was signed.
 var corpusReasons = func() map[string]verdict.Reason {
-	m := map[string]verdict.Reason{"smime/alice.future.dsig.SHA256.multipart.eml": verdict.ReasonDateMismatch}
+	m := map[string]verdict.Reason{
+		"smime/alice.future.dsig.SHA256.multipart.eml":               verdict.ReasonDateMismatch,
+		"smime-manual/alice.env.mixed.dsig.SHA256.multipart.eml":     verdict.ReasonContentAltered,
+		"smime/alice.sig.SHA1.opaque.eml":                            verdict.ReasonWeakDigest,
+		"smime/alice.sig.SHA1.opaque.env.eml":                        verdict.ReasonWeakDigest,
+		"smime/alice.env.sig.SHA1.opaque.dave.sig.SHA1.opaque.eml":   verdict.ReasonWeakDigest,
+		"smime/alice.plain.sig.SHA1.opaque.dave.sig.SHA1.opaque.eml": verdict.ReasonWeakDigest,
+	}
 	for _, h := range []string{"SHA1", "SHA256", "SHA384", "SHA512"} {
-		for _, f := range []string{"alice.plain.dsig.%[1]s.multipart.dave.dsig.%[1]s.multipart.eml", "alice.plain.dsig.%[1]s.multipart.dave.sig.%[1]s.opaque.eml", "alice.plain.sig.%[1]s.opaque.dave.dsig.%[1]s.multipart.eml"} {
-			m["smime/"+fmt.Sprintf(f, h)] = verdict.ReasonFromMismatch
+		nested, altered := verdict.ReasonFromMismatch, verdict.ReasonContentAltered
+		if h == "SHA1" {
+			nested, altered = verdict.ReasonWeakDigest, verdict.ReasonWeakDigest
+			m["smime/alice.dsig.SHA1.multipart.eml"] = verdict.ReasonWeakDigest
+			m["smime/alice.dsig.SHA1.multipart.env.eml"] = verdict.ReasonWeakDigest
 		}
+		for _, f := range []string{"alice.plain.dsig.%[1]s.multipart.dave.dsig.%[1]s.multipart.eml", "alice.plain.dsig.%[1]s.multipart.dave.sig.%[1]s.opaque.eml", "alice.plain.sig.%[1]s.opaque.dave.dsig.%[1]s.multipart.eml"} {
+			m["smime/"+fmt.Sprintf(f, h)] = nested
+		}
+		m["smime/"+fmt.Sprintf("alice.dsig.%s.multipart.bad.eml", h)] = altered
+		m["smime/"+fmt.Sprintf("alice.env.dsig.%[1]s.multipart.dave.sig.%[1]s.opaque.eml", h)] = altered
+		m["smime/"+fmt.Sprintf("alice.dsig.%s.multipart.mismatch-econtent.eml", h)] = verdict.ReasonContentMismatch
 	}
 	return m
 }()
@@ -148,6 +168,7 @@ func TestCorpus(t *testing.T) {
 			if r.Sign.Reason != corpusReasons[row.file] {
 				t.Errorf("reason = %q, want %q: %s", r.Sign.Reason, corpusReasons[row.file], r.Sign.Comment)
 			}
+			assertCodes(t, r)
 			if r.Signed && len(r.Sign.Signers) > 0 {
 				want := strings.ToLower(row.outerSigner) + "@example.com"
 				if !containsFold(r.Sign.Signers[0].Emails, want) {
@@ -161,7 +182,7 @@ func TestCorpus(t *testing.T) {
 			}
 			if t.Failed() {
 				for _, c := range r.Sign.Checks {
-					t.Logf("check %s ok=%v %s", c.Name, c.OK, c.Detail)
+					t.Logf("check %s ok=%v %s %s", c.Label(), c.OK, c.Reason, c.Detail)
 				}
 			}
 		})

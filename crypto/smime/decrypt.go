@@ -46,36 +46,36 @@ func decryptCMS(obj *cmsObject, kr Keyring) decrypted {
 	case typ.Equal(oidEnvelopedData):
 		var ed envelopedDataASN
 		if _, err := asn1.Unmarshal(content, &ed); err != nil {
-			d.comment = "The encrypted part is damaged and cannot be read: ask the sender to send it again."
+			d.comment, d.failure = "The encrypted part is damaged and cannot be read: ask the sender to send it again.", verdict.DecryptDamaged
 			return d
 		}
 		ris, eci = ed.RecipientInfos, ed.EncryptedContentInfo
 	case typ.Equal(oidAuthEnvelopedData):
 		auth = new(authEnvelopedDataASN)
 		if _, err := asn1.Unmarshal(content, auth); err != nil {
-			d.comment = "The encrypted part is damaged and cannot be read: ask the sender to send it again."
+			d.comment, d.failure = "The encrypted part is damaged and cannot be read: ask the sender to send it again.", verdict.DecryptDamaged
 			return d
 		}
 		ris, eci = auth.RecipientInfos, auth.AuthEncryptedContentInfo
 	default:
-		d.comment = "This S/MIME part is of an unsupported kind (" + typ.String() + ")."
+		d.comment, d.failure = "This S/MIME part is of an unsupported kind ("+typ.String()+").", verdict.DecryptUnsupported
 		return d
 	}
 	d.algorithm = contentAlgName(eci.ContentEncryptionAlgorithm.Algorithm)
 	keyLen := contentKeyLen(eci.ContentEncryptionAlgorithm.Algorithm)
 	if keyLen == 0 {
-		d.comment = "The message is encrypted with " + d.algorithm + ", which SealDesk does not support: ask the sender to use AES."
+		d.comment, d.failure = "The message is encrypted with "+d.algorithm+", which SealDesk does not support: ask the sender to use AES.", verdict.DecryptUnsupportedAlgorithm
 		return d
 	}
 	cek, cert, kdesc, err := recoverCEK(ris.Bytes, kr, keyLen)
 	if err != nil {
 		switch {
 		case errors.Is(err, errTooManyRecipients):
-			d.comment = "The encrypted part lists more recipients than SealDesk reads (" + err.Error() + "): it was not opened."
+			d.comment, d.failure = "The encrypted part lists more recipients than SealDesk reads ("+err.Error()+"): it was not opened.", verdict.DecryptTooManyRecipients
 		case errors.Is(err, errNoRecipient):
-			d.comment = "Our certificate and private key for decryption are missing (maybe the sender used the wrong certificate): import them, then retry."
+			d.comment, d.failure = "Our certificate and private key for decryption are missing (maybe the sender used the wrong certificate): import them, then retry.", verdict.DecryptNoKey
 		default:
-			d.comment = "The message could not be decrypted with our key (" + err.Error() + "): ask the sender to encrypt it again to your current certificate."
+			d.comment, d.failure = "The message could not be decrypted with our key ("+err.Error()+"): ask the sender to encrypt it again to your current certificate.", verdict.DecryptKeyFailed
 		}
 		return d
 	}
@@ -86,7 +86,7 @@ func decryptCMS(obj *cmsObject, kr Keyring) decrypted {
 	}
 	ct, err := octets(eci.EncryptedContent)
 	if err != nil || len(eci.EncryptedContent.FullBytes) == 0 {
-		d.comment = "The encrypted part holds no content: ask the sender to send it again."
+		d.comment, d.failure = "The encrypted part holds no content: ask the sender to send it again.", verdict.DecryptDamaged
 		return d
 	}
 	// The plaintext is at least the ciphertext less one block (CBC
@@ -103,7 +103,11 @@ func decryptCMS(obj *cmsObject, kr Keyring) decrypted {
 		plain, err = decryptContent(eci.ContentEncryptionAlgorithm, cek, ct)
 	}
 	if err != nil {
-		d.comment = "The message could not be decrypted (" + err.Error() + "): it was damaged or changed in transit, ask the sender to send it again."
+		d.comment, d.failure = "The message could not be decrypted ("+err.Error()+"): it was damaged or changed in transit, ask the sender to send it again.", verdict.DecryptDamaged
+		if auth != nil {
+			// The GCM tag did not verify (RFC 5083 section 2.1).
+			d.failure = verdict.DecryptIntegrity
+		}
 		return d
 	}
 	if len(plain) > verdict.MaxMessageSize {

@@ -14,6 +14,9 @@
 //     application/pkcs7-mime and application/x-pkcs7-mime with smime-type
 //     signed-data, enveloped-data, authEnveloped-data or none (the CMS
 //     content type decides), application/octet-stream named *.p7m / *.p7s.
+//   - A message a gateway or list server wrapped whole in message/rfc822
+//     of the same From address is read as the inner message
+//     (verdict.RepairGatewayRFC822); a wrapper of another From is not.
 //   - Signatures: RSA PKCS #1 v1.5, RSA-PSS, ECDSA over SHA-224/256/384/512.
 //   - Key transport: RSA PKCS #1 v1.5 and RSA-OAEP (RFC 3560, RFC 8017) with
 //     any SHA-1/SHA-2 hash, MGF1 hash and label.

@@ -1,6 +1,7 @@
 package smime
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/aes"
 	"crypto/ecdh"
@@ -221,7 +222,7 @@ func aesKeyUnwrap(kek, wrapped []byte) ([]byte, error) {
 			copy(r[(i-1)*8:], buf[8:])
 		}
 	}
-	if !bytesEqual(a, kwIV) {
+	if !bytes.Equal(a, kwIV) {
 		return nil, errors.New("key unwrap integrity check failed (wrong key)")
 	}
 	return r, nil

@@ -90,8 +90,9 @@ const (
 	SignUntrusted                 // our certificate does not chain to an imported trust anchor
 )
 
-// SealError is returned by Seal when it cannot do what was asked; Reason
-// tells the composer what to show.
+// SealError is returned by Seal when it cannot do what was asked;
+// Recipients and Sign tell the composer what to show, per address and for
+// the sender's own certificate.
 type SealError struct {
 	Msg        string
 	Recipients []RecipientStatus // set when encryption is impossible

@@ -91,6 +91,11 @@ func FuzzProcess(f *testing.F) {
 		if err == nil && p.Result.Sign.Success && !p.Result.Signed {
 			t.Fatal("success without a signature")
 		}
+		if err == nil {
+			if cerr := p.Result.CheckCodes(); cerr != nil {
+				t.Fatal(cerr)
+			}
+		}
 	})
 }
 

@@ -3,6 +3,8 @@ package smime
 import (
 	"encoding/asn1"
 	"testing"
+
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 func asnEmpty() asn1.RawValue { return asn1.RawValue{} }
@@ -27,4 +29,12 @@ func rewriteSignedData(t testing.TB, der []byte, f func(*signedDataASN)) []byte 
 		t.Fatal(err)
 	}
 	return out
+}
+
+// assertCodes fails t when r breaks the contract of its codes.
+func assertCodes(t testing.TB, r verdict.Result) {
+	t.Helper()
+	if err := r.CheckCodes(); err != nil {
+		t.Error(err)
+	}
 }

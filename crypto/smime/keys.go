@@ -72,6 +72,7 @@ func parseKeyBlock(block *pem.Block, passphrase []byte) (crypto.Signer, error) {
 		}
 		// x509.DecryptPEMBlock is deprecated (the format has no integrity
 		// check) but it is the only way to read these files.
+		//lint:ignore SA1019 see above
 		der, err := x509.DecryptPEMBlock(block, passphrase) //nolint:staticcheck
 		if err != nil {
 			if errors.Is(err, x509.IncorrectPasswordError) {

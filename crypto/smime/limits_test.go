@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // TestBERConvertedOncePerCMSObject: Process converts each CMS object of a
@@ -46,21 +48,23 @@ func TestBERConvertedOncePerCMSObject(t *testing.T) {
 	}
 }
 
-func failingCheck(t *testing.T, eng *Engine, mail []byte, name string) {
+func failingCheck(t *testing.T, eng *Engine, mail []byte, kind verdict.CheckKind, reason verdict.Reason) {
 	t.Helper()
 	res, err := eng.Process(mail, ProcessOptions{Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Result.Sign.Success {
-		t.Fatalf("valid signature, want a failing %q check", name)
+	r := res.Result.Sign
+	if r.Success {
+		t.Fatalf("valid signature, want a failing %s check (%s)", kind, reason)
 	}
-	for _, c := range res.Result.Sign.Checks {
-		if c.Name == name && !c.OK {
+	assertCodes(t, res.Result)
+	for _, c := range r.Checks {
+		if c.Kind == kind && !c.OK && c.Reason == reason {
 			return
 		}
 	}
-	t.Fatalf("no failing %q check: %+v", name, res.Result.Sign.Checks)
+	t.Fatalf("no %s check failing with %s: %s %+v", kind, reason, r.Comment, r.Checks)
 }
 
 // TestSignedDataLimits: more certificates or signers than a signature
@@ -88,7 +92,7 @@ func TestSignedDataLimits(t *testing.T) {
 		}
 		sd.Certificates = asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: b}
 	})
-	failingCheck(t, eng, mail(manyCerts), "structure")
+	failingCheck(t, eng, mail(manyCerts), verdict.CheckStructure, verdict.ReasonTooManyCertificates)
 	var sd signedDataASN
 	_, content, _ := parseContentInfo(manyCerts)
 	asn1.Unmarshal(content, &sd)
@@ -106,7 +110,7 @@ func TestSignedDataLimits(t *testing.T) {
 			sd.SignerInfos = append(sd.SignerInfos, sd.SignerInfos[0])
 		}
 	})
-	failingCheck(t, eng, mail(manySigners), "structure")
+	failingCheck(t, eng, mail(manySigners), verdict.CheckStructure, verdict.ReasonTooManySigners)
 }
 
 // TestRecipientLimit: an EnvelopedData listing more recipients than

@@ -9,6 +9,8 @@ import (
 	"math/big"
 	"slices"
 	"testing"
+
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 // mint signs tmpl under parent (self-signed when parent is nil) with a
@@ -48,24 +50,6 @@ func person(t testing.TB, ca *x509.Certificate, caKey crypto.Signer, key crypto.
 		tmpl.Subject.ExtraNames = append(tmpl.Subject.ExtraNames, pkix.AttributeTypeAndValue{Type: oidEmailAddress, Value: s})
 	}
 	return mint(t, tmpl, key, ca, caKey)
-}
-
-func signFailed(t *testing.T, eng *Engine, mail []byte, check string) {
-	t.Helper()
-	res, err := eng.Process(mail, ProcessOptions{Now: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := res.Result.Sign
-	if r.Success {
-		t.Fatalf("signature valid, want a failing %q check: %+v", check, r)
-	}
-	for _, c := range r.Checks {
-		if c.Name == check && !c.OK {
-			return
-		}
-	}
-	t.Fatalf("no failing %q check: %s %+v", check, r.Comment, r.Checks)
 }
 
 // TestNameConstraintsCoverTheSubjectEmail: a sub-CA restricted to
@@ -190,7 +174,7 @@ func TestIntermediateEKUMustAllowEmail(t *testing.T) {
 					t.Fatalf("want valid: %v %+v", err, res.Result.Sign)
 				}
 			} else {
-				signFailed(t, eng, mail, "chain")
+				failingCheck(t, eng, mail, verdict.CheckChain, verdict.ReasonCAUsage)
 			}
 			if st := eng.CanSign("alice@example.org", testNow); st.OK != tc.valid {
 				t.Errorf("CanSign = %+v, want OK %v", st, tc.valid)
@@ -214,7 +198,7 @@ func TestWeakRSASignerRefused(t *testing.T) {
 	kr := p.keyring()
 	mustAddKey(t, kr, leaf, weak)
 	eng := NewEngine(kr)
-	signFailed(t, eng, signedMail(t, "alice@example.org", leaf, weak, []*x509.Certificate{p.inter}, testNow, testNow), "key size")
+	failingCheck(t, eng, signedMail(t, "alice@example.org", leaf, weak, []*x509.Certificate{p.inter}, testNow, testNow), verdict.CheckKeySize, verdict.ReasonWeakKey)
 	if st := eng.CanSign("alice@example.org", testNow); st.OK || st.Reason != SignUnsupportedKey {
 		t.Errorf("CanSign = %+v, want %v", st, SignUnsupportedKey)
 	}

@@ -62,6 +62,9 @@ func (e *Engine) Process(raw []byte, opts ProcessOptions) (p *Processed, err err
 	if err != nil || len(raw) == 0 || top.Header.Len() == 0 {
 		return nil, ErrNotMessage
 	}
+	// A gateway's message/rfc822 wrapper: the inner message is judged,
+	// against its own header (see gatewayUnwrap).
+	top, wrapped := gatewayUnwrap(top)
 	env := e.trustEnv(now)
 	env.certs, env.id = e.keys.Certificates(), sender.Parse(&top.Header)
 	res := verdict.Result{ProcessedAt: now, Sender: env.id.Info()}
@@ -146,11 +149,10 @@ loop:
 			broken := "This S/MIME part is damaged and cannot be read: ask the sender to send it again."
 			if strings.Contains(strings.ToLower(cur.Params["smime-type"]), "signed") {
 				l := &signedLayer{form: "opaque"}
-				l.check("structure", false, "the signed-data cannot be decoded")
-				l.fail(broken)
+				l.broken(verdict.ReasonDamaged, "the signed-data cannot be decoded", broken)
 				layers = append(layers, l)
 			} else {
-				dec = &decrypted{comment: broken}
+				dec = &decrypted{comment: broken, failure: verdict.DecryptDamaged}
 			}
 			cur = nil
 			break loop
@@ -190,7 +192,7 @@ loop:
 			res.Sign.Comment += " " + stopped
 		}
 		if nestedSigned || nestedEnc {
-			res.Sign.Checks = append(res.Sign.Checks, verdict.Check{Name: "structure", OK: false, Detail: "the signed content holds separately signed or encrypted parts"})
+			res.Sign.Checks = append(res.Sign.Checks, verdict.Check{Kind: verdict.CheckStructure, Reason: verdict.ReasonNestedParts, Detail: "the signed content holds separately signed or encrypted parts"})
 			note := "The signed content holds another signed or encrypted part, which this signature does not vouch for: treat the message as not signed."
 			if res.Sign.Success {
 				res.Sign.Comment = note
@@ -202,7 +204,7 @@ loop:
 	case nestedSigned:
 		res.Signed = true
 		res.Sign = verdict.SignResult{Comment: "Only a part of this message is signed, not the message itself: treat it as not signed.",
-			Checks: []verdict.Check{{Name: "structure", OK: false, Detail: "a signed part inside an unsigned multipart"}}}
+			Checks: []verdict.Check{{Kind: verdict.CheckStructure, Reason: verdict.ReasonPartial, Detail: "a signed part inside an unsigned multipart"}}}
 	case ignored > 0:
 		res.Sign.Comment = "A signature around the encrypted content was ignored: it covers only the ciphertext, not what you read."
 	}
@@ -214,6 +216,12 @@ loop:
 		}
 	}
 
+	if wrapped && res.Type == verdict.TechSMIME {
+		res.Repaired = verdict.RepairGatewayRFC822
+	}
+	if res.Signed && !res.Sign.Success {
+		res.Sign.Reason = verdict.ReasonOf(res.Sign.Checks)
+	}
 	p = &Processed{Result: res}
 	if cur != nil {
 		p.Entity = cur.Raw
@@ -233,8 +241,8 @@ func (e *Engine) verifyLayer(cur *mimepart.Entity, kind layerKind, obj *cmsObjec
 		if len(parts) > 0 {
 			l.UnverifiedBody = mimepart.CanonicalCRLF(parts[0])
 		}
-		l.check("structure", false, fmt.Sprintf("multipart/signed has %d parts, want 2 (RFC 8551 section 3.5)", len(parts)))
-		l.fail("The signature part is missing or the signed message is damaged: the content is not signed.")
+		l.broken(verdict.ReasonDamaged, fmt.Sprintf("multipart/signed has %d parts, want 2 (RFC 8551 section 3.5)", len(parts)),
+			"The signature part is missing or the signed message is damaged: the content is not signed.")
 		return l
 	}
 	// RFC 8551 section 3.1.1: the first part is hashed as on the wire,
@@ -247,8 +255,7 @@ func (e *Engine) verifyLayer(cur *mimepart.Entity, kind layerKind, obj *cmsObjec
 	}
 	if err != nil || len(sig) == 0 {
 		l := &signedLayer{form: "multipart/signed", UnverifiedBody: content}
-		l.check("structure", false, "the signature part cannot be decoded")
-		l.fail("The signature part is damaged: the content is not signed.")
+		l.broken(verdict.ReasonDamaged, "the signature part cannot be decoded", "The signature part is damaged: the content is not signed.")
 		return l
 	}
 	sigObj, _ := parseCMS(sig) // nil: reported as damaged
@@ -263,7 +270,7 @@ func summarize(layers []*signedLayer) verdict.SignResult {
 	r := verdict.SignResult{Success: outer.valid, Signers: outer.signers, Checks: outer.checks, Comment: outer.comment}
 	for i, l := range layers[1:] {
 		for _, c := range l.checks {
-			c.Name = fmt.Sprintf("inner signature %d: %s", i+1, c.Name)
+			c.Layer = i + 1
 			r.Checks = append(r.Checks, c)
 		}
 		if !l.valid && r.Success {
@@ -271,9 +278,7 @@ func summarize(layers []*signedLayer) verdict.SignResult {
 			r.Comment = "The outer signature is valid, but an inner signature is not: " + l.comment
 		}
 	}
-	if !r.Success {
-		r.Reason = verdict.ReasonOf(r.Checks)
-	} else {
+	if r.Success {
 		s := outer.signers[0]
 		who := strings.Join(s.Emails, ", ")
 		r.Comment = fmt.Sprintf("Valid signature by %s (%s).", who, subjectCN(outer.signerCerts[0]))

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/sealdesk/sealdesk/crypto/internal/mimepart"
+
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 )
 
 func TestProcessMisc(t *testing.T) {
@@ -55,22 +57,23 @@ func TestProcessMisc(t *testing.T) {
 	}
 
 	tests := []struct {
-		name                  string
-		mail                  string
-		wantType              string
-		signed, signOK        bool
-		encrypted, decryptOK  bool
-		wantText, wantComment string
+		name                 string
+		mail                 string
+		wantType             string
+		signed, signOK       bool
+		encrypted, decryptOK bool
+		wantText             string
+		code                 string // the sign Reason or the decryption Failure
 	}{
 		{"plain message", header("alice@example.org", testNow) + testBody, "", false, false, false, false, "Pay 100 EUR", ""},
 		{"pgp/mime is not ours", header("alice@example.org", testNow) + "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=b\r\n\r\n--b\r\n" + testBody + "\r\n--b--\r\n", "", false, false, false, false, "Pay", ""},
-		{"html only, latin-1", header("alice@example.org", testNow) + string(encToBob), "S/MIME", false, false, true, true, "Grüße Bob", "Decrypted"},
-		{"not for us", header("alice@example.org", testNow) + string(encToAlice), "S/MIME", false, false, true, false, "", "Our certificate and private key for decryption are missing"},
-		{"authenveloped tampered", header("alice@example.org", testNow) + string(tamperedGCM), "S/MIME", false, false, true, false, "", "could not be decrypted"},
-		{"two signers, one bad", detached(twoSigners), "S/MIME", true, false, false, false, "Pay", "One of several signatures is not valid"},
-		{"no signers", detached(noSigners), "S/MIME", true, false, false, false, "Pay", "no signer"},
-		{"broken pkcs7-mime", header("alice@example.org", testNow) + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQ=\r\n", "S/MIME", false, false, true, false, "", "damaged"},
-		{"broken signed-data", header("alice@example.org", testNow) + "Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQ=\r\n", "S/MIME", true, false, false, false, "", "damaged"},
+		{"html only, latin-1", header("alice@example.org", testNow) + string(encToBob), "S/MIME", false, false, true, true, "Grüße Bob", ""},
+		{"not for us", header("alice@example.org", testNow) + string(encToAlice), "S/MIME", false, false, true, false, "", string(verdict.DecryptNoKey)},
+		{"authenveloped tampered", header("alice@example.org", testNow) + string(tamperedGCM), "S/MIME", false, false, true, false, "", string(verdict.DecryptIntegrity)},
+		{"two signers, one bad", detached(twoSigners), "S/MIME", true, false, false, false, "Pay", string(verdict.ReasonBadSignature)},
+		{"no signers", detached(noSigners), "S/MIME", true, false, false, false, "Pay", string(verdict.ReasonNoSigner)},
+		{"broken pkcs7-mime", header("alice@example.org", testNow) + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQ=\r\n", "S/MIME", false, false, true, false, "", string(verdict.DecryptDamaged)},
+		{"broken signed-data", header("alice@example.org", testNow) + "Content-Type: application/pkcs7-mime; smime-type=signed-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQ=\r\n", "S/MIME", true, false, false, false, "", string(verdict.ReasonDamaged)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,14 +91,31 @@ func TestProcessMisc(t *testing.T) {
 			if strings.Contains(res.Text, "x()") || strings.Contains(res.Text, "p{}") {
 				t.Errorf("script/style leaked into text %q", res.Text)
 			}
-			comment := r.Sign.Comment + " " + r.Encryption.Comment
-			if !strings.Contains(comment, tc.wantComment) {
-				t.Errorf("comments %q, want %q", comment, tc.wantComment)
+			if code := string(r.Sign.Reason) + string(r.Encryption.Failure); code != tc.code {
+				t.Errorf("code %q, want %q (%s / %s)", code, tc.code, r.Sign.Comment, r.Encryption.Comment)
 			}
+			assertCodes(t, r)
 			if r.Failed() != ((tc.signed && !tc.signOK) || (tc.encrypted && !tc.decryptOK)) {
 				t.Errorf("Failed() = %v", r.Failed())
 			}
 		})
+	}
+
+	// The second signer's checks say whose they are by number, and a
+	// lookup by kind finds them (names were once rewritten to "signer 2:
+	// signature", which lookups by name missed).
+	res, err := eng.Process([]byte(detached(twoSigners)), ProcessOptions{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []verdict.Check
+	for _, c := range res.Result.Sign.Checks {
+		if !c.OK {
+			failed = append(failed, c)
+		}
+	}
+	if len(failed) != 1 || failed[0].Kind != verdict.CheckSignature || failed[0].Signer != 2 || failed[0].Layer != 0 || failed[0].Label() != "signer 2: signature" {
+		t.Errorf("two signers, the second bad: failed checks %+v", failed)
 	}
 
 	for _, bad := range []string{"", "just some words without a header", "\x00\x01\x02"} {

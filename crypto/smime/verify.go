@@ -39,8 +39,20 @@ type verifyEnv struct {
 	certs    []*x509.Certificate
 }
 
-func (l *signedLayer) check(name string, ok bool, detail string) {
-	l.checks = append(l.checks, verdict.Check{Name: name, OK: ok, Detail: detail})
+// pass records a check that holds.
+func (l *signedLayer) pass(kind verdict.CheckKind, detail string) {
+	l.checks = append(l.checks, verdict.Check{Kind: kind, OK: true, Detail: detail})
+}
+
+// failed records a check that fails, with its code.
+func (l *signedLayer) failed(kind verdict.CheckKind, reason verdict.Reason, detail string) {
+	l.checks = append(l.checks, verdict.Check{Kind: kind, Detail: detail, Reason: reason})
+}
+
+// broken records a failed structure check and makes the layer not valid.
+func (l *signedLayer) broken(reason verdict.Reason, detail, comment string) {
+	l.failed(verdict.CheckStructure, reason, detail)
+	l.fail(comment)
 }
 
 func (l *signedLayer) fail(comment string) {
@@ -61,13 +73,11 @@ func verifySignedData(obj *cmsObject, detached []byte, env *verifyEnv) *signedLa
 		l.UnverifiedBody = detached
 	}
 	if obj == nil || !obj.typ.Equal(oidSignedData) {
-		l.check("structure", false, "the signature is not a CMS SignedData")
-		l.fail("The signature is damaged and cannot be read: ask the sender to send the message again.")
+		l.broken(verdict.ReasonDamaged, "the signature is not a CMS SignedData", "The signature is damaged and cannot be read: ask the sender to send the message again.")
 		return l
 	}
 	if obj.sd == nil {
-		l.check("structure", false, "the SignedData is damaged")
-		l.fail("The signature is damaged and cannot be read: ask the sender to send the message again.")
+		l.broken(verdict.ReasonDamaged, "the SignedData is damaged", "The signature is damaged and cannot be read: ask the sender to send the message again.")
 		return l
 	}
 	sd := *obj.sd
@@ -83,40 +93,35 @@ func verifySignedData(obj *cmsObject, detached []byte, env *verifyEnv) *signedLa
 	}
 	switch {
 	case detached != nil && econtent != nil && len(econtent) > 0 && !bytes.Equal(mimepart.CanonicalCRLF(econtent), detached):
-		l.check("structure", false, "the content inside the signature differs from the displayed part")
-		l.fail("The displayed text is not what was signed (the signature holds a different text): do not trust this message.")
+		l.broken(verdict.ReasonContentMismatch, "the content inside the signature differs from the displayed part", "The displayed text is not what was signed (the signature holds a different text): do not trust this message.")
 		return l
 	case detached == nil && econtent == nil:
-		l.check("structure", false, "the signature holds no content and none is attached")
-		l.fail("The signature holds no content: nothing displayed is signed.")
+		l.broken(verdict.ReasonNoContent, "the signature holds no content and none is attached", "The signature holds no content: nothing displayed is signed.")
 		return l
 	case detached == nil:
 		l.UnverifiedBody = econtent
 	}
 	if len(sd.SignerInfos) == 0 {
-		l.check("structure", false, "the SignedData has no signer")
-		l.fail("The signature has no signer (it is only a certificate bundle): nothing is signed.")
+		l.broken(verdict.ReasonNoSigner, "the SignedData has no signer", "The signature has no signer (it is only a certificate bundle): nothing is signed.")
 		return l
 	}
 	if len(sd.SignerInfos) > maxSigners {
-		l.check("structure", false, fmt.Sprintf("the SignedData has %d signers, more than the %d read", len(sd.SignerInfos), maxSigners))
-		l.fail(fmt.Sprintf("The signature holds more than %d signers, which SealDesk does not check: treat the message as not signed.", maxSigners))
+		l.broken(verdict.ReasonTooManySigners, fmt.Sprintf("the SignedData has %d signers, more than the %d read", len(sd.SignerInfos), maxSigners), fmt.Sprintf("The signature holds more than %d signers, which SealDesk does not check: treat the message as not signed.", maxSigners))
 		return l
 	}
 	msgCerts, err := parseCertSet(sd.Certificates.Bytes)
 	if errors.Is(err, errTooManyCertificates) {
-		l.check("structure", false, err.Error())
-		l.fail(fmt.Sprintf("The signature carries more than %d certificates, which SealDesk does not read: treat the message as not signed.", maxCMSCertificates))
+		l.broken(verdict.ReasonTooManyCertificates, err.Error(), fmt.Sprintf("The signature carries more than %d certificates, which SealDesk does not read: treat the message as not signed.", maxCMSCertificates))
 		return l
 	}
-	l.check("structure", true, fmt.Sprintf("%s signature with %d signer(s)", l.form, len(sd.SignerInfos)))
+	l.pass(verdict.CheckStructure, fmt.Sprintf("%s signature with %d signer(s)", l.form, len(sd.SignerInfos)))
 	pool := append(append([]*x509.Certificate{}, msgCerts...), env.certs...)
 	for i := range sd.SignerInfos {
 		first := len(l.checks)
 		s := verifySigner(&sd.SignerInfos[i], sd.EncapContentInfo.EContentType, l.UnverifiedBody, pool, env, l)
 		if len(sd.SignerInfos) > 1 {
 			for j := first; j < len(l.checks); j++ {
-				l.checks[j].Name = fmt.Sprintf("signer %d: %s", i+1, l.checks[j].Name)
+				l.checks[j].Signer = i + 1
 			}
 		}
 		l.signers = append(l.signers, s.Signer)
@@ -134,8 +139,8 @@ type signerOutcome struct{ verdict.Signer }
 
 func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte, pool []*x509.Certificate, env *verifyEnv, l *signedLayer) signerOutcome {
 	var out signerOutcome
-	bad := func(check, detail, comment string) signerOutcome {
-		l.check(check, false, detail)
+	bad := func(kind verdict.CheckKind, reason verdict.Reason, detail, comment string) signerOutcome {
+		l.failed(kind, reason, detail)
 		out.Valid = false
 		if out.Comment == "" {
 			out.Comment = comment
@@ -150,7 +155,7 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 		}
 	}
 	if cert == nil {
-		return bad("certificate", "the signer's certificate is neither in the message nor imported",
+		return bad(verdict.CheckCertificate, verdict.ReasonNoCertificate, "the signer's certificate is neither in the message nor imported",
 			"The sender's certificate is missing: import it or its CA, then retry.")
 	}
 	l.signerCerts = append(l.signerCerts, cert)
@@ -163,11 +168,11 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 	// Digest over the content, then over the signed attributes.
 	h, ok := hashByOID(si.DigestAlgorithm.Algorithm)
 	if !ok || !h.Available() {
-		return bad("digest", "unknown digest algorithm "+si.DigestAlgorithm.Algorithm.String(),
+		return bad(verdict.CheckDigest, verdict.ReasonUnknownAlgorithm, "unknown digest algorithm "+si.DigestAlgorithm.Algorithm.String(),
 			"The signature uses an algorithm SealDesk does not know: it cannot be checked.")
 	}
 	if h == crypto.SHA1 || h == crypto.MD5 {
-		bad("digest", h.String()+" is broken (collision attacks)",
+		bad(verdict.CheckDigest, verdict.ReasonWeakDigest, h.String()+" is broken (collision attacks)",
 			"The signature uses "+h.String()+", which is no longer secure: ask the sender to update their mail program.")
 	}
 	hh := h.New()
@@ -178,7 +183,7 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 	if len(si.SignedAttrs.FullBytes) > 0 {
 		attrs, err := parseAttributes(si.SignedAttrs.Bytes)
 		if err != nil {
-			return bad("structure", "the signed attributes are damaged", "The signature is damaged: ask the sender to send the message again.")
+			return bad(verdict.CheckStructure, verdict.ReasonDamaged, "the signed attributes are damaged", "The signature is damaged: ask the sender to send the message again.")
 		}
 		var md []byte
 		var ct asn1.ObjectIdentifier
@@ -192,50 +197,50 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 			signingTime = parseTime(v)
 		}
 		if md == nil || ct == nil || !ct.Equal(eType) {
-			return bad("structure", "the signed attributes lack messageDigest or a matching contentType (RFC 5652 section 5.3)",
+			return bad(verdict.CheckStructure, verdict.ReasonDamaged, "the signed attributes lack messageDigest or a matching contentType (RFC 5652 section 5.3)",
 				"The signature is damaged: ask the sender to send the message again.")
 		}
 		if !bytes.Equal(md, digest) {
-			return bad("digest", "the content's digest does not match the signed digest",
+			return bad(verdict.CheckDigest, verdict.ReasonContentAltered, "the content's digest does not match the signed digest",
 				"The message was changed after it was signed: do not trust its content.")
 		}
 		// RFC 5652 section 5.4: the signature covers the DER SET OF.
 		signed = append([]byte{0x31}, si.SignedAttrs.FullBytes[1:]...)
 	}
-	l.check("digest", true, h.String()+" digest matches the content")
+	l.pass(verdict.CheckDigest, h.String()+" digest matches the content")
 
 	if err := checkSignature(cert, si, h, signed); err != nil {
-		return bad("signature", err.Error(), "The signature does not match the sender's certificate: the message was changed or forged.")
+		return bad(verdict.CheckSignature, verdict.ReasonBadSignature, err.Error(), "The signature does not match the sender's certificate: the message was changed or forged.")
 	}
-	l.check("signature", true, "signature verified with the signer's public key")
+	l.pass(verdict.CheckSignature, "signature verified with the signer's public key")
 	if msg := keySizeProblem(cert); msg != "" {
-		bad("key size", msg, "The sender's certificate has a key too weak to prove anything ("+msg+"): ask the sender for a new certificate.")
+		bad(verdict.CheckKeySize, verdict.ReasonWeakKey, msg, "The sender's certificate has a key too weak to prove anything ("+msg+"): ask the sender for a new certificate.")
 	}
 
 	if env.now.Before(cert.NotBefore) {
-		bad("validity", "not valid before "+cert.NotBefore.UTC().Format(time.RFC3339),
+		bad(verdict.CheckValidity, verdict.ReasonNotYetValid, "not valid before "+cert.NotBefore.UTC().Format(time.RFC3339),
 			"The sender's certificate is not valid yet (from "+cert.NotBefore.UTC().Format(time.DateOnly)+"): check your computer's clock, or ask the sender.")
 	} else if env.now.After(cert.NotAfter) {
-		bad("validity", "expired "+cert.NotAfter.UTC().Format(time.RFC3339),
+		bad(verdict.CheckValidity, verdict.ReasonExpired, "expired "+cert.NotAfter.UTC().Format(time.RFC3339),
 			"The sender's certificate expired on "+cert.NotAfter.UTC().Format(time.DateOnly)+": ask the sender for a new one.")
 	} else {
-		l.check("validity", true, "valid until "+cert.NotAfter.UTC().Format(time.DateOnly))
+		l.pass(verdict.CheckValidity, "valid until "+cert.NotAfter.UTC().Format(time.DateOnly))
 	}
 	// Chain to a trust anchor, EKU and validity, reported separately.
 	links, verified, chainErr := buildChain(cert, pool, env)
 	out.Chain = links
 	switch {
 	case errors.Is(chainErr, errCAValidity):
-		bad("chain", chainErr.Error(), "A CA certificate above the sender's is expired or not valid yet: check your computer's clock, or import the CA's current certificate.")
+		bad(verdict.CheckChain, verdict.ReasonCAInvalid, chainErr.Error(), "A CA certificate above the sender's is expired or not valid yet: check your computer's clock, or import the CA's current certificate.")
 	case errors.Is(chainErr, errCAUsage):
-		bad("chain", chainErr.Error(), "A CA above the sender's certificate is not allowed to issue e-mail certificates: do not trust this signature.")
+		bad(verdict.CheckChain, verdict.ReasonCAUsage, chainErr.Error(), "A CA above the sender's certificate is not allowed to issue e-mail certificates: do not trust this signature.")
 	case chainErr != nil:
-		bad("chain", chainErr.Error(), "The sender's certificate is not issued by a CA you trust: import the CA certificate if you trust it, then retry.")
+		bad(verdict.CheckChain, verdict.ReasonUntrusted, chainErr.Error(), "The sender's certificate is not issued by a CA you trust: import the CA certificate if you trust it, then retry.")
 	case env.trustedDirectly(verified):
 		out.TrustedDirectly = true
-		l.check("chain", true, "trusted directly for its own addresses, not through a CA")
+		l.pass(verdict.CheckChain, "trusted directly for its own addresses, not through a CA")
 	default:
-		l.check("chain", true, "trusted through "+links[len(links)-1].Subject)
+		l.pass(verdict.CheckChain, "trusted through "+links[len(links)-1].Subject)
 	}
 	// Only the addresses the chain allows are proven; without a chain the
 	// signature is not valid anyway and the certificate's claims are shown.
@@ -244,15 +249,15 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 		out.Emails, refused = provenEmails(cert, verified)
 	}
 	if msg := usageProblem(cert, true); msg != "" {
-		bad("key usage", msg, "The sender's certificate is not meant for e-mail signatures: "+msg+".")
+		bad(verdict.CheckKeyUsage, verdict.ReasonKeyUsage, msg, "The sender's certificate is not meant for e-mail signatures: "+msg+".")
 	} else {
-		l.check("key usage", true, "e-mail protection")
+		l.pass(verdict.CheckKeyUsage, "e-mail protection")
 	}
 	// The signer must be the sender (RFC 8550 section 3; Go's verifier does
 	// not check this), and the signature must be as old as the message
 	// claims to be.
 	if env.skipFrom {
-		l.check("from", true, "inner signature: its content is vouched for by the outer signature")
+		l.pass(verdict.CheckFrom, "inner signature: its content is vouched for by the outer signature")
 	} else if reason, detail, comment := env.id.Judge(out.Emails, signerName(out.Emails, cert)); reason != "" {
 		if reason == verdict.ReasonFromMismatch && refused != "" && containsFold(Emails(cert), env.id.Address) {
 			// The certificate names From, but a CA's e-mail name
@@ -260,15 +265,13 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 			detail = refused
 			comment = "The certificate names " + env.id.Address + ", but its CA may not certify that address: the sender address may be forged."
 		}
-		bad("from", detail, comment)
-		l.checks[len(l.checks)-1].Reason = reason
+		bad(verdict.CheckFrom, reason, detail, comment)
 	} else {
-		l.check("from", true, env.id.Address)
+		l.pass(verdict.CheckFrom, env.id.Address)
 	}
 	if detail := sender.DateMismatch(signingTime, env.id.Date); detail != "" {
-		bad("signing time", detail, "The message was signed on "+signingTime.UTC().Format(time.RFC1123)+" but dated "+env.id.Date.UTC().Format(time.RFC1123)+
+		bad(verdict.CheckSigningTime, verdict.ReasonDateMismatch, detail, "The message was signed on "+signingTime.UTC().Format(time.RFC1123)+" but dated "+env.id.Date.UTC().Format(time.RFC1123)+
 			": more than an hour apart, which is how an old message sent again looks. Do not trust its date or that it is new.")
-		l.checks[len(l.checks)-1].Reason = verdict.ReasonDateMismatch
 	}
 	return out
 }

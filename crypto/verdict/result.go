@@ -41,7 +41,31 @@ type Result struct {
 	// would go (crypto/sender reads it once for both engines); nil in
 	// results stored before it existed.
 	Sender *Sender `json:"sender,omitempty"`
+	// Repaired names the damage done on the way that the engine undid to
+	// read the message as its sender sent it; empty when none was. The
+	// verdict is about the repaired message.
+	Repaired Repair `json:"repaired,omitempty"`
 }
+
+// Repair is a known mangling of a protected message that an engine
+// recognises by its exact shape and reads through. New codes may be added.
+type Repair string
+
+const (
+	// RepairExchangePGPMIME: Microsoft Exchange rewrote a PGP/MIME
+	// multipart/encrypted (RFC 3156 section 4) into a multipart/mixed of
+	// an empty text part, the application/pgp-encrypted control part and
+	// encrypted.asc; it was read as the multipart/encrypted it was.
+	RepairExchangePGPMIME Repair = "exchange_pgpmime"
+	// RepairClearsignedInEncrypted: a multipart/encrypted whose payload is
+	// a cleartext-signed text (RFC 9580 section 7), not ciphertext; it was
+	// read as the signed text it is, not as encrypted.
+	RepairClearsignedInEncrypted Repair = "clearsigned_in_encrypted"
+	// RepairGatewayRFC822: a gateway or list server sent the S/MIME
+	// message whole inside a message/rfc822 of the same From; the inner
+	// message was read as the message.
+	RepairGatewayRFC822 Repair = "gateway_rfc822"
+)
 
 // Sender is the identity the header claims, as the seal was judged
 // against it. A Reply-To or Sender that points elsewhere is legitimate
@@ -67,35 +91,6 @@ type Sender struct {
 	Agent string `json:"agent,omitempty"`
 }
 
-// Reason is a stable code for why a signature does not make the message
-// valid although the signature itself may be intact; the Comment beside
-// it says the same for people. New codes may be added; scripts should
-// treat an unknown one as "not valid".
-type Reason string
-
-// The identity and date reasons. RFC 5322 section 3.6 allows exactly one
-// From field; a seal vouches for a sender only when that field holds one
-// address that the signer's certificate or key proves.
-const (
-	ReasonFromMissing    Reason = "from_missing"           // no From field, or one with no address
-	ReasonFromUnreadable Reason = "from_unreadable"        // From does not parse as RFC 5322 addresses
-	ReasonFromHeaders    Reason = "from_several_headers"   // more than one From field
-	ReasonFromAddresses  Reason = "from_several_addresses" // one From field naming several addresses
-	ReasonFromName       Reason = "from_name_address"      // the display name shows another address
-	ReasonFromMismatch   Reason = "from_mismatch"          // the signer's certificate or key does not prove From
-	ReasonDateMismatch   Reason = "date_mismatch"          // signed more than an hour from the Date header
-)
-
-// ReasonOf returns the code of the first failed check that has one, or "".
-func ReasonOf(checks []Check) Reason {
-	for _, c := range checks {
-		if !c.OK && c.Reason != "" {
-			return c.Reason
-		}
-	}
-	return ""
-}
-
 // SignResult describes the signature check. Success is true only when the
 // signature is valid for exactly the displayed content and for the sender.
 type SignResult struct {
@@ -105,9 +100,10 @@ type SignResult struct {
 	// Checks lists every step separately (structure, digest, chain, validity,
 	// key usage, From match) so the article details can show each one.
 	Checks []Check `json:"checks,omitempty"`
-	// Reason is the code of the first failed check that has one (the
-	// sender or date reasons); empty when Success or when no check of the
-	// kind failed. The signature itself may be intact: Signers says whose.
+	// Reason is the code of the first failed check (ReasonOf), or why
+	// there was nothing to check (ReasonSwitchedOff); empty when Success.
+	// For the sender and date reasons the signature itself may be intact:
+	// Signers says whose. Decisions read it, never Comment.
 	Reason Reason `json:"reason,omitempty"`
 }
 
@@ -128,28 +124,10 @@ type EncryptionResult struct {
 	// is meaningful only when Success is true.
 	IntegrityProtected bool `json:"integrity_protected"`
 	// Failure says why a decryption failed, for callers to branch on:
-	// one of the DecryptFailure constants, empty when it succeeded or
-	// for a reason not typed (Comment says it in words).
+	// one of the DecryptFailure constants, set whenever Encrypted and not
+	// Success. Decisions read it, never Comment.
 	Failure DecryptFailure `json:"failure,omitempty"`
 }
-
-// DecryptFailure is a typed reason for a failed decryption. Nothing of the
-// plaintext is shown or kept for either.
-type DecryptFailure string
-
-const (
-	// DecryptMalformed: the decryption produced bytes that are not a MIME
-	// entity (RFC 8551 section 3.3, RFC 3156 section 4 encrypt one): a
-	// wrong key, a damaged or a tampered ciphertext (EFAIL's malleated
-	// blocks), never content.
-	DecryptMalformed DecryptFailure = "malformed_content"
-	// DecryptIntegrity: the OpenPGP integrity check (MDC, RFC 4880
-	// section 5.13; AEAD, RFC 9580 section 5.13) failed.
-	DecryptIntegrity DecryptFailure = "integrity_check_failed"
-	// DecryptTooLarge: the decrypted content would exceed MaxMessageSize,
-	// so it was not kept (the raw message stays stored).
-	DecryptTooLarge DecryptFailure = "too_large"
-)
 
 // Signer is one signer of a message, with the certificate chain or key that
 // was used to judge it.
@@ -174,15 +152,6 @@ type ChainLink struct {
 	Subject     string `json:"subject"`
 	Fingerprint string `json:"fingerprint"`
 	Anchor      bool   `json:"anchor"`
-}
-
-// Check is one named step of a verification, for the details view.
-type Check struct {
-	Name   string `json:"name"`
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail,omitempty"`
-	// Reason codes a failed check whose kind the UI or scripts act on.
-	Reason Reason `json:"reason,omitempty"`
 }
 
 // Failed reports whether any part of the security process did not succeed,

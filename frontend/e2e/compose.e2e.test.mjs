@@ -58,7 +58,24 @@ describe('composer', { skip: !servicesUp() && 'no Dovecot/Postfix: run under scr
     assert.match(await page.getByTestId('encrypt-why').textContent(), new RegExp(env.customer.replace('.', '\\.')))
     await page.getByTestId('fix-import-carried').click()
     await page.getByTestId('encrypt-why').waitFor({ state: 'detached' })
+    // An attachment crosses to Go once; the autosaves after it carry the
+    // text and the attachment's reference, never the file's content.
+    await page.evaluate(() => {
+      const c = window.go.app.Compose
+      const save = c.SaveDraft
+      window.__saves = []
+      c.SaveDraft = (d) => (window.__saves.push(JSON.stringify(d)), save(d))
+    })
+    const log = Buffer.from('fire log: smoke at 10:02\n'.repeat(2000))
+    await page.getByTestId('compose-file').setInputFiles({ name: 'fire.log', mimeType: 'text/plain', buffer: log })
+    await composer.getByTestId('compose-attachment').waitFor()
     await page.getByTestId('compose-text').fill('We sent the fire brigade.\n' + (await page.getByTestId('compose-text').inputValue()))
+    await page.waitForFunction(() => window.__saves.some((s) => s.includes('fire brigade')), null, { timeout: 10_000 })
+    const saves = await page.evaluate(() => window.__saves)
+    for (const s of saves) {
+      assert.ok(!s.includes(log.toString('base64').slice(0, 64)), 'an autosave carried the attachment')
+      assert.ok(s.length < 4096, `an autosave sent ${s.length} bytes`)
+    }
     await page.getByTestId('compose-send').click()
     await page.locator('[data-testid="compose-progress"][data-step="saved"]').waitFor({ timeout: 30_000 })
     await composer.waitFor({ state: 'detached' }) // it closes itself once sent
@@ -82,6 +99,7 @@ describe('composer', { skip: !servicesUp() && 'no Dovecot/Postfix: run under scr
     }
     assert.match(text, /We sent the fire brigade\./)
     assert.match(text, /> Please help, the printer is on fire\./)
+    assert.match(text, /filename="?fire\.log/, 'the attachment, sent from what Go stored, is in the signed content')
   })
 
   it('keeps a failed send in the outbox with its reason, and sends it on Retry once the server is back', async () => {

@@ -1,7 +1,10 @@
-// Typed events from Go (names mirror app/events.go). Components subscribe
-// with on() and call the returned function when they are destroyed.
+// Typed events from Go. The names are app.Events(), generated into
+// api/generated.ts; each has its payload type here (the check below fails
+// to compile while one is missing or left over). Components subscribe with
+// on() and call the returned function when they are destroyed.
 import { EventsOn } from './wailsjs/runtime/runtime'
 import type { SendProgress } from './api/compose'
+import type { EventName } from './api/generated'
 import type { ArticlesRechecked, KeychainStatus, SettingsView, SyncProgress, SyncStatus } from './api/types'
 
 export interface EventPayloads {
@@ -19,7 +22,12 @@ export interface EventPayloads {
   'send:progress': SendProgress
 }
 
-export type EventName = keyof EventPayloads
+export type { EventName }
+
+// Compiles only while EventPayloads names exactly the generated events.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const payloadsCoverEvents: Same<keyof EventPayloads, EventName> = true
+void payloadsCoverEvents
 
 type Subscribe = (name: string, cb: (...data: unknown[]) => void) => () => void
 

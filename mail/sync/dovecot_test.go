@@ -251,7 +251,7 @@ type slowStore struct {
 	delay time.Duration
 }
 
-func (s slowStore) SaveBatch(ctx context.Context, mailbox string, msgs []Message, cp Checkpoint) error {
+func (s slowStore) SaveBatch(ctx context.Context, mailbox string, msgs []Message, cp Checkpoint) ([]Saved, error) {
 	time.Sleep(s.delay)
 	return s.MemoryStore.SaveBatch(ctx, mailbox, msgs, cp)
 }

@@ -3,6 +3,7 @@ package sync
 import (
 	"bytes"
 	"context"
+	gosync "sync"
 	"sync/atomic"
 	"testing"
 
@@ -51,14 +52,23 @@ func assertMirror(t *testing.T, store *MemoryStore, mailbox string, ids []string
 	}
 }
 
-// countingProcessor counts calls and fails or panics on demand.
+// countingProcessor counts calls, keeps the IDs it was handed, and fails
+// or panics on demand.
 type countingProcessor struct {
 	calls atomic.Int64
-	fail  func(m Message) error
+	fail  func(m SavedMessage) error
+	mu    gosync.Mutex
+	ids   map[int64]uint32 // store ID → UID
 }
 
-func (p *countingProcessor) Process(_ context.Context, m Message) error {
+func (p *countingProcessor) Process(_ context.Context, m SavedMessage) error {
 	p.calls.Add(1)
+	p.mu.Lock()
+	if p.ids == nil {
+		p.ids = map[int64]uint32{}
+	}
+	p.ids[m.ID] = m.UID
+	p.mu.Unlock()
 	if p.fail != nil {
 		return p.fail(m)
 	}

@@ -3,7 +3,6 @@ package sync
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"io"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"github.com/sealdesk/sealdesk/mail/mirror"
 	"github.com/sealdesk/sealdesk/mail/thread"
 )
 
@@ -116,7 +116,7 @@ func (s *session) syncMailbox(ctx context.Context, mailbox string) (Stats, error
 		final.HighestModSeq = sel.HighestModSeq
 	}
 	if final != saved {
-		if err := store.SaveBatch(ctx, mailbox, nil, final); err != nil {
+		if _, err := store.SaveBatch(ctx, mailbox, nil, final); err != nil {
 			return st, fmt.Errorf("sync: %q: save checkpoint: %w", mailbox, err)
 		}
 	}
@@ -138,55 +138,6 @@ func (s *session) countKnown(ctx context.Context, mailbox string) (int, error) {
 		return 0, fmt.Errorf("sync: %q: list stored UIDs: %w", mailbox, err)
 	}
 	return len(uids), nil
-}
-
-// fetchNew fetches newUIDs (ascending) in batches and commits each batch
-// with a checkpoint whose LastUID is the batch's highest UID.
-func (s *session) fetchNew(ctx context.Context, mailbox string, cp *Checkpoint, newUIDs []uint32, st *Stats) error {
-	var sizes map[uint32]int64
-	if len(newUIDs) > s.e.opt.BatchSize {
-		var err error
-		if sizes, err = s.fetchSizes(ctx, mailbox, newUIDs); err != nil {
-			return err
-		}
-	}
-	r := rate{start: s.e.now(), now: s.e.now}
-	done, bytes := 0, int64(0)
-	for _, batch := range planBatches(newUIDs, sizes, s.e.opt.BatchSize, s.e.opt.BatchBytes) {
-		msgs, err := s.fetchBatch(ctx, mailbox, batch)
-		if err != nil {
-			return err
-		}
-		keys := make([]Key, len(msgs))
-		for i := range msgs {
-			keys[i] = msgs[i].Key()
-		}
-		if len(keys) > 0 {
-			found, err := s.e.store.Lookup(ctx, mailbox, keys)
-			if err != nil {
-				return fmt.Errorf("sync: %q: look up known messages: %w", mailbox, err)
-			}
-			for i := range msgs {
-				msgs[i].Rebind = i < len(found) && found[i]
-			}
-		}
-		cp.LastUID = batch[len(batch)-1]
-		if err := s.e.store.SaveBatch(ctx, mailbox, msgs, *cp); err != nil {
-			return fmt.Errorf("sync: %q: save batch up to UID %d: %w", mailbox, cp.LastUID, err)
-		}
-		for _, m := range msgs {
-			st.New++
-			bytes += int64(len(m.Raw))
-			if m.Rebind {
-				st.Rebound++
-				continue
-			}
-			s.pool.submit(ctx, m)
-		}
-		done += len(batch)
-		s.e.report(r.progress(mailbox, done, len(newUIDs), bytes))
-	}
-	return nil
 }
 
 // fetchBatch fetches whole messages (RFC 9051 section 6.4.5: BODY.PEEK[]
@@ -223,7 +174,7 @@ func (s *session) fetchBatch(ctx context.Context, mailbox string, uids []uint32)
 		}
 		m.Mailbox = mailbox
 		m.MessageID = thread.MessageID(m.Raw)
-		m.Hash = sha256.Sum256(m.Raw)
+		m.Hash = mirror.Hash(m.Raw)
 		msgs = append(msgs, m)
 	}
 	if err := cmd.Close(); err != nil {

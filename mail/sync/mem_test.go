@@ -176,6 +176,14 @@ func TestUIDValidityChangeWithoutDuplicates(t *testing.T) {
 	if n := proc.calls.Load(); n != 23 {
 		t.Errorf("processor ran %d times, want 20 + 3 new", n)
 	}
+	// The processor got the store's ID of each message from SaveBatch,
+	// with nothing looked up: every message held, each under the ID it
+	// was saved as (the rebound ones under their first ID).
+	for _, m := range store.Messages("INBOX") {
+		if _, ok := proc.ids[m.ID]; !ok {
+			t.Errorf("UID %d <%s>: its ID %d never reached the processor", m.UID, m.MessageID, m.ID)
+		}
+	}
 	if d := store.Detached("INBOX"); len(d) != 5 {
 		t.Errorf("%d detached, want the 5 the server lost", len(d))
 	}
@@ -196,7 +204,7 @@ func TestProcessorFailuresDoNotStopSync(t *testing.T) {
 	srv.Append(t, "INBOX", raws...)
 	store := NewMemoryStore()
 	rec := &Recorder{}
-	proc := &countingProcessor{fail: func(m Message) error {
+	proc := &countingProcessor{fail: func(m SavedMessage) error {
 		switch {
 		case m.UID == 5:
 			panic("engine exploded")

@@ -57,25 +57,28 @@ func (s *MemoryStore) Checkpoint(_ context.Context, mailbox string) (Checkpoint,
 	return s.box(mailbox).cp, nil
 }
 
-// SaveBatch implements [Store]: all or nothing.
-func (s *MemoryStore) SaveBatch(_ context.Context, mailbox string, msgs []Message, cp Checkpoint) error {
+// SaveBatch implements [Store]: all or nothing. Every message is a
+// message of its own (no Saved.Copy): the memory store does not match
+// places across folders.
+func (s *MemoryStore) SaveBatch(_ context.Context, mailbox string, msgs []Message, cp Checkpoint) ([]Saved, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b := s.box(mailbox)
 	if b.cp.UIDValidity != 0 && cp.UIDValidity != b.cp.UIDValidity {
-		return fmt.Errorf("sync: memory store: checkpoint of UIDVALIDITY %d for %q, which is at %d", cp.UIDValidity, mailbox, b.cp.UIDValidity)
+		return nil, fmt.Errorf("sync: memory store: checkpoint of UIDVALIDITY %d for %q, which is at %d", cp.UIDValidity, mailbox, b.cp.UIDValidity)
 	}
 	seen := map[uint32]bool{}
 	for _, m := range msgs {
 		if _, dup := b.byUID[m.UID]; dup || seen[m.UID] {
-			return fmt.Errorf("sync: memory store: %q UID %d saved twice", mailbox, m.UID)
+			return nil, fmt.Errorf("sync: memory store: %q UID %d saved twice", mailbox, m.UID)
 		}
 		if m.UID > cp.LastUID {
-			return fmt.Errorf("sync: memory store: %q UID %d beyond the checkpoint's last UID %d", mailbox, m.UID, cp.LastUID)
+			return nil, fmt.Errorf("sync: memory store: %q UID %d beyond the checkpoint's last UID %d", mailbox, m.UID, cp.LastUID)
 		}
 		seen[m.UID] = true
 	}
-	for _, m := range msgs {
+	saved := make([]Saved, len(msgs))
+	for i, m := range msgs {
 		m.Raw = slices.Clone(m.Raw)
 		var sm *StoredMessage
 		if m.Rebind {
@@ -91,9 +94,10 @@ func (s *MemoryStore) SaveBatch(_ context.Context, mailbox string, msgs []Messag
 		}
 		sm.Mailbox = mailbox
 		b.byUID[m.UID] = sm
+		saved[i] = Saved{UID: m.UID, ID: sm.ID}
 	}
 	b.cp = cp
-	return nil
+	return saved, nil
 }
 
 // ApplyFlags implements [Store].

@@ -20,7 +20,7 @@ type pool struct {
 	proc  Processor
 	batch BatchProcessor // proc, when it has the capability
 	rep   Reporter
-	jobs  chan Message
+	jobs  chan SavedMessage
 	wg    gosync.WaitGroup
 }
 
@@ -30,14 +30,14 @@ func newPool(ctx context.Context, proc Processor, workers, queue int, rep Report
 		return p
 	}
 	p.batch, _ = proc.(BatchProcessor)
-	p.jobs = make(chan Message, max(queue, workers))
+	p.jobs = make(chan SavedMessage, max(queue, workers))
 	for range workers {
 		p.wg.Go(p.work)
 	}
 	return p
 }
 
-func (p *pool) submit(ctx context.Context, m Message) {
+func (p *pool) submit(ctx context.Context, m SavedMessage) {
 	if p.jobs == nil {
 		return
 	}
@@ -75,8 +75,8 @@ func (p *pool) work() {
 
 // drain returns first and whatever else is queued, up to maxProcessBatch,
 // without waiting for more.
-func (p *pool) drain(first Message) []Message {
-	msgs := []Message{first}
+func (p *pool) drain(first SavedMessage) []SavedMessage {
+	msgs := []SavedMessage{first}
 	for len(msgs) < maxProcessBatch {
 		select {
 		case m, ok := <-p.jobs:
@@ -92,7 +92,7 @@ func (p *pool) drain(first Message) []Message {
 }
 
 // runBatch calls the BatchProcessor; a panic fails the whole batch.
-func (p *pool) runBatch(msgs []Message) {
+func (p *pool) runBatch(msgs []SavedMessage) {
 	errs := func() (errs []error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -113,7 +113,7 @@ func (p *pool) runBatch(msgs []Message) {
 
 // run calls the Processor; a panic becomes an error, so that one bad
 // message cannot stop the sync.
-func (p *pool) run(m Message) (err error) {
+func (p *pool) run(m SavedMessage) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("sync: processor panicked: %v", r)

@@ -20,61 +20,27 @@ package sync
 
 import (
 	"context"
-	"crypto/sha256"
-	"time"
+
+	"github.com/sealdesk/sealdesk/mail/mirror"
 )
 
-// Checkpoint is how far a mailbox has been mirrored.
-type Checkpoint struct {
-	// UIDValidity is the mailbox's UIDVALIDITY the UIDs belong to; zero
-	// for a mailbox never synced.
-	UIDValidity uint32
-	// LastUID is the highest UID up to which every message is saved.
-	LastUID uint32
-	// HighestModSeq is the HIGHESTMODSEQ (RFC 7162 section 3.1.1) as of
-	// which all flags of messages up to LastUID are known; zero when the
-	// server lacks CONDSTORE or no pass has completed yet.
-	HighestModSeq uint64
-}
+// Checkpoint is how far a mailbox has been mirrored; the type is shared
+// with the stores (package mail/mirror), which persist it as it is.
+type Checkpoint = mirror.Checkpoint
 
-// Key identifies a message independently of its UID: its Message-ID
-// (RFC 5322 section 3.6.4, without angle brackets, may be empty) and the
-// SHA-256 of its raw bytes.
-type Key struct {
-	MessageID string
-	Hash      [sha256.Size]byte
-}
+// Saved is what SaveBatch made of one message (package mail/mirror).
+type Saved = mirror.Saved
 
-// Message is one message as received.
-type Message struct {
-	Mailbox      string
-	UID          uint32
-	Flags        []string
-	InternalDate time.Time
-	Size         int64
-	// ModSeq is the message's MODSEQ (CONDSTORE), zero without it.
-	ModSeq uint64
-	// Raw is the whole message exactly as the server sent it (BODY[]).
-	Raw []byte
-	// MessageID and Hash form the message's [Key].
-	MessageID string
-	Hash      [sha256.Size]byte
-	// Rebind is set when the store reported (via Lookup) that it already
-	// holds this message from before a UIDVALIDITY change: SaveBatch must
-	// attach the new UID to the message it has instead of adding a copy.
-	// The Processor is not run again for it.
-	Rebind bool
-}
+// Key identifies a message independently of its UID (package
+// mail/mirror).
+type Key = mirror.Key
 
-// Key returns the message's UID-independent identity.
-func (m *Message) Key() Key { return Key{MessageID: m.MessageID, Hash: m.Hash} }
+// Message is one message as received (package mail/mirror).
+type Message = mirror.Message
 
-// FlagUpdate is the new, complete flag list of a message.
-type FlagUpdate struct {
-	UID    uint32
-	Flags  []string
-	ModSeq uint64
-}
+// FlagUpdate is the new, complete flag list of a message (package
+// mail/mirror).
+type FlagUpdate = mirror.FlagUpdate
 
 // Store is where mailboxes are mirrored to. Implementations must be safe
 // for use by one engine at a time per mailbox; the engine never calls one
@@ -87,8 +53,11 @@ type Store interface {
 	// transaction: after a crash either both are there or neither. Raw
 	// bytes are stored as received. Messages with Rebind set replace the
 	// UID of the matching detached message (see ResetMailbox); if none is
-	// left to match, they are added like the others.
-	SaveBatch(ctx context.Context, mailbox string, msgs []Message, cp Checkpoint) error
+	// left to match, they are added like the others. It returns what it
+	// made of each message, one Saved per message in the order of msgs:
+	// the Processor works from that and the message in hand, and looks
+	// nothing up again.
+	SaveBatch(ctx context.Context, mailbox string, msgs []Message, cp Checkpoint) ([]Saved, error)
 	// ApplyFlags sets the flags of messages it holds; unknown UIDs are
 	// ignored. Applying the same update twice is harmless.
 	ApplyFlags(ctx context.Context, mailbox string, updates []FlagUpdate) error
@@ -125,7 +94,17 @@ type SentNoter interface {
 	NoteSent(ctx context.Context, mailbox string) error
 }
 
+// SavedMessage is a message as fetched, with the store's identity of it
+// (Saved.ID): what the Processor runs over.
+type SavedMessage struct {
+	Message
+	ID int64
+}
+
 // Processor runs the security engines over a message once it is saved.
+// Messages the store already held (Saved.Copy, or Rebind after a
+// UIDVALIDITY change) are not handed to it: they were processed when
+// first saved.
 //
 // It is called from a pool of goroutines, concurrently, after the batch
 // holding the message is committed. An error or a panic is reported
@@ -133,7 +112,7 @@ type SentNoter interface {
 // as received. Processing that a cancellation cut short is not retried
 // here; the store knows which articles still lack a result.
 type Processor interface {
-	Process(ctx context.Context, msg Message) error
+	Process(ctx context.Context, msg SavedMessage) error
 }
 
 // BatchProcessor is an optional [Processor] capability: a worker hands it
@@ -142,11 +121,11 @@ type Processor interface {
 // error per message (nil: processed), each reported as Process's would be.
 type BatchProcessor interface {
 	Processor
-	ProcessBatch(ctx context.Context, msgs []Message) []error
+	ProcessBatch(ctx context.Context, msgs []SavedMessage) []error
 }
 
 // ProcessorFunc adapts a function to [Processor].
-type ProcessorFunc func(ctx context.Context, msg Message) error
+type ProcessorFunc func(ctx context.Context, msg SavedMessage) error
 
 // Process calls f.
-func (f ProcessorFunc) Process(ctx context.Context, msg Message) error { return f(ctx, msg) }
+func (f ProcessorFunc) Process(ctx context.Context, msg SavedMessage) error { return f(ctx, msg) }

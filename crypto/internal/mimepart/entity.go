@@ -36,7 +36,8 @@ type Entity struct {
 // with its boundary) and each of them parsed, nil where Parse failed. They
 // are split and parsed on the first call only: S/MIME detection and then
 // the OpenPGP engine walk the same parts of the same message, and parsing
-// them twice was a tenth of an OpenPGP article. The results are shared;
+// them twice was a visible share of an OpenPGP article (README,
+// Benchmarks). The results are shared;
 // treat them as read-only. Not safe for concurrent use.
 func (e *Entity) Parts() (raw [][]byte, parsed []*Entity) {
 	if !e.parted {
@@ -82,7 +83,8 @@ func Parse(raw []byte) (*Entity, error) {
 		// The header and the blank line that ends it, read through a
 		// buffer no larger than they are (at most bufio's default 4 KiB):
 		// the engines parse every entity of every message, and a 4 KiB
-		// reader for a 100-byte part header was a quarter of parsing.
+		// reader for a 100-byte part header dominated parsing (README,
+		// Benchmarks).
 		hb := raw[:bodyStart]
 		if bodyStart == hdrEnd {
 			// No blank line: the header runs to the end of raw, perhaps

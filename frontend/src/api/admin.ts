@@ -5,7 +5,9 @@
 import * as CertificatesBinding from '../wailsjs/go/app/Certificates'
 import * as LogsBinding from '../wailsjs/go/app/Logs'
 import * as PGPKeysBinding from '../wailsjs/go/app/PGPKeys'
+import { app } from '../wailsjs/go/models'
 import { call } from './errors'
+import { model } from './model'
 import type { LogQuery } from './types'
 
 export type LogExportFormat = 'csv' | 'json'
@@ -26,13 +28,13 @@ export interface LogExportApi {
 }
 
 export const certificateFilesApi: CertificateFilesApi = {
-  saveCertificate: (fingerprint) => call(() => CertificatesBinding.SaveCertificate({ fingerprint } as never)),
+  saveCertificate: (fingerprint) => call(() => CertificatesBinding.SaveCertificate({ fingerprint })),
 }
 
 export const pgpFilesApi: PGPFilesApi = {
-  savePublic: (fingerprint) => call(() => PGPKeysBinding.SavePublic({ fingerprint } as never)),
+  savePublic: (fingerprint) => call(() => PGPKeysBinding.SavePublic({ fingerprint })),
 }
 
 export const logExportApi: LogExportApi = {
-  exportLog: (query, format) => call(() => LogsBinding.Export({ query, format } as never)),
+  exportLog: (query, format) => call(() => LogsBinding.Export(model(app.ExportLogsRequest, { query, format }))),
 }

@@ -2,22 +2,20 @@
 // readiness and its fixes, drafts (stored sealed by Go), send and outbox.
 // Private keys and passphrases never pass here: sealing happens in Go.
 import * as ComposeBinding from '../wailsjs/go/app/Compose'
-import type { app, security, store } from '../wailsjs/go/models'
+import { app } from '../wailsjs/go/models'
+import type { security, store } from '../wailsjs/go/models'
 import { call } from './errors'
-
-// Like types.ts's Plain, but arrays stay arrays.
-type Plain<T> = T extends (infer U)[]
-  ? Plain<U>[]
-  : T extends object
-    ? { [K in keyof T as T[K] extends Function ? never : K]: Plain<T[K]> }
-    : T
+import type { SendStep } from './generated'
+import { model } from './model'
+import type { Plain } from './types'
 
 export type DraftMessage = Omit<Plain<app.DraftMessage>, 'keys' | 'attachments'> & {
   /** recipient address → fingerprint of the certificate or OpenPGP key picked among several */
   keys: Record<string, string>
   attachments: DraftAttachment[]
 }
-export type DraftAttachment = Plain<app.Attachment>
+/** A file attached to a saved draft: a reference, its content stays in Go. */
+export type DraftAttachment = Plain<app.AttachmentRef>
 export type DraftSummary = Plain<app.DraftSummary>
 export type OutboxView = Plain<app.OutboxView>
 export type CarriedFix = Plain<app.CarriedFix>
@@ -27,7 +25,8 @@ export type ComposeReadiness = Plain<security.Readiness>
 export type ComposeReadinessRequest = Omit<Plain<app.ReadinessRequest>, 'keys'> & { keys: Record<string, string> }
 export type ComposeImportResult = Plain<security.ImportResult>
 export type PrepareRequest = Plain<app.PrepareRequest>
-export type SendStep = 'sealing' | 'queued' | 'sending' | 'saved' | 'sent' | 'failed'
+// The steps are mailbox.SendSteps(), generated into ./generated.ts.
+export type { SendStep }
 // Event payloads (app.SendProgress; outbox:changed is empty).
 export type SendProgress = { send_id: string; step: SendStep; outbox_id: number; message: string }
 
@@ -45,7 +44,11 @@ export interface ComposeApi {
   fixes(ticketId: number, addresses: string[], technology: string): Promise<CarriedFix[]>
   /** Applies the fix of that technology for an address; a key change is refused. */
   importCarried(ticketId: number, address: string, technology: string): Promise<ComposeImportResult>
+  /** The autosave: text fields and attachment references, never file content. */
   saveDraft(d: DraftMessage): Promise<DraftMessage>
+  /** Stores a file (base64) with a saved draft, sealed; sent once, referred to by its ID after. */
+  addAttachment(draftId: number, name: string, contentType: string, data: string): Promise<DraftAttachment>
+  removeAttachment(draftId: number, id: number): Promise<void>
   openDraft(id: number): Promise<DraftMessage>
   drafts(): Promise<DraftSummary[]>
   deleteDraft(id: number): Promise<void>
@@ -57,17 +60,20 @@ export interface ComposeApi {
 }
 
 export const composeApi: ComposeApi = {
-  readiness: (req) => call(() => ComposeBinding.Readiness(req as never)),
-  prepare: (req) => call(() => ComposeBinding.Prepare(req as never) as Promise<never>),
-  contacts: (prefix, limit = 8) => call(() => ComposeBinding.Contacts({ prefix, limit } as never)),
-  fixes: (ticket_id, addresses, technology) => call(() => ComposeBinding.Fixes({ ticket_id, addresses, technology } as never)),
-  importCarried: (ticket_id, address, technology) => call(() => ComposeBinding.ImportCarried({ ticket_id, address, technology } as never)),
-  saveDraft: (d) => call(() => ComposeBinding.SaveDraft(d as never) as Promise<never>),
-  openDraft: (id) => call(() => ComposeBinding.OpenDraft({ id } as never) as Promise<never>),
+  readiness: (req) => call(() => ComposeBinding.Readiness(req)),
+  prepare: (req) => call(() => ComposeBinding.Prepare(req)),
+  contacts: (prefix, limit = 8) => call(() => ComposeBinding.Contacts({ prefix, limit })),
+  fixes: (ticket_id, addresses, technology) => call(() => ComposeBinding.Fixes({ ticket_id, addresses, technology })),
+  importCarried: (ticket_id, address, technology) => call(() => ComposeBinding.ImportCarried({ ticket_id, address, technology })),
+  saveDraft: (d) => call(() => ComposeBinding.SaveDraft(model(app.DraftMessage, d))),
+  openDraft: (id) => call(() => ComposeBinding.OpenDraft({ id })),
+  addAttachment: (draft_id, name, content_type, data) =>
+    call(() => ComposeBinding.AddAttachment({ draft_id, name, content_type, data })),
+  removeAttachment: (draft_id, id) => call(() => ComposeBinding.RemoveAttachment({ draft_id, id })),
   drafts: () => call(() => ComposeBinding.Drafts()),
-  deleteDraft: (id) => call(() => ComposeBinding.DeleteDraft({ id } as never)),
-  send: (send_id, draft) => call(() => ComposeBinding.Send({ send_id, draft } as never)),
+  deleteDraft: (id) => call(() => ComposeBinding.DeleteDraft({ id })),
+  send: (send_id, draft) => call(() => ComposeBinding.Send(model(app.SendRequest, { send_id, draft }))),
   outbox: () => call(() => ComposeBinding.Outbox()),
-  retry: (id) => call(() => ComposeBinding.RetryOutbox({ id } as never)),
-  discard: (id) => call(() => ComposeBinding.DiscardOutbox({ id } as never)),
+  retry: (id) => call(() => ComposeBinding.RetryOutbox({ id })),
+  discard: (id) => call(() => ComposeBinding.DiscardOutbox({ id })),
 }

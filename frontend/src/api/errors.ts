@@ -1,21 +1,10 @@
 // Errors from Go arrive as a JSON string {code, message} (app.FormatError on
 // the Go side), bare in the native webview or wrapped in an Error by the
 // browser bridge.
-export type ErrorCode =
-  | 'keychain_unavailable'
-  | 'keychain_corrupt'
-  | 'not_found'
-  | 'invalid'
-  | 'internal'
-  | 'account_exists'
-  // The rest mirror app/errors.go too; the admin screens react to them.
-  | 'duplicate'
-  | 'passphrase_required'
-  | 'wrong_passphrase'
-  | 'certificate_missing'
-  | 'auth_failed'
-  | 'certificate_untrusted'
-  | 'unreachable'
+import type { ErrorCode } from './generated'
+
+// The codes are app.ErrorCodes(), generated into ./generated.ts.
+export type { ErrorCode }
 
 export class AppError extends Error {
   constructor(

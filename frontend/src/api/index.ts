@@ -27,7 +27,7 @@ import type {
   PGPImportResult,
   PGPKey,
   SaveAccountRequest,
-  SelfSignedChoice,
+  SelfSignedAnswer,
   SettingsView,
   SyncStatus,
   TrustResult,
@@ -60,7 +60,7 @@ export interface CertificatesApi {
    * address is in it: the result's needs_choice lists them), 'contact'
    * (trusted for its own addresses only) or 'ca' (trusted as a CA).
    */
-  importCertificates(data: string, fileName: string, selfSigned?: SelfSignedChoice): Promise<ImportResult>
+  importCertificates(data: string, fileName: string, selfSigned?: SelfSignedAnswer): Promise<ImportResult>
   /** Trusts a certificate for its own addresses (not as a CA), or stops. */
   trust(fingerprint: string, on: boolean): Promise<TrustResult>
   /** data: PEM text, or base64 of a binary file (.p12, DER key). */
@@ -91,45 +91,45 @@ export interface PendingKeysApi {
 
 export const settingsApi: SettingsApi = {
   get: () => call(() => SettingsBinding.Get()),
-  updateIntegrations: (req) => call(() => SettingsBinding.UpdateIntegrations(req as never)),
+  updateIntegrations: (req) => call(() => SettingsBinding.UpdateIntegrations(req)),
   checkKeychain: () => call(() => SettingsBinding.CheckKeychain()),
 }
 
 export const groupsApi: GroupsApi = {
   list: () => call(() => GroupsBinding.List()),
-  save: (g) => call(() => GroupsBinding.Save(g as never)),
-  remove: (id) => call(() => GroupsBinding.Delete({ id } as never)),
+  save: (g) => call(() => GroupsBinding.Save(g)),
+  remove: (id) => call(() => GroupsBinding.Delete({ id })),
 }
 
 export const logsApi: LogsApi = {
-  list: (q) => call(() => LogsBinding.List(q as never)),
+  list: (q) => call(() => LogsBinding.List(q)),
 }
 
 export const certificatesApi: CertificatesApi = {
   list: () => call(() => CertificatesBinding.List()),
   importCertificates: (data, file_name, self_signed = '') =>
-    call(() => CertificatesBinding.ImportCertificates({ data, file_name, self_signed } as never)),
-  trust: (fingerprint, on) => call(() => CertificatesBinding.Trust({ fingerprint, on } as never)),
+    call(() => CertificatesBinding.ImportCertificates({ data, file_name, self_signed })),
+  trust: (fingerprint, on) => call(() => CertificatesBinding.Trust({ fingerprint, on })),
   importPrivateKey: (data, file_name, passphrase) =>
-    call(() => CertificatesBinding.ImportPrivateKey({ data, file_name, passphrase } as never)),
-  remove: (fingerprint) => call(() => CertificatesBinding.Delete({ fingerprint } as never)),
-  exportCertificate: (fingerprint) => call(() => CertificatesBinding.ExportCertificate({ fingerprint } as never)),
+    call(() => CertificatesBinding.ImportPrivateKey({ data, file_name, passphrase })),
+  remove: (fingerprint) => call(() => CertificatesBinding.Delete({ fingerprint })),
+  exportCertificate: (fingerprint) => call(() => CertificatesBinding.ExportCertificate({ fingerprint })),
   exportPrivateKey: (fingerprint, passphrase) =>
-    call(() => CertificatesBinding.ExportPrivateKey({ fingerprint, passphrase } as never)),
+    call(() => CertificatesBinding.ExportPrivateKey({ fingerprint, passphrase })),
 }
 
 export const pgpKeysApi: PGPKeysApi = {
   list: () => call(() => PGPKeysBinding.List()),
-  importKeys: (data, file_name, passphrase) => call(() => PGPKeysBinding.Import({ data, file_name, passphrase } as never)),
-  remove: (fingerprint) => call(() => PGPKeysBinding.Delete({ fingerprint } as never)),
-  exportPublic: (fingerprint) => call(() => PGPKeysBinding.ExportPublic({ fingerprint } as never)),
-  exportSecret: (fingerprint, passphrase) => call(() => PGPKeysBinding.ExportSecret({ fingerprint, passphrase } as never)),
+  importKeys: (data, file_name, passphrase) => call(() => PGPKeysBinding.Import({ data, file_name, passphrase })),
+  remove: (fingerprint) => call(() => PGPKeysBinding.Delete({ fingerprint })),
+  exportPublic: (fingerprint) => call(() => PGPKeysBinding.ExportPublic({ fingerprint })),
+  exportSecret: (fingerprint, passphrase) => call(() => PGPKeysBinding.ExportSecret({ fingerprint, passphrase })),
 }
 
 export const pendingKeysApi: PendingKeysApi = {
   list: () => call(() => PendingKeysBinding.List()),
-  accept: (id) => call(() => PendingKeysBinding.Accept({ id } as never)),
-  reject: (id) => call(() => PendingKeysBinding.Reject({ id } as never)),
+  accept: (id) => call(() => PendingKeysBinding.Accept({ id })),
+  reject: (id) => call(() => PendingKeysBinding.Reject({ id })),
 }
 
 // The composer: src/api/compose.ts.
@@ -147,9 +147,9 @@ export interface AccountsApi {
 
 export const accountsApi: AccountsApi = {
   list: () => call(() => AccountsBinding.List()),
-  save: (req) => call(() => AccountsBinding.Save(req as never)),
-  remove: (name) => call(() => AccountsBinding.Delete({ name } as never)),
-  testConnection: (name) => call(() => AccountsBinding.TestConnection({ name } as never)),
+  save: (req) => call(() => AccountsBinding.Save(req)),
+  remove: (name) => call(() => AccountsBinding.Delete({ name })),
+  testConnection: (name) => call(() => AccountsBinding.TestConnection({ name })),
 }
 
 // The background sync; progress arrives as sync:progress and sync:state events.
@@ -161,8 +161,8 @@ export interface SyncApi {
 }
 
 export const syncApi: SyncApi = {
-  start: (account) => call(() => SyncBinding.Start({ account } as never)),
-  stop: () => call(() => SyncBinding.Stop({} as never)),
+  start: (account) => call(() => SyncBinding.Start({ account })),
+  stop: () => call(() => SyncBinding.Stop({})),
   status: () => call(() => SyncBinding.Status()),
 }
 
@@ -175,11 +175,26 @@ export interface DemoApi {
 }
 
 export const demoApi: DemoApi = {
-  start: () => call(() => DemoBinding.Start({} as never)),
+  start: () => call(() => DemoBinding.Start({})),
   status: () => call(() => DemoBinding.Status()),
 }
 
 export { AppError, toAppError } from './errors'
 export * from './tickets' // the ticket list and view
 export * from './admin' // admin screens: downloads through the native save dialog
+// The Go enums' lists (generated) and the words shown for their values.
+export {
+  TICKET_STATES,
+  TECHNOLOGIES,
+  TECHNOLOGY_SHORT,
+  OUTBOX_STATUSES,
+  SEND_STEPS,
+  ERROR_CODES,
+  EVENT_NAMES,
+  type Technology,
+  type OutboxStatus,
+  type EventName,
+  type ErrorCode,
+} from './generated'
+export * from './labels'
 export type * from './types'

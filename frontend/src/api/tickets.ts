@@ -5,20 +5,15 @@
 import type { app, mime, security, verdict } from '../wailsjs/go/models'
 import * as TicketsBinding from '../wailsjs/go/app/Tickets'
 import { call } from './errors'
-import type { Ticket, TicketPage, TicketQuery } from './types'
-
-// Like types.ts' Plain, but arrays stay arrays (the view nests them).
-type Plain<T> = T extends (infer U)[]
-  ? Plain<U>[]
-  : T extends object
-    ? { [K in keyof T as T[K] extends Function ? never : K]: Plain<T[K]> }
-    : T
+import { TICKET_STATES, type TicketState } from './generated'
+import type { Plain, Ticket, TicketPage, TicketQuery } from './types'
 
 export type SecurityResult = Plain<verdict.Result>
 export type SecurityCheck = Plain<verdict.Check>
 export type Signer = Plain<verdict.Signer>
 export type ChainLink = Plain<verdict.ChainLink>
 export type Warning = Plain<security.Warning>
+export type BandLabels = Plain<security.Labels>
 export type MailAttachment = Plain<mime.Attachment>
 export type ArticleSummary = Plain<app.ArticleView>['article']
 export type ArticleView = Plain<app.ArticleView>
@@ -27,9 +22,17 @@ export type ContentSection = Plain<app.ContentSection>
 export type ArticleContent = Plain<app.ArticleContent>
 export type MailLink = ContentSection['links'][number]
 export type SaveAttachmentResult = Plain<app.SaveAttachmentResult>
+/** The article a retry ran over, and its ticket's row for the list. */
+export type RetryResult = Plain<app.RetryResult>
 /** The ticket list's security filter (store.TicketQuery.security). */
 export type SecurityFilter = '' | 'none' | 'signed' | 'encrypted' | 'failed' | 'pending'
-export type TicketState = 'open' | 'pending' | 'closed'
+// The states are store.TicketStates(), generated into ./generated.ts.
+export type { TicketState }
+
+/** The ticket state a string names (a select's value), or undefined. */
+export function ticketState(v: string): TicketState | undefined {
+  return TICKET_STATES.find((s) => s === v)
+}
 
 export interface TicketsApi {
   list(q: TicketQuery): Promise<TicketPage>
@@ -39,7 +42,8 @@ export interface TicketsApi {
   saveAttachment(articleId: number, index: number): Promise<SaveAttachmentResult>
   /** Opens one of the article's web links in the system's browser. */
   openLink(articleId: number, url: string): Promise<void>
-  retry(articleId: number): Promise<ArticleView>
+  /** Runs the security process over one article again: that article and its ticket's row come back, no event. */
+  retry(articleId: number): Promise<RetryResult>
   setState(id: number, state: TicketState): Promise<Ticket>
   markRead(id: number, read: boolean): Promise<Ticket>
   /** Failed articles judged before the newest certificate or key. */
@@ -49,14 +53,14 @@ export interface TicketsApi {
 }
 
 export const ticketsApi: TicketsApi = {
-  list: (q) => call(() => TicketsBinding.List(q as never)),
-  get: (id) => call(() => TicketsBinding.Get({ id } as never)),
-  content: (article_id, load_remote) => call(() => TicketsBinding.Content({ article_id, load_remote } as never)),
-  saveAttachment: (article_id, index) => call(() => TicketsBinding.SaveAttachment({ article_id, index } as never)),
-  openLink: (article_id, url) => call(() => TicketsBinding.OpenLink({ article_id, url } as never)),
-  retry: (article_id) => call(() => TicketsBinding.Retry({ article_id } as never)),
-  setState: (id, state) => call(() => TicketsBinding.SetState({ id, state } as never)),
-  markRead: (id, read) => call(() => TicketsBinding.MarkRead({ id, read } as never)),
+  list: (q) => call(() => TicketsBinding.List(q)),
+  get: (id) => call(() => TicketsBinding.Get({ id })),
+  content: (article_id, load_remote) => call(() => TicketsBinding.Content({ article_id, load_remote })),
+  saveAttachment: (article_id, index) => call(() => TicketsBinding.SaveAttachment({ article_id, index })),
+  openLink: (article_id, url) => call(() => TicketsBinding.OpenLink({ article_id, url })),
+  retry: (article_id) => call(() => TicketsBinding.Retry({ article_id })),
+  setState: (id, state) => call(() => TicketsBinding.SetState({ id, state })),
+  markRead: (id, read) => call(() => TicketsBinding.MarkRead({ id, read })),
   recheckable: () => call(() => TicketsBinding.Recheckable()).then((r) => r.count),
   retryFailed: () => call(() => TicketsBinding.RetryFailed()).then((r) => r.changed),
 }

@@ -2,16 +2,26 @@
 // (src/wailsjs/go/models.ts) without their classes, so stores and tests can
 // build them as object literals.
 import type { app, security, store } from '../wailsjs/go/models'
+import type { SelfSignedChoice, TicketState } from './generated'
 
-// Arrays stay arrays (of plain elements), so their methods type-check.
-type PlainValue<V> = V extends readonly (infer U)[] ? PlainValue<U>[] : V extends object ? Plain<V> : V
-type Plain<T> = { [K in keyof T as T[K] extends Function ? never : K]: PlainValue<T[K]> }
+/**
+ * A generated model as plain data: its fields without its methods, nested
+ * models plain too. Arrays stay arrays (of plain elements), so their
+ * methods type-check. The one definition for every api/ facade.
+ */
+export type Plain<T> = T extends readonly (infer U)[]
+  ? Plain<U>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends Function ? never : K]: Plain<T[K]> }
+    : T
 
 export type SettingsView = Plain<app.SettingsView>
 export type KeychainStatus = Plain<app.KeychainStatus>
 export type UpdateIntegrationsRequest = Plain<app.UpdateIntegrationsRequest>
 export type Ticket = Plain<store.Ticket>
-export type TicketQuery = Plain<store.TicketQuery>
+// The models spell enum fields as string; a request's are narrowed to the
+// generated list's values ('' is any state).
+export type TicketQuery = Omit<Plain<store.TicketQuery>, 'state'> & { state: TicketState | '' }
 export type TicketPage = { total: number; tickets: Ticket[] }
 export type Group = Plain<store.Group>
 export type LogEntry = Plain<store.LogEntry>
@@ -20,14 +30,14 @@ export type Certificate = Plain<security.Certificate>
 export type ImportResult = Plain<security.ImportResult>
 export type TrustResult = Plain<security.TrustResult>
 /** What a self-signed certificate naming an address is (Go security.SelfSigned); '' asks. */
-export type SelfSignedChoice = '' | 'contact' | 'ca'
+export type SelfSignedAnswer = SelfSignedChoice | ''
 export type ExportPrivateKeyResult = Plain<app.ExportPrivateKeyResult>
 export type PGPKey = Plain<security.PGPKey>
 export type PGPImportResult = Plain<security.PGPImportResult>
 export type PendingKey = Plain<store.PendingKey>
 export type PendingResult = Plain<security.PendingResult>
-// Event payload only (not in the generated models): mirrors app.ArticlesRechecked.
-export type ArticlesRechecked = { changed: number }
+// The articles:rechecked payload (Tickets.RetryFailed returns it too).
+export type ArticlesRechecked = Plain<app.ArticlesRechecked>
 export type Readiness = Plain<security.Readiness>
 export type AddressStatus = Plain<security.AddressStatus>
 export type ReadinessRequest = Plain<app.ReadinessRequest>

@@ -14,12 +14,14 @@ import type {
   SendStep,
 } from '../api/compose'
 import type { AppError } from '../api/errors'
+import type { Technology } from '../api/generated'
 import type { Group } from '../api/types'
 import { on } from '../events'
 import type { ComposeIntent } from './intent'
 
 export type RecipientField = 'to' | 'cc' | 'bcc'
-export type Technology = 'S/MIME' | 'PGP'
+// S/MIME or PGP: verdict.Technologies(), generated.
+export type { Technology }
 
 export const READINESS_DELAY = 300
 export const AUTOSAVE_DELAY = 1500
@@ -105,6 +107,7 @@ export class ComposeStore {
   private saveTimer: Timer | undefined
   private readinessGen = 0
   private dirty = false
+  private saves: Promise<void> = Promise.resolve()
   private unsubscribe: Array<() => void> = []
 
   constructor(
@@ -180,14 +183,14 @@ export class ComposeStore {
   }
 
   /**
-   * What the agent should know when Sign works: our certificate's CA is
-   * not imported, so recipients verify the signature only with that CA
-   * (Go security.NoteRecipientsNeedOurCA); '' otherwise.
+   * What the agent should know when Sign works (Go AddressStatus.Note,
+   * worded in security/wording.go), such as recipients needing our CA;
+   * '' otherwise.
    */
   get signNote(): string {
     const r = this.readiness
-    if (!r?.can_sign || !this.draft?.sign || r.sign.note !== 'recipients_need_our_ca') return ''
-    return `Note: ${r.sign.comment}. Import your CA under Certificates, or send it to them.`
+    if (!r?.can_sign || !this.draft?.sign) return ''
+    return r.sign.note_text ?? ''
   }
 
   /** Why Encrypt is off, per recipient; empty when it can be on. */
@@ -281,25 +284,48 @@ export class ComposeStore {
     this.changed(false)
   }
 
+  /**
+   * Attaches files: each is read and sent to Go once (a new draft is saved
+   * first, to have an ID) and stored there sealed with the draft; the
+   * draft keeps a reference, so autosaves never carry file content.
+   */
   async attach(files: Iterable<File>): Promise<void> {
-    const d = this.draft
-    if (!d) return
-    for (const f of files) {
+    const list = Array.from(files)
+    if (!this.draft || list.length === 0) return
+    const id = await this.ensureSaved()
+    for (const f of list) {
+      const d = this.draft
+      if (!id || d?.id !== id) return // not saved (see error), or another draft now
       try {
-        const data = await readBase64(f)
-        d.attachments = [...d.attachments, { name: f.name, content_type: f.type, data, size: f.size }]
+        const ref = await this.api.addAttachment(id, f.name, f.type, await readBase64(f))
+        d.attachments = [...d.attachments, ref]
         this.fieldErrors = { ...this.fieldErrors, attachments: undefined }
-      } catch {
-        this.fieldErrors = { ...this.fieldErrors, attachments: `"${f.name}" could not be read: check the file and attach it again.` }
+        this.result = null
+      } catch (e) {
+        const err = toAppError(e)
+        this.fieldErrors = {
+          ...this.fieldErrors,
+          attachments: err.code === 'internal' ? `"${f.name}" could not be read: check the file and attach it again.` : err.message,
+        }
       }
     }
-    this.changed(false)
   }
 
-  removeAttachment(index: number): void {
-    if (!this.draft) return
-    this.draft.attachments = this.draft.attachments.filter((_: DraftAttachment, i: number) => i !== index)
-    this.changed(false)
+  async removeAttachment(index: number): Promise<void> {
+    const d = this.draft
+    const a = d?.attachments[index]
+    if (!d || !a) return
+    try {
+      await this.api.removeAttachment(d.id, a.id)
+    } catch (e) {
+      const err = toAppError(e)
+      if (err.code !== 'not_found') {
+        this.error = err
+        return
+      }
+    }
+    d.attachments = d.attachments.filter((x: DraftAttachment) => x.id !== a.id)
+    this.result = null
   }
 
   /**
@@ -363,17 +389,36 @@ export class ComposeStore {
     }
   }
 
-  /** Saves the draft now if it changed (autosave, and on close). */
-  async saveNow(): Promise<void> {
+  /**
+   * Saves the draft now if it changed (autosave, and on close). Saves run
+   * one after the other: two saves of a new draft at once would store it
+   * twice.
+   */
+  saveNow(): Promise<void> {
     clearTimeout(this.saveTimer)
+    this.saves = this.saves.then(() => this.saveOnce())
+    return this.saves
+  }
+
+  /** The draft's ID, saving a new draft first; 0 when it could not be saved. */
+  private async ensureSaved(): Promise<number> {
+    await this.saves // a save under way may be the one that gives the ID
+    if (this.draft && !this.draft.id) {
+      this.dirty = true
+      await this.saveNow()
+    }
+    return this.draft?.id ?? 0
+  }
+
+  private async saveOnce(): Promise<void> {
     const d = this.draft
     if (!d || !this.dirty || this.sending || this.step === 'saved' || this.step === 'sent') return
     this.dirty = false
     this.saving = true
     try {
       const saved = await this.api.saveDraft($state.snapshot(d) as DraftMessage)
-      if (this.draft) {
-        this.draft.id = saved.id
+      if (this.draft === d) {
+        d.id = saved.id
         this.savedAt = saved.updated_at
       }
     } catch (e) {

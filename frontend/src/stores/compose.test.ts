@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { carriedFix, carriedPGPKey, draft, fakeApi, groups, keyChange, pgpFixApi, readiness } from '../components/compose/testing'
 import { addressOf, AUTOSAVE_DELAY, candidateLabel, ComposeStore, fixOffer, keyNoun, READINESS_DELAY } from './compose.svelte'
 
-const noEvents = (() => () => {}) as never
+const noEvents = () => () => {}
 
 describe('addressOf', () => {
   it.each([
@@ -213,6 +213,64 @@ describe('ComposeStore', () => {
     expect(api.saveDraft).toHaveBeenCalledTimes(2)
   })
 
+  it('sends an attachment once and autosaves only its reference', async () => {
+    const api = fakeApi()
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    const content = 'ATTACHED-PDF-CONTENT '.repeat(4096) // 84 KiB
+    const b64 = btoa(content)
+    const attached = s.attach([new File([content], 'invoice.pdf', { type: 'application/pdf' })])
+    await vi.runAllTimersAsync() // FileReader
+    await attached
+    // A new draft is saved first, to have an ID the attachment is stored under.
+    expect(api.saveDraft).toHaveBeenCalledTimes(1)
+    expect(api.addAttachment).toHaveBeenCalledTimes(1)
+    expect(api.addAttachment).toHaveBeenCalledWith(41, 'invoice.pdf', 'application/pdf', b64)
+    expect(s.draft!.attachments).toEqual([{ id: 100 + b64.length, name: 'invoice.pdf', content_type: 'application/pdf', size: content.length }])
+
+    for (const text of ['Hello', 'Hello again', 'Hello again, see attached']) {
+      s.draft!.text = text
+      s.edited()
+      await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY)
+    }
+    const saves = vi.mocked(api.saveDraft).mock.calls.slice(1).map(([d]) => JSON.stringify(d))
+    expect(saves).toHaveLength(3)
+    for (const payload of saves) {
+      expect(payload).not.toContain(b64.slice(0, 64))
+      expect(payload).toContain('"attachments":[{"id":')
+      expect(payload.length).toBeLessThan(1024)
+    }
+    expect(api.addAttachment).toHaveBeenCalledTimes(1)
+    const sent = s.send()
+    await sent
+    expect(JSON.stringify(vi.mocked(api.send).mock.calls[0][1])).not.toContain(b64.slice(0, 64))
+
+    await s.removeAttachment(0)
+    expect(api.removeAttachment).toHaveBeenCalledWith(41, 100 + b64.length)
+    expect(s.draft!.attachments).toEqual([])
+  })
+
+  it('saves a new draft once when an autosave and an attachment need it at the same time', async () => {
+    let release: () => void = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    const api = fakeApi({
+      saveDraft: vi.fn(async (d) => {
+        await gate
+        return { ...d, id: d.id || 41, updated_at: 't' }
+      }),
+    })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'new' })
+    s.edited()
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY) // the autosave of the new draft is under way
+    const attached = s.attach([new File(['x'], 'x.txt', { type: 'text/plain' })])
+    release()
+    await vi.runAllTimersAsync()
+    await attached
+    expect(api.saveDraft).toHaveBeenCalledTimes(1)
+    expect(api.addAttachment).toHaveBeenCalledWith(41, 'x.txt', 'text/plain', 'eA==')
+  })
+
   it('follows the progress of its own send and reports a failed one with its reason', async () => {
     const handlers = new Map<string, (p: unknown) => void>()
     const subscribe = ((name: string, cb: (p: unknown) => void) => (handlers.set(name, cb), () => handlers.delete(name))) as never
@@ -243,7 +301,7 @@ describe('the note on a signature without our CA (issue 14)', () => {
   it('says recipients need our CA while Sign is on, and nothing once it is off', async () => {
     const comment = "your certificate's CA is not imported: recipients can verify the signature only if they hold that CA (CN=Desk CA)"
     const api = fakeApi({
-      readiness: vi.fn(async () => readiness({ 'ann@example.org': '' }, { sign: { ok: true, reason: '', comment, key: 'aa', candidates: [], address: 'support@desk.test', note: 'recipients_need_our_ca' } })),
+      readiness: vi.fn(async () => readiness({ 'ann@example.org': '' }, { sign: { ok: true, reason: '', comment, key: 'aa', candidates: [], address: 'support@desk.test', note: 'recipients_need_our_ca', note_text: `Note: ${comment}. Import your CA under Certificates, or send it to them.` } })),
     })
     const s = new ComposeStore(api, { list: async () => groups }, noEvents)
     await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })

@@ -23,7 +23,7 @@ const api = (s = status('stopped')): SyncApi => ({
 describe('SyncStore', () => {
   it('shows progress as a percentage while syncing and drops it when the pass ends', async () => {
     const bus = fakeBus()
-    const s = new SyncStore(api(), bus.subscribe as never, { list: async () => [{} as never] })
+    const s = new SyncStore(api(), bus.subscribe, { list: async () => [{} as never] })
     const off = s.listen()
     await vi.waitFor(() => expect(s.view.kind).toBe('stopped'))
     bus.emit('sync:state', status('syncing'))
@@ -41,7 +41,7 @@ describe('SyncStore', () => {
   it('reports offline with the reason, and restarts on request', async () => {
     const bus = fakeBus()
     const a = api()
-    const s = new SyncStore(a, bus.subscribe as never, { list: async () => [{} as never] })
+    const s = new SyncStore(a, bus.subscribe, { list: async () => [{} as never] })
     s.listen()
     bus.emit('sync:state', status('offline', 'The mail server does not answer.'))
     expect(s.view).toEqual({ kind: 'offline', message: 'The mail server does not answer.' })
@@ -58,7 +58,7 @@ it('keeps the newest state when events and answers arrive out of order', async (
   // The status answer was computed before the pass ended, but arrives after the idle event.
   let answer: (s: SyncStatus) => void = () => {}
   const slow: SyncApi = { ...api(), status: () => new Promise((ok) => (answer = ok)) }
-  const s = new SyncStore(slow, bus.subscribe as never, { list: async () => [{} as never] })
+  const s = new SyncStore(slow, bus.subscribe, { list: async () => [{} as never] })
   s.listen()
   bus.emit('sync:state', idle)
   answer(syncing)
@@ -73,7 +73,7 @@ it('keeps the newest state when events and answers arrive out of order', async (
 })
 
 it('says there is no mailbox instead of offering a sync that cannot start', async () => {
-  const s = new SyncStore(api(), fakeBus().subscribe as never, { list: async () => [] })
+  const s = new SyncStore(api(), fakeBus().subscribe, { list: async () => [] })
   s.listen()
   await vi.waitFor(() => expect(s.view.kind).toBe('no-account'))
 })

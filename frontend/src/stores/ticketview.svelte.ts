@@ -102,11 +102,15 @@ export class TicketViewStore {
 
   async retry(articleId: number): Promise<void> {
     await this.run(articleId, async () => {
-      const a = await this.api.retry(articleId)
-      if (!this.view) return
+      // Only this article and the ticket's row come back (the security
+      // summary may change): the rest of the ticket stays as shown.
+      const { article: a, ticket } = await this.api.retry(articleId)
+      this.onTicket(ticket)
+      if (this.view?.ticket.id !== ticket.id) return
       const before = this.view.articles.find((x) => x.article.id === articleId)
       this.view = {
         ...this.view,
+        ticket,
         articles: this.view.articles.map((x) => (x.article.id === articleId ? a : x)),
       }
       this.notice =

@@ -44,12 +44,18 @@ describe('TicketViewStore', () => {
     expect(s.contents[1].load_remote).toBe(true)
   })
 
-  it('replaces the article after a retry and says what happened', async () => {
-    const api = fakeApi()
-    const s = new TicketViewStore(api)
+  it('replaces the article after a retry in place, patches the list row, and says what happened', async () => {
+    const api = fakeApi({ get: vi.fn(async () => ({ ticket: ticket({ unread: false }), articles: [article(1), article(2)] })) })
+    const patched: Ticket[] = []
+    const s = new TicketViewStore(api, (t) => patched.push(t))
     await s.open(7)
+    const other = s.view!.articles[1]
     await s.retry(1)
     expect(s.view?.articles[0].can_retry).toBe(false)
+    expect(s.view?.articles[1]).toBe(other)
+    expect(s.view?.ticket.security).toBe('signed')
+    expect(patched.map((t) => t.security)).toEqual(['signed'])
+    expect(api.get).toHaveBeenCalledTimes(1) // the ticket is not fetched again
     expect(s.notice).toMatch(/succeeded/)
   })
 

@@ -9,7 +9,6 @@ package synctest
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"slices"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 
 	imapx "github.com/sealdesk/sealdesk/mail/imap"
 	"github.com/sealdesk/sealdesk/mail/internal/imaptest"
+	"github.com/sealdesk/sealdesk/mail/mirror"
 	"github.com/sealdesk/sealdesk/mail/sync"
 	"github.com/sealdesk/sealdesk/mail/thread"
 )
@@ -54,7 +54,7 @@ var ctx = context.Background()
 // msg builds a message at uid from raw, as the engine would hand it over.
 func msg(uid uint32, raw []byte, flags ...string) sync.Message {
 	return sync.Message{Mailbox: "INBOX", UID: uid, Flags: flags, InternalDate: time.Unix(1_800_000_000, 0).UTC(),
-		Size: int64(len(raw)), Raw: raw, MessageID: thread.MessageID(raw), Hash: sha256.Sum256(raw)}
+		Size: int64(len(raw)), Raw: raw, MessageID: thread.MessageID(raw), Hash: mirror.Hash(raw)}
 }
 
 func batch(prefix string, first uint32, n int) []sync.Message {
@@ -102,7 +102,8 @@ func testBatch(t *testing.T, s Harness) {
 	msgs := batch("batch", 1, 3)
 	msgs[1].Flags = []string{`\Seen`, `$Label1`}
 	cp := sync.Checkpoint{UIDValidity: 7, LastUID: 3, HighestModSeq: 42}
-	if err := s.SaveBatch(ctx, "INBOX", msgs, cp); err != nil {
+	saved, err := s.SaveBatch(ctx, "INBOX", msgs, cp)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got := checkpoint(t, s, "INBOX"); got != cp {
@@ -112,7 +113,15 @@ func testBatch(t *testing.T, s Harness) {
 	if len(held) != 3 || !slices.Equal(uids(t, s, "INBOX"), []uint32{1, 2, 3}) {
 		t.Fatalf("held %d messages, UIDs %v", len(held), uids(t, s, "INBOX"))
 	}
+	// What SaveBatch reports is what it holds: one entry per message, in
+	// order, naming the ID the message is held as.
+	if len(saved) != len(msgs) {
+		t.Fatalf("SaveBatch reported %d saved for %d messages", len(saved), len(msgs))
+	}
 	for i, m := range held {
+		if want := (sync.Saved{UID: m.UID, ID: m.ID}); saved[i] != want {
+			t.Errorf("saved[%d] = %+v, want %+v", i, saved[i], want)
+		}
 		if !bytes.Equal(m.Raw, msgs[i].Raw) || m.Key() != msgs[i].Key() || m.Size != msgs[i].Size || !m.InternalDate.Equal(msgs[i].InternalDate) {
 			t.Errorf("UID %d not stored as received", m.UID)
 		}
@@ -123,7 +132,7 @@ func testBatch(t *testing.T, s Harness) {
 	// A batch without messages moves only the checkpoint; other mailboxes
 	// are untouched.
 	cp2 := sync.Checkpoint{UIDValidity: 7, LastUID: 9, HighestModSeq: 50}
-	if err := s.SaveBatch(ctx, "INBOX", nil, cp2); err != nil {
+	if _, err := s.SaveBatch(ctx, "INBOX", nil, cp2); err != nil {
 		t.Fatal(err)
 	}
 	if got := checkpoint(t, s, "INBOX"); got != cp2 || len(s.Messages(t, "INBOX")) != 3 {
@@ -136,14 +145,14 @@ func testBatch(t *testing.T, s Harness) {
 
 func testAtomic(t *testing.T, s Harness) {
 	cp := sync.Checkpoint{UIDValidity: 7, LastUID: 2}
-	if err := s.SaveBatch(ctx, "INBOX", batch("first", 1, 2), cp); err != nil {
+	if _, err := s.SaveBatch(ctx, "INBOX", batch("first", 1, 2), cp); err != nil {
 		t.Fatal(err)
 	}
 	for name, bad := range map[string][]sync.Message{
 		"UID beyond the checkpoint": batch("beyond", 3, 3), // UID 5 > LastUID 4
 		"UID saved twice":           append(batch("dup", 3, 1), msg(2, []byte("Subject: dup\r\n\r\nx"))),
 	} {
-		if err := s.SaveBatch(ctx, "INBOX", bad, sync.Checkpoint{UIDValidity: 7, LastUID: 4}); err == nil {
+		if _, err := s.SaveBatch(ctx, "INBOX", bad, sync.Checkpoint{UIDValidity: 7, LastUID: 4}); err == nil {
 			t.Errorf("%s: SaveBatch accepted it", name)
 		}
 		if got := checkpoint(t, s, "INBOX"); got != cp || !slices.Equal(uids(t, s, "INBOX"), []uint32{1, 2}) {
@@ -153,7 +162,7 @@ func testAtomic(t *testing.T, s Harness) {
 }
 
 func testFlags(t *testing.T, s Harness) {
-	if err := s.SaveBatch(ctx, "INBOX", batch("flags", 1, 3), sync.Checkpoint{UIDValidity: 7, LastUID: 3}); err != nil {
+	if _, err := s.SaveBatch(ctx, "INBOX", batch("flags", 1, 3), sync.Checkpoint{UIDValidity: 7, LastUID: 3}); err != nil {
 		t.Fatal(err)
 	}
 	up := []sync.FlagUpdate{{UID: 2, Flags: []string{`\Flagged`, `\Seen`}, ModSeq: 9}, {UID: 99, Flags: []string{`\Seen`}}}
@@ -175,7 +184,7 @@ func testFlags(t *testing.T, s Harness) {
 }
 
 func testExpunge(t *testing.T, s Harness) {
-	if err := s.SaveBatch(ctx, "INBOX", batch("expunge", 1, 4), sync.Checkpoint{UIDValidity: 7, LastUID: 4}); err != nil {
+	if _, err := s.SaveBatch(ctx, "INBOX", batch("expunge", 1, 4), sync.Checkpoint{UIDValidity: 7, LastUID: 4}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Expunge(ctx, "INBOX", []uint32{1, 3, 77}); err != nil {
@@ -188,7 +197,7 @@ func testExpunge(t *testing.T, s Harness) {
 
 func testReset(t *testing.T, s Harness) {
 	old := batch("reset", 1, 3)
-	if err := s.SaveBatch(ctx, "INBOX", old, sync.Checkpoint{UIDValidity: 7, LastUID: 3}); err != nil {
+	if _, err := s.SaveBatch(ctx, "INBOX", old, sync.Checkpoint{UIDValidity: 7, LastUID: 3}); err != nil {
 		t.Fatal(err)
 	}
 	ids := map[sync.Key]int64{}
@@ -212,22 +221,23 @@ func testReset(t *testing.T, s Harness) {
 	a.UID, a.Rebind = 1, true
 	b.UID, b.Rebind = 2, true
 	fresh.Rebind = true
-	if err := s.SaveBatch(ctx, "INBOX", []sync.Message{a, b, fresh}, sync.Checkpoint{UIDValidity: 8, LastUID: 3}); err != nil {
+	saved, err := s.SaveBatch(ctx, "INBOX", []sync.Message{a, b, fresh}, sync.Checkpoint{UIDValidity: 8, LastUID: 3})
+	if err != nil {
 		t.Fatal(err)
 	}
 	held := s.Messages(t, "INBOX")
-	if len(held) != 3 {
-		t.Fatalf("%d messages after the rebind, want 3", len(held))
+	if len(held) != 3 || len(saved) != 3 {
+		t.Fatalf("%d messages after the rebind (%d reported saved), want 3", len(held), len(saved))
 	}
-	for _, m := range held[:2] {
-		if ids[m.Key()] != m.ID {
-			t.Errorf("UID %d <%s> stored anew (id %d, was %d) instead of rebound", m.UID, m.MessageID, m.ID, ids[m.Key()])
+	for i, m := range held[:2] {
+		if ids[m.Key()] != m.ID || saved[i] != (sync.Saved{UID: m.UID, ID: m.ID}) {
+			t.Errorf("UID %d <%s> stored anew (id %d, reported %+v, was %d) instead of rebound", m.UID, m.MessageID, m.ID, saved[i], ids[m.Key()])
 		}
 	}
 	if held[2].MessageID != fresh.MessageID {
 		t.Errorf("UID 3 is <%s>", held[2].MessageID)
 	}
-	if err := s.SaveBatch(ctx, "INBOX", nil, sync.Checkpoint{UIDValidity: 7, LastUID: 9}); err == nil {
+	if _, err := s.SaveBatch(ctx, "INBOX", nil, sync.Checkpoint{UIDValidity: 7, LastUID: 9}); err == nil {
 		t.Errorf("a checkpoint of the old UIDVALIDITY was accepted")
 	}
 }

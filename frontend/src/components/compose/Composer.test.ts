@@ -4,7 +4,7 @@ import { ComposeStore } from '../../stores/compose.svelte'
 import Composer from './Composer.svelte'
 import { carriedFix, draft, fakeApi, groups, readiness } from './testing'
 
-const noEvents = (() => () => {}) as never
+const noEvents = () => () => {}
 
 describe('Composer', () => {
   afterEach(cleanup)

@@ -5,7 +5,7 @@ import { ComposeStore } from '../../stores/compose.svelte'
 import SecurityToggles from './SecurityToggles.svelte'
 import { carriedPGPKey, groups, keyChange, pgpFixApi } from './testing'
 
-const noEvents = (() => () => {}) as never
+const noEvents = () => () => {}
 
 // A PGP reply to Ann, whose key SealDesk does not hold, with fix as what
 // the ticket's mail offers.

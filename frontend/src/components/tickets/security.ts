@@ -1,6 +1,8 @@
-// What the security band says about an article's result, in words; the
-// band's icons and tooltips use these, and tests check them.
-import type { SecurityResult, Signer } from '../../api/tickets'
+// What the security band says about an article's result. The short labels
+// of the seal and the lock come from Go (security's wording table, chosen
+// by the result's codes: ArticleView.band); nothing here decides by the
+// words of a comment. The tooltips add the signer, the chain and the key.
+import type { BandLabels, SecurityResult, Signer } from '../../api/tickets'
 
 export type BandState = 'ok' | 'bad' | 'off' | 'note'
 
@@ -21,18 +23,6 @@ function signerLine(s: Signer): string {
   for (const ca of s.chain ?? []) lines.push(`  issued by ${ca.subject}${ca.anchor ? ' (trusted root)' : ''}`)
   if (!s.chain?.length && s.comment) lines.push(`  ${s.comment}`)
   return lines.join('\n')
-}
-
-/** What the seal says when the signature holds but the message's sender or
- * date does not (verdict.Reason codes); any other failure is "not valid". */
-const reasonLabels: Record<string, string> = {
-  from_mismatch: 'Signed by another address',
-  from_name_address: 'Sender name shows another address',
-  from_several_addresses: 'Several senders: not confirmed',
-  from_several_headers: 'Several From fields: not confirmed',
-  from_unreadable: 'Sender unreadable: not confirmed',
-  from_missing: 'No sender: not confirmed',
-  date_mismatch: 'Signed at another date',
 }
 
 /** The sender item: a Reply-To or Sender that points elsewhere is
@@ -60,35 +50,31 @@ function senderItem(r: SecurityResult): BandItem | null {
 
 /** The band of one article: the seal (signature) and the lock (encryption),
  * and beside them the sender item when there is something to say. */
-export function band(r: SecurityResult, pending: boolean): BandItem[] {
+export function band(r: SecurityResult, labels: BandLabels, pending: boolean): BandItem[] {
   if (pending) return [{ kind: 'seal', state: 'off', label: 'Not checked yet', title: 'The security check runs with the next sync.' }]
   const tech = r.type ? `${r.type} ` : ''
   const seal: BandItem = r.signed
     ? {
         kind: 'seal',
         state: r.sign.success ? 'ok' : 'bad',
-        label: r.sign.success
-          ? (r.sign.signers ?? []).some((s) => s.trusted_directly)
-            ? 'Signature valid (certificate trusted directly)'
-            : 'Signature valid'
-          : (reasonLabels[r.sign.reason ?? ''] ?? 'Signature not valid'),
+        label: labels.seal,
         title: [`${tech}${r.sign.success ? 'signature valid' : 'signature NOT valid'}`, ...(r.sign.signers ?? []).map(signerLine), r.sign.success ? '' : r.sign.comment]
           .filter(Boolean)
           .join('\n'),
       }
-    : { kind: 'seal', state: 'off', label: 'Not signed', title: 'Not signed: the sender cannot be confirmed.' }
+    : { kind: 'seal', state: 'off', label: labels.seal, title: 'Not signed: the sender cannot be confirmed.' }
   const lock: BandItem = r.encrypted
     ? {
         kind: 'lock',
         state: r.encryption.success ? 'ok' : 'bad',
-        label: r.encryption.success ? 'Decrypted' : 'Not decrypted',
+        label: labels.lock,
         title: r.encryption.success
           ? [`${tech}encrypted, decrypted`, r.encryption.algorithm && `Algorithm: ${r.encryption.algorithm}`, r.encryption.key && `Our key: ${r.encryption.key}`]
               .filter(Boolean)
               .join('\n')
           : `${tech}encrypted, NOT decrypted\n${r.encryption.comment}`,
       }
-    : { kind: 'lock', state: 'off', label: 'Not encrypted', title: 'Not encrypted: anyone on the way could read it.' }
+    : { kind: 'lock', state: 'off', label: labels.lock, title: 'Not encrypted: anyone on the way could read it.' }
   const sender = senderItem(r)
   return sender ? [seal, sender, lock] : [seal, lock]
 }

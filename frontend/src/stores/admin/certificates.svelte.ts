@@ -1,5 +1,6 @@
 import { certificateFilesApi, certificatesApi, type CertificateFilesApi, type CertificatesApi } from '../../api'
-import type { Certificate, ImportResult, SelfSignedChoice } from '../../api/types'
+import type { Certificate, ImportResult, SelfSignedAnswer } from '../../api/types'
+import type { SelfSignedChoice } from '../../api/generated'
 import { on } from '../../events'
 import { arr, ListStore, plural, sentence, type Outcome } from './list.svelte'
 import { certificateNotes, currentTime, type Note } from './notes'
@@ -57,7 +58,7 @@ export class CertificatesStore extends ListStore<Certificate> {
    * is ok with no message and `question` asks the admin; answer() imports
    * again with the answer.
    */
-  importCertificates(data: string, fileName: string, selfSigned: SelfSignedChoice = ''): Promise<Outcome> {
+  importCertificates(data: string, fileName: string, selfSigned: SelfSignedAnswer = ''): Promise<Outcome> {
     return this.run(async () => {
       const res = await this.api.importCertificates(data, fileName, selfSigned)
       const ask = arr(res.needs_choice)
@@ -71,7 +72,7 @@ export class CertificatesStore extends ListStore<Certificate> {
   }
 
   /** Answers the open question: 'contact' (their own, trusted for its addresses) or 'ca'; null drops the import. */
-  answer(choice: 'contact' | 'ca' | null): Promise<Outcome> {
+  answer(choice: SelfSignedChoice | null): Promise<Outcome> {
     const q = this.question
     this.question = null
     if (!q || !choice) return Promise.resolve({ ok: true, message: '' })

@@ -61,6 +61,7 @@ export function pending(over: Partial<PendingKey> = {}): PendingKey {
     warning: '',
     decided_at: '',
     seen: 1,
+    finding: 'sender',
     ...over,
   }
 }

@@ -54,8 +54,8 @@ export function sentence(parts: string[], empty: string): string {
 }
 
 /**
- * The generated types (api/types.ts Plain<>) strip array methods; Go may
- * also send an empty slice as null. This gives a real array either way.
+ * Go may send an empty slice as null, and array-likes may arrive where the
+ * types say arrays. This gives a real array either way.
  */
 export function arr<T>(x: ArrayLike<T> | null | undefined): T[] {
   return Array.from(x ?? [])

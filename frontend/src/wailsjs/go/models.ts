@@ -1,5 +1,23 @@
 export namespace app {
 	
+	export class AddAttachmentRequest {
+	    draft_id: number;
+	    name: string;
+	    content_type: string;
+	    data: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AddAttachmentRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.draft_id = source["draft_id"];
+	        this.name = source["name"];
+	        this.content_type = source["content_type"];
+	        this.data = source["data"];
+	    }
+	}
 	export class ContentSection {
 	    origin: string;
 	    label: string;
@@ -93,6 +111,7 @@ export namespace app {
 	export class ArticleView {
 	    article: store.ArticleSummary;
 	    warnings: security.Warning[];
+	    band: security.Labels;
 	    can_retry: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -103,6 +122,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.article = this.convertValues(source["article"], store.ArticleSummary);
 	        this.warnings = this.convertValues(source["warnings"], security.Warning);
+	        this.band = this.convertValues(source["band"], security.Labels);
 	        this.can_retry = source["can_retry"];
 	    }
 	
@@ -136,22 +156,36 @@ export namespace app {
 	        this.changed = source["changed"];
 	    }
 	}
-	export class Attachment {
+	export class AttachmentRef {
+	    id: number;
 	    name: string;
 	    content_type: string;
-	    data: string;
 	    size: number;
 	
 	    static createFrom(source: any = {}) {
-	        return new Attachment(source);
+	        return new AttachmentRef(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
 	        this.name = source["name"];
 	        this.content_type = source["content_type"];
-	        this.data = source["data"];
 	        this.size = source["size"];
+	    }
+	}
+	export class AttachmentRequest {
+	    draft_id: number;
+	    id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AttachmentRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.draft_id = source["draft_id"];
+	        this.id = source["id"];
 	    }
 	}
 	export class CarriedFix {
@@ -273,7 +307,7 @@ export namespace app {
 	    encrypt: boolean;
 	    technology: string;
 	    keys: Record<string, string>;
-	    attachments: Attachment[];
+	    attachments: AttachmentRef[];
 	    in_reply_to: string;
 	    references: string[];
 	    updated_at: string;
@@ -299,7 +333,7 @@ export namespace app {
 	        this.encrypt = source["encrypt"];
 	        this.technology = source["technology"];
 	        this.keys = source["keys"];
-	        this.attachments = this.convertValues(source["attachments"], Attachment);
+	        this.attachments = this.convertValues(source["attachments"], AttachmentRef);
 	        this.in_reply_to = source["in_reply_to"];
 	        this.references = source["references"];
 	        this.updated_at = source["updated_at"];
@@ -675,6 +709,38 @@ export namespace app {
 	        this.count = source["count"];
 	    }
 	}
+	export class RetryResult {
+	    article: ArticleView;
+	    ticket: store.Ticket;
+	
+	    static createFrom(source: any = {}) {
+	        return new RetryResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.article = this.convertValues(source["article"], ArticleView);
+	        this.ticket = this.convertValues(source["ticket"], store.Ticket);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class SaveAccountRequest {
 	    name: string;
 	    imap: string;
@@ -1041,6 +1107,7 @@ export namespace security {
 	    key: string;
 	    candidates: KeyCandidate[];
 	    note?: string;
+	    note_text?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new AddressStatus(source);
@@ -1055,6 +1122,7 @@ export namespace security {
 	        this.key = source["key"];
 	        this.candidates = this.convertValues(source["candidates"], KeyCandidate);
 	        this.note = source["note"];
+	        this.note_text = source["note_text"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1160,6 +1228,20 @@ export namespace security {
 		}
 	}
 	
+	export class Labels {
+	    seal: string;
+	    lock: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Labels(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seal = source["seal"];
+	        this.lock = source["lock"];
+	    }
+	}
 	export class PGPMerge {
 	    key: store.PGPKey;
 	    added: string;
@@ -1423,6 +1505,7 @@ export namespace store {
 	    created_at: string;
 	    updated_at: string;
 	    folders?: string[];
+	    no_team: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Account(source);
@@ -1444,6 +1527,7 @@ export namespace store {
 	        this.created_at = source["created_at"];
 	        this.updated_at = source["updated_at"];
 	        this.folders = source["folders"];
+	        this.no_team = source["no_team"];
 	    }
 	}
 	export class ArticleSummary {
@@ -1683,6 +1767,7 @@ export namespace store {
 	    update?: boolean;
 	    update_summary?: string;
 	    seen: number;
+	    finding: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new PendingKey(source);
@@ -1706,6 +1791,7 @@ export namespace store {
 	        this.update = source["update"];
 	        this.update_summary = source["update_summary"];
 	        this.seen = source["seen"];
+	        this.finding = source["finding"];
 	    }
 	}
 	export class Ticket {
@@ -1720,6 +1806,8 @@ export namespace store {
 	    updated_at: string;
 	    security: string;
 	    pending: boolean;
+	    owner: string;
+	    pending_until: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Ticket(source);
@@ -1738,6 +1826,8 @@ export namespace store {
 	        this.updated_at = source["updated_at"];
 	        this.security = source["security"];
 	        this.pending = source["pending"];
+	        this.owner = source["owner"];
+	        this.pending_until = source["pending_until"];
 	    }
 	}
 	export class TicketPage {
@@ -1778,6 +1868,7 @@ export namespace store {
 	    group_id: number;
 	    security: string;
 	    unread: boolean;
+	    owner: string;
 	    offset: number;
 	    limit: number;
 	
@@ -1792,6 +1883,7 @@ export namespace store {
 	        this.group_id = source["group_id"];
 	        this.security = source["security"];
 	        this.unread = source["unread"];
+	        this.owner = source["owner"];
 	        this.offset = source["offset"];
 	        this.limit = source["limit"];
 	    }
@@ -1818,7 +1910,10 @@ export namespace verdict {
 	    }
 	}
 	export class Check {
+	    kind: string;
 	    name: string;
+	    signer: number;
+	    layer: number;
 	    ok: boolean;
 	    detail?: string;
 	    reason?: string;
@@ -1829,7 +1924,10 @@ export namespace verdict {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
 	        this.name = source["name"];
+	        this.signer = source["signer"];
+	        this.layer = source["layer"];
 	        this.ok = source["ok"];
 	        this.detail = source["detail"];
 	        this.reason = source["reason"];
@@ -1976,6 +2074,7 @@ export namespace verdict {
 	    // Go type: time
 	    processed_at: any;
 	    sender?: Sender;
+	    repaired?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Result(source);
@@ -1990,6 +2089,7 @@ export namespace verdict {
 	        this.encryption = this.convertValues(source["encryption"], EncryptionResult);
 	        this.processed_at = this.convertValues(source["processed_at"], null);
 	        this.sender = this.convertValues(source["sender"], Sender);
+	        this.repaired = source["repaired"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -15,7 +15,7 @@ export function OpenLink(arg1:app.OpenLinkRequest):Promise<void>;
 
 export function Recheckable():Promise<app.Recheckable>;
 
-export function Retry(arg1:app.ArticleRequest):Promise<app.ArticleView>;
+export function Retry(arg1:app.ArticleRequest):Promise<app.RetryResult>;
 
 export function RetryFailed():Promise<app.ArticlesRechecked>;
 

@@ -23,7 +23,7 @@ func carriedKey(t *testing.T, f *fixture, subject string, k *gcrypto.Key, ticket
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := f.svc.Inspect(f.ctx, gpgtest.Autocrypt(choiceCust, subject, pub), InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, gpgtest.Autocrypt(choiceCust, subject, pub), InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func intoTicket(t *testing.T, f *fixture, articleID, ticketID int64) int64 {
 
 func (f *fixture) custReadiness(t *testing.T) AddressStatus {
 	t.Helper()
-	r, err := f.svc.Readiness(f.ctx, verdict.TechPGP, choiceDesk, []string{choiceCust})
+	r, err := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechPGP, From: choiceDesk, Recipients: []string{choiceCust}})
 	if err != nil || len(r.Recipients) != 1 {
 		t.Fatalf("readiness: %+v, %v", r, err)
 	}
@@ -70,7 +70,7 @@ func fingerprints(keys []CarriedPGPKey) string {
 // change and a rejected one is gone.
 func TestCarriedPGPKeyIsOfferedForItsTicketAndAccepted(t *testing.T) {
 	f := newFixture(t)
-	question, err := f.svc.Inspect(f.ctx, message("Cust <"+choiceCust+">", choiceDesk, "printer", "It is on fire."), InspectOptions{})
+	question, err := f.svc.Processing.Inspect(f.ctx, message("Cust <"+choiceCust+">", choiceDesk, "printer", "It is on fire."), InspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,10 +80,10 @@ func TestCarriedPGPKeyIsOfferedForItsTicketAndAccepted(t *testing.T) {
 	elsewhere := genKey(t, "Cust Elsewhere", choiceCust, testNow.Add(-year), 0)
 	expired := genKey(t, "Cust Expired", choiceCust, testNow.Add(-3*year), year)
 	carriedKey(t, f, "other ticket", elsewhere, 0)
-	if got, err := f.svc.CarriedPGPFor(f.ctx, ticket, choiceCust); err != nil || len(got) != 0 {
+	if got, err := f.svc.FoundKeys.CarriedFor(f.ctx, ticket, choiceCust); err != nil || len(got) != 0 {
 		t.Fatalf("a key from another ticket was offered: %+v, %v", got, err)
 	}
-	if _, err := f.svc.CarriedPGPToAccept(f.ctx, ticket, choiceCust); !errors.Is(err, ErrNoKeyCarried) {
+	if _, err := f.svc.FoundKeys.CarriedToAccept(f.ctx, ticket, choiceCust); !errors.Is(err, ErrNoKeyCarried) {
 		t.Fatalf("accept with nothing carried: %v", err)
 	}
 	carriedKey(t, f, "old key", older, ticket)
@@ -93,7 +93,7 @@ func TestCarriedPGPKeyIsOfferedForItsTicketAndAccepted(t *testing.T) {
 	if a := f.custReadiness(t); a.OK || a.Reason != "no_key" {
 		t.Fatalf("before: %+v", a)
 	}
-	got, err := f.svc.CarriedPGPFor(f.ctx, ticket, strings.ToUpper(choiceCust))
+	got, err := f.svc.FoundKeys.CarriedFor(f.ctx, ticket, strings.ToUpper(choiceCust))
 	if err != nil || fingerprints(got) != fp(newer)+","+fp(older) {
 		t.Fatalf("offered %s, %v; want the newer, then the older key (not the expired one, nor the other ticket's)", fingerprints(got), err)
 	}
@@ -107,11 +107,11 @@ func TestCarriedPGPKeyIsOfferedForItsTicketAndAccepted(t *testing.T) {
 		t.Errorf("a key without expiry: not_after %q", got[1].NotAfter)
 	}
 
-	k, err := f.svc.CarriedPGPToAccept(f.ctx, ticket, choiceCust)
+	k, err := f.svc.FoundKeys.CarriedToAccept(f.ctx, ticket, choiceCust)
 	if err != nil || k.Fingerprint != fp(newer) {
 		t.Fatalf("to accept: %+v, %v", k, err)
 	}
-	if res, err := f.svc.AcceptPending(f.ctx, k.PendingID); err != nil || res.Pending.Status != store.PendingAccepted {
+	if res, err := f.svc.FoundKeys.Accept(f.ctx, k.PendingID); err != nil || res.Pending.Status != store.PendingAccepted {
 		t.Fatalf("accept: %+v, %v", res, err)
 	}
 	if a := f.custReadiness(t); !a.OK || a.Key != fp(newer) {
@@ -120,14 +120,14 @@ func TestCarriedPGPKeyIsOfferedForItsTicketAndAccepted(t *testing.T) {
 
 	// The older key was found while no key was held; now it would replace
 	// the accepted one: advice only.
-	got, err = f.svc.CarriedPGPFor(f.ctx, ticket, choiceCust)
+	got, err = f.svc.FoundKeys.CarriedFor(f.ctx, ticket, choiceCust)
 	if err != nil || len(got) != 1 || got[0].Fingerprint != fp(older) || !got[0].KeyChange {
 		t.Fatalf("after accepting, offered %+v, %v; want the older key as a key change", got, err)
 	}
-	if _, err := f.svc.RejectPending(f.ctx, got[0].PendingID); err != nil {
+	if _, err := f.svc.FoundKeys.Reject(f.ctx, got[0].PendingID); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := f.svc.CarriedPGPFor(f.ctx, ticket, choiceCust); err != nil || len(got) != 0 {
+	if got, err := f.svc.FoundKeys.CarriedFor(f.ctx, ticket, choiceCust); err != nil || len(got) != 0 {
 		t.Fatalf("an accepted or rejected key was offered: %+v, %v", got, err)
 	}
 }
@@ -144,7 +144,7 @@ func TestCarriedPGPKeyChangeIsOnlyAdvice(t *testing.T) {
 	if a := f.custReadiness(t); a.OK || a.Reason != "expired" {
 		t.Fatalf("before: %+v", a)
 	}
-	got, err := f.svc.CarriedPGPFor(f.ctx, ticket, choiceCust)
+	got, err := f.svc.FoundKeys.CarriedFor(f.ctx, ticket, choiceCust)
 	if err != nil || len(got) != 1 || !got[0].KeyChange {
 		t.Fatalf("offered %+v, %v; want the key change", got, err)
 	}
@@ -153,7 +153,7 @@ func TestCarriedPGPKeyChangeIsOnlyAdvice(t *testing.T) {
 			t.Errorf("the advice %q does not say %q", got[0].Comment, part)
 		}
 	}
-	if _, err := f.svc.CarriedPGPToAccept(f.ctx, ticket, choiceCust); !errors.Is(err, ErrKeyChangeNeedsReview) {
+	if _, err := f.svc.FoundKeys.CarriedToAccept(f.ctx, ticket, choiceCust); !errors.Is(err, ErrKeyChangeNeedsReview) {
 		t.Fatalf("a key change to accept from the composer: %v", err)
 	}
 	if pk, err := f.p.Store.PendingKey(f.ctx, got[0].PendingID); err != nil || pk.Status != store.PendingOpen {
@@ -176,11 +176,11 @@ func TestCarriedPGPKeySeenAgainInAnotherTicket(t *testing.T) {
 	if firstTicket == laterTicket {
 		t.Fatal("the two mails share a ticket; the test needs two")
 	}
-	got, err := f.svc.CarriedPGPFor(f.ctx, laterTicket, choiceCust)
+	got, err := f.svc.FoundKeys.CarriedFor(f.ctx, laterTicket, choiceCust)
 	if err != nil || fingerprints(got) != fp(k) || got[0].ArticleID != again {
 		t.Fatalf("later ticket offered %+v, %v; want the key, from article %d", got, err, again)
 	}
-	if got, _ := f.svc.CarriedPGPFor(f.ctx, firstTicket, choiceCust); len(got) != 1 || got[0].ArticleID != first {
+	if got, _ := f.svc.FoundKeys.CarriedFor(f.ctx, firstTicket, choiceCust); len(got) != 1 || got[0].ArticleID != first {
 		t.Fatalf("first ticket offered %+v", got)
 	}
 	open, err := f.p.Store.PendingKeys(f.ctx, store.PendingOpen)
@@ -188,7 +188,7 @@ func TestCarriedPGPKeySeenAgainInAnotherTicket(t *testing.T) {
 		t.Fatalf("found keys %+v, %v: want one, first found in %d, seen in 2 mails", open, err, first)
 	}
 	// Inspecting the same mail again is no new sighting.
-	if _, _, err := f.svc.Retry(f.ctx, again); err != nil {
+	if _, _, err := f.svc.Processing.Retry(f.ctx, again); err != nil {
 		t.Fatal(err)
 	}
 	if open, _ := f.p.Store.PendingKeys(f.ctx, store.PendingOpen); open[0].Seen != 2 {

@@ -26,21 +26,31 @@ type PendingResult struct {
 	Rechecked    int              `json:"rechecked"`
 	RecheckError string           `json:"recheck_error,omitempty"`
 	// Superseded are the fingerprints of the keys an accepted key change
-	// replaced for the pending key's address (see AcceptPending).
+	// replaced for the pending key's address (see Accept).
 	Superseded []string `json:"superseded,omitempty"`
 	// Note says what accepting did beyond the import, for a person.
 	Note string `json:"note,omitempty"`
 }
 
-// ListPending returns the found keys waiting for a decision.
-func (s *Service) ListPending(ctx context.Context) ([]store.PendingKey, error) {
+// FoundKeys are the OpenPGP keys and S/MIME certificates that processed
+// mail carried (Autocrypt headers, attached keys, the certificates of a
+// signature), proposed but never used until an agent accepts them.
+type FoundKeys struct {
+	*deps
+	// Accepting a found key imports it through its inventory.
+	certs *Certificates
+	pgp   *PGPKeys
+}
+
+// List returns the found keys waiting for a decision.
+func (s *FoundKeys) List(ctx context.Context) ([]store.PendingKey, error) {
 	return s.p.Store.PendingKeys(ctx, store.PendingOpen)
 }
 
-// AcceptPending imports a found key through the normal import path (so
+// Accept imports a found key through the normal import path (so
 // failed articles are re-run) and marks it accepted. A key that meanwhile
 // arrived by another way is accepted as it is; an update of a key we hold
-// is merged into it (ImportPGP).
+// is merged into it (PGPKeys.Import).
 //
 // Accepting an OpenPGP key CHANGE (a different key for an address we hold
 // a key for) means the admin trusts the new key for that address, so the
@@ -50,7 +60,7 @@ func (s *Service) ListPending(ctx context.Context) ([]store.PendingKey, error) {
 // key brings it back. Two exceptions, said in Note: a key of ours (we
 // hold its secret key) is never superseded by a key from mail, and
 // nothing is superseded when the new key does not carry the address.
-func (s *Service) AcceptPending(ctx context.Context, id int64) (PendingResult, error) {
+func (s *FoundKeys) Accept(ctx context.Context, id int64) (PendingResult, error) {
 	k, err := s.openPending(ctx, id)
 	if err != nil {
 		return PendingResult{}, err
@@ -58,13 +68,13 @@ func (s *Service) AcceptPending(ctx context.Context, id int64) (PendingResult, e
 	var res PendingResult
 	in := Input{Name: fmt.Sprintf("found key %d", id), Data: k.Key}
 	if k.Technology == string(verdict.TechPGP) {
-		r, ierr := s.ImportPGP(ctx, nil, in)
+		r, ierr := s.pgp.Import(ctx, nil, in)
 		res.Rechecked, res.RecheckError, err = r.Rechecked, r.RecheckError, ierr
 	} else {
 		// A self-signed certificate naming an address that came with a
 		// signature is the signer's own: trusted for its addresses, never
 		// made a CA by accepting it (issue 14).
-		r, ierr := s.ImportCertificatesWith(ctx, SelfSignedContact, in)
+		r, ierr := s.certs.ImportWith(ctx, SelfSignedContact, in)
 		res.Rechecked, res.RecheckError, err = r.Rechecked, r.RecheckError, ierr
 	}
 	if err != nil && !errors.Is(err, ErrDuplicate) {
@@ -83,8 +93,8 @@ func (s *Service) AcceptPending(ctx context.Context, id int64) (PendingResult, e
 }
 
 // supersede marks the keys an accepted key change replaces for its address
-// (see AcceptPending).
-func (s *Service) supersede(ctx context.Context, k store.PendingKey, res *PendingResult) error {
+// (see Accept).
+func (s *FoundKeys) supersede(ctx context.Context, k store.PendingKey, res *PendingResult) error {
 	addr := strings.ToLower(k.Address)
 	nk, err := s.p.Store.PGPKey(ctx, k.Fingerprint)
 	if err != nil {
@@ -120,9 +130,9 @@ func (s *Service) supersede(ctx context.Context, k store.PendingKey, res *Pendin
 	return nil
 }
 
-// RejectPending marks a found key rejected: it is not used, and the same
+// Reject marks a found key rejected: it is not used, and the same
 // key found again later is not proposed again.
-func (s *Service) RejectPending(ctx context.Context, id int64) (store.PendingKey, error) {
+func (s *FoundKeys) Reject(ctx context.Context, id int64) (store.PendingKey, error) {
 	if _, err := s.openPending(ctx, id); err != nil {
 		return store.PendingKey{}, err
 	}
@@ -132,7 +142,7 @@ func (s *Service) RejectPending(ctx context.Context, id int64) (store.PendingKey
 	return s.p.Store.PendingKey(ctx, id)
 }
 
-func (s *Service) openPending(ctx context.Context, id int64) (store.PendingKey, error) {
+func (s *FoundKeys) openPending(ctx context.Context, id int64) (store.PendingKey, error) {
 	k, err := s.p.Store.PendingKey(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return k, fmt.Errorf("security: no found key has the ID %d: %w", id, err)
@@ -149,7 +159,7 @@ func (s *Service) openPending(ctx context.Context, id int64) (store.PendingKey, 
 // until the agent accepts it; a different key for an address we hold a key
 // for is flagged as a key change. Failing to record them does not fail the
 // processing: they are offered again when the article is re-run.
-func (s *Service) proposeFound(ctx context.Context, articleID int64, raw []byte, p *processed, at time.Time) []store.PendingKey {
+func (s *FoundKeys) proposeFound(ctx context.Context, articleID int64, raw []byte, p *processed, at time.Time) []store.PendingKey {
 	var found []store.PendingKey
 	for _, fk := range p.Found {
 		if pk, ok := s.foundPGP(ctx, fk, at); ok {
@@ -173,7 +183,7 @@ func (s *Service) proposeFound(ctx context.Context, articleID int64, raw []byte,
 	return added
 }
 
-func (s *Service) foundPGP(ctx context.Context, fk pgp.FoundKey, at time.Time) (store.PendingKey, bool) {
+func (s *FoundKeys) foundPGP(ctx context.Context, fk pgp.FoundKey, at time.Time) (store.PendingKey, bool) {
 	k := fk.Key
 	update, ok := s.pgpUpdate(ctx, k)
 	if !ok {
@@ -189,10 +199,12 @@ func (s *Service) foundPGP(ctx context.Context, fk pgp.FoundKey, at time.Time) (
 		pk.Address = k.Emails[0]
 	}
 	pk.Warning = strings.Join(append(nonEmpty(fk.Warning), k.Warnings(at)...), "; ")
+	pk.Finding = string(fk.Finding)
 	if held, err := s.p.Store.PGPKeysByEmail(ctx, pk.Address); err == nil && pk.Address != "" && !pk.Update {
 		for _, h := range held {
 			if h.Fingerprint != k.Fingerprint {
 				pk.KeyChange, pk.Replaces = true, h.Fingerprint
+				pk.Finding = string(pgp.FoundKeyChange)
 				break
 			}
 		}
@@ -203,10 +215,10 @@ func (s *Service) foundPGP(ctx context.Context, fk pgp.FoundKey, at time.Time) (
 // pgpUpdate says whether a found key is worth proposing: one we do not
 // hold is (update ""); one we hold only when the found copy brings
 // something new, which update says for a person ("a new expiry date
-// (2027-01-31), 1 new subkey"). Accepting it merges (ImportPGP). A store
+// (2027-01-31), 1 new subkey"). Accepting it merges (PGPKeys.Import). A store
 // that cannot answer proposes nothing: the key is offered again when the
 // article is re-run.
-func (s *Service) pgpUpdate(ctx context.Context, k *pgp.Key) (update string, ok bool) {
+func (s *FoundKeys) pgpUpdate(ctx context.Context, k *pgp.Key) (update string, ok bool) {
 	old, err := s.p.Store.PGPKey(ctx, k.Fingerprint)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", true
@@ -225,7 +237,7 @@ func (s *Service) pgpUpdate(ctx context.Context, k *pgp.Key) (update string, ok 
 	return mergeSummary(rep, false), true
 }
 
-func (s *Service) foundCertificate(ctx context.Context, c *x509.Certificate, sign verdict.SignResult) (store.PendingKey, bool) {
+func (s *FoundKeys) foundCertificate(ctx context.Context, c *x509.Certificate, sign verdict.SignResult) (store.PendingKey, bool) {
 	fp := smime.Fingerprint(c)
 	if _, err := s.p.Store.Certificate(ctx, fp); !errors.Is(err, store.ErrNotFound) {
 		return store.PendingKey{}, false

@@ -14,11 +14,11 @@ func TestAutocryptKeyIsPendingUntilAccepted(t *testing.T) {
 	g := gpgtest.Get(t)
 	f := newPGPFixture(t, Options{})
 	// A signed mail whose key is missing fails, and waits for the key.
-	signed, err := f.svc.Inspect(f.ctx, g.Signed(t, "signed before"), InspectOptions{})
+	signed, err := f.svc.Processing.Inspect(f.ctx, g.Signed(t, "signed before"), InspectOptions{})
 	if err != nil || signed.Security.Sign.Success {
 		t.Fatalf("signed mail without the key: %+v, %v", signed.Security.Sign, err)
 	}
-	in, err := f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "autocrypt", g.AliceBinary), InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "autocrypt", g.AliceBinary), InspectOptions{})
 	if err != nil || len(in.Pending) != 1 {
 		t.Fatalf("autocrypt mail: %+v, %v", in.Pending, err)
 	}
@@ -31,35 +31,35 @@ func TestAutocryptKeyIsPendingUntilAccepted(t *testing.T) {
 	if keys, _ := f.pgpCount(t); keys != 0 {
 		t.Fatal("a key found in mail was imported without the agent")
 	}
-	again, _ := f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "autocrypt again", g.AliceBinary), InspectOptions{})
+	again, _ := f.svc.Processing.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "autocrypt again", g.AliceBinary), InspectOptions{})
 	if len(again.Pending) != 0 {
 		t.Fatalf("the same key was proposed twice: %+v", again.Pending)
 	}
-	res, err := f.svc.AcceptPending(f.ctx, pk.ID)
+	res, err := f.svc.FoundKeys.Accept(f.ctx, pk.ID)
 	if err != nil || res.Pending.Status != store.PendingAccepted || res.Rechecked != 1 {
 		t.Fatalf("accept: %+v, %v", res, err)
 	}
 	if a, _ := f.p.Store.Article(f.ctx, signed.ArticleID); !a.Security.Sign.Success {
 		t.Fatalf("the signed mail after accepting the key: %+v", a.Security.Sign)
 	}
-	if _, err := f.svc.AcceptPending(f.ctx, pk.ID); !errors.Is(err, store.ErrDecided) {
+	if _, err := f.svc.FoundKeys.Accept(f.ctx, pk.ID); !errors.Is(err, store.ErrDecided) {
 		t.Fatalf("second accept: %v", err)
 	}
-	if _, err := f.svc.RejectPending(f.ctx, 999); !errors.Is(err, store.ErrNotFound) {
+	if _, err := f.svc.FoundKeys.Reject(f.ctx, 999); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("reject of an unknown ID: %v", err)
 	}
 
 	// Another key for Alice's address is a key change, never a silent
 	// replacement; rejected, it is not proposed again.
-	in, _ = f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "other key", g.MalloryBinary), InspectOptions{})
+	in, _ = f.svc.Processing.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "other key", g.MalloryBinary), InspectOptions{})
 	if len(in.Pending) != 1 || !in.Pending[0].KeyChange || in.Pending[0].Replaces != g.Alice {
 		t.Fatalf("key change: %+v", in.Pending)
 	}
-	if _, err := f.svc.RejectPending(f.ctx, in.Pending[0].ID); err != nil {
+	if _, err := f.svc.FoundKeys.Reject(f.ctx, in.Pending[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	in, _ = f.svc.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "other key again", g.MalloryBinary), InspectOptions{})
-	list, _ := f.svc.ListPending(f.ctx)
+	in, _ = f.svc.Processing.Inspect(f.ctx, gpgtest.Autocrypt(gpgtest.AliceAddr, "other key again", g.MalloryBinary), InspectOptions{})
+	list, _ := f.svc.FoundKeys.List(f.ctx)
 	if len(in.Pending) != 0 || len(list) != 0 {
 		t.Fatalf("a rejected key came back: %+v %+v", in.Pending, list)
 	}
@@ -71,7 +71,7 @@ func TestAutocryptKeyIsPendingUntilAccepted(t *testing.T) {
 func TestSMIMESignerCertificateIsProposed(t *testing.T) {
 	p := getPKI(t)
 	f := newFixture(t)
-	in, err := f.svc.Inspect(f.ctx, signedByAlice(t, "carried cert"), InspectOptions{})
+	in, err := f.svc.Processing.Inspect(f.ctx, signedByAlice(t, "carried cert"), InspectOptions{})
 	if err != nil || len(in.Pending) != 1 {
 		t.Fatalf("pending after an S/MIME signed mail: %+v, %v", in.Pending, err)
 	}
@@ -81,7 +81,7 @@ func TestSMIMESignerCertificateIsProposed(t *testing.T) {
 		t.Fatalf("pending certificate: %+v", pk)
 	}
 	mustImport(t, f, p.root.certPEM())
-	res, err := f.svc.AcceptPending(f.ctx, pk.ID)
+	res, err := f.svc.FoundKeys.Accept(f.ctx, pk.ID)
 	if err != nil || res.Pending.Status != store.PendingAccepted {
 		t.Fatalf("accept: %+v, %v", res, err)
 	}
@@ -89,7 +89,7 @@ func TestSMIMESignerCertificateIsProposed(t *testing.T) {
 		t.Fatalf("accepted certificate: %+v, %v", c, err)
 	}
 	// A certificate we hold is not proposed again.
-	if in, _ := f.svc.Inspect(f.ctx, signedByAlice(t, "carried cert again"), InspectOptions{}); len(in.Pending) != 0 {
+	if in, _ := f.svc.Processing.Inspect(f.ctx, signedByAlice(t, "carried cert again"), InspectOptions{}); len(in.Pending) != 0 {
 		t.Fatalf("a held certificate was proposed: %+v", in.Pending)
 	}
 }

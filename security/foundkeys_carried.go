@@ -19,7 +19,7 @@ import (
 // Autocrypt header or an attached .asc file. Processing proposed it in the
 // keys found in mail (proposeFound); the composer offers the one a mail of
 // the ticket carried, and one click accepts it as an admin's Accept would
-// (AcceptPending). A key change is never such a click: replacing the key
+// (FoundKeys.Accept). A key change is never such a click: replacing the key
 // held for an address is an admin's decision under "Found in mail".
 
 // CarriedPGPKey is a recipient's OpenPGP key that a mail of the ticket
@@ -45,10 +45,10 @@ type CarriedPGPKey struct {
 var ErrNoKeyCarried = errors.New("security: no mail in this ticket carried an OpenPGP key for this address that waits to be accepted: ask them for their public key, or add it under PGP keys")
 
 // ErrKeyChangeNeedsReview: the key the ticket's mail carried is a key
-// change, which only an admin accepts (see CarriedPGPToAccept).
+// change, which only an admin accepts (see FoundKeys.CarriedToAccept).
 var ErrKeyChangeNeedsReview = errors.New("security: their mail carried a different OpenPGP key than the one SealDesk holds for this address: a changed key is never used without review, so ask an administrator to check it under \"Found in mail\"")
 
-// CarriedPGPFor lists the open found OpenPGP keys for addr that came from
+// CarriedFor lists the open found OpenPGP keys for addr that came from
 // articles of the ticket, newest article first. Only keys that carry addr
 // and can be encrypted to now are listed: accepting any other would not
 // lift the block. A key is a key change when SealDesk holds another key
@@ -58,7 +58,7 @@ var ErrKeyChangeNeedsReview = errors.New("security: their mail carried a differe
 // Every mail a key was seen in counts (store.PendingSeenIn): a key first
 // found in another ticket is offered here too when this ticket's mail
 // carried it again.
-func (s *Service) CarriedPGPFor(ctx context.Context, ticketID int64, addr string) ([]CarriedPGPKey, error) {
+func (s *FoundKeys) CarriedFor(ctx context.Context, ticketID int64, addr string) ([]CarriedPGPKey, error) {
 	addr = normAddress(addr)
 	arts, err := s.p.Store.TicketArticles(ctx, ticketID)
 	if err != nil {
@@ -81,7 +81,12 @@ func (s *Service) CarriedPGPFor(ctx context.Context, ticketID int64, addr string
 	var found []store.PendingKey
 	for _, pk := range open {
 		in := seen[pk.ID]
-		if len(in) == 0 || pk.Technology != string(verdict.TechPGP) {
+		// Only a key its mail proved to be the sender's is offered here
+		// (pgp.FoundFinding); a key change is listed, to be sent to an
+		// admin. Keys for other addresses, unproven ones and one of
+		// several keys for an address wait under "Found in mail".
+		offer := pgp.FoundFinding(pk.Finding)
+		if len(in) == 0 || pk.Technology != string(verdict.TechPGP) || !(offer.Offerable() || offer == pgp.FoundKeyChange) {
 			continue
 		}
 		// The ticket's newest mail that carried it.
@@ -132,13 +137,13 @@ func otherPGPKey(held []store.PGPKey, fp string) string {
 	return ""
 }
 
-// CarriedPGPToAccept is the found key the composer's one click may accept
-// for addr: the newest the ticket's mail carried (CarriedPGPFor). It is
+// CarriedToAccept is the found key the composer's one click may accept
+// for addr: the newest the ticket's mail carried (FoundKeys.CarriedFor). It is
 // ErrNoKeyCarried when there is none and ErrKeyChangeNeedsReview when that
 // key is a key change: the agent must not replace a key by accident, so
 // the check runs again here, whatever the composer showed.
-func (s *Service) CarriedPGPToAccept(ctx context.Context, ticketID int64, addr string) (CarriedPGPKey, error) {
-	found, err := s.CarriedPGPFor(ctx, ticketID, addr)
+func (s *FoundKeys) CarriedToAccept(ctx context.Context, ticketID int64, addr string) (CarriedPGPKey, error) {
+	found, err := s.CarriedFor(ctx, ticketID, addr)
 	if err != nil {
 		return CarriedPGPKey{}, err
 	}

@@ -1,0 +1,256 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"time"
+
+	imapx "github.com/sealdesk/sealdesk/mail/imap"
+	"github.com/sealdesk/sealdesk/mail/team"
+	"github.com/sealdesk/sealdesk/store"
+)
+
+// The team desk (docs/team.md): after the mailbox sync, one pass over the
+// account's team folder reads the records other laptops wrote, applies
+// them by the store's rules, and writes what this laptop has to say
+// (claims for its tickets, its queued changes, its agent identity).
+
+// TeamOptions tunes a team pass. The zero value is what the app and
+// sealctl use.
+type TeamOptions struct {
+	// Folder is the team folder; "" means team.DefaultFolder.
+	Folder string
+	// Dialer opens the IMAP connection; nil means the default. Tests pass
+	// a cutting proxy's.
+	Dialer imapx.ContextDialer
+}
+
+// TeamSummary sums up one team pass.
+type TeamSummary struct {
+	Account string `json:"account"`
+	// Off: the account has team records turned off; nothing was done.
+	Off bool `json:"off,omitempty"`
+	// Read records (and other messages) from the folder; Written records.
+	Read    int `json:"read"`
+	Written int `json:"written"`
+	Applied int `json:"applied"`
+	Lost    int `json:"lost"`
+	// Reset: the log was lost (folder deleted, emptied, records
+	// expunged) and this laptop started a new epoch (docs/team.md).
+	Reset bool `json:"reset,omitempty"`
+	// Skipped are messages of the folder that are not readable records
+	// (the first maxSkipped): logged here, never fatal.
+	Skipped []SkippedRecord `json:"skipped,omitempty"`
+	// Conflicts are this laptop's changes that lost to another agent's
+	// (exactly one of two concurrent writers is told).
+	Conflicts []store.TeamConflict `json:"conflicts,omitempty"`
+}
+
+// SkippedRecord is a message of the team folder that was not applied.
+type SkippedRecord struct {
+	UID    uint32 `json:"uid"`
+	Reason string `json:"reason"`
+}
+
+const maxSkipped = 20
+
+// TeamSync runs one team pass over the named account on a connection of
+// its own.
+func (s *Service) TeamSync(ctx context.Context, name string, opt TeamOptions) (TeamSummary, error) {
+	sum := TeamSummary{Account: name}
+	a, err := s.p.Store.AccountByName(ctx, name)
+	if err != nil {
+		return sum, err
+	}
+	if a.NoTeam {
+		sum.Off = true
+		return sum, nil
+	}
+	cfg, err := s.IMAPConfig(a)
+	if err != nil {
+		return sum, err
+	}
+	if opt.Dialer != nil {
+		cfg.Dialer = opt.Dialer
+	}
+	c, err := imapx.Connect(ctx, cfg)
+	if err != nil {
+		return sum, err
+	}
+	defer c.Logout()
+	err = s.teamPass(ctx, c, a, opt, &sum)
+	return sum, err
+}
+
+// teamPass reads, applies, publishes, writes and reads back.
+func (s *Service) teamPass(ctx context.Context, c *imapx.Client, a store.Account, opt TeamOptions, sum *TeamSummary) error {
+	st := s.p.Store
+	f, err := team.Open(ctx, c, opt.Folder)
+	if err != nil {
+		return err
+	}
+	held, err := st.TeamFolderState(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	// A new UIDVALIDITY (the folder deleted and made again) or fewer
+	// messages than we hold (expunged by hand): the log is lost.
+	if held.UIDValidity != 0 && (held.UIDValidity != f.Status.UIDValidity || f.Status.Messages < held.Messages) {
+		if err := st.ResetTeam(ctx, a.ID); err != nil {
+			return err
+		}
+		sum.Reset = true
+		held = store.TeamFolder{}
+	}
+	held.Name, held.UIDValidity, held.HighestModSeq = f.Name, f.Status.UIDValidity, f.Status.HighestModSeq
+	if err := s.teamRead(ctx, f, a.ID, &held, sum); err != nil {
+		return err
+	}
+	if err := s.teamPublish(ctx, a); err != nil {
+		return err
+	}
+	queued, err := st.TeamOutbox(ctx, a.ID)
+	if err != nil || len(queued) == 0 {
+		return err
+	}
+	for _, o := range queued {
+		uid, err := f.Append(ctx, o.Raw)
+		if err != nil {
+			// Still queued: written on the next pass. If the APPEND
+			// reached the server, reading finds it by its Message-ID and
+			// it leaves the queue unwritten a second time.
+			return err
+		}
+		_ = uid
+		sum.Written++
+	}
+	// Read our own records back: their outcome (applied or lost) is
+	// known before the pass returns.
+	if err := f.Refresh(ctx); err != nil {
+		return err
+	}
+	if f.Status.UIDValidity != held.UIDValidity {
+		return fmt.Errorf("mailbox: %w", team.ErrFolderReset)
+	}
+	return s.teamRead(ctx, f, a.ID, &held, sum)
+}
+
+// teamRead applies the folder's messages above held.LastUID, batch by
+// batch, each batch in one transaction with the read position.
+func (s *Service) teamRead(ctx context.Context, f *team.Folder, account int64, held *store.TeamFolder, sum *TeamSummary) error {
+	return f.Fetch(ctx, held.LastUID, func(batch []team.Fetched) error {
+		recs := make([]store.TeamRecord, 0, len(batch))
+		for _, fe := range batch {
+			if fe.Err != nil {
+				if len(sum.Skipped) < maxSkipped {
+					sum.Skipped = append(sum.Skipped, SkippedRecord{UID: fe.UID, Reason: fe.Err.Error()})
+				}
+				recs = append(recs, store.TeamRecord{UID: fe.UID, MessageID: fe.Record.MessageID})
+				continue
+			}
+			recs = append(recs, fromRecord(fe.UID, fe.Record))
+		}
+		next := *held
+		next.LastUID = batch[len(batch)-1].UID
+		res, err := s.p.Store.ApplyTeamRecords(ctx, account, recs, next)
+		if err != nil {
+			return err
+		}
+		next.Messages += uint32(len(recs))
+		*held = next
+		sum.Read += len(recs)
+		sum.Applied += res.Applied
+		sum.Lost += res.Lost
+		sum.Conflicts = append(sum.Conflicts, res.Conflicts...)
+		return nil
+	})
+}
+
+// fromRecord is a record in the store's terms.
+func fromRecord(uid uint32, r team.Record) store.TeamRecord {
+	out := store.TeamRecord{UID: uid, MessageID: r.MessageID, Kind: string(r.Kind), Root: r.Root, State: r.State,
+		Until: r.Until, Owner: r.Owner, Base: r.Base, Address: r.Address, Name: r.Name, Agent: r.Agent, At: r.At, Republish: r.Republish}
+	for _, c := range r.Claims {
+		out.Claims = append(out.Claims, store.TeamClaim{Root: c.Root, Number: c.Number})
+	}
+	return out
+}
+
+// teamPublish queues what the log lacks: claims for this laptop's
+// tickets, their states and owners when the log has none, and the agent
+// identity when the log does not say it yet.
+func (s *Service) teamPublish(ctx context.Context, a store.Account) error {
+	st := s.p.Store
+	claims, changes, err := st.TeamToPublish(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	from := s.agentAddress(ctx, a)
+	var out []store.TeamOutgoing
+	add := func(r team.Record, claimRoots []string) error {
+		r.MessageID, r.Agent, r.At = team.NewMessageID(), from.Address, time.Now().UTC()
+		raw, err := team.Build(r, from)
+		if err != nil {
+			return err
+		}
+		out = append(out, store.TeamOutgoing{MessageID: r.MessageID, Raw: raw, Root: r.Root, Kind: string(r.Kind), ClaimRoots: claimRoots})
+		return nil
+	}
+	for chunk := range slices.Chunk(claims, team.MaxClaims) {
+		r := team.Record{Kind: team.KindClaim}
+		roots := make([]string, len(chunk))
+		for i, c := range chunk {
+			r.Claims = append(r.Claims, team.Claim{Root: c.Root, Number: c.Number})
+			roots[i] = c.Root
+		}
+		if err := add(r, roots); err != nil {
+			return err
+		}
+	}
+	for _, ch := range changes {
+		if err := add(team.Record{Kind: team.Kind(ch.Kind), Root: ch.Root, State: ch.State, Until: ch.Until, Owner: ch.Owner, Republish: true}, nil); err != nil {
+			return err
+		}
+	}
+	if r, ok, err := s.agentRecord(ctx, a); err != nil {
+		return err
+	} else if ok {
+		if err := add(r, nil); err != nil {
+			return err
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return st.QueueTeamRecords(ctx, a.ID, out)
+}
+
+// agentAddress is who this laptop's records are from: the agent identity
+// when set (sealctl agent set, Settings), else the account's user name.
+func (s *Service) agentAddress(ctx context.Context, a store.Account) *mail.Address {
+	name, _ := s.p.Store.Setting(ctx, store.SettingAgentName)
+	addr, _ := s.p.Store.Setting(ctx, store.SettingAgentAddress)
+	if addr == "" {
+		addr = a.Username
+	}
+	return &mail.Address{Name: name, Address: addr}
+}
+
+// ErrNoAgent: a change needs this laptop's agent identity.
+var ErrNoAgent = errors.New("mailbox: no agent identity: set one first (sealctl agent set NAME ADDRESS, or Settings)")
+
+// afterSync runs the team pass after a completed mailbox sync: the one
+// place the sync calls into the team desk.
+func (s *Service) afterSync(ctx context.Context, name string, opt SyncOptions, sum *Summary) {
+	ts, err := s.TeamSync(ctx, name, opt.Team)
+	if ts.Off {
+		return
+	}
+	sum.Team = &ts
+	if err != nil {
+		sum.TeamError = err.Error()
+	}
+}
