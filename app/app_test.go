@@ -203,7 +203,7 @@ func TestComposeReadinessNeedsATechnology(t *testing.T) {
 		t.Fatalf("unknown technology: %v", err)
 	}
 	r, err := c.Readiness(ReadinessRequest{Technology: "S/MIME", From: "a@example.test", Recipients: []string{"b@example.test"}})
-	if err != nil || r.CanSign || r.CanEncrypt || len(r.Recipients) != 1 || r.Recipients[0].Reason != "no_certificate" {
+	if err != nil || r.CanSign || r.CanEncrypt || len(r.Recipients) != 2 || r.Recipients[0].Reason != "no_certificate" {
 		t.Fatalf("readiness with no certificates: %+v, %v", r, err)
 	}
 }

@@ -63,7 +63,7 @@ func (f composeFixture) ticketOf(t *testing.T, articleID int64) int64 {
 func (f composeFixture) annReadiness(t *testing.T) (ok bool, reason string) {
 	t.Helper()
 	r, err := f.c.Readiness(ReadinessRequest{Technology: "PGP", From: "sales@desk.test", Recipients: []string{annAddr}})
-	if err != nil || len(r.Recipients) != 1 {
+	if err != nil || len(r.Recipients) != 2 { // Ann, then the sender
 		t.Fatalf("readiness: %+v, %v", r, err)
 	}
 	return r.Recipients[0].OK, r.Recipients[0].Reason
