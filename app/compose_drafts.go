@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/sealdesk/sealdesk/compose"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -36,6 +37,9 @@ type DraftMessage struct {
 	Encrypt bool     `json:"encrypt"`
 	// Technology is "S/MIME" or "PGP".
 	Technology string `json:"technology"`
+	// Chosen: which of Technology, Sign and Encrypt the agent set by hand
+	// (kept; the others follow compose.Choose).
+	Chosen compose.Chosen `json:"chosen"`
 	// Keys: certificates or OpenPGP keys picked for recipients with
 	// several (address → fingerprint).
 	Keys        map[string]string `json:"keys"`
