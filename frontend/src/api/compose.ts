@@ -2,7 +2,7 @@
 // readiness and its fixes, drafts (stored sealed by Go), send and outbox.
 // Private keys and passphrases never pass here: sealing happens in Go.
 import * as ComposeBinding from '../wailsjs/go/app/Compose'
-import type { app, security, store } from '../wailsjs/go/models'
+import type { app, compose, security, store } from '../wailsjs/go/models'
 import { call } from './errors'
 
 // Like types.ts's Plain, but arrays stay arrays.
@@ -26,6 +26,9 @@ export type KeyCandidate = Plain<security.KeyCandidate>
 export type ComposeReadiness = Plain<security.Readiness>
 export type ComposeReadinessRequest = Omit<Plain<app.ReadinessRequest>, 'keys'> & { keys: Record<string, string> }
 export type ComposeImportResult = Plain<security.ImportResult>
+export type ComposeChoice = Plain<compose.Choice>
+export type ComposeChosen = Plain<compose.Chosen>
+export type ComposeChooseRequest = Omit<Plain<app.ChooseRequest>, 'keys'> & { keys: Record<string, string> }
 export type PrepareRequest = Plain<app.PrepareRequest>
 export type SendStep = 'sealing' | 'queued' | 'sending' | 'saved' | 'sent' | 'failed'
 // Event payloads (app.SendProgress; outbox:changed is empty).
@@ -34,6 +37,12 @@ export type SendProgress = { send_id: string; step: SendStep; outbox_id: number;
 export interface ComposeApi {
   /** Per recipient, why Sign or Encrypt must stay off (public material only). */
   readiness(req: ComposeReadinessRequest): Promise<ComposeReadiness>
+  /**
+   * The technology and Sign/Encrypt for the message now, why, and that
+   * technology's readiness: the agent's choices kept, the group's defaults
+   * where they can be met (Go's compose.Choose).
+   */
+  choose(req: ComposeChooseRequest): Promise<ComposeChoice>
   /** The draft to start from: the saved one of the same intent, else prefilled. */
   prepare(req: PrepareRequest): Promise<DraftMessage>
   contacts(prefix: string, limit?: number): Promise<Contact[]>
@@ -58,6 +67,7 @@ export interface ComposeApi {
 
 export const composeApi: ComposeApi = {
   readiness: (req) => call(() => ComposeBinding.Readiness(req as never)),
+  choose: (req) => call(() => ComposeBinding.Choose(req as never)),
   prepare: (req) => call(() => ComposeBinding.Prepare(req as never) as Promise<never>),
   contacts: (prefix, limit = 8) => call(() => ComposeBinding.Contacts({ prefix, limit } as never)),
   fixes: (ticket_id, addresses, technology) => call(() => ComposeBinding.Fixes({ ticket_id, addresses, technology } as never)),

@@ -180,6 +180,54 @@ export namespace app {
 	        this.comment = source["comment"];
 	    }
 	}
+	export class ChooseRequest {
+	    mode: string;
+	    group_id: number;
+	    article_id: number;
+	    from: string;
+	    recipients: string[];
+	    keys: Record<string, string>;
+	    technology: string;
+	    sign: boolean;
+	    encrypt: boolean;
+	    chosen: compose.Chosen;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChooseRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.group_id = source["group_id"];
+	        this.article_id = source["article_id"];
+	        this.from = source["from"];
+	        this.recipients = source["recipients"];
+	        this.keys = source["keys"];
+	        this.technology = source["technology"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	        this.chosen = this.convertValues(source["chosen"], compose.Chosen);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ConnectionResult {
 	    ok: boolean;
 	
@@ -272,6 +320,7 @@ export namespace app {
 	    sign: boolean;
 	    encrypt: boolean;
 	    technology: string;
+	    chosen: compose.Chosen;
 	    keys: Record<string, string>;
 	    attachments: Attachment[];
 	    in_reply_to: string;
@@ -298,6 +347,7 @@ export namespace app {
 	        this.sign = source["sign"];
 	        this.encrypt = source["encrypt"];
 	        this.technology = source["technology"];
+	        this.chosen = this.convertValues(source["chosen"], compose.Chosen);
 	        this.keys = source["keys"];
 	        this.attachments = this.convertValues(source["attachments"], Attachment);
 	        this.in_reply_to = source["in_reply_to"];
@@ -950,6 +1000,75 @@ export namespace app {
 
 }
 
+export namespace compose {
+	
+	export class Choice {
+	    technology: string;
+	    sign: boolean;
+	    encrypt: boolean;
+	    technology_why: string;
+	    technology_note: string;
+	    sign_held: boolean;
+	    encrypt_held: boolean;
+	    sign_note: string;
+	    encrypt_note: string;
+	    readiness: security.Readiness;
+	
+	    static createFrom(source: any = {}) {
+	        return new Choice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.technology = source["technology"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	        this.technology_why = source["technology_why"];
+	        this.technology_note = source["technology_note"];
+	        this.sign_held = source["sign_held"];
+	        this.encrypt_held = source["encrypt_held"];
+	        this.sign_note = source["sign_note"];
+	        this.encrypt_note = source["encrypt_note"];
+	        this.readiness = this.convertValues(source["readiness"], security.Readiness);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Chosen {
+	    technology: boolean;
+	    sign: boolean;
+	    encrypt: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Chosen(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.technology = source["technology"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	    }
+	}
+
+}
+
 export namespace mime {
 	
 	export class Attachment {
@@ -1023,6 +1142,7 @@ export namespace security {
 	    reason: string;
 	    comment: string;
 	    key: string;
+	    own: boolean;
 	    candidates: KeyCandidate[];
 	
 	    static createFrom(source: any = {}) {
@@ -1036,6 +1156,7 @@ export namespace security {
 	        this.reason = source["reason"];
 	        this.comment = source["comment"];
 	        this.key = source["key"];
+	        this.own = source["own"];
 	        this.candidates = this.convertValues(source["candidates"], KeyCandidate);
 	    }
 	
