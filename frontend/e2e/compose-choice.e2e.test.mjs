@@ -57,7 +57,7 @@ describe('the composer chooses what can work', () => {
 
     // The agent's S/MIME is kept; Carol has no certificate, so the group's
     // Encrypt is held off, with the reason, and Send is not blocked.
-    await page.getByTestId('compose-tech-smime').check()
+    await page.getByRole('radiogroup', { name: 'Technology' }).locator('label', { hasText: 'S/MIME' }).click() // the radio is drawn as its label
     const why = page.locator('[data-testid="encrypt-why"][data-held="true"]')
     await why.waitFor()
     assert.match(await why.textContent(), /although the group encrypts by default/)
