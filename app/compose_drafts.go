@@ -2,9 +2,8 @@ package app
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/sealdesk/sealdesk/compose"
 	"github.com/sealdesk/sealdesk/store"
@@ -64,24 +63,17 @@ type DraftRequest struct {
 	ID int64 `json:"id"`
 }
 
-// draftAAD binds a sealed draft to its row.
-func draftAAD(id int64) []byte { return []byte("draft:" + strconv.FormatInt(id, 10)) }
+// drafts keeps the drafts sealed (compose.Drafts).
+func (c *Compose) drafts() compose.Drafts {
+	return compose.Drafts{Store: c.p.Store, Sealer: c.p.Sealer}
+}
 
 // SaveDraft keeps the draft, sealed with the store key (it may quote
 // decrypted mail), and returns it as saved (with its ID).
 func (c *Compose) SaveDraft(d DraftMessage) (DraftMessage, error) {
-	sealer, err := c.p.Sealer()
-	if err != nil {
-		return d, err
-	}
 	body := d
 	body.ID, body.UpdatedAt = 0, ""
-	plain, err := json.Marshal(body)
-	if err != nil {
-		return d, err
-	}
-	row, err := c.p.Store.SaveDraft(context.Background(), store.Draft{ID: d.ID, TicketID: d.TicketID, ArticleID: d.ArticleID, Mode: d.Mode},
-		func(id int64) ([]byte, error) { return sealer.Seal(plain, draftAAD(id)) })
+	row, err := c.drafts().Save(context.Background(), store.Draft{ID: d.ID, TicketID: d.TicketID, ArticleID: d.ArticleID, Mode: d.Mode}, body)
 	if err != nil {
 		return d, err
 	}
@@ -99,17 +91,16 @@ func (c *Compose) OpenDraft(req DraftRequest) (DraftMessage, error) {
 }
 
 func (c *Compose) openDraft(row store.Draft) (DraftMessage, error) {
-	sealer, err := c.p.Sealer()
+	var d DraftMessage
+	err := c.drafts().Open(row, &d)
+	switch {
+	case errors.Is(err, compose.ErrDraftSealed):
+		return DraftMessage{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d cannot be decrypted (damaged, or saved with another profile's key): delete it and write the message again.", row.ID)}
+	case errors.Is(err, compose.ErrDraftUnreadable):
+		return DraftMessage{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d is unreadable: delete it and write the message again.", row.ID)}
+	}
 	if err != nil {
 		return DraftMessage{}, err
-	}
-	plain, err := sealer.Open(row.Sealed, draftAAD(row.ID))
-	if err != nil {
-		return DraftMessage{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d cannot be decrypted (damaged, or saved with another profile's key): delete it and write the message again.", row.ID)}
-	}
-	var d DraftMessage
-	if err := json.Unmarshal(plain, &d); err != nil {
-		return DraftMessage{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d is unreadable: delete it and write the message again.", row.ID)}
 	}
 	d.ID, d.UpdatedAt = row.ID, row.UpdatedAt
 	return d, nil
