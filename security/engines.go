@@ -37,11 +37,12 @@ type Engine interface {
 	// A nil outcome and nil error hand the layer on to the next engine
 	// that claims it (an S/MIME certs-only message is no S/MIME layer).
 	Process(ks *keySet, l *Layer, at time.Time, on bool) (*processed, error)
-	// Sealer opens the engine's sealing over our keys for one request.
+	// Sealer opens the engine's sealing over our keys for one request;
+	// its judge is the one Judge gives, over the same keys.
 	Sealer(ctx context.Context, req SealRequest) (*sealer, error)
-	// Readiness fills in r.Sign and r.Recipients for req (see
-	// Sealing.Readiness); public material only.
-	Readiness(ctx context.Context, req SealRequest, r *Readiness) error
+	// Judge opens the engine's public material for req (see judge):
+	// Readiness and sealing both judge through it.
+	Judge(ctx context.Context, req SealRequest) (*judge, error)
 }
 
 // Layer is one MIME layer of a received message as the engines are asked

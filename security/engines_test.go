@@ -31,9 +31,7 @@ func (e *layerEngine) Process(_ *keySet, l *Layer, _ time.Time, _ bool) (*proces
 	return &processed{Result: verdict.Result{Type: "TEST", Signed: true}, Entity: l.Raw, Inner: inner}, nil
 }
 func (e *layerEngine) Sealer(context.Context, SealRequest) (*sealer, error) { return nil, nil }
-func (e *layerEngine) Readiness(context.Context, SealRequest, *Readiness) error {
-	return nil
-}
+func (e *layerEngine) Judge(context.Context, SealRequest) (*judge, error)   { return nil, nil }
 
 // TestWalkAsksEnginesPerLayer pins the walk issue 12 builds on: the engine
 // that claims the outer layer is not asked to open what it left closed;

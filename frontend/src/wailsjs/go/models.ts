@@ -214,6 +214,54 @@ export namespace app {
 	        this.comment = source["comment"];
 	    }
 	}
+	export class ChooseRequest {
+	    mode: string;
+	    group_id: number;
+	    article_id: number;
+	    from: string;
+	    recipients: string[];
+	    keys: Record<string, string>;
+	    technology: string;
+	    sign: boolean;
+	    encrypt: boolean;
+	    chosen: compose.Chosen;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChooseRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.group_id = source["group_id"];
+	        this.article_id = source["article_id"];
+	        this.from = source["from"];
+	        this.recipients = source["recipients"];
+	        this.keys = source["keys"];
+	        this.technology = source["technology"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	        this.chosen = this.convertValues(source["chosen"], compose.Chosen);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ConnectionResult {
 	    ok: boolean;
 	
@@ -306,6 +354,7 @@ export namespace app {
 	    sign: boolean;
 	    encrypt: boolean;
 	    technology: string;
+	    chosen: compose.Chosen;
 	    keys: Record<string, string>;
 	    attachments: AttachmentRef[];
 	    in_reply_to: string;
@@ -332,6 +381,7 @@ export namespace app {
 	        this.sign = source["sign"];
 	        this.encrypt = source["encrypt"];
 	        this.technology = source["technology"];
+	        this.chosen = this.convertValues(source["chosen"], compose.Chosen);
 	        this.keys = source["keys"];
 	        this.attachments = this.convertValues(source["attachments"], AttachmentRef);
 	        this.in_reply_to = source["in_reply_to"];
@@ -1016,6 +1066,75 @@ export namespace app {
 
 }
 
+export namespace compose {
+	
+	export class Choice {
+	    technology: string;
+	    sign: boolean;
+	    encrypt: boolean;
+	    technology_why: string;
+	    technology_note: string;
+	    sign_held: boolean;
+	    encrypt_held: boolean;
+	    sign_note: string;
+	    encrypt_note: string;
+	    readiness: security.Readiness;
+	
+	    static createFrom(source: any = {}) {
+	        return new Choice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.technology = source["technology"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	        this.technology_why = source["technology_why"];
+	        this.technology_note = source["technology_note"];
+	        this.sign_held = source["sign_held"];
+	        this.encrypt_held = source["encrypt_held"];
+	        this.sign_note = source["sign_note"];
+	        this.encrypt_note = source["encrypt_note"];
+	        this.readiness = this.convertValues(source["readiness"], security.Readiness);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Chosen {
+	    technology: boolean;
+	    sign: boolean;
+	    encrypt: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Chosen(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.technology = source["technology"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	    }
+	}
+
+}
+
 export namespace mime {
 	
 	export class Attachment {
@@ -1089,6 +1208,7 @@ export namespace security {
 	    reason: string;
 	    comment: string;
 	    key: string;
+	    own: boolean;
 	    candidates: KeyCandidate[];
 	
 	    static createFrom(source: any = {}) {
@@ -1102,6 +1222,7 @@ export namespace security {
 	        this.reason = source["reason"];
 	        this.comment = source["comment"];
 	        this.key = source["key"];
+	        this.own = source["own"];
 	        this.candidates = this.convertValues(source["candidates"], KeyCandidate);
 	    }
 	
@@ -1744,8 +1865,8 @@ export namespace store {
 	    updated_at: string;
 	    security: string;
 	    pending: boolean;
-	    owner: string;
-	    pending_until: string;
+	    owner?: string;
+	    pending_until?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Ticket(source);
@@ -1806,7 +1927,7 @@ export namespace store {
 	    group_id: number;
 	    security: string;
 	    unread: boolean;
-	    owner: string;
+	    owner?: string;
 	    offset: number;
 	    limit: number;
 	
