@@ -148,13 +148,34 @@ type processed struct {
 	// Found are the OpenPGP keys the message offers (Autocrypt, attached).
 	Found []pgp.FoundKey
 	// Inner, when set, is an entity inside the layer that this engine
-	// left closed because it is another technology's (an S/MIME
-	// signature over a PGP/MIME encryption): the walk asks the engines
-	// about it as a layer of its own and puts their outcome in Inside.
-	// No engine sets it yet; the article's verdict is the outer layer's
-	// until reporting both is decided (issue 12).
+	// left closed for the engines to read as a layer of its own (a whole
+	// PGP/MIME encryption under an S/MIME or OpenPGP signature), already
+	// a message under the layer's header (mimepart.Rehead in crypto/):
+	// the walk asks the engines about it and puts their outcome in
+	// Inside. See article for what the message then reports.
 	Inner  []byte
 	Inside *processed
+}
+
+// article is what a walk's outcome reports for the message. A layer that
+// is only a signature around a whole encryption (Result.OuterSignature,
+// with Inner) is reported through its inside: the message's Signed and
+// Sign are the signature inside the encryption (or none), Encrypted and
+// Encryption its decryption, and the entity, text, protected subject and
+// keys are the inside's; the signature around it stays
+// Result.OuterSignature, which says nothing about who wrote the text.
+// When layers nest, the outer signature nearest the encryption is kept.
+// Without an inside (it could not be read), the outer layer stands: it
+// reports the encryption as not opened, and nothing as signed.
+func (p *processed) article() *processed {
+	if p.Inside == nil || p.Result.OuterSignature == nil {
+		return p
+	}
+	in := *p.Inside.article()
+	if in.Result.OuterSignature == nil {
+		in.Result.OuterSignature = p.Result.OuterSignature
+	}
+	return &in
 }
 
 // process runs the engines over a received message, layer by layer (see
@@ -178,7 +199,11 @@ func (ks *keySet) process(raw []byte, at time.Time) (*processed, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ks.walk(&Layer{Raw: raw}, at, on)
+	p, err := ks.walk(&Layer{Raw: raw}, at, on)
+	if err != nil {
+		return nil, err
+	}
+	return p.article(), nil
 }
 
 // walk asks each engine in turn whether it claims the layer; the first
