@@ -2,6 +2,11 @@ package security
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"math/big"
 	"os"
 	"os/exec"
@@ -9,12 +14,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
@@ -26,9 +25,8 @@ import (
 // now: the OpenPGP fixture runs on the real clock), and GnuPG with her
 // OpenPGP key.
 type outerSigner struct {
-	g     *gpgtest.Fixture
-	dir   string
-	alice []string // gpg's arguments to sign as Alice
+	g   *gpgtest.Fixture
+	dir string
 }
 
 func newOuterSigner(t *testing.T) (*outerSigner, *fixture) {
@@ -36,7 +34,7 @@ func newOuterSigner(t *testing.T) (*outerSigner, *fixture) {
 	if _, err := exec.LookPath("openssl"); err != nil {
 		t.Skip("openssl not on PATH")
 	}
-	g, f, alice := deskReadsAlice(t)
+	g, f, _ := deskReadsAlice(t)
 	p := getPKI(t)
 	mustImport(t, f, p.root.certPEM())
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -46,19 +44,13 @@ func newOuterSigner(t *testing.T) (*outerSigner, *fixture) {
 		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(0, 1, 0),
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
 	}, &p.root, key), key}
-	s := &outerSigner{g: g, dir: t.TempDir(), alice: alice}
+	s := &outerSigner{g: g, dir: t.TempDir()}
 	for name, b := range map[string][]byte{"alice.pem": cert.certPEM(), "alice.key": cert.keyPEM(t)} {
 		if err := os.WriteFile(filepath.Join(s.dir, name), b, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return s, f
-}
-
-// header is the message header around a signed part, dated now.
-func outerHeader(ctype string) string {
-	return "From: Alice <" + gpgtest.AliceAddr + ">\r\nTo: " + gpgtest.DeskAddr + "\r\nSubject: signed outside\r\nDate: " +
-		time.Now().UTC().Format(time.RFC1123Z) + "\r\nMIME-Version: 1.0\r\n" + ctype
 }
 
 // smime signs entity with `openssl smime -sign` and flags, and returns the
@@ -76,17 +68,8 @@ func (s *outerSigner) smime(t *testing.T, entity, flags string) []byte {
 		t.Fatalf("openssl: %v\n%s", err, out)
 	}
 	out = bytes.ReplaceAll(bytes.ReplaceAll(out, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
-	return append([]byte(outerHeader("")), bytes.TrimPrefix(out, []byte("MIME-Version: 1.0\r\n"))...)
-}
-
-// pgp signs entity with `gpg --detach-sign` as PGP/MIME (RFC 3156
-// section 5).
-func (s *outerSigner) pgp(t *testing.T, entity string) []byte {
-	part := strings.TrimSuffix(entity, "\r\n")
-	sig := s.g.Must(t, []byte(part), append(s.alice, "--armor", "--detach-sign")...)
-	return []byte(outerHeader(`Content-Type: multipart/signed; micalg=pgp-sha256; protocol="application/pgp-signature"; boundary="sig"`+"\r\n\r\n") +
-		"--sig\r\n" + part + "\r\n--sig\r\nContent-Type: application/pgp-signature\r\n\r\n" +
-		strings.ReplaceAll(string(sig), "\n", "\r\n") + "\r\n--sig--\r\n")
+	hdr := "From: Alice <" + gpgtest.AliceAddr + ">\r\nTo: " + gpgtest.DeskAddr + "\r\nSubject: signed outside\r\nDate: " + time.Now().UTC().Format(time.RFC1123Z) + "\r\n"
+	return append([]byte(hdr), out...)
 }
 
 // TestSignatureOutsideTheEncryption: a signature around a whole PGP/MIME
@@ -98,8 +81,7 @@ func (s *outerSigner) pgp(t *testing.T, entity string) []byte {
 // (issue 12).
 func TestSignatureOutsideTheEncryption(t *testing.T) {
 	s, f := newOuterSigner(t)
-	signedInside := asPart(s.g.Encrypted(t, "inside signed", true))
-	unsigned := asPart(s.g.Encrypted(t, "inside unsigned", false))
+	signedInside, unsigned := s.g.EncryptedPart(t, true), s.g.EncryptedPart(t, false)
 	mixed := "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n--m\r\n" + unsigned + "\r\n--m--\r\n"
 	type want struct {
 		outer       verdict.Technology // "": no outer signature (a near miss)
@@ -117,10 +99,10 @@ func TestSignatureOutsideTheEncryption(t *testing.T) {
 		{"S/MIME over LF line ends", func(t *testing.T) []byte {
 			return s.smime(t, strings.ReplaceAll(unsigned, "\r\n", "\n"), "-binary")
 		}, want{verdict.TechSMIME, verdict.TechPGP, false, true}},
-		{"OpenPGP, unsigned inside", func(t *testing.T) []byte { return s.pgp(t, unsigned) }, want{verdict.TechPGP, verdict.TechPGP, false, true}},
-		{"OpenPGP, signed inside", func(t *testing.T) []byte { return s.pgp(t, signedInside) }, want{verdict.TechPGP, verdict.TechPGP, true, true}},
+		{"OpenPGP, unsigned inside", func(t *testing.T) []byte { return s.g.SignedPart(t, "signed outside", unsigned) }, want{verdict.TechPGP, verdict.TechPGP, false, true}},
+		{"OpenPGP, signed inside", func(t *testing.T) []byte { return s.g.SignedPart(t, "signed outside", signedInside) }, want{verdict.TechPGP, verdict.TechPGP, true, true}},
 		{"S/MIME beside a text part", func(t *testing.T) []byte { return s.smime(t, mixed, "") }, want{"", verdict.TechSMIME, true, false}},
-		{"OpenPGP beside a text part", func(t *testing.T) []byte { return s.pgp(t, mixed) }, want{"", verdict.TechPGP, true, false}},
+		{"OpenPGP beside a text part", func(t *testing.T) []byte { return s.g.SignedPart(t, "signed outside", mixed) }, want{"", verdict.TechPGP, true, false}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			in, err := f.svc.Processing.Inspect(f.ctx, c.build(t), InspectOptions{})
