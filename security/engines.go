@@ -179,7 +179,8 @@ func (p *processed) article() *processed {
 }
 
 // process runs the engines over a received message, layer by layer (see
-// walk). A message is one technology's at its top: the S/MIME engine is
+// walk), and returns what the article reports (see processed.article).
+// A message is one technology's at its top: the S/MIME engine is
 // asked first because its detection (content types, CMS content types,
 // its quirks) is the strictest, and when it claims nothing the OpenPGP
 // engine runs, which also handles plain mail (inline blocks, Autocrypt
@@ -212,7 +213,8 @@ func (ks *keySet) process(raw []byte, at time.Time) (*processed, error) {
 // about that one the same way, so that one technology's signature over
 // another's encryption is verified by the one and opened by the other.
 // An inner layer that cannot be processed leaves Inside nil: the outer
-// layer's outcome stands.
+// layer's outcome stands (an engine that hands a layer on reports it as
+// not opened, and nothing as signed).
 func (ks *keySet) walk(l *Layer, at time.Time, on Integrations) (*processed, error) {
 	for _, e := range ks.s.engines {
 		claims, err := e.Detect(l)
