@@ -246,11 +246,17 @@ func switchedOff(r *verdict.Result) {
 		return
 	}
 	comment := string(r.Type) + " is switched off in Settings > Integrations: switch it on to check this message."
-	if r.Signed {
-		r.Sign.Success, r.Sign.Comment, r.Sign.Checks, r.Sign.Reason = false, comment, nil, ""
-		for i := range r.Sign.Signers {
-			r.Sign.Signers[i].Valid = false
+	unchecked := func(s *verdict.SignResult) {
+		s.Success, s.Comment, s.Checks, s.Reason = false, comment, nil, ""
+		for i := range s.Signers {
+			s.Signers[i].Valid = false
 		}
+	}
+	if r.Signed {
+		unchecked(&r.Sign)
+	}
+	if r.OuterSignature != nil {
+		unchecked(&r.OuterSignature.Sign)
 	}
 	if r.Encrypted {
 		r.Encryption.Success, r.Encryption.Comment = false, comment

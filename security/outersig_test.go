@@ -18,6 +18,7 @@ import (
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
 	"github.com/sealdesk/sealdesk/mail/mime"
+	"github.com/sealdesk/sealdesk/store"
 )
 
 // outerSigner makes the signatures around Alice's PGP/MIME mail: OpenSSL
@@ -138,5 +139,25 @@ func TestSignatureOutsideTheEncryption(t *testing.T) {
 				t.Errorf("display:\n%s", all)
 			}
 		})
+	}
+}
+
+// TestOuterSignatureWhileSwitchedOff: with S/MIME switched off, an S/MIME
+// signature around Alice's encryption is not checked and says so; the
+// OpenPGP inside is still read (issue 12).
+func TestOuterSignatureWhileSwitchedOff(t *testing.T) {
+	s, f := newOuterSigner(t)
+	setting(t, f, store.SettingSMIMEEnabled, "false")
+	in, err := f.svc.Processing.Inspect(f.ctx, s.smime(t, s.g.EncryptedPart(t, true), ""), InspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := in.Security
+	o := r.OuterSignature
+	if o == nil || o.Sign.Success || !strings.Contains(o.Sign.Comment, "switched off") || len(o.Sign.Signers) == 0 || o.Sign.Signers[0].Valid {
+		t.Fatalf("outer signature while S/MIME is off: %+v", o)
+	}
+	if !r.Sign.Success || !r.Encryption.Success || !strings.Contains(in.Text, "printer is on fire") {
+		t.Fatalf("inside: %+v %q", r, in.Text)
 	}
 }
