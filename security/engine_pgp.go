@@ -52,7 +52,9 @@ func (e *pgpEngine) Process(ks *keySet, l *Layer, at time.Time, on bool) (*proce
 		switchedOff(&pp.Result)
 		found = nil
 	}
-	return &processed{Result: pp.Result, Entity: pp.Entity, Text: pp.Text, Subject: pp.ProtectedSubject, Found: found}, nil
+	// A PGP/MIME signature around a whole PGP/MIME encryption leaves it
+	// closed (pgp.Processed.Inner): the walk asks the engines about it.
+	return &processed{Result: pp.Result, Entity: pp.Entity, Text: pp.Text, Subject: pp.ProtectedSubject, Found: found, Inner: pp.Inner}, nil
 }
 
 // Sealer writes PGP/MIME (RFC 3156), signed with our key for req.From,

@@ -60,7 +60,9 @@ func (e *smimeEngine) Process(ks *keySet, l *Layer, at time.Time, on bool) (*pro
 	} else {
 		switchedOff(&sp.Result)
 	}
-	return &processed{Result: sp.Result, Entity: sp.Entity, Text: sp.Text}, nil
+	// An S/MIME signature around a whole PGP/MIME encryption leaves it
+	// closed (smime.Processed.Inner): the walk hands it to the engines.
+	return &processed{Result: sp.Result, Entity: sp.Entity, Text: sp.Text, Inner: sp.Inner}, nil
 }
 
 // Sealer encrypts with AES-256-CBC, or AES-256-GCM AuthEnvelopedData

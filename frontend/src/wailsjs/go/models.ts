@@ -2014,30 +2014,6 @@ export namespace verdict {
 	        this.failure = source["failure"];
 	    }
 	}
-	export class Sender {
-	    from: string;
-	    name?: string;
-	    ascii?: string;
-	    problem?: string;
-	    detail?: string;
-	    reply_to?: string[];
-	    agent?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Sender(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.from = source["from"];
-	        this.name = source["name"];
-	        this.ascii = source["ascii"];
-	        this.problem = source["problem"];
-	        this.detail = source["detail"];
-	        this.reply_to = source["reply_to"];
-	        this.agent = source["agent"];
-	    }
-	}
 	export class Signer {
 	    subject: string;
 	    fingerprint: string;
@@ -2122,6 +2098,62 @@ export namespace verdict {
 		    return a;
 		}
 	}
+	export class OuterSignature {
+	    type: string;
+	    sign: SignResult;
+	
+	    static createFrom(source: any = {}) {
+	        return new OuterSignature(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.sign = this.convertValues(source["sign"], SignResult);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Sender {
+	    from: string;
+	    name?: string;
+	    ascii?: string;
+	    problem?: string;
+	    detail?: string;
+	    reply_to?: string[];
+	    agent?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Sender(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.name = source["name"];
+	        this.ascii = source["ascii"];
+	        this.problem = source["problem"];
+	        this.detail = source["detail"];
+	        this.reply_to = source["reply_to"];
+	        this.agent = source["agent"];
+	    }
+	}
 	export class Result {
 	    type: string;
 	    signed: boolean;
@@ -2132,6 +2164,7 @@ export namespace verdict {
 	    processed_at: any;
 	    sender?: Sender;
 	    repaired?: string;
+	    outer_signature?: OuterSignature;
 	
 	    static createFrom(source: any = {}) {
 	        return new Result(source);
@@ -2147,6 +2180,7 @@ export namespace verdict {
 	        this.processed_at = this.convertValues(source["processed_at"], null);
 	        this.sender = this.convertValues(source["sender"], Sender);
 	        this.repaired = source["repaired"];
+	        this.outer_signature = this.convertValues(source["outer_signature"], OuterSignature);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
