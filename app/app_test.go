@@ -157,7 +157,7 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		"*app.PendingKeys": {"Accept", "List", "Reject"},
 		// The composer asks before a send; public material only.
 		// Private keys never pass; drafts are stored sealed.
-		"*app.Compose": {"AddAttachment", "Contacts", "DeleteDraft", "DiscardOutbox", "Drafts", "Fixes", "ImportCarried", "OpenDraft", "Outbox", "Prepare",
+		"*app.Compose": {"AddAttachment", "Choose", "Contacts", "DeleteDraft", "DiscardOutbox", "Drafts", "Fixes", "ImportCarried", "OpenDraft", "Outbox", "Prepare",
 			"Readiness", "RemoveAttachment", "RetryOutbox", "SaveDraft", "Send"},
 		// Passwords only go in (Save); List returns none.
 		"*app.Accounts": {"Delete", "List", "Save", "TestConnection"},
@@ -203,7 +203,7 @@ func TestComposeReadinessNeedsATechnology(t *testing.T) {
 		t.Fatalf("unknown technology: %v", err)
 	}
 	r, err := c.Readiness(ReadinessRequest{Technology: "S/MIME", From: "a@example.test", Recipients: []string{"b@example.test"}})
-	if err != nil || r.CanSign || r.CanEncrypt || len(r.Recipients) != 1 || r.Recipients[0].Reason != "no_certificate" {
+	if err != nil || r.CanSign || r.CanEncrypt || len(r.Recipients) != 2 || r.Recipients[0].Reason != "no_certificate" {
 		t.Fatalf("readiness with no certificates: %+v, %v", r, err)
 	}
 }

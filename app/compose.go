@@ -3,12 +3,11 @@ package app
 import (
 	"context"
 	"errors"
-	"net/mail"
 	"strings"
 
+	"github.com/sealdesk/sealdesk/compose"
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mail/outgoing"
-	"github.com/sealdesk/sealdesk/mail/thread"
 	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
@@ -56,105 +55,64 @@ type PrepareRequest struct {
 }
 
 // Prepare returns the draft to start from: the saved draft of the same
-// intent when there is one, else a new one prefilled from the article
-// (recipients, subject with the ticket marker, quoted text, threading) and
-// the group: the one whose address the article was sent to, with its
-// Sign/Encrypt defaults and technology.
+// intent when there is one, else a new one prefilled by the composer's
+// rules (compose.Composer.Prefill): recipients, subject, quote, threading,
+// the group, and the technology and toggles compose.Choose picks for the
+// recipients and the answered mail.
 func (c *Compose) Prepare(req PrepareRequest) (DraftMessage, error) {
 	ctx := context.Background()
-	mode := outgoing.Mode(req.Mode)
-	if !mode.Valid() {
-		return DraftMessage{}, &Error{Code: CodeInvalid, Message: "The composer opens for new, reply, reply-all or forward."}
-	}
-	if mode != outgoing.ModeNew && req.ArticleID == 0 {
-		return DraftMessage{}, &Error{Code: CodeInvalid, Message: "Choose the article to " + strings.ReplaceAll(req.Mode, "-", " ") + " first."}
-	}
 	if d, err := c.p.Store.DraftFor(ctx, req.TicketID, req.ArticleID, req.Mode); err == nil {
 		return c.openDraft(ctx, d)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return DraftMessage{}, err
 	}
-	groups, err := c.p.Store.Groups(ctx)
+	p, err := c.composer().Prefill(ctx, outgoing.Mode(req.Mode), req.TicketID, req.ArticleID)
+	var inv *compose.InvalidError
+	if errors.As(err, &inv) {
+		return DraftMessage{}, &Error{Code: CodeInvalid, Message: inv.Msg}
+	}
 	if err != nil {
 		return DraftMessage{}, err
 	}
-	d := DraftMessage{Mode: req.Mode, TicketID: req.TicketID, ArticleID: req.ArticleID, To: []string{}, Cc: []string{}, Bcc: []string{},
-		Keys: map[string]string{}, Attachments: []AttachmentRef{}, References: []string{}}
-	var orig outgoing.Original
-	if req.ArticleID != 0 {
-		var art store.Article
-		orig, art, err = c.sec.Processing.QuoteSource(ctx, req.ArticleID)
-		if err != nil {
-			return DraftMessage{}, err
-		}
-		if d.TicketID == 0 {
-			d.TicketID = art.TicketID
-		}
-	}
-	g, ok := groupFor(groups, orig)
-	if ok {
-		d.GroupID, d.From = g.ID, g.SenderAddress
-		d.Sign, d.Encrypt, d.Technology = g.DefaultSign, g.DefaultEncrypt, g.Technology
-	} else {
-		d.Technology = string(verdict.TechSMIME)
-	}
-	ours := func(addr string) bool { _, ok := groupByAddress(groups, addr); return ok }
-	to, cc := outgoing.Recipients(mode, orig, ours)
-	d.To, d.Cc = append(d.To, to...), append(d.Cc, cc...)
-	marker := ""
-	if d.TicketID != 0 {
-		if n, err := c.p.Store.TicketNumber(ctx, d.TicketID); err == nil {
-			marker = c.pattern(ctx).Format(uint64(n))
-		}
-	}
-	d.Subject = outgoing.Subject(mode, orig.Subject, marker, func(s string) bool { _, ok := c.pattern(ctx).Find(s); return ok })
-	switch mode {
-	case outgoing.ModeReply, outgoing.ModeReplyAll:
-		d.Text = outgoing.QuoteReply(orig)
-		irt, refs := outgoing.Threading(orig, thread.MaxIDs)
-		d.InReplyTo, d.References = irt, append(d.References, refs...)
-	case outgoing.ModeForward:
-		d.Text = outgoing.QuoteForward(orig)
-	}
-	return d, nil
+	return DraftMessage{Mode: req.Mode, TicketID: p.TicketID, ArticleID: p.ArticleID, GroupID: p.GroupID, From: p.From,
+		To: p.To, Cc: p.Cc, Bcc: []string{}, Subject: p.Subject, Text: p.Text, InReplyTo: p.InReplyTo, References: p.References,
+		Sign: p.Choice.Sign, Encrypt: p.Choice.Encrypt, Technology: string(p.Choice.Technology),
+		Keys: map[string]string{}, Attachments: []AttachmentRef{}}, nil
 }
 
-// pattern is the configured ticket marker, else the default.
-func (c *Compose) pattern(ctx context.Context) *thread.Pattern {
-	if v, err := c.p.Store.Setting(ctx, store.SettingTicketPattern); err == nil {
-		if p, err := thread.NewPattern(v); err == nil {
-			return p
-		}
-	}
-	return thread.MustPattern(thread.DefaultPattern)
+// composer is the core of the composer over this profile.
+func (c *Compose) composer() *compose.Composer {
+	return &compose.Composer{Store: c.p.Store, Quoter: c.sec.Processing, Judge: c.sec.Sealing}
 }
 
-// groupFor picks the sending group of a reply: the group whose address
-// the article was sent to (or, for our own article, sent from), else the
-// only group.
-func groupFor(groups []store.Group, o outgoing.Original) (store.Group, bool) {
-	addrs := append(append([]*mail.Address{}, o.To...), o.Cc...)
-	if o.Outgoing {
-		addrs = o.From
-	}
-	for _, a := range addrs {
-		if g, ok := groupByAddress(groups, a.Address); ok {
-			return g, true
-		}
-	}
-	if len(groups) > 0 {
-		return groups[0], true
-	}
-	return store.Group{}, false
+// ChooseRequest is the composer's message as Choose needs it: the group,
+// the article answered (a reply's; a forward answers nothing), the
+// addresses (To, Cc and Bcc together), the key picks, the toggles now and
+// which of them the agent set by hand.
+type ChooseRequest struct {
+	Mode       string            `json:"mode"`
+	GroupID    int64             `json:"group_id"`
+	ArticleID  int64             `json:"article_id"`
+	From       string            `json:"from"`
+	Recipients []string          `json:"recipients"`
+	Keys       map[string]string `json:"keys"`
+	Technology string            `json:"technology"`
+	Sign       bool              `json:"sign"`
+	Encrypt    bool              `json:"encrypt"`
+	Chosen     compose.Chosen    `json:"chosen"`
 }
 
-func groupByAddress(groups []store.Group, addr string) (store.Group, bool) {
-	for _, g := range groups {
-		if a, err := mail.ParseAddress(g.SenderAddress); err == nil && strings.EqualFold(a.Address, addr) {
-			return g, true
-		}
+// Choose says which technology and toggles the composer shows for the
+// message now, why, and the readiness of that technology (see
+// compose.Choose): what the agent set by hand is kept, the rest follows
+// the group's defaults where they can be met.
+func (c *Compose) Choose(req ChooseRequest) (compose.Choice, error) {
+	s := compose.Situation{GroupID: req.GroupID, From: req.From, Recipients: req.Recipients, Keys: security.KeyChoice(req.Keys),
+		Technology: verdict.Technology(req.Technology), Sign: req.Sign, Encrypt: req.Encrypt, Chosen: req.Chosen}
+	if m := outgoing.Mode(req.Mode); m == outgoing.ModeReply || m == outgoing.ModeReplyAll {
+		s.ArticleID = req.ArticleID
 	}
-	return store.Group{}, false
+	return c.composer().Choose(context.Background(), s)
 }
 
 // Contacts completes an address from known contacts: senders and

@@ -182,13 +182,9 @@ func TestComposeDraftAttachmentsLiveWithTheDraft(t *testing.T) {
 // carries them.
 func TestComposeOpensDraftsWithInlineAttachments(t *testing.T) {
 	f := newCompose(t, smtptest.Options{})
-	sealer, err := f.c.p.Sealer()
-	if err != nil {
-		t.Fatal(err)
-	}
 	old := `{"mode":"new","from":"support@desk.test","to":["ann@example.org"],"subject":"Old","text":"x","technology":"S/MIME",` +
 		`"attachments":[{"name":"old.pdf","content_type":"application/pdf","data":"` + base64.StdEncoding.EncodeToString(attachmentBytes) + `","size":5}]}`
-	row, err := f.c.p.Store.SaveDraft(f.ctx, store.Draft{Mode: "new"}, func(id int64) ([]byte, error) { return sealer.Seal([]byte(old), draftAAD(id)) })
+	row, err := f.c.drafts().Save(f.ctx, store.Draft{Mode: "new"}, json.RawMessage(old))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,10 @@ package app
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"strconv"
 
-	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/compose"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -28,6 +27,9 @@ type DraftMessage struct {
 	Encrypt bool     `json:"encrypt"`
 	// Technology is "S/MIME" or "PGP".
 	Technology string `json:"technology"`
+	// Chosen: which of Technology, Sign and Encrypt the agent set by hand
+	// (kept; the others follow compose.Choose).
+	Chosen compose.Chosen `json:"chosen"`
 	// Keys: certificates or OpenPGP keys picked for recipients with
 	// several (address → fingerprint).
 	Keys map[string]string `json:"keys"`
@@ -55,26 +57,19 @@ type DraftRequest struct {
 	ID int64 `json:"id"`
 }
 
-// draftAAD binds a sealed draft to its row.
-func draftAAD(id int64) []byte { return []byte("draft:" + strconv.FormatInt(id, 10)) }
+// drafts keeps the drafts sealed (compose.Drafts).
+func (c *Compose) drafts() compose.Drafts {
+	return compose.Drafts{Store: c.p.Store, Sealer: c.p.Sealer}
+}
 
 // SaveDraft keeps the draft, sealed with the store key (it may quote
 // decrypted mail), and returns it as saved (with its ID). It is the
 // composer's autosave: the attachments are stored apart (AddAttachment),
 // so what it carries and seals is the text fields only.
 func (c *Compose) SaveDraft(d DraftMessage) (DraftMessage, error) {
-	sealer, err := c.p.Sealer()
-	if err != nil {
-		return d, err
-	}
 	body := d
 	body.ID, body.UpdatedAt, body.Attachments = 0, "", nil
-	plain, err := json.Marshal(body)
-	if err != nil {
-		return d, err
-	}
-	row, err := c.p.Store.SaveDraft(context.Background(), store.Draft{ID: d.ID, TicketID: d.TicketID, ArticleID: d.ArticleID, Mode: d.Mode},
-		func(id int64) ([]byte, error) { return sealer.Seal(plain, draftAAD(id)) })
+	row, err := c.drafts().Save(context.Background(), store.Draft{ID: d.ID, TicketID: d.TicketID, ArticleID: d.ArticleID, Mode: d.Mode}, body)
 	if err != nil {
 		return d, err
 	}
@@ -92,17 +87,29 @@ func (c *Compose) OpenDraft(req DraftRequest) (DraftMessage, error) {
 }
 
 // openDraft returns a stored draft with its attachments. A draft saved
-// before attachments had rows of their own has them moved there first.
+// before attachments had rows of their own (migration 0014) has them moved
+// there first.
 func (c *Compose) openDraft(ctx context.Context, row store.Draft) (DraftMessage, error) {
+	var d DraftMessage
+	var old legacyDraft
+	err := c.drafts().Open(row, &d)
+	if err == nil {
+		err = c.drafts().Open(row, &old) // d decoded, so old does too
+	}
+	switch {
+	case errors.Is(err, compose.ErrDraftSealed):
+		return DraftMessage{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d cannot be decrypted (damaged, or saved with another profile's key): delete it and write the message again.", row.ID)}
+	case errors.Is(err, compose.ErrDraftUnreadable):
+		return DraftMessage{}, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d is unreadable: delete it and write the message again.", row.ID)}
+	case err != nil:
+		return DraftMessage{}, err
+	}
+	d.ID, d.UpdatedAt, d.Attachments = row.ID, row.UpdatedAt, nil
+	if err := c.moveLegacyAttachments(ctx, d, old); err != nil {
+		return DraftMessage{}, err
+	}
 	sealer, err := c.p.Sealer()
 	if err != nil {
-		return DraftMessage{}, err
-	}
-	d, old, err := decodeDraft(sealer, row)
-	if err != nil {
-		return DraftMessage{}, err
-	}
-	if err := c.moveLegacyAttachments(ctx, d, old); err != nil {
 		return DraftMessage{}, err
 	}
 	if d.Attachments, err = c.attachmentRefs(ctx, sealer, row.ID); err != nil {
@@ -111,35 +118,17 @@ func (c *Compose) openDraft(ctx context.Context, row store.Draft) (DraftMessage,
 	return d, nil
 }
 
-// decodeDraft opens a draft's sealed JSON; old is what a draft saved
-// before migration 0014 held inline.
-func decodeDraft(sealer *keystore.Sealer, row store.Draft) (d DraftMessage, old legacyDraft, err error) {
-	plain, err := sealer.Open(row.Sealed, draftAAD(row.ID))
-	if err != nil {
-		return d, old, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d cannot be decrypted (damaged, or saved with another profile's key): delete it and write the message again.", row.ID)}
-	}
-	if err := json.Unmarshal(plain, &d); err != nil {
-		return d, old, &Error{Code: CodeInternal, Message: fmt.Sprintf("Draft %d is unreadable: delete it and write the message again.", row.ID)}
-	}
-	_ = json.Unmarshal(plain, &old) // d decoded, so old does too
-	d.ID, d.UpdatedAt, d.Attachments = row.ID, row.UpdatedAt, nil
-	return d, old, nil
-}
-
 // Drafts lists the saved drafts, newest first.
 func (c *Compose) Drafts() ([]DraftSummary, error) {
 	rows, err := c.p.Store.Drafts(context.Background())
 	if err != nil {
 		return nil, err
 	}
-	sealer, err := c.p.Sealer()
-	if err != nil {
-		return nil, err
-	}
 	out := make([]DraftSummary, 0, len(rows))
 	for _, r := range rows {
 		s := DraftSummary{ID: r.ID, Mode: r.Mode, TicketID: r.TicketID, UpdatedAt: r.UpdatedAt, To: []string{}}
-		if d, _, err := decodeDraft(sealer, r); err == nil {
+		var d DraftMessage
+		if err := c.drafts().Open(r, &d); err == nil {
 			s.Subject, s.To = d.Subject, d.To
 		} else {
 			s.Subject = "(cannot be decrypted)"

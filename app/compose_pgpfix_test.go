@@ -9,7 +9,10 @@ import (
 
 	gcrypto "github.com/ProtonMail/gopenpgp/v3/crypto"
 
+	"github.com/sealdesk/sealdesk/compose"
+	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mail/smtp/smtptest"
+	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -64,7 +67,7 @@ func (f composeFixture) ticketOf(t *testing.T, articleID int64) int64 {
 func (f composeFixture) annReadiness(t *testing.T) (ok bool, reason string) {
 	t.Helper()
 	r, err := f.c.Readiness(ReadinessRequest{Technology: "PGP", From: "sales@desk.test", Recipients: []string{annAddr}})
-	if err != nil || len(r.Recipients) != 1 {
+	if err != nil || len(r.Recipients) != 2 { // Ann, then the sender
 		t.Fatalf("readiness: %+v, %v", r, err)
 	}
 	return r.Recipients[0].OK, r.Recipients[0].Reason
@@ -162,5 +165,78 @@ func TestComposeOffersAnOpenPGPKeyChangeOnlyAsAdvice(t *testing.T) {
 	}
 	if f.rec.count() != 0 {
 		t.Errorf("events for a refused fix: %v", f.rec.events)
+	}
+}
+
+// TestComposeReplyToPGPMailStartsOnPGP: a reply to Ann's PGP/MIME mail,
+// sent to the S/MIME group Support (Sign and Encrypt by default), used to
+// open on S/MIME with Encrypt on but impossible, although Ann's OpenPGP
+// key and ours were there. It starts on PGP, both on; without Ann's key
+// still on PGP, which can sign, with Encrypt held off and why.
+func TestComposeReplyToPGPMailStartsOnPGP(t *testing.T) {
+	f := newCompose(t, smtptest.Options{})
+	groups, err := f.c.p.Store.Groups(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	support, ok := compose.GroupByAddress(groups, "support@desk.test")
+	if !ok {
+		t.Fatal("no Support group")
+	}
+	support.DefaultSign, support.DefaultEncrypt = true, true
+	if _, err := f.c.p.Store.SaveGroup(f.ctx, support); err != nil {
+		t.Fatal(err)
+	}
+	ann := annKey(t, "Ann")
+	ours, err := gcrypto.PGP().KeyGeneration().AddUserId("Support", "support@desk.test").GenerationTime(certNow.AddDate(-1, 0, 0).Unix()).New().GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := ours.Armor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.sec.PGPKeys.Import(f.ctx, nil, security.Input{Data: []byte(secret)}); err != nil {
+		t.Fatal(err)
+	}
+	mail := strings.Replace(signedWithAutocrypt(t, ann, "pgp-reply"), "To: sales@desk.test", "To: support@desk.test", 1)
+	id := f.inspect(t, mail)
+	if a, _ := f.c.p.Store.Article(f.ctx, id); a.Security.Type != verdict.TechPGP {
+		t.Fatalf("the question is not PGP/MIME: %+v", a.Security)
+	}
+
+	d, err := f.c.Prepare(PrepareRequest{Mode: "reply", ArticleID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// PGP can sign, S/MIME nothing: PGP, Sign on, Encrypt held off.
+	if d.GroupID != support.ID || d.Technology != "PGP" || !d.Sign || d.Encrypt {
+		t.Fatalf("without Ann's key: %+v; want PGP, signed, Encrypt held off", d)
+	}
+	c, err := f.c.Choose(ChooseRequest{Mode: "reply", GroupID: d.GroupID, ArticleID: id, From: d.From, Recipients: []string{annAddr}})
+	if err != nil || c.Technology != verdict.TechPGP || c.TechnologyWhy != compose.WhyBest || !c.EncryptHeld || c.EncryptNote == "" {
+		t.Fatalf("choice without Ann's key: %+v, %v", c, err)
+	}
+
+	pub, err := ann.GetArmoredPublicKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.sec.PGPKeys.Import(f.ctx, nil, security.Input{Data: []byte(pub)}); err != nil {
+		t.Fatal(err)
+	}
+	d, err = f.c.Prepare(PrepareRequest{Mode: "reply", ArticleID: id})
+	if err != nil || d.Technology != "PGP" || !d.Sign || !d.Encrypt {
+		t.Fatalf("with Ann's key: %+v, %v; want PGP, Sign and Encrypt on", d, err)
+	}
+	c, err = f.c.Choose(ChooseRequest{Mode: "reply", GroupID: d.GroupID, ArticleID: id, From: d.From, Recipients: []string{annAddr}})
+	if err != nil || c.Technology != verdict.TechPGP || c.TechnologyWhy != compose.WhyAnswered || c.SignHeld || c.EncryptHeld {
+		t.Fatalf("choice with Ann's key: %+v, %v", c, err)
+	}
+	// The agent's S/MIME is kept; Encrypt, not chosen, is held off.
+	c, err = f.c.Choose(ChooseRequest{Mode: "reply", GroupID: d.GroupID, ArticleID: id, From: d.From, Recipients: []string{annAddr},
+		Technology: "S/MIME", Chosen: compose.Chosen{Technology: true}})
+	if err != nil || c.Technology != verdict.TechSMIME || c.TechnologyWhy != compose.WhyChosen || c.Encrypt || !c.EncryptHeld {
+		t.Fatalf("the agent's S/MIME: %+v, %v", c, err)
 	}
 }

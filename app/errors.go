@@ -122,7 +122,8 @@ func isUserInput(err error) bool {
 	var se *smime.SealError
 	var pie *pgp.ImportError
 	var pse *pgp.SealError
-	return errors.As(err, &ie) || errors.As(err, &se) || errors.As(err, &pie) || errors.As(err, &pse) ||
+	var nre *security.NotReadyError
+	return errors.As(err, &ie) || errors.As(err, &se) || errors.As(err, &pie) || errors.As(err, &pse) || errors.As(err, &nre) ||
 		errors.Is(err, security.ErrBadFingerprint) || errors.Is(err, security.ErrAmbiguous) ||
 		errors.Is(err, smime.ErrNoPrivateKey) || errors.Is(err, smime.ErrNotMessage) ||
 		errors.Is(err, pgp.ErrNoSecretKey) || errors.Is(err, pgp.ErrEmpty) || errors.Is(err, store.ErrDecided) ||

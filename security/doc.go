@@ -35,11 +35,16 @@
 // a message layer by layer (keySet.walk): it asks the engines, in the
 // order New lists them, whether they claim the layer (Detect), and the
 // first that claims it and does not hand it back processes it. An engine
-// that meets another technology's layer inside its own returns it as
-// processed.Inner, and the walk asks the engines about that one, so an
-// S/MIME signature over a PGP/MIME encryption can be verified by one
-// engine and opened by the other. Sealing and Readiness take the engine
-// of SealRequest.Technology.
+// whose signature covers a whole encryption (an S/MIME or OpenPGP
+// signature around a PGP/MIME multipart/encrypted) reports it as
+// verdict.Result.OuterSignature and returns the encryption as
+// processed.Inner; the walk asks the engines about that layer, so one
+// engine verifies and the other opens. The article then reports the
+// inside (processed.article): Signed and Sign are the signature inside
+// the encryption or none, Encrypted and Encryption its decryption, and the
+// outer signature stays OuterSignature, "signed outside the encryption:
+// says nothing about who wrote the text". Sealing and Readiness take the
+// engine of SealRequest.Technology.
 //
 // A new engine plugs in by:
 //  1. an adapter type implementing Engine in engine_<tech>.go, with
@@ -63,10 +68,11 @@
 //     imports what the helpdesk trusts), except one trusted directly
 //     (trust.go): that one is trusted for its own addresses only and is
 //     never an anchor.
-//   - A message is one technology's at its top, and an article has one
-//     verdict, its outer layer's. No engine hands an inner layer on yet
-//     (processed.Inner): an S/MIME signature over a PGP/MIME encryption
-//     is reported as the S/MIME engine reads it.
+//   - Only a whole encrypted payload under a signature is handed on: an
+//     encryption beside other parts of the signed content is a nested
+//     part, as before. The article keeps one outer signature, the one
+//     nearest the encryption, and the security log records it as a verify
+//     entry of its technology.
 //   - Private keys are zeroed as DER bytes once parsed; the parsed Go key
 //     objects cannot be wiped reliably and are dropped when the operation's
 //     Keyring is released. Unlocked OpenPGP secret keys stay in memory for

@@ -52,20 +52,22 @@ func (e *pgpEngine) Process(ks *keySet, l *Layer, at time.Time, on bool) (*proce
 		switchedOff(&pp.Result)
 		found = nil
 	}
-	return &processed{Result: pp.Result, Entity: pp.Entity, Text: pp.Text, Subject: pp.ProtectedSubject, Found: found}, nil
+	// A PGP/MIME signature around a whole PGP/MIME encryption leaves it
+	// closed (pgp.Processed.Inner): the walk asks the engines about it.
+	return &processed{Result: pp.Result, Entity: pp.Entity, Text: pp.Text, Subject: pp.ProtectedSubject, Found: found, Inner: pp.Inner}, nil
 }
 
-// Sealer writes PGP/MIME (RFC 3156), signed with our key for From,
+// Sealer writes PGP/MIME (RFC 3156), signed with our key for req.From,
 // encrypted to the recipients and the sender.
 func (e *pgpEngine) Sealer(ctx context.Context, req SealRequest) (*sealer, error) {
 	kr, err := e.d.pgpKeyring(ctx)
 	if err != nil {
 		return nil, err
 	}
-	_, from, _ := outgoingHeader(req.Raw)
-	eng := pgp.NewEngine(req.Choices.pgpKeyring(kr, from))
+	j := e.judgeOver(kr, req)
+	eng := pgp.NewEngine(req.Choices.pgpKeyring(kr, req.From))
 	o := req.PGP
-	return &sealer{tech: verdict.TechPGP, release: kr.Release, keychainErr: kr.KeychainErr,
+	return &sealer{tech: verdict.TechPGP, release: j.release, keychainErr: kr.KeychainErr, judge: j,
 		failed: func(err error) (bool, bool) {
 			var pe *pgp.SealError
 			if errors.As(err, &pe) {
@@ -79,26 +81,36 @@ func (e *pgpEngine) Sealer(ctx context.Context, req SealRequest) (*sealer, error
 		}}, nil
 }
 
-// Readiness lists no candidates for the sender's own address: a pick
-// applies to recipients only (see KeyChoice.pgpKeyring).
-func (e *pgpEngine) Readiness(ctx context.Context, req SealRequest, r *Readiness) error {
+func (e *pgpEngine) Judge(ctx context.Context, req SealRequest) (*judge, error) {
 	kr, err := e.d.pgpKeyring(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer kr.Release()
+	return e.judgeOver(kr, req), nil
+}
+
+// judgeOver judges with the keys the agent picked. It lists no candidates
+// for the sender's own address: a pick applies to recipients only (see
+// KeyChoice.pgpKeyring).
+func (e *pgpEngine) judgeOver(kr *PGPKeyring, req SealRequest) *judge {
 	now := e.d.now()
 	eng := pgp.NewEngine(req.Choices.pgpKeyring(kr, req.From))
-	st := eng.CanSign(req.From, now)
-	r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, pgpFingerprint(st.Key))
-	for _, rs := range eng.CanEncrypt(req.Recipients, now) {
-		a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, pgpFingerprint(rs.Key))
-		if rs.Address != normAddress(req.From) {
-			a.Candidates = pgpCandidates(kr, rs.Address, now)
-		}
-		r.Recipients = append(r.Recipients, a)
-	}
-	return nil
+	return &judge{release: kr.Release,
+		sign: func(from string) AddressStatus {
+			st := eng.CanSign(from, now)
+			return addressStatus(st.Address, st.OK, st.Reason, st.Comment, pgpFingerprint(st.Key))
+		},
+		recipients: func(addrs []string) []AddressStatus {
+			out := make([]AddressStatus, 0, len(addrs))
+			for _, rs := range eng.CanEncrypt(addrs, now) {
+				a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, pgpFingerprint(rs.Key))
+				if rs.Address != normAddress(req.From) {
+					a.Candidates = pgpCandidates(kr, rs.Address, now)
+				}
+				out = append(out, a)
+			}
+			return out
+		}}
 }
 
 func pgpFingerprint(k *pgp.Key) string {

@@ -60,7 +60,9 @@ func (e *smimeEngine) Process(ks *keySet, l *Layer, at time.Time, on bool) (*pro
 	} else {
 		switchedOff(&sp.Result)
 	}
-	return &processed{Result: sp.Result, Entity: sp.Entity, Text: sp.Text}, nil
+	// An S/MIME signature around a whole PGP/MIME encryption leaves it
+	// closed (smime.Processed.Inner): the walk hands it to the engines.
+	return &processed{Result: sp.Result, Entity: sp.Entity, Text: sp.Text, Inner: sp.Inner}, nil
 }
 
 // Sealer encrypts with AES-256-CBC, or AES-256-GCM AuthEnvelopedData
@@ -74,8 +76,9 @@ func (e *smimeEngine) Sealer(ctx context.Context, req SealRequest) (*sealer, err
 	if err != nil {
 		return nil, err
 	}
+	j := e.judgeOver(kr, req)
 	eng := smime.NewEngine(req.Choices.keyring(kr))
-	return &sealer{tech: verdict.TechSMIME, release: kr.Release, keychainErr: kr.KeychainErr,
+	return &sealer{tech: verdict.TechSMIME, release: j.release, keychainErr: kr.KeychainErr, judge: j,
 		failed: func(err error) (bool, bool) {
 			var se *smime.SealError
 			if errors.As(err, &se) {
@@ -89,26 +92,38 @@ func (e *smimeEngine) Sealer(ctx context.Context, req SealRequest) (*sealer, err
 		}}, nil
 }
 
-func (e *smimeEngine) Readiness(ctx context.Context, req SealRequest, r *Readiness) error {
+func (e *smimeEngine) Judge(ctx context.Context, req SealRequest) (*judge, error) {
 	kr, err := e.d.smimeKeyring(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer kr.Release()
+	return e.judgeOver(kr, req), nil
+}
+
+// judgeOver judges with the certificates the agent picked; every address
+// with several lists them as candidates.
+func (e *smimeEngine) judgeOver(kr *Keyring, req SealRequest) *judge {
 	now := e.d.now()
 	eng := smime.NewEngine(req.Choices.keyring(kr))
-	st := eng.CanSign(req.From, now)
-	r.Sign = addressStatus(st.Address, st.OK, st.Reason, st.Comment, smimeFingerprint(st.Certificate))
-	if st.Note == smime.SignNoteCANotImported {
-		r.Sign.Note = NoteRecipientsNeedOurCA
-		r.Sign.NoteText = noteText(r.Sign)
-	}
-	for _, rs := range eng.CanEncrypt(req.Recipients, now) {
-		a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, smimeFingerprint(rs.Certificate))
-		a.Candidates = candidates(smime.NewEngine(kr), kr, rs.Address, now)
-		r.Recipients = append(r.Recipients, a)
-	}
-	return nil
+	return &judge{release: kr.Release,
+		sign: func(from string) AddressStatus {
+			st := eng.CanSign(from, now)
+			a := addressStatus(st.Address, st.OK, st.Reason, st.Comment, smimeFingerprint(st.Certificate))
+			if st.Note == smime.SignNoteCANotImported {
+				a.Note = NoteRecipientsNeedOurCA
+				a.NoteText = noteText(a)
+			}
+			return a
+		},
+		recipients: func(addrs []string) []AddressStatus {
+			out := make([]AddressStatus, 0, len(addrs))
+			for _, rs := range eng.CanEncrypt(addrs, now) {
+				a := addressStatus(rs.Address, rs.OK, rs.Reason, rs.Comment, smimeFingerprint(rs.Certificate))
+				a.Candidates = candidates(smime.NewEngine(kr), kr, rs.Address, now)
+				out = append(out, a)
+			}
+			return out
+		}}
 }
 
 func smimeFingerprint(c *x509.Certificate) string {

@@ -37,11 +37,12 @@ type Engine interface {
 	// A nil outcome and nil error hand the layer on to the next engine
 	// that claims it (an S/MIME certs-only message is no S/MIME layer).
 	Process(ks *keySet, l *Layer, at time.Time, on bool) (*processed, error)
-	// Sealer opens the engine's sealing over our keys for one request.
+	// Sealer opens the engine's sealing over our keys for one request;
+	// its judge is the one Judge gives, over the same keys.
 	Sealer(ctx context.Context, req SealRequest) (*sealer, error)
-	// Readiness fills in r.Sign and r.Recipients for req (see
-	// Sealing.Readiness); public material only.
-	Readiness(ctx context.Context, req SealRequest, r *Readiness) error
+	// Judge opens the engine's public material for req (see judge):
+	// Readiness and sealing both judge through it.
+	Judge(ctx context.Context, req SealRequest) (*judge, error)
 }
 
 // Layer is one MIME layer of a received message as the engines are asked
@@ -148,17 +149,39 @@ type processed struct {
 	// Found are the OpenPGP keys the message offers (Autocrypt, attached).
 	Found []pgp.FoundKey
 	// Inner, when set, is an entity inside the layer that this engine
-	// left closed because it is another technology's (an S/MIME
-	// signature over a PGP/MIME encryption): the walk asks the engines
-	// about it as a layer of its own and puts their outcome in Inside.
-	// No engine sets it yet; the article's verdict is the outer layer's
-	// until reporting both is decided (issue 12).
+	// left closed for the engines to read as a layer of its own (a whole
+	// PGP/MIME encryption under an S/MIME or OpenPGP signature), already
+	// a message under the layer's header (mimepart.Rehead in crypto/):
+	// the walk asks the engines about it and puts their outcome in
+	// Inside. See article for what the message then reports.
 	Inner  []byte
 	Inside *processed
 }
 
+// article is what a walk's outcome reports for the message. A layer that
+// is only a signature around a whole encryption (Result.OuterSignature,
+// with Inner) is reported through its inside: the message's Signed and
+// Sign are the signature inside the encryption (or none), Encrypted and
+// Encryption its decryption, and the entity, text, protected subject and
+// keys are the inside's; the signature around it stays
+// Result.OuterSignature, which says nothing about who wrote the text.
+// When layers nest, the outer signature nearest the encryption is kept.
+// Without an inside (it could not be read), the outer layer stands: it
+// reports the encryption as not opened, and nothing as signed.
+func (p *processed) article() *processed {
+	if p.Inside == nil || p.Result.OuterSignature == nil {
+		return p
+	}
+	in := *p.Inside.article()
+	if in.Result.OuterSignature == nil {
+		in.Result.OuterSignature = p.Result.OuterSignature
+	}
+	return &in
+}
+
 // process runs the engines over a received message, layer by layer (see
-// walk). A message is one technology's at its top: the S/MIME engine is
+// walk), and returns what the article reports (see processed.article).
+// A message is one technology's at its top: the S/MIME engine is
 // asked first because its detection (content types, CMS content types,
 // its quirks) is the strictest, and when it claims nothing the OpenPGP
 // engine runs, which also handles plain mail (inline blocks, Autocrypt
@@ -178,7 +201,11 @@ func (ks *keySet) process(raw []byte, at time.Time) (*processed, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ks.walk(&Layer{Raw: raw}, at, on)
+	p, err := ks.walk(&Layer{Raw: raw}, at, on)
+	if err != nil {
+		return nil, err
+	}
+	return p.article(), nil
 }
 
 // walk asks each engine in turn whether it claims the layer; the first
@@ -187,7 +214,8 @@ func (ks *keySet) process(raw []byte, at time.Time) (*processed, error) {
 // about that one the same way, so that one technology's signature over
 // another's encryption is verified by the one and opened by the other.
 // An inner layer that cannot be processed leaves Inside nil: the outer
-// layer's outcome stands.
+// layer's outcome stands (an engine that hands a layer on reports it as
+// not opened, and nothing as signed).
 func (ks *keySet) walk(l *Layer, at time.Time, on Integrations) (*processed, error) {
 	for _, e := range ks.s.engines {
 		claims, err := e.Detect(l)
@@ -219,11 +247,17 @@ func switchedOff(r *verdict.Result) {
 		return
 	}
 	comment := string(r.Type) + " is switched off in Settings > Integrations: switch it on to check this message."
-	if r.Signed {
-		r.Sign.Success, r.Sign.Comment, r.Sign.Checks, r.Sign.Reason = false, comment, nil, verdict.ReasonSwitchedOff
-		for i := range r.Sign.Signers {
-			r.Sign.Signers[i].Valid = false
+	unchecked := func(s *verdict.SignResult) {
+		s.Success, s.Comment, s.Checks, s.Reason = false, comment, nil, verdict.ReasonSwitchedOff
+		for i := range s.Signers {
+			s.Signers[i].Valid = false
 		}
+	}
+	if r.Signed {
+		unchecked(&r.Sign)
+	}
+	if r.OuterSignature != nil {
+		unchecked(&r.OuterSignature.Sign)
 	}
 	if r.Encrypted {
 		r.Encryption.Success, r.Encryption.Comment, r.Encryption.Failure = false, comment, verdict.DecryptSwitchedOff

@@ -31,9 +31,7 @@ func (e *layerEngine) Process(_ *keySet, l *Layer, _ time.Time, _ bool) (*proces
 	return &processed{Result: verdict.Result{Type: "TEST", Signed: true}, Entity: l.Raw, Inner: inner}, nil
 }
 func (e *layerEngine) Sealer(context.Context, SealRequest) (*sealer, error) { return nil, nil }
-func (e *layerEngine) Readiness(context.Context, SealRequest, *Readiness) error {
-	return nil
-}
+func (e *layerEngine) Judge(context.Context, SealRequest) (*judge, error)   { return nil, nil }
 
 // TestWalkAsksEnginesPerLayer pins the walk issue 12 builds on: the engine
 // that claims the outer layer is not asked to open what it left closed;
@@ -69,5 +67,35 @@ func TestWalkAsksEnginesPerLayer(t *testing.T) {
 	}
 	if p.Result.Type != verdict.TechNone || p.Inside != nil {
 		t.Fatalf("declined layer: got %q, inside %v; want the OpenPGP engine's TechNone", p.Result.Type, p.Inside)
+	}
+}
+
+// TestArticleReportsTheInsideOfAnOuterSignature pins how a walk's layers
+// make the article's result (issue 12): a layer that is only a signature
+// around an encryption (OuterSignature, Inner) reports its inside, the
+// signature kept as OuterSignature; an inside that cannot be read leaves
+// the outer layer, which says nothing is signed.
+func TestArticleReportsTheInsideOfAnOuterSignature(t *testing.T) {
+	outer := &verdict.OuterSignature{Type: "TEST", Sign: verdict.SignResult{Success: true}}
+	wrapping := processed{Result: verdict.Result{Type: "TEST", Encrypted: true, OuterSignature: outer}, Inner: []byte("x")}
+	inside := &processed{Result: verdict.Result{Type: verdict.TechPGP, Encrypted: true, Encryption: verdict.EncryptionResult{Success: true}}, Text: "inner text"}
+
+	p := wrapping
+	p.Inside = inside
+	a := p.article()
+	if a.Result.Type != verdict.TechPGP || a.Result.Signed || !a.Result.Encryption.Success || a.Result.OuterSignature != outer || a.Text != "inner text" {
+		t.Fatalf("article %+v", a)
+	}
+	if inside.Result.OuterSignature != nil {
+		t.Fatal("article changed the inner outcome")
+	}
+	p.Inside = nil
+	if a := p.article(); a.Result.Signed || !a.Result.Encrypted || a.Result.Encryption.Success || a.Result.OuterSignature != outer {
+		t.Fatalf("unread inside: %+v", a.Result)
+	}
+	// Without an outer signature an inner layer does not replace the outer.
+	p = processed{Result: verdict.Result{Type: "TEST", Signed: true}, Inside: inside}
+	if a := p.article(); a.Result.Type != "TEST" {
+		t.Fatalf("layer without an outer signature reported its inside: %+v", a.Result)
 	}
 }

@@ -49,7 +49,7 @@ func intoTicket(t *testing.T, f *fixture, articleID, ticketID int64) int64 {
 func (f *fixture) custReadiness(t *testing.T) AddressStatus {
 	t.Helper()
 	r, err := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechPGP, From: choiceDesk, Recipients: []string{choiceCust}})
-	if err != nil || len(r.Recipients) != 1 {
+	if err != nil || len(r.Recipients) != 2 || !r.Recipients[1].Own { // the customer, then the sender
 		t.Fatalf("readiness: %+v, %v", r, err)
 	}
 	return r.Recipients[0]

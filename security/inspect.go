@@ -262,6 +262,11 @@ func incomingLog(articleID int64, messageID string, r verdict.Result) []store.Lo
 		e.Operation, e.Status, e.Detail = "verify", status(r.Sign.Success), r.Sign.Comment
 		out = append(out, e)
 	}
+	if o := r.OuterSignature; o != nil {
+		e.Technology, e.Operation, e.Status = string(o.Type), "verify", status(o.Sign.Success)
+		e.Detail = "Outer signature, " + verdict.OuterSignatureNote + ". " + o.Sign.Comment
+		out = append(out, e)
+	}
 	return out
 }
 

@@ -120,8 +120,8 @@ func TestSealFailuresAreLoggedAndSayWhy(t *testing.T) {
 	}
 	raw := message("alice@example.test", "nobody@example.test", "nocert", "x")
 	_, err := f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: raw, Sign: true, Encrypt: true, Technology: verdict.TechSMIME})
-	var se *smime.SealError
-	if !errors.As(err, &se) || !strings.Contains(err.Error(), "nobody@example.test") {
+	var nr *NotReadyError
+	if !errors.As(err, &nr) || len(nr.Recipients) != 1 || nr.Recipients[0].Address != "nobody@example.test" {
 		t.Fatalf("seal to an unknown recipient: %v", err)
 	}
 	if logs, _ := f.p.Store.Log(f.ctx, store.LogQuery{Status: "failed"}); len(logs) != 1 || logs[0].Operation != "encrypt" {

@@ -287,8 +287,8 @@ func TestPGPSealRoundTrip(t *testing.T) {
 		}
 	}
 	_, err = f.svc.Sealing.Seal(f.ctx, SealRequest{Raw: message(gpgtest.DeskAddr, "nobody@example.test", "nokey", "x"), Sign: false, Encrypt: true, Technology: verdict.TechPGP})
-	var se *pgp.SealError
-	if !errors.As(err, &se) || !strings.Contains(err.Error(), "nobody@example.test") {
+	var nr *NotReadyError
+	if !errors.As(err, &nr) || len(nr.Recipients) != 1 || nr.Recipients[0].Address != "nobody@example.test" {
 		t.Fatalf("seal to a recipient without key: %v", err)
 	}
 }

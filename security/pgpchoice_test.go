@@ -81,7 +81,7 @@ func choiceFixture(t *testing.T) (*fixture, custKeys) {
 func TestPGPReadinessListsAndHonoursThePickedKey(t *testing.T) {
 	f, c := choiceFixture(t)
 	r, err := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechPGP, From: choiceDesk, Recipients: []string{choiceCust}})
-	if err != nil || len(r.Recipients) != 1 {
+	if err != nil || len(r.Recipients) != 2 || !r.Recipients[1].Own { // the customer, then the sender
 		t.Fatalf("readiness: %+v, %v", r, err)
 	}
 	got := map[string]KeyCandidate{}
@@ -173,8 +173,8 @@ func TestPGPSealEncryptsToThePickedKey(t *testing.T) {
 	}
 
 	_, err := seal(KeyChoice{choiceCust: fp(c.expired)})
-	var se *pgp.SealError
-	if !errors.As(err, &se) || len(se.Recipients) == 0 || !strings.Contains(err.Error(), "expired") {
+	var nr *NotReadyError
+	if !errors.As(err, &nr) || len(nr.Recipients) != 1 || nr.Recipients[0].Reason != "expired" {
 		t.Fatalf("seal to a picked expired key: %v", err)
 	}
 }

@@ -18,6 +18,9 @@ type AddressStatus struct {
 	Comment string `json:"comment"`
 	// Key is the certificate or OpenPGP key fingerprint that would be used.
 	Key string `json:"key"`
+	// Own marks the sender's own address: every encrypted message is
+	// encrypted to it too (see encryptTo).
+	Own bool `json:"own"`
 	// Candidates are the S/MIME certificates or OpenPGP keys held for the
 	// address when there are several, to pick from (see KeyChoice); empty
 	// otherwise, and always for the sender's own address with OpenPGP
@@ -41,8 +44,9 @@ const NoteRecipientsNeedOurCA ReadinessNote = "recipients_need_our_ca"
 
 // Readiness is what the composer needs before a send with one technology:
 // whether it is switched on, whether the sender can sign, and per
-// recipient whether the message can be encrypted to them. Encryption is
-// possible only when every recipient is OK.
+// address the message is encrypted to (the recipients and the sender,
+// last, marked Own) whether it can be. Encryption is possible only when
+// there is a recipient and every address is OK.
 type Readiness struct {
 	Technology verdict.Technology `json:"technology"`
 	Enabled    bool               `json:"enabled"`
@@ -57,7 +61,9 @@ type Readiness struct {
 // (req.Choices, see KeyChoice): a picked one is judged instead of the
 // engine's best one, and every recipient with several lists them as
 // Candidates. It reads public material only: no private key is unlocked
-// to answer it. req.Raw, Sign and Encrypt are not read.
+// to answer it. req.Raw, Sign and Encrypt are not read. The addresses
+// judged are those Seal and Copies encrypt to and judge the same way
+// (encryptionStatuses): the recipients and the sender.
 func (s *Sealing) Readiness(ctx context.Context, req SealRequest) (Readiness, error) {
 	r := Readiness{Technology: req.Technology, Recipients: []AddressStatus{}}
 	on, err := s.Integrations(ctx)
@@ -69,11 +75,15 @@ func (s *Sealing) Readiness(ctx context.Context, req SealRequest) (Readiness, er
 		return r, fmt.Errorf("security: unknown technology %q: use S/MIME or PGP", req.Technology)
 	}
 	r.Enabled = e.Enabled(on)
-	if err := e.Readiness(ctx, req, &r); err != nil {
+	j, err := e.Judge(ctx, req)
+	if err != nil {
 		return r, err
 	}
+	defer j.release()
+	r.Sign = j.sign(req.From)
+	r.Recipients = encryptionStatuses(j, req.Technology, req.From, req.Recipients)
 	r.CanSign = r.Enabled && r.Sign.OK
-	r.CanEncrypt = r.Enabled && len(r.Recipients) > 0
+	r.CanEncrypt = r.Enabled && hasRecipient(req.Recipients)
 	for _, a := range r.Recipients {
 		r.CanEncrypt = r.CanEncrypt && a.OK
 	}
@@ -86,4 +96,15 @@ func addressStatus(addr string, ok bool, reason fmt.Stringer, comment, key strin
 		a.Reason = reason.String()
 	}
 	return a
+}
+
+// hasRecipient: a message needs a recipient to be encrypted for; the
+// sender, who is always added (encryptTo), may be one.
+func hasRecipient(rcpts []string) bool {
+	for _, a := range rcpts {
+		if normAddress(a) != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -47,7 +47,8 @@ type SealRequest struct {
 	// PGP tunes OpenPGP; S/MIME ignores it.
 	PGP PGPSealOptions
 	// From and Recipients are what Readiness judges: the composer asks
-	// before there is a message. Seal and Copies read them from Raw.
+	// before there is a message. Seal and Copies read them from Raw
+	// (From from its From field, whatever is set here).
 	From       string
 	Recipients []string
 }
@@ -82,13 +83,29 @@ type Sealed struct {
 // could not be read because the keychain is unreachable, that error
 // (keystore.ErrUnavailable) is returned instead of the engine's "no
 // private key".
+//
+// Before the engine runs, the addresses it would encrypt to (To, Cc and
+// the sender) are judged as Readiness judges them: one that cannot be
+// encrypted to fails with a *NotReadyError.
 func (s *Sealing) Seal(ctx context.Context, req SealRequest) ([]byte, error) {
+	to, _, err := splitRecipients(req.Raw)
+	if err != nil {
+		return nil, err
+	}
+	req.From = fromOf(req.Raw)
 	sl, err := s.openSealer(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	defer sl.release()
-	out, err := sl.seal(req.Raw, nil)
+	var rcpts []string // nil: the engine refuses a Bcc field (verdict.ErrBccNeedsCopies)
+	if req.Encrypt && !hasBcc(req.Raw) {
+		if err := encryptable(sl.judge, sl.tech, req.From, to); err != nil {
+			return nil, s.logSeal(ctx, sl, req, nil, err)
+		}
+		rcpts = encryptTo(req.From, to)
+	}
+	out, err := sl.seal(req.Raw, rcpts)
 	return out, s.logSeal(ctx, sl, req, nil, err)
 }
 
@@ -99,13 +116,17 @@ func (s *Sealing) Seal(ctx context.Context, req SealRequest) ([]byte, error) {
 // why one message for everyone would name them). Every copy is signed
 // when asked and checked by the engine before it is returned. The sender
 // is in every copy: it names nobody the recipient does not know from the
-// From field, and a copy that bounces stays readable.
+// From field, and a copy that bounces stays readable. Every address of
+// every copy is judged first, as Readiness judges the composer's To, Cc
+// and Bcc: one that cannot be encrypted to fails with a *NotReadyError
+// before anything is sealed.
 func (s *Sealing) Copies(ctx context.Context, req SealRequest) (Sealed, error) {
 	var res Sealed
 	to, bcc, err := splitRecipients(req.Raw)
 	if err != nil {
 		return res, err
 	}
+	req.From = fromOf(req.Raw)
 	sl, err := s.openSealer(ctx, req)
 	if err != nil {
 		return res, err
@@ -115,14 +136,17 @@ func (s *Sealing) Copies(ctx context.Context, req SealRequest) (Sealed, error) {
 		res.Main, err = sl.seal(req.Raw, nil)
 		return res, s.logSeal(ctx, sl, req, nil, err)
 	}
-	if res.Main, err = sl.seal(req.Raw, to); err != nil {
+	if err := encryptable(sl.judge, sl.tech, req.From, append(to[:len(to):len(to)], bcc...)); err != nil {
+		return res, s.logSeal(ctx, sl, req, nil, err)
+	}
+	if res.Main, err = sl.seal(req.Raw, encryptTo(req.From, to)); err != nil {
 		return res, s.logSeal(ctx, sl, req, to, err)
 	}
 	if err := s.logSeal(ctx, sl, req, to, nil); err != nil {
 		return res, err
 	}
 	for _, b := range bcc {
-		out, err := sl.seal(req.Raw, []string{b})
+		out, err := sl.seal(req.Raw, encryptTo(req.From, []string{b}))
 		if err = s.logSeal(ctx, sl, req, []string{b + " (Bcc, a copy of its own)"}, err); err != nil {
 			return Sealed{}, err
 		}
@@ -134,8 +158,10 @@ func (s *Sealing) Copies(ctx context.Context, req SealRequest) (Sealed, error) {
 // sealer is an engine over the profile's keys of one technology.
 type sealer struct {
 	tech verdict.Technology
-	// seal seals raw for rcpts and the sender (nil: To and Cc).
+	// seal seals raw for rcpts and the sender (nil: To and Cc); Seal and
+	// Copies pass encryptTo's list, judged first by judge.
 	seal        func(raw []byte, rcpts []string) ([]byte, error)
+	judge       *judge
 	release     func()
 	keychainErr func() error
 	// failed says which steps a sealing error names (the engine's
@@ -202,7 +228,11 @@ func (s *Sealing) logSeal(ctx context.Context, sl *sealer, req SealRequest, rcpt
 		rcpts = all
 	}
 	sign, encrypt := req.Sign, req.Encrypt
-	if err != nil {
+	var notReady *NotReadyError
+	if errors.As(err, &notReady) {
+		// The judgement named the addresses before anything was sealed.
+		sign, encrypt = false, true
+	} else if err != nil {
 		if sl.failed != nil {
 			if fs, fe := sl.failed(err); fs || fe {
 				sign, encrypt = fs, fe
@@ -211,6 +241,8 @@ func (s *Sealing) logSeal(ctx context.Context, sl *sealer, req SealRequest, rcpt
 		if kerr := sl.keychainErr(); kerr != nil {
 			err = fmt.Errorf("security: our private key could not be read: %w", kerr)
 		}
+	}
+	if err != nil {
 		for op, failed := range map[string]bool{"sign": sign, "encrypt": encrypt} {
 			if failed {
 				s.log(ctx, sl.tech, store.LogEntry{Direction: "out", Operation: op, Status: "failed", MessageID: messageID, Detail: err.Error()})
@@ -230,6 +262,19 @@ func (s *Sealing) logSeal(ctx context.Context, sl *sealer, req SealRequest, rcpt
 		s.log(ctx, sl.tech, store.LogEntry{Direction: "out", Operation: "encrypt", Status: "success", MessageID: messageID, Detail: detail})
 	}
 	return nil
+}
+
+// fromOf is the address of the message's From field ("" when it does not
+// parse: the engine then refuses the message and says why).
+func fromOf(raw []byte) string {
+	_, from, _ := outgoingHeader(raw)
+	return from
+}
+
+// hasBcc says whether the message has a Bcc field, however empty.
+func hasBcc(raw []byte) bool {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	return err == nil && len(msg.Header["Bcc"]) > 0
 }
 
 // outgoingHeader reads what the log names: Message-ID, the From address

@@ -184,6 +184,12 @@ func (s *Store) ArticleByContent(ctx context.Context, sha mirror.ContentHash) (A
 	return s.articleWhere(ctx, `content_sha256 = ? ORDER BY id LIMIT 1`, sha)
 }
 
+// ArticleByMessageID returns the newest article with this Message-ID (as
+// thread.MessageID reads it, without angle brackets), or ErrNotFound.
+func (s *Store) ArticleByMessageID(ctx context.Context, id string) (Article, error) {
+	return s.articleWhere(ctx, `message_id = ? ORDER BY id DESC LIMIT 1`, id)
+}
+
 func (s *Store) articleWhere(ctx context.Context, cond string, args ...any) (Article, error) {
 	var a Article
 	var sec string

@@ -32,8 +32,8 @@ type Ticket struct {
 	// Owner is the owning agent's address ("" unassigned); PendingUntil a
 	// pending ticket's reminder date (YYYY-MM-DD). Shared by the team
 	// desk (docs/team.md).
-	Owner        string `json:"owner"`
-	PendingUntil string `json:"pending_until"`
+	Owner        string `json:"owner,omitempty"`
+	PendingUntil string `json:"pending_until,omitempty"`
 }
 
 // TicketQuery selects one page of the ticket list. Zero values mean "any".
@@ -50,7 +50,7 @@ type TicketQuery struct {
 	Unread bool `json:"unread"`
 	// Owner narrows to one agent's tickets (an address), or to the
 	// unassigned ones with OwnerNone.
-	Owner  string `json:"owner"`
+	Owner  string `json:"owner,omitempty"`
 	Offset int    `json:"offset"`
 	Limit  int    `json:"limit"` // at most 500; 0 means 100
 }

@@ -92,6 +92,14 @@ func printInspection(e *env, in security.Inspection) {
 	if r.Signed && r.Sign.Success && r.Sign.Comment != "" {
 		fmt.Fprintf(w, "           %s\n", r.Sign.Comment)
 	}
+	if o := r.OuterSignature; o != nil {
+		// Never "Signed": it covers the ciphertext, not the text.
+		state := "valid"
+		if !o.Sign.Success {
+			state = "not valid"
+		}
+		fmt.Fprintf(w, "Outer:     %s signature, %s, by %s: %s\n", o.Type, state, signers(o.Sign.Signers), verdict.OuterSignatureNote)
+	}
 	if r.Type != verdict.TechNone {
 		fmt.Fprintf(w, "Type:      %s\n", r.Type)
 	}

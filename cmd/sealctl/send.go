@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -15,15 +16,18 @@ import (
 // message is sealed as asked, queued and submitted, and its copy saved in
 // Sent. A message that could not be sent stays in the outbox (exit 1).
 func runSend(e *env, args []string) error {
-	fs := e.flags("send", "FILE.eml [--account NAME] [--sign] [--encrypt] [--type smime|pgp]")
+	fs := e.flags("send", "FILE.eml [--account NAME] [--defaults] [--sign] [--encrypt] [--type smime|pgp]")
 	account := fs.String("account", "", "the account to send from (default: the only one)")
 	sign := fs.Bool("sign", false, "sign with our certificate or key for the From address")
 	encrypt := fs.Bool("encrypt", false, "encrypt to To, Cc, Bcc and the sender")
 	typ := fs.String("type", "", "smime or pgp (default: the technology of the group of the From address, else smime)")
+	defaults := fs.Bool("defaults", false, "sign, encrypt and pick the technology as the composer does for the group of the From address; --sign, --encrypt and --type override")
 	files, err := e.parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	tech, terr := verdict.ParseTechnology(*typ)
 	switch {
 	case len(files) != 1:
@@ -34,6 +38,11 @@ func runSend(e *env, args []string) error {
 	raw, err := readMail(files[0])
 	if err != nil {
 		return err
+	}
+	if *defaults {
+		if tech, *sign, *encrypt, err = e.composerDefaults(raw, given, *sign, *encrypt, tech); err != nil {
+			return fmt.Errorf("%s: %w", files[0], err)
+		}
 	}
 	mb := e.mailbox()
 	// Earlier messages first; their failures do not stop this one.

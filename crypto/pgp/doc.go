@@ -16,6 +16,12 @@
 //   - PGP/MIME (RFC 3156): multipart/encrypted, multipart/signed, combined
 //     signed-and-encrypted OpenPGP messages (section 6.2) and the nested
 //     form (multipart/signed inside multipart/encrypted, section 6.1).
+//   - A multipart/signed whose signed part is a whole multipart/encrypted
+//     (a gateway or client that signed the encrypted message): the
+//     signature covers ciphertext, so it is Result.OuterSignature, never
+//     Signed, and the encryption is handed back as Processed.Inner, a
+//     message of its own under this message's header, for the caller to
+//     process. An encryption beside other parts is not handed back.
 //   - Inline PGP: cleartext signatures (RFC 9580 section 7) and armored
 //     encrypted blocks in text/plain and text/html, encrypted attachments
 //     named *.pgp, *.gpg, *.asc. For display, InlineSplitter cuts such a

@@ -49,6 +49,9 @@ func FuzzProcess(f *testing.F) {
 	// cleartext-signed payload in place of ciphertext.
 	f.Add(exchangeShape("", exEmpty, exControl, exPayload("encrypted.asc", []byte("-----BEGIN PGP MESSAGE-----\n\nhQEMA\n-----END PGP MESSAGE-----\n"))))
 	f.Add(pgpMIMEEncrypted(samAddr, samAddr, "s", clearsignWith(f, mustUnlock(f, fx.sam), "hi\n")))
+	// A signature around a whole encryption (issue 12), its signature a stub.
+	f.Add(pgpMIMESigned(samAddr, samAddr, "s", "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=e\n\n--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n--e--",
+		[]byte("-----BEGIN PGP SIGNATURE-----\n\niHUEARYKAB0WIQ\n-----END PGP SIGNATURE-----\n")))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		p, err := eng.Process(raw, ProcessOptions{Now: testNow})
 		if err != nil {
@@ -59,6 +62,9 @@ func FuzzProcess(f *testing.F) {
 		}
 		if err := p.Result.CheckCodes(); err != nil {
 			t.Fatal(err)
+		}
+		if p.Inner != nil && (p.Result.Signed || p.Result.OuterSignature == nil || p.Entity != nil) {
+			t.Fatal("a signature around an encryption handed on reads as the message's")
 		}
 	})
 }

@@ -67,6 +67,14 @@ type Processed struct {
 	// application/pgp-keys parts) for the "pending acceptance" list. They
 	// are never trusted or used automatically.
 	FoundKeys []FoundKey
+	// Inner, when set, is a whole PGP/MIME encryption that a PGP/MIME
+	// signature covers (the signature of a gateway or a client that
+	// signed the encrypted message), left closed, as a message of its
+	// own under this message's header (see mimepart.Rehead): process it
+	// as a layer of its own. Result then reports the signature as
+	// Result.OuterSignature, never as Signed, and the encryption as not
+	// opened; Entity is nil.
+	Inner []byte
 }
 
 // Attachment is one decrypted attachment.
@@ -213,9 +221,19 @@ func (s *state) process(top *mimepart.Entity) {
 		s.protectedHeaders(cur)
 		s.finish(cur)
 	case isPGPSigned(cur):
-		res.Signed = true
-		var signed *mimepart.Entity
-		res.Sign, signed = s.verifyPGPMIME(cur)
+		sign, signed := s.verifyPGPMIME(cur)
+		if signed != nil && isPGPEncrypted(signed) {
+			// A signature around a whole encryption covers ciphertext: it
+			// proves nothing about the text inside, which is opened as a
+			// layer of its own. An encryption beside other parts is not
+			// handed on (finish reports it as a nested part).
+			res.OuterSignature = &verdict.OuterSignature{Type: verdict.TechPGP, Sign: sign}
+			res.Encrypted = true
+			res.Encryption.Comment = "The signed content is an encryption, which was not opened."
+			s.p.Inner = mimepart.Rehead(top, signed)
+			return
+		}
+		res.Signed, res.Sign = true, sign
 		if signed == nil {
 			return
 		}

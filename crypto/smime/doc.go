@@ -32,7 +32,15 @@
 //     makes any signature of the message "not valid" rather than partial.
 //   - A signature made over ciphertext (encrypt-then-sign, typically a
 //     gateway's signature) is ignored, as Thunderbird does (bug 1806161):
-//     it proves nothing about the plaintext.
+//     it proves nothing about the plaintext. Over a whole PGP/MIME
+//     multipart/encrypted (RFC 3156 section 4) it is reported as
+//     Result.OuterSignature, never as Signed, and the encryption is handed
+//     back as Processed.Inner for the OpenPGP engine; beside other parts,
+//     such an encryption stays an unopened part of the signed content.
+//   - QUIRK: a multipart/signed signature hashed over its content with LF
+//     line ends instead of CRLF (RFC 8551 section 3.1.1; a gateway signing
+//     the LF stream of an MTA's content filter) is checked over that form
+//     when the CRLF form fails (lineends.go).
 //   - SHA-1 and MD5 signatures are never valid (policy, collision attacks),
 //     nor are signatures by RSA keys below 2048 bits; we encrypt to no
 //     such key either.

@@ -80,6 +80,7 @@ func FuzzProcess(f *testing.F) {
 	}
 	f.Add([]byte("From: a@b\r\n\r\nhello"))
 	f.Add([]byte("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=x\r\n\r\n--x\r\n\r\n--x\r\nContent-Type: application/pkcs7-signature\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n--x--\r\n"))
+	f.Add([]byte(outerSMIMESeed))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		p, err := eng.Process(raw, ProcessOptions{Now: corpusNow})
 		if errors.Is(err, ErrInternal) {
@@ -95,6 +96,9 @@ func FuzzProcess(f *testing.F) {
 			if cerr := p.Result.CheckCodes(); cerr != nil {
 				t.Fatal(cerr)
 			}
+		}
+		if err == nil && p.Inner != nil && (p.Result.Signed || p.Result.OuterSignature == nil || p.Entity != nil) {
+			t.Fatal("a signature around an encryption handed on reads as the message's")
 		}
 	})
 }
@@ -180,3 +184,8 @@ func FuzzBER(f *testing.F) {
 		}
 	})
 }
+
+// outerSMIMESeed is an S/MIME multipart/signed around a whole PGP/MIME
+// encryption (issue 12), its signature a stub.
+const outerSMIMESeed = "From: a@example.org\r\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=x\r\n\r\n--x\r\n" +
+	pgpMIMEEntity + "\r\n--x\r\nContent-Type: application/pkcs7-signature\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n--x--\r\n"

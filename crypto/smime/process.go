@@ -40,6 +40,13 @@ type Processed struct {
 	// Text is Entity's readable text: its text/plain parts, or its HTML
 	// reduced to text when there is no plain text.
 	Text string
+	// Inner, when set, is another technology's encryption that the
+	// signature covers whole (a PGP/MIME multipart/encrypted, RFC 3156
+	// section 4), left closed, as a message of its own under this
+	// message's header (see mimepart.Rehead): the OpenPGP engine opens
+	// it. Result then reports the signature as Result.OuterSignature,
+	// never as Signed, and the encryption as not opened; Entity is nil.
+	Inner []byte
 }
 
 // ErrInternal wraps a recovered panic; it is a bug, never expected.
@@ -161,6 +168,22 @@ loop:
 		}
 	}
 
+	if cur != nil && dec == nil && len(layers) > 0 && pgpEncrypted(cur) {
+		// A gateway's or a client's signature around a whole OpenPGP
+		// encryption: it covers ciphertext, so it proves nothing about the
+		// text inside (RFC 8551 section 3.7), and the text is not ours to
+		// open. An encryption beside other parts is not handed on: it is
+		// an attachment of the signed content, as before.
+		res.Type = verdict.TechSMIME
+		res.OuterSignature = &verdict.OuterSignature{Type: verdict.TechSMIME, Sign: summarize(layers)}
+		res.Encrypted = true
+		res.Encryption.Comment = "The signed content is an OpenPGP (PGP/MIME) encryption, which the S/MIME engine does not open."
+		if wrapped {
+			res.Repaired = verdict.RepairGatewayRFC822
+		}
+		return &Processed{Result: res, Inner: mimepart.Rehead(top, cur)}, nil
+	}
+
 	// Nested S/MIME parts beside other parts are not the message's own
 	// layers: they never make a valid message signature. Neither do
 	// layers left unopened because the nesting was too deep.
@@ -230,6 +253,12 @@ loop:
 	return p, nil
 }
 
+// pgpEncrypted reports a PGP/MIME multipart/encrypted (RFC 3156 section
+// 4), which S/MIME never writes.
+func pgpEncrypted(e *mimepart.Entity) bool {
+	return e.MediaType == "multipart/encrypted" && strings.EqualFold(e.Params["protocol"], "application/pgp-encrypted")
+}
+
 // verifyLayer checks a multipart/signed or opaque signed-data layer.
 func (e *Engine) verifyLayer(cur *mimepart.Entity, kind layerKind, obj *cmsObject, env *verifyEnv) *signedLayer {
 	if kind == kindOpaqueSigned {
@@ -259,7 +288,7 @@ func (e *Engine) verifyLayer(cur *mimepart.Entity, kind layerKind, obj *cmsObjec
 		return l
 	}
 	sigObj, _ := parseCMS(sig) // nil: reported as damaged
-	return verifySignedData(sigObj, content, env)
+	return verifyDetachedContent(sigObj, content, env)
 }
 
 // summarize turns the signature layers, outermost first, into the

@@ -135,6 +135,10 @@ func verifySignedData(obj *cmsObject, detached []byte, env *verifyEnv) *signedLa
 	return l
 }
 
+// digestMismatch is the detail of a failed digest check: the content is
+// not what was signed.
+const digestMismatch = "the content's digest does not match the signed digest"
+
 type signerOutcome struct{ verdict.Signer }
 
 func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte, pool []*x509.Certificate, env *verifyEnv, l *signedLayer) signerOutcome {
@@ -201,7 +205,7 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 				"The signature is damaged: ask the sender to send the message again.")
 		}
 		if !bytes.Equal(md, digest) {
-			return bad(verdict.CheckDigest, verdict.ReasonContentAltered, "the content's digest does not match the signed digest",
+			return bad(verdict.CheckDigest, verdict.ReasonContentAltered, digestMismatch,
 				"The message was changed after it was signed: do not trust its content.")
 		}
 		// RFC 5652 section 5.4: the signature covers the DER SET OF.

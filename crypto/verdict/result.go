@@ -45,7 +45,26 @@ type Result struct {
 	// read the message as its sender sent it; empty when none was. The
 	// verdict is about the repaired message.
 	Repaired Repair `json:"repaired,omitempty"`
+	// OuterSignature is a signature made around the encrypted content
+	// (a gateway's or a client's signature over a whole PGP/MIME
+	// multipart/encrypted, RFC 3156 section 4): it covers the ciphertext
+	// only and says nothing about who wrote the text, so it is never
+	// Signed or Sign, which are the signature inside the encryption (or
+	// none). Shown as "signed outside the encryption"; nil when the
+	// message has none. Failed does not look at it.
+	OuterSignature *OuterSignature `json:"outer_signature,omitempty"`
 }
+
+// OuterSignature is a signature around encrypted content, as the engine
+// of its technology judged it over the bytes it covers.
+type OuterSignature struct {
+	Type Technology `json:"type"`
+	Sign SignResult `json:"sign"`
+}
+
+// OuterSignatureNote is what is said of every OuterSignature, whatever
+// its verdict.
+const OuterSignatureNote = "signed outside the encryption: says nothing about who wrote the text"
 
 // Repair is a known mangling of a protected message that an engine
 // recognises by its exact shape and reads through. New codes may be added.

@@ -49,15 +49,18 @@ describe('composer', { skip: !servicesUp() && 'no Dovecot/Postfix: run under scr
     await page.getByRole('button', { name: /^Reply$/ }).first().click()
     const composer = page.getByTestId('composer')
     await composer.waitFor()
-    // The group's defaults: Sign and Encrypt on, S/MIME.
+    // The group's defaults: Sign and Encrypt, S/MIME. Encrypt is impossible
+    // until the customer's certificate is imported: that default starts
+    // off, with the reason and the fix offered, rather than blocking Send.
     assert.equal(await page.getByTestId('compose-sign').isChecked(), true)
-    assert.equal(await page.getByTestId('compose-encrypt').isChecked(), true)
     assert.match(await page.getByTestId('compose-subject').inputValue(), new RegExp(`^Re: ${subject} \\[Ticket#\\d+\\]$`))
-    // Encrypt is impossible until the customer's certificate is imported; the fix is offered.
-    await page.getByTestId('encrypt-why').waitFor()
+    await page.locator('[data-testid="encrypt-why"][data-held="true"]').waitFor()
+    assert.equal(await page.getByTestId('compose-encrypt').isChecked(), false)
     assert.match(await page.getByTestId('encrypt-why').textContent(), new RegExp(env.customer.replace('.', '\\.')))
     await page.getByTestId('fix-import-carried').click()
     await page.getByTestId('encrypt-why').waitFor({ state: 'detached' })
+    // Possible now, and the agent did not switch it off: the default applies.
+    await page.waitForFunction(() => document.querySelector('[data-testid="compose-encrypt"]')?.checked === true)
     // An attachment crosses to Go once; the autosaves after it carry the
     // text and the attachment's reference, never the file's content.
     await page.evaluate(() => {

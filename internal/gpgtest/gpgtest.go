@@ -207,7 +207,14 @@ func header(from, to, subject, ctype string, extra ...string) string {
 
 // Signed is a PGP/MIME signed mail (RFC 3156 section 5) from Alice.
 func (f *Fixture) Signed(t testing.TB, subject string) []byte {
-	part := strings.TrimSuffix(Inner, "\r\n")
+	return f.SignedPart(t, subject, Inner)
+}
+
+// SignedPart is a PGP/MIME signed mail from Alice whose signed part is
+// part, a MIME entity with CRLF line ends (a whole EncryptedPart makes a
+// signature around the encryption).
+func (f *Fixture) SignedPart(t testing.TB, subject, part string) []byte {
+	part = strings.TrimSuffix(part, "\r\n")
 	sig := f.Must(t, []byte(part), "--passphrase", AlicePass, "-u", f.Alice, "--digest-algo", "SHA256", "--armor", "--detach-sign")
 	return []byte(header("Alice <"+AliceAddr+">", DeskAddr, subject,
 		`multipart/signed; micalg=pgp-sha256; protocol="application/pgp-signature"; boundary="sig"`) +
@@ -225,9 +232,19 @@ func (f *Fixture) Encrypted(t testing.TB, subject string, sign bool) []byte {
 	return PGPMIMEEncrypted("Alice <"+AliceAddr+">", DeskAddr, subject, f.Must(t, []byte(Inner), args...))
 }
 
+// pgpMIMEType is the Content-Type of PGPMIMEEncrypted.
+const pgpMIMEType = `multipart/encrypted; protocol="application/pgp-encrypted"; boundary="enc"`
+
+// EncryptedPart is the multipart/encrypted entity of Encrypted alone, its
+// Content-Type and body, for a mail that carries it as a part.
+func (f *Fixture) EncryptedPart(t testing.TB, sign bool) string {
+	whole := string(f.Encrypted(t, "part", sign))
+	return "Content-Type: " + pgpMIMEType + "\r\n\r\n" + whole[strings.Index(whole, "\r\n\r\n")+4:]
+}
+
 // PGPMIMEEncrypted wraps an armored OpenPGP message as multipart/encrypted.
 func PGPMIMEEncrypted(from, to, subject string, armored []byte) []byte {
-	return []byte(header(from, to, subject, `multipart/encrypted; protocol="application/pgp-encrypted"; boundary="enc"`) +
+	return []byte(header(from, to, subject, pgpMIMEType) +
 		"--enc\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--enc\r\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\r\n\r\n" +
 		crlf(armored) + "\r\n--enc--\r\n")
 }

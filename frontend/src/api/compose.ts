@@ -3,7 +3,7 @@
 // Private keys and passphrases never pass here: sealing happens in Go.
 import * as ComposeBinding from '../wailsjs/go/app/Compose'
 import { app } from '../wailsjs/go/models'
-import type { security, store } from '../wailsjs/go/models'
+import type { compose, security, store } from '../wailsjs/go/models'
 import { call } from './errors'
 import type { SendStep } from './generated'
 import { model } from './model'
@@ -24,6 +24,9 @@ export type KeyCandidate = Plain<security.KeyCandidate>
 export type ComposeReadiness = Plain<security.Readiness>
 export type ComposeReadinessRequest = Omit<Plain<app.ReadinessRequest>, 'keys'> & { keys: Record<string, string> }
 export type ComposeImportResult = Plain<security.ImportResult>
+export type ComposeChoice = Plain<compose.Choice>
+export type ComposeChosen = Plain<compose.Chosen>
+export type ComposeChooseRequest = Omit<Plain<app.ChooseRequest>, 'keys'> & { keys: Record<string, string> }
 export type PrepareRequest = Plain<app.PrepareRequest>
 // The steps are mailbox.SendSteps(), generated into ./generated.ts.
 export type { SendStep }
@@ -33,6 +36,12 @@ export type SendProgress = { send_id: string; step: SendStep; outbox_id: number;
 export interface ComposeApi {
   /** Per recipient, why Sign or Encrypt must stay off (public material only). */
   readiness(req: ComposeReadinessRequest): Promise<ComposeReadiness>
+  /**
+   * The technology and Sign/Encrypt for the message now, why, and that
+   * technology's readiness: the agent's choices kept, the group's defaults
+   * where they can be met (Go's compose.Choose).
+   */
+  choose(req: ComposeChooseRequest): Promise<ComposeChoice>
   /** The draft to start from: the saved one of the same intent, else prefilled. */
   prepare(req: PrepareRequest): Promise<DraftMessage>
   contacts(prefix: string, limit?: number): Promise<Contact[]>
@@ -61,6 +70,7 @@ export interface ComposeApi {
 
 export const composeApi: ComposeApi = {
   readiness: (req) => call(() => ComposeBinding.Readiness(req)),
+  choose: (req) => call(() => ComposeBinding.Choose(model(app.ChooseRequest, req))),
   prepare: (req) => call(() => ComposeBinding.Prepare(req)),
   contacts: (prefix, limit = 8) => call(() => ComposeBinding.Contacts({ prefix, limit })),
   fixes: (ticket_id, addresses, technology) => call(() => ComposeBinding.Fixes({ ticket_id, addresses, technology })),

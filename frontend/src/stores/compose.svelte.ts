@@ -1,10 +1,15 @@
 // The composer's state: the draft, the groups to send from, readiness of
 // Sign/Encrypt per recipient (refreshed, debounced, when recipients,
 // toggles or the technology change), the fixes offered, the autosaved
-// draft (sealed by Go) and the progress of a send.
+// draft (sealed by Go) and the progress of a send. Which technology and
+// toggles the message starts with is Go's rule (compose.Choose, asked with
+// each check): what the agent set by hand (draft.chosen) is kept, the rest
+// follows the group's defaults where they can be met.
 import { composeApi, groupsApi, toAppError, type ComposeApi, type GroupsApi } from '../api'
 import type {
   CarriedFix,
+  ComposeChoice,
+  ComposeChosen,
   ComposeReadiness,
   DraftAttachment,
   DraftMessage,
@@ -91,6 +96,8 @@ export class ComposeStore {
   draft = $state<DraftMessage | null>(null)
   groups = $state<Group[]>([])
   readiness = $state<ComposeReadiness | null>(null)
+  /** Go's last choice of technology and toggles, with why. */
+  choice = $state<ComposeChoice | null>(null)
   fixes = $state<CarriedFix[]>([])
   /** A form error per field ('to', 'cc', 'bcc', 'attachments') for input just rejected. */
   fieldErrors = $state<Partial<Record<RecipientField | 'attachments', string>>>({})
@@ -126,7 +133,7 @@ export class ComposeStore {
         this.groupsSource.list(),
       ])
       this.groups = groups
-      this.draft = { ...draft, keys: draft.keys ?? {}, attachments: draft.attachments ?? [] }
+      this.draft = { ...draft, keys: draft.keys ?? {}, attachments: draft.attachments ?? [], chosen: draft.chosen ?? nothingChosen() }
       // A mailto: link in a mail: its addresses join the new message's To.
       // (A mailto: may name several, comma-separated; only real addresses count.)
       const wanted = (intent.to ?? []).flatMap((a) => a.split(',')).map(addressOf).filter((a) => a !== '')
@@ -198,8 +205,28 @@ export class ComposeStore {
     const r = this.readiness
     if (!r) return []
     if (!r.enabled) return [{ address: '', comment: `${r.technology} is switched off in Settings.` }]
-    if (r.recipients.length === 0) return [{ address: '', comment: 'Add a recipient first.' }]
+    // The sender's own address is judged too (own): every encrypted
+    // message is encrypted to it, so that the copy in Sent stays readable.
+    if (!r.recipients.some((a) => !a.own)) return [{ address: '', comment: 'Add a recipient first.' }]
     return r.recipients.filter((a) => !a.ok).map((a) => ({ address: a.address, comment: a.comment }))
+  }
+
+  /** Why the group's default Sign is off here ('' when it is not held). */
+  get signHeld(): string {
+    const c = this.choice
+    return c && c.sign_held && !this.draft?.sign && !this.draft?.chosen.sign ? c.sign_note : ''
+  }
+
+  /** Why the group's default Encrypt is off here ('' when it is not held). */
+  get encryptHeld(): string {
+    const c = this.choice
+    return c && c.encrypt_held && !this.draft?.encrypt && !this.draft?.chosen.encrypt ? c.encrypt_note : ''
+  }
+
+  /** Why the message is on this technology ('' when the agent chose it). */
+  get technologyNote(): string {
+    const c = this.choice
+    return c && c.technology === this.draft?.technology && !this.draft?.chosen.technology ? c.technology_note : ''
   }
 
   /** Recipients with several certificates or OpenPGP keys to pick from. */
@@ -240,35 +267,43 @@ export class ComposeStore {
     this.changed(true)
   }
 
-  /** Sends from another group: its address, and its Sign/Encrypt defaults and technology. */
+  /**
+   * Sends from another group: its address, and its Sign/Encrypt defaults
+   * and technology as Go applies them for these recipients (the agent's
+   * earlier choices were made for the other group: they start over).
+   */
   setGroup(id: number): void {
     const d = this.draft
     const g = this.groups.find((x) => x.id === id)
     if (!d || !g) return
     d.group_id = g.id
     d.from = g.sender_address
-    d.sign = g.default_sign
-    d.encrypt = g.default_encrypt
-    d.technology = g.technology
+    d.chosen = nothingChosen()
     this.changed(true)
   }
 
+  /** The agent's technology: kept from now on. */
   setTechnology(t: Technology): void {
     if (!this.draft) return
     this.draft.technology = t
     this.draft.keys = {}
+    this.draft.chosen = { ...this.draft.chosen, technology: true }
     this.changed(true)
   }
 
+  /** The agent's Sign: kept from now on. */
   setSign(on: boolean): void {
     if (!this.draft) return
     this.draft.sign = on
+    this.draft.chosen = { ...this.draft.chosen, sign: true }
     this.changed(false)
   }
 
+  /** The agent's Encrypt: kept from now on. */
   setEncrypt(on: boolean): void {
     if (!this.draft) return
     this.draft.encrypt = on
+    this.draft.chosen = { ...this.draft.chosen, encrypt: true }
     this.changed(false)
   }
 
@@ -365,8 +400,13 @@ export class ComposeStore {
     if (!d) return
     const gen = ++this.readinessGen
     try {
-      const r = await this.api.readiness({ technology: d.technology, from: addressOf(d.from), recipients: this.recipients, keys: d.keys })
+      const c = await this.api.choose({
+        mode: d.mode, group_id: d.group_id, article_id: d.article_id, from: addressOf(d.from), recipients: this.recipients,
+        keys: d.keys, technology: d.technology, sign: d.sign, encrypt: d.encrypt, chosen: { ...d.chosen },
+      })
       if (gen !== this.readinessGen) return // a newer check is under way
+      this.follow(c)
+      const r = c.readiness
       // A pick whose key is gone (deleted, or replaced since the draft was
       // saved) would block encryption with no picker left to undo it:
       // drop it and check again with the engine's choice.
@@ -381,12 +421,32 @@ export class ComposeStore {
         this.dirty = true
         return this.checkNow()
       }
+      this.choice = c
       this.readiness = r
-      const blocked = r.recipients.filter((a) => !a.ok).map((a) => a.address)
+      const blocked = r.recipients.filter((a) => !a.ok && !a.own).map((a) => a.address)
       this.fixes = d.ticket_id && blocked.length ? await this.api.fixes(d.ticket_id, blocked, r.technology) : []
     } catch (e) {
       if (gen === this.readinessGen) this.error = toAppError(e)
     }
+  }
+
+  /**
+   * Takes Go's choice for what the agent did not set by hand (read now:
+   * a toggle flipped while the check ran stays as flipped). A switch of
+   * technology drops the key picks, which belong to the other one; Go
+   * judged the new one without them.
+   */
+  private follow(c: ComposeChoice): void {
+    const d = this.draft!
+    let changed = false
+    if (!d.chosen.sign && d.sign !== c.sign) [d.sign, changed] = [c.sign, true]
+    if (!d.chosen.encrypt && d.encrypt !== c.encrypt) [d.encrypt, changed] = [c.encrypt, true]
+    if (!d.chosen.technology && d.technology !== c.technology) {
+      d.technology = c.technology
+      d.keys = {}
+      changed = true
+    }
+    if (changed) this.dirty = true
   }
 
   /**
@@ -479,6 +539,11 @@ export class ComposeStore {
       this.sending = false
     }
   }
+}
+
+/** Nothing set by hand yet: Go's rules decide. */
+function nothingChosen(): ComposeChosen {
+  return { technology: false, sign: false, encrypt: false }
 }
 
 /** Reads a file as base64 (without the data: URL prefix). */

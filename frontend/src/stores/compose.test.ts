@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { carriedFix, carriedPGPKey, draft, fakeApi, groups, keyChange, pgpFixApi, readiness } from '../components/compose/testing'
+import type { ComposeChooseRequest } from '../api/compose'
+import { carriedFix, carriedPGPKey, draft, fakeApi, groups, keepChoice, keyChange, pgpFixApi, readiness } from '../components/compose/testing'
 import { addressOf, AUTOSAVE_DELAY, candidateLabel, ComposeStore, fixOffer, keyNoun, READINESS_DELAY } from './compose.svelte'
 
 const noEvents = () => () => {}
@@ -63,13 +64,112 @@ describe('ComposeStore', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
 
-  it('takes the Sign/Encrypt defaults and technology from the group', async () => {
-    const s = new ComposeStore(fakeApi(), { list: async () => groups }, noEvents)
+  // Go's Choose as a fake: the group's defaults (group 2: nothing, PGP;
+  // else both, S/MIME), where the agent chose nothing.
+  const byGroup = (req: ComposeChooseRequest) => {
+    const g = groups.find((x) => x.id === req.group_id)!
+    const r = readiness(Object.fromEntries(req.recipients.map((a) => [a, ''])), { technology: g.technology })
+    return keepChoice(r, req, {
+      technology: req.chosen.technology ? req.technology : g.technology,
+      sign: req.chosen.sign ? req.sign : g.default_sign,
+      encrypt: req.chosen.encrypt ? req.encrypt : g.default_encrypt,
+    })
+  }
+
+  it('takes the Sign/Encrypt defaults and technology of another group from Go, and starts the agent\'s choices over', async () => {
+    const api = fakeApi({ choose: vi.fn(async (req: ComposeChooseRequest) => byGroup(req)) })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
     await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    s.setSign(false)
     s.setGroup(2)
+    expect(s.draft!.chosen).toEqual({ technology: false, sign: false, encrypt: false })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(api.choose).toHaveBeenLastCalledWith(expect.objectContaining({ group_id: 2, mode: 'reply', article_id: 3, chosen: { technology: false, sign: false, encrypt: false } }))
     expect(s.draft).toMatchObject({ from: 'sales@desk.test', sign: false, encrypt: false, technology: 'PGP' })
     s.setGroup(1)
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
     expect(s.draft).toMatchObject({ from: 'support@desk.test', sign: true, encrypt: true, technology: 'S/MIME' })
+  })
+
+  it('follows Go\'s choice of technology for a reply, and drops the key picks of the other one', async () => {
+    const pgp = readiness({ 'ann@example.org': '' }, { technology: 'PGP' })
+    const api = fakeApi({
+      prepare: vi.fn(async () => draft({ keys: { 'ann@example.org': 'smime-fp' } })),
+      choose: vi.fn(async (req: ComposeChooseRequest) =>
+        keepChoice(pgp, req, { technology: 'PGP', technology_why: 'answered', technology_note: 'The mail you answer is PGP, and PGP can sign and encrypt for every recipient.' }),
+      ),
+    })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(s.draft).toMatchObject({ technology: 'PGP', sign: true, encrypt: true, keys: {} })
+    expect(s.readiness?.technology).toBe('PGP')
+    expect(s.technologyNote).toMatch(/The mail you answer is PGP/)
+    expect(s.encryptBlocked).toEqual([])
+    // The agent's S/MIME is theirs: kept, and no note claims otherwise.
+    s.setTechnology('S/MIME')
+    expect(s.draft!.chosen.technology).toBe(true)
+    expect(s.technologyNote).toBe('')
+  })
+
+  it('holds a group default off with its reason, never blocking the send; the agent\'s own Encrypt is kept', async () => {
+    const why = 'no certificate for ann@example.org: ask them for a signed message'
+    const api = fakeApi({
+      readiness: vi.fn(async () => readiness({ 'ann@example.org': why })),
+      choose: vi.fn(async (req: ComposeChooseRequest) => {
+        const r = readiness({ 'ann@example.org': why })
+        return req.chosen.encrypt
+          ? keepChoice(r, req)
+          : keepChoice(r, req, { encrypt: false, encrypt_held: true, encrypt_note: `The group encrypts by default, but not to every address: ann@example.org: ${why}` })
+      }),
+    })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(s.draft!.encrypt).toBe(false)
+    expect(s.encryptHeld).toMatch(/The group encrypts by default/)
+    expect(s.encryptBlocked).toEqual([{ address: 'ann@example.org', comment: why }])
+    expect(s.sendBlocked).toBe('')
+    s.setEncrypt(true)
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    s.refreshReadiness()
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(api.choose).toHaveBeenLastCalledWith(expect.objectContaining({ encrypt: true, chosen: { technology: false, sign: false, encrypt: true } }))
+    expect(s.draft!.encrypt).toBe(true)
+    expect(s.encryptHeld).toBe('')
+    expect(s.sendBlocked).toMatch(/Cannot encrypt/)
+  })
+
+  it('names the helpdesk\'s own address when it cannot be encrypted to, and looks for no fix in the ticket for it', async () => {
+    const own = 'the helpdesk address support@desk.test has no certificate of its own: import your .p12 under Admin → Certificates → Add private key or PKCS #12'
+    const api = fakeApi({
+      readiness: vi.fn(async () => {
+        const r = readiness({ 'ann@example.org': '', 'support@desk.test': own })
+        r.recipients[1] = { ...r.recipients[1], own: true }
+        return r
+      }),
+      fixes: vi.fn(async () => []),
+    })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(s.encryptBlocked).toEqual([{ address: 'support@desk.test', comment: own }])
+    expect(api.fixes).not.toHaveBeenCalled()
+  })
+
+  it('asks for a recipient when the sender is the only address judged', async () => {
+    const api = fakeApi({
+      prepare: vi.fn(async () => draft({ to: [] })),
+      readiness: vi.fn(async () => {
+        const r = readiness({ 'support@desk.test': '' }, { can_encrypt: false })
+        r.recipients[0] = { ...r.recipients[0], own: true }
+        return r
+      }),
+    })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'new' })
+    await vi.advanceTimersByTimeAsync(READINESS_DELAY)
+    expect(s.encryptBlocked).toEqual([{ address: '', comment: 'Add a recipient first.' }])
   })
 
   it('rejects what is not an address with a field error and keeps duplicates out', async () => {

@@ -242,7 +242,11 @@ describe('GroupsScreen', () => {
     expect((await screen.findByTestId('group-error')).textContent).toBe('"sales" is not an e-mail address: enter the address replies are sent from')
     await fireEvent.input(screen.getByTestId('group-sender'), { target: { value: 'sales@example.test' } })
     await fireEvent.change(screen.getByTestId('group-tech'), { target: { value: 'PGP' } })
-    await fireEvent.click(screen.getByTestId('group-encrypt'))
+    // A new group signs and encrypts by default (the composer holds a
+    // default off where the certificates or keys are missing).
+    expect((screen.getByTestId('group-sign') as HTMLInputElement).checked).toBe(true)
+    expect((screen.getByTestId('group-encrypt') as HTMLInputElement).checked).toBe(true)
+    await fireEvent.click(screen.getByTestId('group-sign'))
     await fireEvent.click(screen.getByTestId('group-save'))
     const row = await screen.findByTestId('group-row')
     expect(row.textContent).toContain('sales@example.test')

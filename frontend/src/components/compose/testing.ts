@@ -1,6 +1,6 @@
 // Fakes of the compose API for the composer's component and store tests.
 import { vi } from 'vitest'
-import type { CarriedFix, ComposeApi, ComposeReadiness, DraftMessage } from '../../api/compose'
+import type { CarriedFix, ComposeApi, ComposeChoice, ComposeChooseRequest, ComposeReadiness, DraftMessage } from '../../api/compose'
 import type { Group } from '../../api/types'
 
 export const groups: Group[] = [
@@ -11,7 +11,8 @@ export const groups: Group[] = [
 export function draft(over: Partial<DraftMessage> = {}): DraftMessage {
   return {
     id: 0, mode: 'reply', ticket_id: 7, article_id: 3, group_id: 1, from: 'support@desk.test', to: ['Ann <ann@example.org>'], cc: [], bcc: [],
-    subject: 'Re: Printer [Ticket#10007]', text: '\n\n> hi\n', sign: true, encrypt: true, technology: 'S/MIME', keys: {}, attachments: [],
+    subject: 'Re: Printer [Ticket#10007]', text: '\n\n> hi\n', sign: true, encrypt: true, technology: 'S/MIME',
+    chosen: { technology: false, sign: false, encrypt: false }, keys: {}, attachments: [],
     in_reply_to: 'q@x', references: ['q@x'], updated_at: '', ...over,
   }
 }
@@ -41,8 +42,19 @@ export const keyChange = carriedFix({
   comment: 'Their mail in this ticket carried a different OpenPGP key for ann@example.org than the one SealDesk holds. A changed key is never used without review: ask an administrator to check it with them and accept it under "Found in mail".',
 })
 
-export function fakeApi(over: Partial<ComposeApi> = {}): ComposeApi {
+/**
+ * A choice that keeps the composer's values and judges them with
+ * readiness (as Go's Choose does for a technology that can do it all).
+ */
+export function keepChoice(r: ComposeReadiness, req: ComposeChooseRequest, over: Partial<ComposeChoice> = {}): ComposeChoice {
   return {
+    technology: req.technology, sign: req.sign, encrypt: req.encrypt, technology_why: 'group', technology_note: `${req.technology} is the group's technology.`,
+    sign_held: false, encrypt_held: false, sign_note: '', encrypt_note: '', readiness: r, ...over,
+  } as ComposeChoice
+}
+
+export function fakeApi(over: Partial<ComposeApi> = {}): ComposeApi {
+  const api: ComposeApi = {
     readiness: vi.fn(async (req: { recipients: string[] }) => readiness(Object.fromEntries(req.recipients.map((r: string) => [r, ''])))),
     prepare: vi.fn(async () => draft()),
     contacts: vi.fn(async () => []),
@@ -58,8 +70,13 @@ export function fakeApi(over: Partial<ComposeApi> = {}): ComposeApi {
     outbox: vi.fn(async () => []),
     retry: vi.fn(async () => ({}) as never),
     discard: vi.fn(async () => {}),
+    // Go's Choose, by default: the composer's values kept, judged by this API's readiness.
+    choose: vi.fn(async (req: ComposeChooseRequest) =>
+      keepChoice(await api.readiness({ technology: req.technology, from: req.from, recipients: req.recipients, keys: req.keys }), req),
+    ),
     ...over,
   }
+  return api
 }
 
 /** The API of a PGP reply to Ann, who cannot be encrypted to (why), where the ticket's mail offers fix. */

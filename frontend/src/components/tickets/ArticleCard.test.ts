@@ -126,4 +126,21 @@ describe('band', () => {
     expect(idn[1].label).toBe('From ceo@xn--bcher-kva.example')
     expect(band({ ...valid, sender: { from: 'alice@example.org' } }, labels, false).map((b) => b.kind)).toEqual(['seal', 'lock'])
   })
+
+  it('shows a signature around the encryption beside the lock, never as the seal', () => {
+    const r = article(1).article.security
+    const outer = {
+      ...r,
+      signed: false,
+      encrypted: true,
+      encryption: { success: true, comment: '', integrity_protected: true },
+      outer_signature: { type: 'S/MIME', sign: { success: true, comment: 'Valid signature', signers: [{ subject: 'CN=Gateway', fingerprint: 'aa', emails: ['gw@example.org'], not_before: null, not_after: null, valid: true }] } },
+    }
+    const items = band(outer, false)
+    expect(items.map((b) => `${b.kind}:${b.state}`)).toEqual(['seal:off', 'lock:ok', 'outer:note'])
+    expect(items[0].label).toBe('Not signed')
+    expect(items[2].label).toBe('Signed outside the encryption')
+    expect(items[2].title).toContain('says nothing about who wrote the text')
+    expect(items[2].title).toContain('CN=Gateway')
+  })
 })

@@ -7,8 +7,9 @@ import type { BandLabels, SecurityResult, Signer } from '../../api/tickets'
 export type BandState = 'ok' | 'bad' | 'off' | 'note'
 
 export interface BandItem {
-  /** sender: where a reply goes, or the From domain in ASCII, beside the seal. */
-  kind: 'seal' | 'lock' | 'sender'
+  /** sender: where a reply goes, or the From domain in ASCII, beside the seal.
+   * outer: a signature around the encryption, which is no seal of the text. */
+  kind: 'seal' | 'lock' | 'sender' | 'outer'
   state: BandState
   label: string
   /** The tooltip: the signer and each CA of the chain, or the key used. */
@@ -76,5 +77,19 @@ export function band(r: SecurityResult, labels: BandLabels, pending: boolean): B
       }
     : { kind: 'lock', state: 'off', label: labels.lock, title: 'Not encrypted: anyone on the way could read it.' }
   const sender = senderItem(r)
-  return sender ? [seal, sender, lock] : [seal, lock]
+  const items = sender ? [seal, sender, lock] : [seal, lock]
+  const o = r.outer_signature
+  if (o) {
+    // Beside the lock, never the seal: it covers the ciphertext only.
+    items.push({
+      kind: 'outer',
+      state: 'note',
+      label: 'Signed outside the encryption',
+      title: [`${o.type} signature around the encryption, ${o.sign.success ? 'valid' : 'NOT valid'}: ${OUTER_NOTE}.`, ...(o.sign.signers ?? []).map(signerLine)].join('\n'),
+    })
+  }
+  return items
 }
+
+/** verdict.OuterSignatureNote. */
+export const OUTER_NOTE = 'signed outside the encryption: says nothing about who wrote the text'

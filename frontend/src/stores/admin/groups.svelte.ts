@@ -6,8 +6,10 @@ export const emptyGroup = (): Group => ({
   id: 0,
   name: '',
   sender_address: '',
-  default_sign: false,
-  default_encrypt: false,
+  // As the S/MIME admin doc has it: signed and encrypted by default; the
+  // composer holds a default off where the certificates or keys are missing.
+  default_sign: true,
+  default_encrypt: true,
   technology: 'S/MIME',
   autocrypt: false,
 })

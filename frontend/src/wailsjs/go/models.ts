@@ -214,6 +214,54 @@ export namespace app {
 	        this.comment = source["comment"];
 	    }
 	}
+	export class ChooseRequest {
+	    mode: string;
+	    group_id: number;
+	    article_id: number;
+	    from: string;
+	    recipients: string[];
+	    keys: Record<string, string>;
+	    technology: string;
+	    sign: boolean;
+	    encrypt: boolean;
+	    chosen: compose.Chosen;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChooseRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.group_id = source["group_id"];
+	        this.article_id = source["article_id"];
+	        this.from = source["from"];
+	        this.recipients = source["recipients"];
+	        this.keys = source["keys"];
+	        this.technology = source["technology"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	        this.chosen = this.convertValues(source["chosen"], compose.Chosen);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ConnectionResult {
 	    ok: boolean;
 	
@@ -306,6 +354,7 @@ export namespace app {
 	    sign: boolean;
 	    encrypt: boolean;
 	    technology: string;
+	    chosen: compose.Chosen;
 	    keys: Record<string, string>;
 	    attachments: AttachmentRef[];
 	    in_reply_to: string;
@@ -332,6 +381,7 @@ export namespace app {
 	        this.sign = source["sign"];
 	        this.encrypt = source["encrypt"];
 	        this.technology = source["technology"];
+	        this.chosen = this.convertValues(source["chosen"], compose.Chosen);
 	        this.keys = source["keys"];
 	        this.attachments = this.convertValues(source["attachments"], AttachmentRef);
 	        this.in_reply_to = source["in_reply_to"];
@@ -1032,6 +1082,75 @@ export namespace app {
 
 }
 
+export namespace compose {
+	
+	export class Choice {
+	    technology: string;
+	    sign: boolean;
+	    encrypt: boolean;
+	    technology_why: string;
+	    technology_note: string;
+	    sign_held: boolean;
+	    encrypt_held: boolean;
+	    sign_note: string;
+	    encrypt_note: string;
+	    readiness: security.Readiness;
+	
+	    static createFrom(source: any = {}) {
+	        return new Choice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.technology = source["technology"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	        this.technology_why = source["technology_why"];
+	        this.technology_note = source["technology_note"];
+	        this.sign_held = source["sign_held"];
+	        this.encrypt_held = source["encrypt_held"];
+	        this.sign_note = source["sign_note"];
+	        this.encrypt_note = source["encrypt_note"];
+	        this.readiness = this.convertValues(source["readiness"], security.Readiness);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Chosen {
+	    technology: boolean;
+	    sign: boolean;
+	    encrypt: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Chosen(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.technology = source["technology"];
+	        this.sign = source["sign"];
+	        this.encrypt = source["encrypt"];
+	    }
+	}
+
+}
+
 export namespace mime {
 	
 	export class Attachment {
@@ -1105,6 +1224,7 @@ export namespace security {
 	    reason: string;
 	    comment: string;
 	    key: string;
+	    own: boolean;
 	    candidates: KeyCandidate[];
 	    note?: string;
 	    note_text?: string;
@@ -1120,6 +1240,7 @@ export namespace security {
 	        this.reason = source["reason"];
 	        this.comment = source["comment"];
 	        this.key = source["key"];
+	        this.own = source["own"];
 	        this.candidates = this.convertValues(source["candidates"], KeyCandidate);
 	        this.note = source["note"];
 	        this.note_text = source["note_text"];
@@ -1806,8 +1927,8 @@ export namespace store {
 	    updated_at: string;
 	    security: string;
 	    pending: boolean;
-	    owner: string;
-	    pending_until: string;
+	    owner?: string;
+	    pending_until?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Ticket(source);
@@ -1868,7 +1989,7 @@ export namespace store {
 	    group_id: number;
 	    security: string;
 	    unread: boolean;
-	    owner: string;
+	    owner?: string;
 	    offset: number;
 	    limit: number;
 	
@@ -1953,30 +2074,6 @@ export namespace verdict {
 	        this.key = source["key"];
 	        this.integrity_protected = source["integrity_protected"];
 	        this.failure = source["failure"];
-	    }
-	}
-	export class Sender {
-	    from: string;
-	    name?: string;
-	    ascii?: string;
-	    problem?: string;
-	    detail?: string;
-	    reply_to?: string[];
-	    agent?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Sender(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.from = source["from"];
-	        this.name = source["name"];
-	        this.ascii = source["ascii"];
-	        this.problem = source["problem"];
-	        this.detail = source["detail"];
-	        this.reply_to = source["reply_to"];
-	        this.agent = source["agent"];
 	    }
 	}
 	export class Signer {
@@ -2065,6 +2162,62 @@ export namespace verdict {
 		    return a;
 		}
 	}
+	export class OuterSignature {
+	    type: string;
+	    sign: SignResult;
+	
+	    static createFrom(source: any = {}) {
+	        return new OuterSignature(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.sign = this.convertValues(source["sign"], SignResult);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Sender {
+	    from: string;
+	    name?: string;
+	    ascii?: string;
+	    problem?: string;
+	    detail?: string;
+	    reply_to?: string[];
+	    agent?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Sender(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.name = source["name"];
+	        this.ascii = source["ascii"];
+	        this.problem = source["problem"];
+	        this.detail = source["detail"];
+	        this.reply_to = source["reply_to"];
+	        this.agent = source["agent"];
+	    }
+	}
 	export class Result {
 	    type: string;
 	    signed: boolean;
@@ -2075,6 +2228,7 @@ export namespace verdict {
 	    processed_at: any;
 	    sender?: Sender;
 	    repaired?: string;
+	    outer_signature?: OuterSignature;
 	
 	    static createFrom(source: any = {}) {
 	        return new Result(source);
@@ -2090,6 +2244,7 @@ export namespace verdict {
 	        this.processed_at = this.convertValues(source["processed_at"], null);
 	        this.sender = this.convertValues(source["sender"], Sender);
 	        this.repaired = source["repaired"];
+	        this.outer_signature = this.convertValues(source["outer_signature"], OuterSignature);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -6,6 +6,10 @@ export function AddAttachment(arg1) {
   return window['go']['app']['Compose']['AddAttachment'](arg1);
 }
 
+export function Choose(arg1) {
+  return window['go']['app']['Compose']['Choose'](arg1);
+}
+
 export function Contacts(arg1) {
   return window['go']['app']['Compose']['Contacts'](arg1);
 }
