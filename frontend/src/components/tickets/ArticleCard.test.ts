@@ -128,7 +128,7 @@ describe('band', () => {
       encryption: { success: true, comment: '', integrity_protected: true },
       outer_signature: { type: 'S/MIME', sign: { success: true, comment: 'Valid signature', signers: [{ subject: 'CN=Gateway', fingerprint: 'aa', emails: ['gw@example.org'], not_before: null, not_after: null, valid: true }] } },
     }
-    const items = band(outer, false)
+    const items = band(outer, { seal: 'Not signed', lock: 'Decrypted' }, false)
     expect(items.map((b) => `${b.kind}:${b.state}`)).toEqual(['seal:off', 'lock:ok', 'outer:note'])
     expect(items[0].label).toBe('Not signed')
     expect(items[2].label).toBe('Signed outside the encryption')
