@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"software.sslmate.com/src/go-pkcs12"
@@ -196,4 +197,36 @@ func (s *PGPKeys) secretForExport(ctx context.Context, fingerprint string) (stor
 	}
 	full, _, err := pgp.Merge(secret, public)
 	return row, full, err
+}
+
+// ErrBundleMismatch: a bundle holds another key than the one its record
+// names. A record is anyone's to write (docs/team.md), so what it says is
+// checked against what the bundle holds before anything is stored.
+var ErrBundleMismatch = errors.New("security: the bundle holds another key than it says")
+
+// ImportBundle imports a PKCS #12 bundle whose certificate must be the
+// one named by want (its SHA-256 fingerprint). The caller zeroes
+// passphrase.
+func (s *Certificates) ImportBundle(ctx context.Context, data, passphrase []byte, want string) (ImportResult, error) {
+	_, leaf, _, err := smime.ParsePKCS12(data, passphrase)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if got := smime.Fingerprint(leaf); !strings.EqualFold(got, want) {
+		return ImportResult{}, fmt.Errorf("%w: certificate %s, not %s", ErrBundleMismatch, got, want)
+	}
+	return s.ImportPKCS12(ctx, data, passphrase)
+}
+
+// ImportBundle imports an OpenPGP bundle that must hold exactly the secret
+// key want. The caller zeroes passphrase.
+func (s *PGPKeys) ImportBundle(ctx context.Context, data, passphrase []byte, want string) (PGPImportResult, error) {
+	keys, err := pgp.ParseKeys(data)
+	if err != nil {
+		return PGPImportResult{}, err
+	}
+	if len(keys) != 1 || !keys[0].Secret || !strings.EqualFold(keys[0].Fingerprint, want) {
+		return PGPImportResult{}, fmt.Errorf("%w: %d keys, not the secret key %s", ErrBundleMismatch, len(keys), want)
+	}
+	return s.Import(ctx, passphrase, Input{Name: "bundle", Data: data})
 }
