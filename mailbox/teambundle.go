@@ -37,10 +37,10 @@ type TeamBundle struct {
 	Imported bool `json:"imported"`
 }
 
-// withTeamFolder runs fn on the account's team folder over a connection
-// of its own.
+// withTeamFolder runs fn on the named account's team folder (name "":
+// the only account) over a connection of its own.
 func (s *Service) withTeamFolder(ctx context.Context, name string, opt TeamOptions, fn func(*team.Folder, store.Account) error) error {
-	a, err := s.p.Store.AccountByName(ctx, name)
+	a, err := s.sendingAccount(ctx, name)
 	if err != nil {
 		return err
 	}
