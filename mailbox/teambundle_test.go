@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"math/big"
@@ -17,10 +18,12 @@ import (
 	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
+	"github.com/sealdesk/sealdesk/internal/testenv"
 	"github.com/sealdesk/sealdesk/mail/team"
 	"github.com/sealdesk/sealdesk/mail/team/teamtest"
 	"github.com/sealdesk/sealdesk/security"
@@ -28,17 +31,46 @@ import (
 
 const colleaguePass = "told by phone, not by mail"
 
-// TestTeamBundleMemory: Anna leaves the helpdesk's OpenPGP key and S/MIME
+// TestTeamBundleMemory: the bundle test on go-imap's memory server.
+func TestTeamBundleMemory(t *testing.T) {
+	srv := teamtest.NewServer(t)
+	testTeamBundle(t, srv.Addr, srv.User, srv.Pass, TeamOptions{}, func() [][]byte {
+		return folderMessages(t, srv.Admin(t), team.DefaultFolder)
+	})
+}
+
+// TestDovecotTeamBundle: the bundle test on the harness's Dovecot.
+func TestDovecotTeamBundle(t *testing.T) {
+	addr := testenv.IMAP(t)
+	user, pass := testenv.MailUser(t)
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	folder := "SealDesk/Bundles-" + hex.EncodeToString(rnd[:])
+	admin := testenv.IMAPClient(t, user, pass, nil)
+	t.Cleanup(func() {
+		_ = admin.Unselect().Wait()
+		_ = admin.Delete(folder).Wait()
+		_ = admin.Delete(strings.ReplaceAll(folder, "/", ".")).Wait()
+	})
+	testTeamBundle(t, addr, user, pass, TeamOptions{Folder: folder}, func() [][]byte {
+		name := folder
+		if l, _ := admin.List("", "", nil).Collect(); len(l) > 0 && l[0].Delim != 0 {
+			name = strings.ReplaceAll(folder, "/", string(l[0].Delim))
+		}
+		return folderMessages(t, admin, name)
+	})
+}
+
+// testTeamBundle: Anna leaves the helpdesk's OpenPGP key and S/MIME
 // certificate in the team folder; Bob lists them, a wrong passphrase
 // stores nothing, the right one imports both into his keychain, and he
 // then reads mail encrypted to the helpdesk. Nothing but the encrypted
 // bundles ever reaches the server.
-func TestTeamBundleMemory(t *testing.T) {
+func testTeamBundle(t *testing.T, addr, user, pass string, opt TeamOptions, folder func() [][]byte) {
 	g := gpgtest.Get(t)
 	ctx := context.Background()
-	srv := teamtest.NewServer(t)
-	a := newLaptop(t, "anna", srv.Addr, srv.User, srv.Pass, SyncOptions{})
-	b := newLaptop(t, "bob", srv.Addr, srv.User, srv.Pass, SyncOptions{})
+	a := newLaptop(t, "anna", addr, user, pass, SyncOptions{Team: opt})
+	b := newLaptop(t, "bob", addr, user, pass, SyncOptions{Team: opt})
 	a.team(t)
 	b.team(t)
 
@@ -59,14 +91,14 @@ func TestTeamBundleMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.s.PublishBundle(ctx, "help", pb, TeamOptions{}); err != nil {
+	if _, err := a.s.PublishBundle(ctx, "help", pb, opt); err != nil {
 		t.Fatal(err)
 	}
 	cb, err := a.s.sec.Certificates.ExportBundle(ctx, certFP, []byte(colleaguePass))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.s.PublishBundle(ctx, "help", cb, TeamOptions{}); err != nil {
+	if _, err := a.s.PublishBundle(ctx, "help", cb, opt); err != nil {
 		t.Fatal(err)
 	}
 
@@ -74,7 +106,7 @@ func TestTeamBundleMemory(t *testing.T) {
 	if ts := b.team(t); len(ts.Skipped) != 0 || ts.Applied != 0 {
 		t.Fatalf("team pass over bundles: %+v", ts)
 	}
-	list, err := b.s.TeamBundles(ctx, "help", TeamOptions{})
+	list, err := b.s.TeamBundles(ctx, "help", opt)
 	if err != nil || len(list) != 2 {
 		t.Fatalf("bundles: %+v, %v", list, err)
 	}
@@ -87,10 +119,10 @@ func TestTeamBundleMemory(t *testing.T) {
 	}
 
 	// Wrong passphrase: a clear error, nothing stored.
-	if _, err := b.s.ImportTeamBundle(ctx, "help", list[0].UID, []byte("a wrong passphrase"), TeamOptions{}); !errors.Is(err, pgp.ErrWrongPassphrase) {
+	if _, err := b.s.ImportTeamBundle(ctx, "help", list[0].UID, []byte("a wrong passphrase"), opt); !errors.Is(err, pgp.ErrWrongPassphrase) {
 		t.Fatalf("openpgp, wrong passphrase: %v", err)
 	}
-	if _, err := b.s.ImportTeamBundle(ctx, "help", list[1].UID, []byte("a wrong passphrase"), TeamOptions{}); !errors.Is(err, smime.ErrWrongPassphrase) {
+	if _, err := b.s.ImportTeamBundle(ctx, "help", list[1].UID, []byte("a wrong passphrase"), opt); !errors.Is(err, smime.ErrWrongPassphrase) {
 		t.Fatalf("pkcs12, wrong passphrase: %v", err)
 	}
 	if keys, _ := b.p.Store.PGPKeys(ctx); len(keys) != 0 {
@@ -99,17 +131,17 @@ func TestTeamBundleMemory(t *testing.T) {
 	if certs, _ := b.p.Store.Certificates(ctx); len(certs) != 0 {
 		t.Fatalf("a failed import stored %d certificates", len(certs))
 	}
-	if _, err := b.s.ImportTeamBundle(ctx, "help", 1, []byte(colleaguePass), TeamOptions{}); err == nil {
+	if _, err := b.s.ImportTeamBundle(ctx, "help", 1, []byte(colleaguePass), opt); err == nil {
 		t.Fatal("a non-bundle UID was imported")
 	}
 
 	for _, l := range list {
-		res, err := b.s.ImportTeamBundle(ctx, "help", l.UID, []byte(colleaguePass), TeamOptions{})
+		res, err := b.s.ImportTeamBundle(ctx, "help", l.UID, []byte(colleaguePass), opt)
 		if err != nil || !res.Bundle.Imported {
 			t.Fatalf("import %s: %+v, %v", l.Format, res, err)
 		}
 	}
-	list, _ = b.s.TeamBundles(ctx, "help", TeamOptions{})
+	list, _ = b.s.TeamBundles(ctx, "help", opt)
 	if len(list) != 2 || !list[0].Imported || !list[1].Imported {
 		t.Fatalf("after import: %+v", list)
 	}
@@ -119,7 +151,7 @@ func TestTeamBundleMemory(t *testing.T) {
 	}
 
 	// What the server holds: the records and the encrypted bundles only.
-	for _, raw := range folderMessages(t, srv) {
+	for _, raw := range folder() {
 		for _, bad := range [][]byte{
 			[]byte("PRIVATE KEY-----"), []byte(colleaguePass), []byte(gpgtest.DeskPass),
 			[]byte(base64.StdEncoding.EncodeToString(keyDER[:48])), keyDER[:48],
@@ -135,10 +167,9 @@ func TestTeamBundleMemory(t *testing.T) {
 }
 
 // folderMessages is every message of the team folder, read as the admin.
-func folderMessages(t *testing.T, srv *teamtest.Server) [][]byte {
+func folderMessages(t *testing.T, c *imapclient.Client, name string) [][]byte {
 	t.Helper()
-	c := srv.Admin(t)
-	if _, err := c.Select(team.DefaultFolder, nil).Wait(); err != nil {
+	if _, err := c.Select(name, nil).Wait(); err != nil {
 		t.Fatal(err)
 	}
 	section := &goimap.FetchItemBodySection{Peek: true}
