@@ -96,13 +96,11 @@ func (s *PGPKeys) ExportPublic(ctx context.Context, fingerprint string) ([]byte,
 // A key imported without a passphrase is not exported: SealDesk never
 // writes an unprotected secret key (pgp.ErrPassphraseRequired).
 func (s *PGPKeys) ExportSecret(ctx context.Context, fingerprint string) ([]byte, error) {
-	row, err := s.Resolve(ctx, fingerprint)
+	row, full, err := s.secretForExport(ctx, fingerprint)
 	if err != nil {
 		return nil, err
 	}
-	if !row.HasSecret {
-		return nil, fmt.Errorf("security: SealDesk holds only the public key of %s: %w", DescribePGP(row), pgp.ErrNoSecretKey)
-	}
+	defer full.Wipe()
 	pass, err := s.p.Keys.Get(PGPPassItemName(row.Fingerprint))
 	if errors.Is(err, keystore.ErrNotFound) {
 		return nil, fmt.Errorf("security: %s was imported without a passphrase, and SealDesk never exports an unprotected secret key: %w", DescribePGP(row), pgp.ErrPassphraseRequired)
@@ -111,19 +109,5 @@ func (s *PGPKeys) ExportSecret(ctx context.Context, fingerprint string) ([]byte,
 		return nil, fmt.Errorf("security: reading the passphrase of %s: %w", DescribePGP(row), err)
 	}
 	defer keystore.Zero(pass)
-	secret, err := readSecretKey(s.p.Keys, row.Fingerprint)
-	if err != nil {
-		return nil, err
-	}
-	defer secret.Wipe()
-	public, err := pgp.ParseKey(row.PublicKey)
-	if err != nil {
-		return nil, fmt.Errorf("security: the stored key %s no longer reads: %w", DescribePGP(row), err)
-	}
-	full, _, err := pgp.Merge(secret, public)
-	if err != nil {
-		return nil, err
-	}
-	defer full.Wipe()
 	return pgp.ExportSecret(full, pass)
 }

@@ -16,14 +16,17 @@ const certUsage = `cert import FILE...                         certificates: PEM
        cert key FILE [--passphrase-file F]         a private key (PEM forms, encrypted PKCS#8) or PKCS#12
        cert list [--json]
        cert delete FINGERPRINT
-       cert export FINGERPRINT [--private --passphrase-file F]`
+       cert export FINGERPRINT [--private --passphrase-file F]
+       cert export-bundle ` + exportBundleArgs + `
+                                                   for a colleague: PKCS#12 (AES-256, PBKDF2, SHA-256 MAC)`
 
 var certCommands = map[string]func(e *env, args []string) error{
-	"import": runCertImport,
-	"key":    runCertKey,
-	"list":   runCertList,
-	"delete": runCertDelete,
-	"export": runCertExport,
+	"import":        runCertImport,
+	"key":           runCertKey,
+	"list":          runCertList,
+	"delete":        runCertDelete,
+	"export":        runCertExport,
+	"export-bundle": runCertExportBundle,
 }
 
 // runCert dispatches `sealctl cert SUBCOMMAND`.

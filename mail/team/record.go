@@ -44,6 +44,10 @@ const (
 	// KindKey is reserved for the shared key directory (docs/team.md);
 	// this version parses and ignores it.
 	KindKey Kind = "key"
+	// KindBundle: a passphrase-protected bundle of the helpdesk's own key
+	// for a colleague (bundle.go), in a multipart message like an
+	// Autocrypt Setup Message. The rules skip it; agents list and import it.
+	KindBundle Kind = "bundle"
 )
 
 // Record is one team record. Which fields are set depends on Kind.
@@ -70,6 +74,9 @@ type Record struct {
 	At    time.Time `json:"at"`
 	// Republish marks a record restoring a lost log (docs/team.md, Faults).
 	Republish bool `json:"republish,omitempty"`
+	// Bundle describes a bundle record (KindBundle) and holds its
+	// attachment.
+	Bundle *Bundle `json:"bundle,omitempty"`
 }
 
 // Claim is one number claim of a claim record.
@@ -98,8 +105,8 @@ func ValidState(s string) bool { return s == "open" || s == "pending" || s == "c
 // what it reads (MaxSize).
 func Parse(raw []byte) (Record, error) {
 	var r Record
-	if len(raw) > MaxSize {
-		return r, fmt.Errorf("%w: %d bytes, more than %d", ErrInvalid, len(raw), MaxSize)
+	if len(raw) > MaxBundleSize {
+		return r, fmt.Errorf("%w: %d bytes, more than %d", ErrInvalid, len(raw), MaxBundleSize)
 	}
 	br := bufio.NewReader(bytes.NewReader(raw))
 	h, err := textproto.ReadHeader(br)
@@ -122,6 +129,12 @@ func Parse(raw []byte) (Record, error) {
 	}
 	r.Kind = Kind(mark[1])
 	r.MessageID = strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
+	if r.Kind == KindBundle {
+		return parseBundle(r, h, br)
+	}
+	if len(raw) > MaxSize {
+		return r, fmt.Errorf("%w: %d bytes, more than %d", ErrInvalid, len(raw), MaxSize)
+	}
 	body, _ := io.ReadAll(br)
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&r); err != nil {
@@ -165,6 +178,10 @@ func (r Record) check() error {
 	case KindAgent:
 		if r.Address == "" {
 			return bad("needs address")
+		}
+	case KindBundle:
+		if err := r.Bundle.check(); err != nil {
+			return fmt.Errorf("%w: bundle record: %w", ErrInvalid, err)
 		}
 	case KindKey:
 		return fmt.Errorf("%w: key records are not read by this version", ErrNewerVersion)
@@ -210,14 +227,26 @@ func Build(r Record, from *mail.Address) ([]byte, error) {
 	if r.Kind == KindClaim {
 		what = fmt.Sprintf("%d tickets", len(r.Claims))
 	}
+	if r.Kind == KindBundle {
+		what = r.Bundle.subject()
+	}
 	subject := fmt.Sprintf("[SealDesk v%d %s] %s", Version, r.Kind, what)
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", subject))
 	fmt.Fprintf(&b, "%s: v%d %s\r\n", HeaderName, Version, r.Kind)
-	b.WriteString("MIME-Version: 1.0\r\nContent-Type: application/json; charset=utf-8\r\n\r\n")
-	b.Write(body)
-	b.WriteString("\r\n")
-	if b.Len() > MaxSize {
-		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrInvalid, b.Len(), MaxSize)
+	b.WriteString("MIME-Version: 1.0\r\n")
+	if r.Kind == KindBundle {
+		writeBundleBody(&b, body, r.Bundle)
+	} else {
+		b.WriteString("Content-Type: application/json; charset=utf-8\r\n\r\n")
+		b.Write(body)
+		b.WriteString("\r\n")
+	}
+	limit := MaxSize
+	if r.Kind == KindBundle {
+		limit = MaxBundleSize
+	}
+	if b.Len() > limit {
+		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrInvalid, b.Len(), limit)
 	}
 	return b.Bytes(), nil
 }
