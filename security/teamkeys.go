@@ -74,8 +74,10 @@ func (s *FoundKeys) OfferTeamKeys(ctx context.Context) (TeamKeysResult, error) {
 			if r.Format == store.KeyFormatOpenPGP {
 				tech = verdict.TechPGP
 			}
-			s.log(ctx, tech, store.LogEntry{Direction: "in", Operation: "team key", Status: "failed",
-				Detail: fmt.Sprintf("key record %d from %s ignored: %s", r.UID, r.Agent, reason)})
+			// The log's operations are fixed (sign, verify, encrypt,
+			// decrypt): reading a published key is a verification.
+			s.log(ctx, tech, store.LogEntry{Direction: "in", Operation: "verify", Status: "failed",
+				Detail: fmt.Sprintf("team key record %d from %s ignored: %s", r.UID, r.Agent, reason)})
 		}
 		if err := s.p.Store.DecideTeamKey(ctx, r.Account, r.UID, status, reason); err != nil {
 			return res, err
@@ -99,7 +101,7 @@ func (s *FoundKeys) offerTeamKey(ctx context.Context, r store.TeamKey, auto bool
 		var k *pgp.Key
 		k, err = teamPGPKey(r)
 		if err == nil {
-			pk, ok = s.foundPGP(ctx, pgp.FoundKey{Source: store.OriginTeam, Address: strings.ToLower(r.Address), Key: k}, s.now())
+			pk, ok = s.foundPGP(ctx, pgp.FoundKey{Source: "attachment", Address: strings.ToLower(r.Address), Key: k}, s.now())
 		}
 	default:
 		err = fmt.Errorf("%w: format %q", ErrTeamKey, r.Format)
@@ -113,7 +115,10 @@ func (s *FoundKeys) offerTeamKey(ctx context.Context, r store.TeamKey, auto bool
 		res.Held++
 		return store.TeamKeyHeld, "", nil
 	}
-	pk.Source, pk.Origin, pk.OriginAgent, pk.OriginAgentName = store.OriginTeam, store.OriginTeam, r.Agent, r.AgentName
+	// Source keeps the store's vocabulary (its CHECK allows autocrypt,
+	// attachment, signature): a key record's key is carried like an
+	// attached key; Origin says it came from the team.
+	pk.Source, pk.Origin, pk.OriginAgent, pk.OriginAgentName = "attachment", store.OriginTeam, r.Agent, r.AgentName
 	added, err := s.p.Store.AddPendingKeys(ctx, []store.PendingKey{pk})
 	if err != nil {
 		return "", "", err
