@@ -41,8 +41,12 @@ const (
 	KindOwner Kind = "owner"
 	// KindAgent: the agent at Address is called Name.
 	KindAgent Kind = "agent"
-	// KindKey is reserved for the shared key directory (docs/team.md);
-	// this version parses and ignores it.
+	// KindKey: a public certificate (Format smime: Data is its DER) or
+	// OpenPGP public key (Format openpgp: Data is the binary transferable
+	// public key) imported on one laptop, for Address (may be "" for a CA
+	// certificate), offered to the others under Found in mail, never
+	// trusted by the record itself (docs/team.md, the shared key
+	// directory). See keyrecord.go.
 	KindKey Kind = "key"
 	// KindBundle: a passphrase-protected bundle of the helpdesk's own key
 	// for a colleague (bundle.go), in a multipart message like an
@@ -69,6 +73,11 @@ type Record struct {
 	// Address and Name describe an agent (KindAgent).
 	Address string `json:"address,omitempty"`
 	Name    string `json:"name,omitempty"`
+	// Format, Data and Fingerprint describe a published key (KindKey):
+	// Data is public material only (checkKey refuses any secret).
+	Format      string `json:"format,omitempty"`
+	Data        []byte `json:"data,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
 	// Agent and At are what the writer says: shown, never used to order.
 	Agent string    `json:"agent,omitempty"`
 	At    time.Time `json:"at"`
@@ -149,7 +158,7 @@ func Parse(raw []byte) (Record, error) {
 // check says whether a record is complete for its kind.
 func (r Record) check() error {
 	bad := func(what string) error { return fmt.Errorf("%w: %s record: %s", ErrInvalid, r.Kind, what) }
-	if strings.ContainsAny(r.Root+r.Address+r.Name+r.Owner+r.Agent+r.MessageID, "\r\n\x00") {
+	if strings.ContainsAny(r.Root+r.Address+r.Name+r.Owner+r.Agent+r.MessageID+r.Format+r.Fingerprint, "\r\n\x00") {
 		return bad("a line break or NUL in a field")
 	}
 	switch r.Kind {
@@ -184,7 +193,9 @@ func (r Record) check() error {
 			return fmt.Errorf("%w: bundle record: %w", ErrInvalid, err)
 		}
 	case KindKey:
-		return fmt.Errorf("%w: key records are not read by this version", ErrNewerVersion)
+		if err := r.checkKey(); err != nil {
+			return err
+		}
 	default:
 		return fmt.Errorf("%w: unknown kind %q", ErrNewerVersion, r.Kind)
 	}
@@ -224,6 +235,9 @@ func Build(r Record, from *mail.Address) ([]byte, error) {
 	fmt.Fprintf(&b, "Date: %s\r\n", r.At.Format(time.RFC1123Z))
 	fmt.Fprintf(&b, "Message-ID: <%s>\r\n", r.MessageID)
 	what := r.Root + r.Address
+	if r.Kind == KindKey {
+		what = fmt.Sprintf("%s %s %s", r.Format, r.Address, r.Fingerprint)
+	}
 	if r.Kind == KindClaim {
 		what = fmt.Sprintf("%d tickets", len(r.Claims))
 	}

@@ -896,6 +896,7 @@ export namespace app {
 	    pgp_enabled: boolean;
 	    trust_system_roots: boolean;
 	    smime_aes_gcm: boolean;
+	    team_auto_accept_keys: boolean;
 	    data_dir: string;
 	    version: string;
 	    keychain: KeychainStatus;
@@ -910,6 +911,7 @@ export namespace app {
 	        this.pgp_enabled = source["pgp_enabled"];
 	        this.trust_system_roots = source["trust_system_roots"];
 	        this.smime_aes_gcm = source["smime_aes_gcm"];
+	        this.team_auto_accept_keys = source["team_auto_accept_keys"];
 	        this.data_dir = source["data_dir"];
 	        this.version = source["version"];
 	        this.keychain = this.convertValues(source["keychain"], KeychainStatus);
@@ -1050,6 +1052,7 @@ export namespace app {
 	    pgp_enabled?: boolean;
 	    trust_system_roots?: boolean;
 	    smime_aes_gcm?: boolean;
+	    team_auto_accept_keys?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new UpdateIntegrationsRequest(source);
@@ -1061,6 +1064,7 @@ export namespace app {
 	        this.pgp_enabled = source["pgp_enabled"];
 	        this.trust_system_roots = source["trust_system_roots"];
 	        this.smime_aes_gcm = source["smime_aes_gcm"];
+	        this.team_auto_accept_keys = source["team_auto_accept_keys"];
 	    }
 	}
 
@@ -1827,6 +1831,9 @@ export namespace store {
 	    update_summary?: string;
 	    seen: number;
 	    finding: string;
+	    origin?: string;
+	    origin_agent?: string;
+	    origin_agent_name?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new PendingKey(source);
@@ -1851,6 +1858,9 @@ export namespace store {
 	        this.update_summary = source["update_summary"];
 	        this.seen = source["seen"];
 	        this.finding = source["finding"];
+	        this.origin = source["origin"];
+	        this.origin_agent = source["origin_agent"];
+	        this.origin_agent_name = source["origin_agent_name"];
 	    }
 	}
 	export class Ticket {
