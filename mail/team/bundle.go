@@ -40,9 +40,9 @@ const MaxBundleSize = 256 << 10
 const (
 	// FormatPKCS12: Data is a DER PKCS #12 file (RFC 7292) with a MAC.
 	FormatPKCS12 = "pkcs12"
-	// FormatOpenPGP: Data is an armored OpenPGP secret key whose secret
-	// key packets are all S2K-protected (RFC 4880 section 5.5.3).
-	FormatOpenPGP = "openpgp"
+	// FormatOpenPGP (shared with key records): in a bundle, Data is an
+	// armored OpenPGP secret key whose secret key packets are all
+	// S2K-protected (RFC 4880 section 5.5.3).
 )
 
 // Bundle is what a bundle record says, and its attachment.
