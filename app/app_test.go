@@ -207,3 +207,18 @@ func TestComposeReadinessNeedsATechnology(t *testing.T) {
 		t.Fatalf("readiness with no certificates: %+v, %v", r, err)
 	}
 }
+
+func TestSettingsTeamAutoAcceptKeysOffByDefault(t *testing.T) {
+	p := openProfile(t, keystore.NewMemory(0))
+	s := &Settings{p: p, sec: security.New(p, security.Options{}).Processing, emit: &recorder{}}
+	if v, err := s.Get(); err != nil || v.TeamAutoAcceptKeys {
+		t.Fatalf("default: %+v, %v", v, err)
+	}
+	on := true
+	if v, err := s.UpdateIntegrations(UpdateIntegrationsRequest{TeamAutoAcceptKeys: &on}); err != nil || !v.TeamAutoAcceptKeys {
+		t.Fatalf("after switching on: %+v, %v", v, err)
+	}
+	if b, _ := p.Store.BoolSetting(context.Background(), store.SettingTeamAutoAcceptKeys); !b {
+		t.Fatal("the store's setting is still off")
+	}
+}

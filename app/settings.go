@@ -20,21 +20,26 @@ type KeychainStatus struct {
 
 // SettingsView is everything the Settings screen shows.
 type SettingsView struct {
-	SMIMEEnabled     bool           `json:"smime_enabled"`
-	PGPEnabled       bool           `json:"pgp_enabled"`
-	TrustSystemRoots bool           `json:"trust_system_roots"`
-	SMIMEAESGCM      bool           `json:"smime_aes_gcm"`
-	DataDir          string         `json:"data_dir"`
-	Version          string         `json:"version"`
-	Keychain         KeychainStatus `json:"keychain"`
+	SMIMEEnabled     bool `json:"smime_enabled"`
+	PGPEnabled       bool `json:"pgp_enabled"`
+	TrustSystemRoots bool `json:"trust_system_roots"`
+	SMIMEAESGCM      bool `json:"smime_aes_gcm"`
+	// TeamAutoAcceptKeys: accept a team member's plain addition (a leaf
+	// S/MIME certificate a locally trusted CA vouches for, for an address
+	// with no certificate yet) without asking; off by default.
+	TeamAutoAcceptKeys bool           `json:"team_auto_accept_keys"`
+	DataDir            string         `json:"data_dir"`
+	Version            string         `json:"version"`
+	Keychain           KeychainStatus `json:"keychain"`
 }
 
 // UpdateIntegrationsRequest switches integrations; nil fields stay as they are.
 type UpdateIntegrationsRequest struct {
-	SMIMEEnabled     *bool `json:"smime_enabled,omitempty"`
-	PGPEnabled       *bool `json:"pgp_enabled,omitempty"`
-	TrustSystemRoots *bool `json:"trust_system_roots,omitempty"`
-	SMIMEAESGCM      *bool `json:"smime_aes_gcm,omitempty"`
+	SMIMEEnabled       *bool `json:"smime_enabled,omitempty"`
+	PGPEnabled         *bool `json:"pgp_enabled,omitempty"`
+	TrustSystemRoots   *bool `json:"trust_system_roots,omitempty"`
+	SMIMEAESGCM        *bool `json:"smime_aes_gcm,omitempty"`
+	TeamAutoAcceptKeys *bool `json:"team_auto_accept_keys,omitempty"`
 }
 
 // Settings is the bound service behind the Settings and About screens.
@@ -49,10 +54,11 @@ func (s *Settings) Get() (SettingsView, error) {
 	ctx := context.Background()
 	v := SettingsView{DataDir: s.p.Store.Dir(), Version: version.String(), Keychain: s.keychain()}
 	for key, dst := range map[string]*bool{
-		store.SettingSMIMEEnabled:     &v.SMIMEEnabled,
-		store.SettingPGPEnabled:       &v.PGPEnabled,
-		store.SettingTrustSystemRoots: &v.TrustSystemRoots,
-		store.SettingSMIMEAESGCM:      &v.SMIMEAESGCM,
+		store.SettingSMIMEEnabled:       &v.SMIMEEnabled,
+		store.SettingPGPEnabled:         &v.PGPEnabled,
+		store.SettingTrustSystemRoots:   &v.TrustSystemRoots,
+		store.SettingSMIMEAESGCM:        &v.SMIMEAESGCM,
+		store.SettingTeamAutoAcceptKeys: &v.TeamAutoAcceptKeys,
 	} {
 		b, err := s.p.Store.BoolSetting(ctx, key)
 		if err != nil {
@@ -67,10 +73,11 @@ func (s *Settings) Get() (SettingsView, error) {
 func (s *Settings) UpdateIntegrations(req UpdateIntegrationsRequest) (SettingsView, error) {
 	ctx := context.Background()
 	for key, val := range map[string]*bool{
-		store.SettingSMIMEEnabled:     req.SMIMEEnabled,
-		store.SettingPGPEnabled:       req.PGPEnabled,
-		store.SettingTrustSystemRoots: req.TrustSystemRoots,
-		store.SettingSMIMEAESGCM:      req.SMIMEAESGCM,
+		store.SettingSMIMEEnabled:       req.SMIMEEnabled,
+		store.SettingPGPEnabled:         req.PGPEnabled,
+		store.SettingTrustSystemRoots:   req.TrustSystemRoots,
+		store.SettingSMIMEAESGCM:        req.SMIMEAESGCM,
+		store.SettingTeamAutoAcceptKeys: req.TeamAutoAcceptKeys,
 	} {
 		if val == nil {
 			continue

@@ -10,6 +10,7 @@ import (
 
 	imapx "github.com/sealdesk/sealdesk/mail/imap"
 	"github.com/sealdesk/sealdesk/mail/team"
+	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -47,6 +48,13 @@ type TeamSummary struct {
 	// Conflicts are this laptop's changes that lost to another agent's
 	// (exactly one of two concurrent writers is told).
 	Conflicts []store.TeamConflict `json:"conflicts,omitempty"`
+	// Keys is what became of the keys team members published (the shared
+	// key directory): offered under Found in mail, accepted by the
+	// laptop's setting, or ignored (and logged); nil when none arrived.
+	Keys *security.TeamKeysResult `json:"keys,omitempty"`
+	// KeysError: the keys read could not be judged now; they are on the
+	// next pass.
+	KeysError string `json:"keys_error,omitempty"`
 }
 
 // SkippedRecord is a message of the team folder that was not applied.
@@ -82,7 +90,21 @@ func (s *Service) TeamSync(ctx context.Context, name string, opt TeamOptions) (T
 	}
 	defer c.Logout()
 	err = s.teamPass(ctx, c, a, opt, &sum)
+	s.offerTeamKeys(ctx, &sum)
 	return sum, err
+}
+
+// offerTeamKeys hands the key records read to the security side, which
+// offers them under Found in mail (never trusts them). It runs after a
+// pass that failed midway too: what was read is committed.
+func (s *Service) offerTeamKeys(ctx context.Context, sum *TeamSummary) {
+	keys, err := s.sec.FoundKeys.OfferTeamKeys(ctx)
+	if err != nil {
+		sum.KeysError = err.Error()
+	}
+	if len(keys.Offered)+len(keys.Accepted)+len(keys.Ignored)+keys.Held > 0 {
+		sum.Keys = &keys
+	}
 }
 
 // teamPass reads, applies, publishes, writes and reads back.
@@ -172,7 +194,8 @@ func (s *Service) teamRead(ctx context.Context, f *team.Folder, account int64, h
 // fromRecord is a record in the store's terms.
 func fromRecord(uid uint32, r team.Record) store.TeamRecord {
 	out := store.TeamRecord{UID: uid, MessageID: r.MessageID, Kind: string(r.Kind), Root: r.Root, State: r.State,
-		Until: r.Until, Owner: r.Owner, Base: r.Base, Address: r.Address, Name: r.Name, Agent: r.Agent, At: r.At, Republish: r.Republish}
+		Until: r.Until, Owner: r.Owner, Base: r.Base, Address: r.Address, Name: r.Name, Agent: r.Agent, At: r.At, Republish: r.Republish,
+		Format: r.Format, Data: r.Data, Fingerprint: r.Fingerprint}
 	for _, c := range r.Claims {
 		out.Claims = append(out.Claims, store.TeamClaim{Root: c.Root, Number: c.Number})
 	}
@@ -190,13 +213,14 @@ func (s *Service) teamPublish(ctx context.Context, a store.Account) error {
 	}
 	from := s.agentAddress(ctx, a)
 	var out []store.TeamOutgoing
-	add := func(r team.Record, claimRoots []string) error {
+	add := func(r team.Record, claimRoots []string, keyQueueID int64) error {
 		r.MessageID, r.Agent, r.At = team.NewMessageID(), from.Address, time.Now().UTC()
 		raw, err := team.Build(r, from)
 		if err != nil {
 			return err
 		}
-		out = append(out, store.TeamOutgoing{MessageID: r.MessageID, Raw: raw, Root: r.Root, Kind: string(r.Kind), ClaimRoots: claimRoots})
+		out = append(out, store.TeamOutgoing{MessageID: r.MessageID, Raw: raw, Root: r.Root, Kind: string(r.Kind),
+			ClaimRoots: claimRoots, KeyQueueID: keyQueueID})
 		return nil
 	}
 	for chunk := range slices.Chunk(claims, team.MaxClaims) {
@@ -206,26 +230,50 @@ func (s *Service) teamPublish(ctx context.Context, a store.Account) error {
 			r.Claims = append(r.Claims, team.Claim{Root: c.Root, Number: c.Number})
 			roots[i] = c.Root
 		}
-		if err := add(r, roots); err != nil {
+		if err := add(r, roots, 0); err != nil {
 			return err
 		}
 	}
 	for _, ch := range changes {
-		if err := add(team.Record{Kind: team.Kind(ch.Kind), Root: ch.Root, State: ch.State, Until: ch.Until, Owner: ch.Owner, Republish: true}, nil); err != nil {
+		if err := add(team.Record{Kind: team.Kind(ch.Kind), Root: ch.Root, State: ch.State, Until: ch.Until, Owner: ch.Owner, Republish: true}, nil, 0); err != nil {
 			return err
 		}
 	}
 	if r, ok, err := s.agentRecord(ctx, a); err != nil {
 		return err
 	} else if ok {
-		if err := add(r, nil); err != nil {
+		if err := add(r, nil, 0); err != nil {
 			return err
 		}
+	}
+	if err := s.teamPublishKeys(ctx, a.ID, add); err != nil {
+		return err
 	}
 	if len(out) == 0 {
 		return nil
 	}
 	return st.QueueTeamRecords(ctx, a.ID, out)
+}
+
+// teamPublishKeys adds a key record for each public key imported here that
+// the log does not hold yet (store.TeamKeysToPublish). A key mail/team
+// refuses to write (secret material, too large) stays out of the log and
+// leaves the queue: it is never retried into a record.
+func (s *Service) teamPublishKeys(ctx context.Context, account int64, add func(team.Record, []string, int64) error) error {
+	keys, err := s.p.Store.TeamKeysToPublish(ctx, account)
+	if err != nil {
+		return err
+	}
+	var refused []int64
+	for _, k := range keys {
+		r := team.Record{Kind: team.KindKey, Address: k.Address, Format: k.Format, Data: k.Data, Fingerprint: k.Fingerprint}
+		if err := add(r, nil, k.QueueID); errors.Is(err, team.ErrInvalid) {
+			refused = append(refused, k.QueueID)
+		} else if err != nil {
+			return err
+		}
+	}
+	return s.p.Store.DropTeamKeys(ctx, refused)
 }
 
 // agentAddress is who this laptop's records are from: the agent identity

@@ -13,7 +13,6 @@ import (
 	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/store"
-
 )
 
 // signedByAlice is a message Alice signed with her key, carrying her

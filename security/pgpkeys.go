@@ -97,13 +97,11 @@ func (s *PGPKeys) ExportPublic(ctx context.Context, fingerprint string) ([]byte,
 // passphrase needs one here: SealDesk never writes an unprotected secret
 // key (pgp.ErrPassphraseRequired). The caller zeroes passphrase.
 func (s *PGPKeys) ExportSecret(ctx context.Context, fingerprint string, passphrase []byte) ([]byte, error) {
-	row, err := s.Resolve(ctx, fingerprint)
+	row, full, err := s.secretForExport(ctx, fingerprint)
 	if err != nil {
 		return nil, err
 	}
-	if !row.HasSecret {
-		return nil, fmt.Errorf("security: SealDesk holds only the public key of %s: %w", DescribePGP(row), pgp.ErrNoSecretKey)
-	}
+	defer full.Wipe()
 	pass := passphrase
 	if len(pass) == 0 {
 		stored, err := s.p.Keys.Get(PGPPassItemName(row.Fingerprint))
@@ -116,19 +114,5 @@ func (s *PGPKeys) ExportSecret(ctx context.Context, fingerprint string, passphra
 		defer keystore.Zero(stored)
 		pass = stored
 	}
-	secret, err := readSecretKey(s.p.Keys, row.Fingerprint)
-	if err != nil {
-		return nil, err
-	}
-	defer secret.Wipe()
-	public, err := pgp.ParseKey(row.PublicKey)
-	if err != nil {
-		return nil, fmt.Errorf("security: the stored key %s no longer reads: %w", DescribePGP(row), err)
-	}
-	full, _, err := pgp.Merge(secret, public)
-	if err != nil {
-		return nil, err
-	}
-	defer full.Wipe()
 	return pgp.ExportSecret(full, pass)
 }

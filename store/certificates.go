@@ -110,6 +110,14 @@ func (s *Store) AddCertificates(ctx context.Context, certs []Certificate, privat
 			if err != nil {
 				return fmt.Errorf("store: inserting certificate %s: %w", c.Fingerprint, err)
 			}
+			// A public certificate is published for the team; one that
+			// comes with our private key (a PKCS #12 import, its chain
+			// included) is ours and is not (docs/team.md).
+			if len(privateFor) == 0 && !c.HasPrivate {
+				if err := queueTeamKey(ctx, tx, KeyFormatSMIME, c.Fingerprint, c.DER); err != nil {
+					return err
+				}
+			}
 			added = append(added, c)
 		}
 		for _, fp := range privateFor {

@@ -7,7 +7,7 @@ import (
 )
 
 // TestCertificateTrustedDirectly: the flag is stored at insert, changed
-// by SetCertificateTrustedDirectly and read back (migration 0017).
+// by SetCertificateTrustedDirectly and read back (migration 0018).
 func TestCertificateTrustedDirectly(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)

@@ -49,11 +49,18 @@ type PendingKey struct {
 	// (crypto/pgp FoundFinding): only "sender" may be accepted by one
 	// click; "" for keys found before findings existed.
 	Finding string `json:"finding"`
+	// Origin is where the key came from: "" a mail (ArticleID), OriginTeam
+	// a team member's key record, published by OriginAgent (an address;
+	// OriginAgentName their name when the team records say it): "from
+	// your team: Anna imported this". Either way it waits for a decision.
+	Origin          string `json:"origin,omitempty"`
+	OriginAgent     string `json:"origin_agent,omitempty"`
+	OriginAgentName string `json:"origin_agent_name,omitempty"`
 }
 
 const pendingColumns = `id, technology, source, address, fingerprint, label, key, COALESCE(article_id, 0), found_at,
 	status, key_change, replaces, warning, decided_at, key_update, update_summary,
-	finding, (SELECT COUNT(*) FROM pending_key_sightings s WHERE s.pending_id = pending_keys.id)`
+	finding, origin, origin_agent, origin_agent_name, (SELECT COUNT(*) FROM pending_key_sightings s WHERE s.pending_id = pending_keys.id)`
 
 // AddPendingKeys proposes keys in one transaction and returns those that
 // are new proposals. A key already pending or rejected is left as it is
@@ -77,17 +84,20 @@ func (s *Store) AddPendingKeys(ctx context.Context, keys []PendingKey) ([]Pendin
 				article = k.ArticleID
 			}
 			err := tx.QueryRowContext(ctx, `INSERT INTO pending_keys(technology, source, address, fingerprint, label, key,
-			    article_id, found_at, status, key_change, replaces, warning, key_update, update_summary, finding)
-			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)
+			    article_id, found_at, status, key_change, replaces, warning, key_update, update_summary, finding,
+			    origin, origin_agent, origin_agent_name)
+			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			    ON CONFLICT(technology, fingerprint) DO UPDATE SET source = excluded.source, address = excluded.address,
 			    label = excluded.label, key = excluded.key, article_id = excluded.article_id, found_at = excluded.found_at,
 			    status = 'pending', key_change = excluded.key_change, replaces = excluded.replaces,
 			    warning = excluded.warning, decided_at = '', key_update = excluded.key_update,
-			    update_summary = excluded.update_summary, finding = excluded.finding
+			    update_summary = excluded.update_summary, finding = excluded.finding, origin = excluded.origin,
+			    origin_agent = excluded.origin_agent, origin_agent_name = excluded.origin_agent_name
 			    WHERE pending_keys.status = 'accepted' OR (excluded.key_update = 1 AND pending_keys.key <> excluded.key)
 			    RETURNING id`,
 				k.Technology, k.Source, k.Address, k.Fingerprint, k.Label, k.Key, article, k.FoundAt,
-				k.KeyChange, k.Replaces, k.Warning, k.Update, k.UpdateSummary, k.Finding).Scan(&k.ID)
+				k.KeyChange, k.Replaces, k.Warning, k.Update, k.UpdateSummary, k.Finding,
+				k.Origin, k.OriginAgent, k.OriginAgentName).Scan(&k.ID)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("store: proposing key %s: %w", k.Fingerprint, err)
 			}
@@ -164,7 +174,8 @@ func (s *Store) DecidePendingKey(ctx context.Context, id int64, status string) e
 func scanPending(r scanner) (PendingKey, error) {
 	var k PendingKey
 	err := r.Scan(&k.ID, &k.Technology, &k.Source, &k.Address, &k.Fingerprint, &k.Label, &k.Key, &k.ArticleID,
-		&k.FoundAt, &k.Status, &k.KeyChange, &k.Replaces, &k.Warning, &k.DecidedAt, &k.Update, &k.UpdateSummary, &k.Finding, &k.Seen)
+		&k.FoundAt, &k.Status, &k.KeyChange, &k.Replaces, &k.Warning, &k.DecidedAt, &k.Update, &k.UpdateSummary, &k.Finding,
+		&k.Origin, &k.OriginAgent, &k.OriginAgentName, &k.Seen)
 	return k, err
 }
 

@@ -126,6 +126,13 @@ func (s *Store) PutPGPKeys(ctx context.Context, keys []PGPKey) ([]PGPKey, error)
 			if err != nil {
 				return fmt.Errorf("store: storing OpenPGP key %s: %w", k.Fingerprint, err)
 			}
+			// A public key is published for the team (docs/team.md); a key
+			// we hold the secret of is ours and is not.
+			if !k.HasSecret {
+				if err := queueTeamKey(ctx, tx, KeyFormatOpenPGP, k.Fingerprint, k.PublicKey); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM pgp_key_ids WHERE fingerprint = ?`, k.Fingerprint); err != nil {
 				return err
 			}

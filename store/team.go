@@ -19,7 +19,7 @@ import (
 type TeamRecord struct {
 	UID       uint32
 	MessageID string
-	Kind      string // claim, state, owner, agent, or ""
+	Kind      string // claim, state, owner, agent, key, or ""
 	Root      string
 	Claims    []TeamClaim
 	State     string
@@ -31,6 +31,10 @@ type TeamRecord struct {
 	Agent     string
 	At        time.Time
 	Republish bool
+	// Format, Data and Fingerprint: a key record's key (kind "key").
+	Format      string
+	Data        []byte
+	Fingerprint string
 }
 
 // TeamClaim is one number claim: Root gets Number.
@@ -91,6 +95,7 @@ func (s *Store) ResetTeam(ctx context.Context, accountID int64) error {
 		for _, q := range []string{
 			`DELETE FROM team_records WHERE account_id = ?`,
 			`DELETE FROM team_tickets WHERE account_id = ?`,
+			`DELETE FROM team_keys WHERE account_id = ?`,
 			`UPDATE tickets SET team_claimed = 0 WHERE team_account_id = ?`,
 			`UPDATE team_folders SET uid_validity = 0, last_uid = 0, highest_modseq = 0, messages = 0, epoch = epoch + 1 WHERE account_id = ?`,
 		} {
@@ -268,6 +273,8 @@ func (a *applier) rule(r TeamRecord, mine bool, out *TeamApplied) (string, error
 		return "applied", a.exec(`INSERT INTO agents(account_id, address, name, uid) VALUES (?, ?, ?, ?)
 		    ON CONFLICT(account_id, address) DO UPDATE SET name = excluded.name, uid = excluded.uid`,
 			a.account, r.Address, r.Name, r.UID)
+	case "key":
+		return a.applyKey(r)
 	}
 	return "ignored", nil
 }

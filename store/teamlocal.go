@@ -32,6 +32,9 @@ type TeamOutgoing struct {
 	Root, Kind string
 	// ClaimRoots are the roots a claim record claims.
 	ClaimRoots []string
+	// KeyQueueID is the queued key a key record publishes: it leaves
+	// team_key_queue when the record is queued.
+	KeyQueueID int64
 }
 
 // TeamToPublish returns what an account's log lacks: claims for its
@@ -109,6 +112,11 @@ func (s *Store) QueueTeamRecords(ctx context.Context, account int64, out []TeamO
 			if _, err := tx.ExecContext(ctx, `INSERT INTO team_outbox(account_id, message_id, raw, root, kind, created_at)
 			    VALUES (?, ?, ?, ?, ?, ?)`, account, o.MessageID, o.Raw, o.Root, o.Kind, now()); err != nil {
 				return fmt.Errorf("store: queueing a team record: %w", err)
+			}
+			if o.KeyQueueID != 0 {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM team_key_queue WHERE id = ?`, o.KeyQueueID); err != nil {
+					return err
+				}
 			}
 			for _, root := range o.ClaimRoots {
 				if _, err := tx.ExecContext(ctx, `UPDATE tickets INDEXED BY tickets_root SET team_claimed = 2 WHERE root_message_id = ? AND team_account_id = ? AND team_claimed = 0`,

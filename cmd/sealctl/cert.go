@@ -17,15 +17,18 @@ const certUsage = `cert import FILE...                         certificates: PEM
        cert list [--json]
        cert trust [--off] FINGERPRINT              trust a contact's certificate for its own addresses (not as a CA)
        cert delete FINGERPRINT
-       cert export FINGERPRINT [--private --passphrase-file F]`
+       cert export FINGERPRINT [--private --passphrase-file F]
+       cert export-bundle ` + exportBundleArgs + `
+                                                   for a colleague: PKCS#12 (AES-256, PBKDF2, SHA-256 MAC)`
 
 var certCommands = map[string]func(e *env, args []string) error{
-	"import": runCertImport,
-	"key":    runCertKey,
-	"list":   runCertList,
-	"trust":  runCertTrust,
-	"delete": runCertDelete,
-	"export": runCertExport,
+	"import":        runCertImport,
+	"key":           runCertKey,
+	"list":          runCertList,
+	"trust":         runCertTrust,
+	"delete":        runCertDelete,
+	"export":        runCertExport,
+	"export-bundle": runCertExportBundle,
 }
 
 // runCert dispatches `sealctl cert SUBCOMMAND`.

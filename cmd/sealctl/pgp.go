@@ -14,13 +14,16 @@ import (
 const pgpUsage = `pgp import FILE... [--passphrase-file F]   OpenPGP keys: armor or binary, public or secret, many per file
        pgp list [--json]
        pgp delete FINGERPRINT
-       pgp export FINGERPRINT [--secret [--passphrase-file F]]  --secret: armored, protected by F's passphrase or the key's stored one`
+       pgp export FINGERPRINT [--secret [--passphrase-file F]]  --secret: armored, protected by F's passphrase or the key's stored one
+       pgp export-bundle ` + exportBundleArgs + `
+                                                 for a colleague: the secret key under the bundle passphrase`
 
 var pgpCommands = map[string]func(e *env, args []string) error{
-	"import": runPGPImport,
-	"list":   runPGPList,
-	"delete": runPGPDelete,
-	"export": runPGPExport,
+	"import":        runPGPImport,
+	"list":          runPGPList,
+	"delete":        runPGPDelete,
+	"export":        runPGPExport,
+	"export-bundle": runPGPExportBundle,
 }
 
 // runPGP dispatches `sealctl pgp SUBCOMMAND`.

@@ -156,20 +156,24 @@ func normLabel(s string) string {
 }
 
 // sealctlHelp is everything `sealctl --help`, `sealctl COMMAND --help`
-// and `sealctl COMMAND SUB --help` print.
+// and `sealctl COMMAND SUB --help` print. A command opens its profile
+// before it reads --help, so each runs on a throwaway one: the default
+// profile (~/.config/SealDesk) is the agent's and must not be migrated
+// by a test.
 func sealctlHelp(t *testing.T) string {
 	t.Helper()
+	dir := t.TempDir()
 	var b strings.Builder
-	out, errOut, _ := sealctl(t, "--help")
+	out, errOut, _ := sealctl(t, "--data", dir, "--help")
 	b.WriteString(out + errOut)
 	for name, c := range commands {
-		out, errOut, _ := sealctl(t, name, "--help")
+		out, errOut, _ := sealctl(t, "--data", dir, name, "--help")
 		b.WriteString(out + errOut)
 		_ = c
 		for _, line := range strings.Split(out, "\n") {
 			f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "usage: sealctl [--data DIR]"))
 			if len(f) >= 2 && f[0] == name && regexp.MustCompile(`^[a-z]+$`).MatchString(f[1]) {
-				o, e, _ := sealctl(t, name, f[1], "--help")
+				o, e, _ := sealctl(t, "--data", dir, name, f[1], "--help")
 				b.WriteString(o + e)
 			}
 		}

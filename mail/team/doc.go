@@ -9,7 +9,9 @@
 // untrusted input: a message that is not a record, of an unknown kind or of
 // a newer version is an error the caller logs and skips, never a reason to
 // stop. Records carry no secrets and no trust: whoever holds the mailbox
-// password can write one, so nothing here decides a security result.
+// password can write one, so nothing here decides a security result. A key
+// record (keyrecord.go) carries a public certificate or key only: Build
+// and Parse refuse secret key material (ErrSecretMaterial).
 //
 // The rules that turn records into numbers, states and owners are the
 // store's (store/team.go): they apply records in UID order, the order the

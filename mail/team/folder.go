@@ -168,7 +168,7 @@ func (f *Folder) fetch(ctx context.Context, set goimap.UIDSet, since uint32) ([]
 		}
 		fe := Fetched{UID: uint32(buf.UID)}
 		raw := buf.FindBodySection(section)
-		if buf.RFC822Size > MaxSize || raw == nil {
+		if buf.RFC822Size > MaxBundleSize || raw == nil {
 			fe.Err = fmt.Errorf("%w: %d bytes", ErrInvalid, buf.RFC822Size)
 		} else {
 			fe.Record, fe.Err = Parse(raw)

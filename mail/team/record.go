@@ -41,9 +41,17 @@ const (
 	KindOwner Kind = "owner"
 	// KindAgent: the agent at Address is called Name.
 	KindAgent Kind = "agent"
-	// KindKey is reserved for the shared key directory (docs/team.md);
-	// this version parses and ignores it.
+	// KindKey: a public certificate (Format smime: Data is its DER) or
+	// OpenPGP public key (Format openpgp: Data is the binary transferable
+	// public key) imported on one laptop, for Address (may be "" for a CA
+	// certificate), offered to the others under Found in mail, never
+	// trusted by the record itself (docs/team.md, the shared key
+	// directory). See keyrecord.go.
 	KindKey Kind = "key"
+	// KindBundle: a passphrase-protected bundle of the helpdesk's own key
+	// for a colleague (bundle.go), in a multipart message like an
+	// Autocrypt Setup Message. The rules skip it; agents list and import it.
+	KindBundle Kind = "bundle"
 )
 
 // Record is one team record. Which fields are set depends on Kind.
@@ -65,11 +73,19 @@ type Record struct {
 	// Address and Name describe an agent (KindAgent).
 	Address string `json:"address,omitempty"`
 	Name    string `json:"name,omitempty"`
+	// Format, Data and Fingerprint describe a published key (KindKey):
+	// Data is public material only (checkKey refuses any secret).
+	Format      string `json:"format,omitempty"`
+	Data        []byte `json:"data,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
 	// Agent and At are what the writer says: shown, never used to order.
 	Agent string    `json:"agent,omitempty"`
 	At    time.Time `json:"at"`
 	// Republish marks a record restoring a lost log (docs/team.md, Faults).
 	Republish bool `json:"republish,omitempty"`
+	// Bundle describes a bundle record (KindBundle) and holds its
+	// attachment.
+	Bundle *Bundle `json:"bundle,omitempty"`
 }
 
 // Claim is one number claim of a claim record.
@@ -98,8 +114,8 @@ func ValidState(s string) bool { return s == "open" || s == "pending" || s == "c
 // what it reads (MaxSize).
 func Parse(raw []byte) (Record, error) {
 	var r Record
-	if len(raw) > MaxSize {
-		return r, fmt.Errorf("%w: %d bytes, more than %d", ErrInvalid, len(raw), MaxSize)
+	if len(raw) > MaxBundleSize {
+		return r, fmt.Errorf("%w: %d bytes, more than %d", ErrInvalid, len(raw), MaxBundleSize)
 	}
 	br := bufio.NewReader(bytes.NewReader(raw))
 	h, err := textproto.ReadHeader(br)
@@ -122,6 +138,12 @@ func Parse(raw []byte) (Record, error) {
 	}
 	r.Kind = Kind(mark[1])
 	r.MessageID = strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
+	if r.Kind == KindBundle {
+		return parseBundle(r, h, br)
+	}
+	if len(raw) > MaxSize {
+		return r, fmt.Errorf("%w: %d bytes, more than %d", ErrInvalid, len(raw), MaxSize)
+	}
 	body, _ := io.ReadAll(br)
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&r); err != nil {
@@ -136,7 +158,7 @@ func Parse(raw []byte) (Record, error) {
 // check says whether a record is complete for its kind.
 func (r Record) check() error {
 	bad := func(what string) error { return fmt.Errorf("%w: %s record: %s", ErrInvalid, r.Kind, what) }
-	if strings.ContainsAny(r.Root+r.Address+r.Name+r.Owner+r.Agent+r.MessageID, "\r\n\x00") {
+	if strings.ContainsAny(r.Root+r.Address+r.Name+r.Owner+r.Agent+r.MessageID+r.Format+r.Fingerprint, "\r\n\x00") {
 		return bad("a line break or NUL in a field")
 	}
 	switch r.Kind {
@@ -166,8 +188,14 @@ func (r Record) check() error {
 		if r.Address == "" {
 			return bad("needs address")
 		}
+	case KindBundle:
+		if err := r.Bundle.check(); err != nil {
+			return fmt.Errorf("%w: bundle record: %w", ErrInvalid, err)
+		}
 	case KindKey:
-		return fmt.Errorf("%w: key records are not read by this version", ErrNewerVersion)
+		if err := r.checkKey(); err != nil {
+			return err
+		}
 	default:
 		return fmt.Errorf("%w: unknown kind %q", ErrNewerVersion, r.Kind)
 	}
@@ -207,17 +235,32 @@ func Build(r Record, from *mail.Address) ([]byte, error) {
 	fmt.Fprintf(&b, "Date: %s\r\n", r.At.Format(time.RFC1123Z))
 	fmt.Fprintf(&b, "Message-ID: <%s>\r\n", r.MessageID)
 	what := r.Root + r.Address
+	if r.Kind == KindKey {
+		what = fmt.Sprintf("%s %s %s", r.Format, r.Address, r.Fingerprint)
+	}
 	if r.Kind == KindClaim {
 		what = fmt.Sprintf("%d tickets", len(r.Claims))
+	}
+	if r.Kind == KindBundle {
+		what = r.Bundle.subject()
 	}
 	subject := fmt.Sprintf("[SealDesk v%d %s] %s", Version, r.Kind, what)
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", subject))
 	fmt.Fprintf(&b, "%s: v%d %s\r\n", HeaderName, Version, r.Kind)
-	b.WriteString("MIME-Version: 1.0\r\nContent-Type: application/json; charset=utf-8\r\n\r\n")
-	b.Write(body)
-	b.WriteString("\r\n")
-	if b.Len() > MaxSize {
-		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrInvalid, b.Len(), MaxSize)
+	b.WriteString("MIME-Version: 1.0\r\n")
+	if r.Kind == KindBundle {
+		writeBundleBody(&b, body, r.Bundle)
+	} else {
+		b.WriteString("Content-Type: application/json; charset=utf-8\r\n\r\n")
+		b.Write(body)
+		b.WriteString("\r\n")
+	}
+	limit := MaxSize
+	if r.Kind == KindBundle {
+		limit = MaxBundleSize
+	}
+	if b.Len() > limit {
+		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrInvalid, b.Len(), limit)
 	}
 	return b.Bytes(), nil
 }

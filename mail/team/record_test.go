@@ -47,7 +47,7 @@ func TestParseRejects(t *testing.T) {
 		{"plain mail", []byte("Subject: hi\r\n\r\nhello"), ErrNotRecord},
 		{"newer version", rec("v2 claim", `{"claims":[{"root":"a","number":1}]}`), ErrNewerVersion},
 		{"unknown kind", rec("v1 merge", `{}`), ErrNewerVersion},
-		{"key kind not read yet", rec("v1 key", `{}`), ErrNewerVersion},
+		{"empty key record", rec("v1 key", `{}`), ErrInvalid},
 		{"bad json", rec("v1 state", `{"root":`), ErrInvalid},
 		{"bad state", rec("v1 state", `{"root":"a","state":"done"}`), ErrInvalid},
 		{"bad date", rec("v1 state", `{"root":"a","state":"pending","until":"tomorrow"}`), ErrInvalid},

@@ -9,6 +9,7 @@ const base: SettingsView = {
   pgp_enabled: true,
   trust_system_roots: false,
   smime_aes_gcm: false,
+  team_auto_accept_keys: false,
   data_dir: '/tmp/x',
   version: 'v0.1.0',
   keychain: { ok: false, service: 'SealDesk/abc', message: 'no Secret Service' },

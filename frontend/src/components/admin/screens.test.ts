@@ -218,6 +218,21 @@ describe('PendingScreen', () => {
     const seen = await screen.findAllByTestId('pending-seen')
     expect(seen.map((e) => e.textContent)).toEqual(['· seen in 4 mails'])
   })
+
+  it('names the team member who published a key', async () => {
+    const api: PendingKeysApi = {
+      list: vi.fn(async () => [
+        pending({ id: 1, origin: 'team', origin_agent: 'anna@example.test', origin_agent_name: 'Anna' }),
+        pending({ id: 2, fingerprint: 'AAAA' }),
+      ]),
+      accept: vi.fn(),
+      reject: vi.fn(),
+    }
+    render(PendingScreen, { store: new PendingStore(api) })
+    const team = await screen.findAllByTestId('pending-team')
+    expect(team).toHaveLength(1)
+    expect(team[0].querySelector('strong')?.textContent).toBe('Anna')
+  })
 })
 
 describe('GroupsScreen', () => {

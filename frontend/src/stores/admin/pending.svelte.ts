@@ -53,6 +53,11 @@ export function kindLabel(k: Pick<PendingKey, 'technology'>): string {
   return k.technology === 'PGP' ? 'OpenPGP key' : 'S/MIME certificate'
 }
 
+/** Who of the team published a key ("from your team: Anna imported this"). */
+export function teamAgent(k: PendingKey): string {
+  return k.origin_agent_name || k.origin_agent || 'a team member'
+}
+
 export function sourceLabel(source: string): string {
   return (
     { autocrypt: 'Autocrypt header', attachment: 'attached key', signature: 'signature' }[source] ?? source

@@ -898,6 +898,7 @@ export namespace app {
 	    pgp_enabled: boolean;
 	    trust_system_roots: boolean;
 	    smime_aes_gcm: boolean;
+	    team_auto_accept_keys: boolean;
 	    data_dir: string;
 	    version: string;
 	    keychain: KeychainStatus;
@@ -912,6 +913,7 @@ export namespace app {
 	        this.pgp_enabled = source["pgp_enabled"];
 	        this.trust_system_roots = source["trust_system_roots"];
 	        this.smime_aes_gcm = source["smime_aes_gcm"];
+	        this.team_auto_accept_keys = source["team_auto_accept_keys"];
 	        this.data_dir = source["data_dir"];
 	        this.version = source["version"];
 	        this.keychain = this.convertValues(source["keychain"], KeychainStatus);
@@ -1066,6 +1068,7 @@ export namespace app {
 	    pgp_enabled?: boolean;
 	    trust_system_roots?: boolean;
 	    smime_aes_gcm?: boolean;
+	    team_auto_accept_keys?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new UpdateIntegrationsRequest(source);
@@ -1077,6 +1080,7 @@ export namespace app {
 	        this.pgp_enabled = source["pgp_enabled"];
 	        this.trust_system_roots = source["trust_system_roots"];
 	        this.smime_aes_gcm = source["smime_aes_gcm"];
+	        this.team_auto_accept_keys = source["team_auto_accept_keys"];
 	    }
 	}
 
@@ -1889,6 +1893,9 @@ export namespace store {
 	    update_summary?: string;
 	    seen: number;
 	    finding: string;
+	    origin?: string;
+	    origin_agent?: string;
+	    origin_agent_name?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new PendingKey(source);
@@ -1913,6 +1920,9 @@ export namespace store {
 	        this.update_summary = source["update_summary"];
 	        this.seen = source["seen"];
 	        this.finding = source["finding"];
+	        this.origin = source["origin"];
+	        this.origin_agent = source["origin_agent"];
+	        this.origin_agent_name = source["origin_agent_name"];
 	    }
 	}
 	export class Ticket {
