@@ -401,7 +401,7 @@ describe('the note on a signature without our CA (issue 14)', () => {
   it('says recipients need our CA while Sign is on, and nothing once it is off', async () => {
     const comment = "your certificate's CA is not imported: recipients can verify the signature only if they hold that CA (CN=Desk CA)"
     const api = fakeApi({
-      readiness: vi.fn(async () => readiness({ 'ann@example.org': '' }, { sign: { ok: true, reason: '', comment, key: 'aa', candidates: [], address: 'support@desk.test', note: 'recipients_need_our_ca', note_text: `Note: ${comment}. Import your CA under Certificates, or send it to them.` } })),
+      readiness: vi.fn(async () => readiness({ 'ann@example.org': '' }, { sign: { ok: true, reason: '', comment, key: 'aa', own: false, candidates: [], address: 'support@desk.test', note: 'recipients_need_our_ca', note_text: `Note: ${comment}. Import your CA under Certificates, or send it to them.` } })),
     })
     const s = new ComposeStore(api, { list: async () => groups }, noEvents)
     await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
