@@ -81,6 +81,9 @@ func (s *Service) TeamSync(ctx context.Context, name string, opt TeamOptions) (T
 		return sum, err
 	}
 	defer c.Logout()
+	mu := s.teamLock(name)
+	mu.Lock()
+	defer mu.Unlock()
 	err = s.teamPass(ctx, c, a, opt, &sum)
 	return sum, err
 }
