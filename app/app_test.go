@@ -147,7 +147,7 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		// State and owner changes go through the team path (team.go).
 		"*app.Tickets": {"Agents", "Assign", "Conflicts", "Content", "Get", "List", "MarkRead", "OpenLink", "Recheckable", "Retry", "RetryFailed",
 			"SaveAttachment", "SetState"},
-		"*app.Groups":  {"Delete", "List", "Save"},
+		"*app.Groups": {"Delete", "List", "Save"},
 		// Export writes to a file picked in a native dialog.
 		"*app.Logs": {"Export", "List"},
 		// Key material only goes in; ExportPrivateKey writes to a file the

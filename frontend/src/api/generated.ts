@@ -49,6 +49,7 @@ export const EVENT_NAMES = [
   'accounts:changed',
   'outbox:changed',
   'send:progress',
+  'team:conflicts',
 ] as const
 export type EventName = (typeof EVENT_NAMES)[number]
 
