@@ -58,3 +58,6 @@ export const TECHNOLOGY_SHORT: Readonly<Record<Technology, string>> = {
   'S/MIME': 'smime',
   PGP: 'pgp',
 }
+
+/** store.OwnerNone: the ticket list's owner filter for unassigned tickets. */
+export const OWNER_NONE = '-'

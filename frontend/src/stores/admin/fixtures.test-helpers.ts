@@ -88,6 +88,7 @@ export function account(over: Partial<Account> = {}): Account {
     smtp_host: 'smtp.example.test',
     smtp_port: 587,
     smtp_tls: 'starttls',
+    no_team: false,
     username: 'desk@example.test',
     pinned_cert: '',
     smtp_pinned_cert: 'AA:BB',
