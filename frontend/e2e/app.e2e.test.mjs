@@ -72,9 +72,9 @@ describe('SealDesk window', () => {
       Logs: ['Export', 'List'],
       PGPKeys: ['Delete', 'ExportPublic', 'ExportSecret', 'Import', 'List', 'SavePublic'],
       PendingKeys: ['Accept', 'List', 'Reject'],
-      Settings: ['CheckKeychain', 'Get', 'UpdateIntegrations'],
+      Settings: ['CheckKeychain', 'Get', 'SetAgent', 'UpdateIntegrations'],
       Sync: ['Start', 'Status', 'Stop'],
-      Tickets: ['Content', 'Get', 'List', 'MarkRead', 'OpenLink', 'Recheckable', 'Retry', 'RetryFailed', 'SaveAttachment', 'SetState'],
+      Tickets: ['Agents', 'Assign', 'Conflicts', 'Content', 'Get', 'List', 'MarkRead', 'OpenLink', 'Recheckable', 'Retry', 'RetryFailed', 'SaveAttachment', 'SetState'],
     })
   })
 

@@ -49,6 +49,7 @@ export const EVENT_NAMES = [
   'accounts:changed',
   'outbox:changed',
   'send:progress',
+  'team:conflicts',
 ] as const
 export type EventName = (typeof EVENT_NAMES)[number]
 
@@ -57,3 +58,6 @@ export const TECHNOLOGY_SHORT: Readonly<Record<Technology, string>> = {
   'S/MIME': 'smime',
   PGP: 'pgp',
 }
+
+/** store.OwnerNone: the ticket list's owner filter for unassigned tickets. */
+export const OWNER_NONE = '-'

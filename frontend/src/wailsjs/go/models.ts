@@ -18,6 +18,38 @@ export namespace app {
 	        this.data = source["data"];
 	    }
 	}
+	export class AgentList {
+	    me: store.Agent;
+	    agents: store.Agent[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentList(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.me = this.convertValues(source["me"], store.Agent);
+	        this.agents = this.convertValues(source["agents"], store.Agent);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ContentSection {
 	    origin: string;
 	    label: string;
@@ -156,6 +188,20 @@ export namespace app {
 	        this.changed = source["changed"];
 	    }
 	}
+	export class AssignRequest {
+	    id: number;
+	    agent: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AssignRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.agent = source["agent"];
+	    }
+	}
 	export class AttachmentRef {
 	    id: number;
 	    name: string;
@@ -261,6 +307,34 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class ConflictNotice {
+	    ticket_id: number;
+	    number: number;
+	    field: string;
+	    mine: string;
+	    winner_value: string;
+	    winner_agent: string;
+	    winner_name: string;
+	    winner_at: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConflictNotice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ticket_id = source["ticket_id"];
+	        this.number = source["number"];
+	        this.field = source["field"];
+	        this.mine = source["mine"];
+	        this.winner_value = source["winner_value"];
+	        this.winner_agent = source["winner_agent"];
+	        this.winner_name = source["winner_name"];
+	        this.winner_at = source["winner_at"];
+	        this.message = source["message"];
+	    }
 	}
 	export class ConnectionResult {
 	    ok: boolean;
@@ -799,6 +873,7 @@ export namespace app {
 	    password: string;
 	    pinned_cert: string;
 	    smtp_pinned_cert: string;
+	    no_team: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new SaveAccountRequest(source);
@@ -815,6 +890,7 @@ export namespace app {
 	        this.password = source["password"];
 	        this.pinned_cert = source["pinned_cert"];
 	        this.smtp_pinned_cert = source["smtp_pinned_cert"];
+	        this.no_team = source["no_team"];
 	    }
 	}
 	export class SaveAttachmentRequest {
@@ -877,9 +953,24 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class SetAgentRequest {
+	    name: string;
+	    address: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SetAgentRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.address = source["address"];
+	    }
+	}
 	export class SetStateRequest {
 	    id: number;
 	    state: string;
+	    until: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SetStateRequest(source);
@@ -889,6 +980,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.state = source["state"];
+	        this.until = source["until"];
 	    }
 	}
 	export class SettingsView {
@@ -900,6 +992,8 @@ export namespace app {
 	    data_dir: string;
 	    version: string;
 	    keychain: KeychainStatus;
+	    agent_name: string;
+	    agent_address: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsView(source);
@@ -915,6 +1009,8 @@ export namespace app {
 	        this.data_dir = source["data_dir"];
 	        this.version = source["version"];
 	        this.keychain = this.convertValues(source["keychain"], KeychainStatus);
+	        this.agent_name = source["agent_name"];
+	        this.agent_address = source["agent_address"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -991,6 +1087,36 @@ export namespace app {
 	        this.seq = source["seq"];
 	    }
 	}
+	export class TeamConflicts {
+	    notices: ConflictNotice[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TeamConflicts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.notices = this.convertValues(source["notices"], ConflictNotice);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class TestConnectionRequest {
 	    name: string;
 	
@@ -1002,6 +1128,42 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
 	    }
+	}
+	export class TicketChange {
+	    ticket: store.Ticket;
+	    queued: boolean;
+	    message: string;
+	    conflicts: ConflictNotice[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TicketChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ticket = this.convertValues(source["ticket"], store.Ticket);
+	        this.queued = source["queued"];
+	        this.message = source["message"];
+	        this.conflicts = this.convertValues(source["conflicts"], ConflictNotice);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class TicketRequest {
 	    id: number;
@@ -1018,6 +1180,7 @@ export namespace app {
 	export class TicketView {
 	    ticket: store.Ticket;
 	    articles: ArticleView[];
+	    history: store.HistoryEntry[];
 	
 	    static createFrom(source: any = {}) {
 	        return new TicketView(source);
@@ -1027,6 +1190,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.ticket = this.convertValues(source["ticket"], store.Ticket);
 	        this.articles = this.convertValues(source["articles"], ArticleView);
+	        this.history = this.convertValues(source["history"], store.HistoryEntry);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1595,6 +1759,20 @@ export namespace store {
 	        this.no_team = source["no_team"];
 	    }
 	}
+	export class Agent {
+	    address: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Agent(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.address = source["address"];
+	        this.name = source["name"];
+	    }
+	}
 	export class ArticleSummary {
 	    id: number;
 	    message_id: string;
@@ -1729,6 +1907,26 @@ export namespace store {
 	        this.default_encrypt = source["default_encrypt"];
 	        this.technology = source["technology"];
 	        this.autocrypt = source["autocrypt"];
+	    }
+	}
+	export class HistoryEntry {
+	    field: string;
+	    value: string;
+	    agent: string;
+	    at: string;
+	    outcome: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.field = source["field"];
+	        this.value = source["value"];
+	        this.agent = source["agent"];
+	        this.at = source["at"];
+	        this.outcome = source["outcome"];
 	    }
 	}
 	export class LogEntry {
