@@ -34,6 +34,8 @@ type Meanwhile struct {
 	Articles []store.ArticleSummary `json:"articles"`
 	// Changes: state, owner or number changes by other agents.
 	Changes []store.HistoryEntry `json:"changes"`
+	// Names: the agents' names the team records know, by address.
+	Names map[string]string `json:"names"`
 	// Now is the mark to keep once the agent saw all this.
 	Now Seen `json:"now"`
 }
@@ -72,7 +74,7 @@ func Look(ctx context.Context, st *store.Store, ticketID int64) (Seen, error) {
 // self; our own answers are outgoing articles naming self. An outgoing
 // article naming no agent is counted: it may be another agent's.
 func Since(ctx context.Context, st *store.Store, seen Seen, self string) (Meanwhile, error) {
-	m := Meanwhile{Articles: []store.ArticleSummary{}, Changes: []store.HistoryEntry{}, Now: seen}
+	m := Meanwhile{Articles: []store.ArticleSummary{}, Changes: []store.HistoryEntry{}, Names: map[string]string{}, Now: seen}
 	if seen.TicketID == 0 {
 		return m, nil
 	}
@@ -101,7 +103,23 @@ func Since(ctx context.Context, st *store.Store, seen Seen, self string) (Meanwh
 		}
 		m.Changes = append(m.Changes, h)
 	}
+	if m.Any() {
+		agents, err := st.Agents(ctx)
+		if err != nil {
+			return m, err
+		}
+		for _, a := range agents {
+			m.Names[strings.ToLower(a.Address)] = a.Name
+		}
+	}
 	return m, nil
+}
+
+// Self is this laptop's agent address (Settings, `sealctl agent set`),
+// "" when none is set.
+func Self(ctx context.Context, st *store.Store) string {
+	addr, _ := st.Setting(ctx, store.SettingAgentAddress)
+	return addr
 }
 
 // CheckSend is the rule before Send: nil when nothing happened since seen
