@@ -159,7 +159,7 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		"*app.PendingKeys": {"Accept", "List", "Reject"},
 		// The composer asks before a send; public material only.
 		// Private keys never pass; drafts are stored sealed.
-		"*app.Compose": {"AddAttachment", "Choose", "Contacts", "DeleteDraft", "DiscardOutbox", "Drafts", "Fixes", "ImportCarried", "OpenDraft", "Outbox", "Prepare",
+		"*app.Compose": {"AddAttachment", "Choose", "Contacts", "DeleteDraft", "DiscardOutbox", "Drafts", "Fixes", "ImportCarried", "Meanwhile", "OpenDraft", "Outbox", "Prepare",
 			"Readiness", "RemoveAttachment", "RetryOutbox", "SaveDraft", "Send"},
 		// Passwords only go in (Save); List returns none.
 		"*app.Accounts": {"Delete", "List", "Save", "TestConnection"},

@@ -65,7 +65,7 @@ describe('SealDesk window', () => {
     )
     assert.deepEqual(bound, {
       Accounts: ['Delete', 'List', 'Save', 'TestConnection'],
-      Compose: ['AddAttachment', 'Choose', 'Contacts', 'DeleteDraft', 'DiscardOutbox', 'Drafts', 'Fixes', 'ImportCarried', 'OpenDraft', 'Outbox', 'Prepare', 'Readiness', 'RemoveAttachment', 'RetryOutbox', 'SaveDraft', 'Send'],
+      Compose: ['AddAttachment', 'Choose', 'Contacts', 'DeleteDraft', 'DiscardOutbox', 'Drafts', 'Fixes', 'ImportCarried', 'Meanwhile', 'OpenDraft', 'Outbox', 'Prepare', 'Readiness', 'RemoveAttachment', 'RetryOutbox', 'SaveDraft', 'Send'],
       Demo: ['Start', 'Status'],
       Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List', 'SaveCertificate'],
       Groups: ['Delete', 'List', 'Save'],

@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'certificate_untrusted',
   'unreachable',
   'account_exists',
+  'answered_meanwhile',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 

@@ -431,6 +431,7 @@ export namespace app {
 	    chosen: compose.Chosen;
 	    keys: Record<string, string>;
 	    attachments: AttachmentRef[];
+	    seen: compose.Seen;
 	    in_reply_to: string;
 	    references: string[];
 	    updated_at: string;
@@ -458,6 +459,7 @@ export namespace app {
 	        this.chosen = this.convertValues(source["chosen"], compose.Chosen);
 	        this.keys = source["keys"];
 	        this.attachments = this.convertValues(source["attachments"], AttachmentRef);
+	        this.seen = this.convertValues(source["seen"], compose.Seen);
 	        this.in_reply_to = source["in_reply_to"];
 	        this.references = source["references"];
 	        this.updated_at = source["updated_at"];
@@ -1300,6 +1302,58 @@ export namespace compose {
 	        this.encrypt = source["encrypt"];
 	    }
 	}
+	export class Seen {
+	    ticket_id: number;
+	    article_id: number;
+	    history_id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Seen(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ticket_id = source["ticket_id"];
+	        this.article_id = source["article_id"];
+	        this.history_id = source["history_id"];
+	    }
+	}
+	export class Meanwhile {
+	    articles: store.ArticleSummary[];
+	    changes: store.HistoryEntry[];
+	    names: Record<string, string>;
+	    now: Seen;
+	
+	    static createFrom(source: any = {}) {
+	        return new Meanwhile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.articles = this.convertValues(source["articles"], store.ArticleSummary);
+	        this.changes = this.convertValues(source["changes"], store.HistoryEntry);
+	        this.names = source["names"];
+	        this.now = this.convertValues(source["now"], Seen);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 
@@ -1784,6 +1838,8 @@ export namespace store {
 	    security: verdict.Result;
 	    pending: boolean;
 	    expunged: boolean;
+	    agent: string;
+	    agent_name: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ArticleSummary(source);
@@ -1801,6 +1857,8 @@ export namespace store {
 	        this.security = this.convertValues(source["security"], verdict.Result);
 	        this.pending = source["pending"];
 	        this.expunged = source["expunged"];
+	        this.agent = source["agent"];
+	        this.agent_name = source["agent_name"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
