@@ -43,6 +43,10 @@ type SaveAccountRequest struct {
 	// SMTPPinnedCert is the same for the SMTP server. The form sends both
 	// back as it got them, so that an edit keeps them.
 	SMTPPinnedCert string `json:"smtp_pinned_cert"`
+	// NoTeam turns the team desk's records off for this account
+	// (docs/team.md); false, the default, shares tickets' numbers, state
+	// and owner with the other agents on the mailbox.
+	NoTeam bool `json:"no_team"`
 }
 
 // DeleteAccountRequest names the account to remove.
@@ -68,7 +72,7 @@ func (a *Accounts) List() ([]store.Account, error) {
 // Save validates and stores an account; the password goes to the keychain.
 func (a *Accounts) Save(req SaveAccountRequest) (store.Account, error) {
 	in := mailbox.AccountInput{Name: req.Name, IMAP: req.IMAP, IMAPTLS: req.IMAPTLS, SMTP: req.SMTP, SMTPTLS: req.SMTPTLS,
-		Username: req.Username, PinnedSHA256: req.PinnedCert, SMTPPinnedSHA256: req.SMTPPinnedCert}
+		Username: req.Username, PinnedSHA256: req.PinnedCert, SMTPPinnedSHA256: req.SMTPPinnedCert, NoTeam: req.NoTeam}
 	if req.Password != "" {
 		in.Password = []byte(req.Password)
 	}

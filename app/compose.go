@@ -74,10 +74,24 @@ func (c *Compose) Prepare(req PrepareRequest) (DraftMessage, error) {
 	if err != nil {
 		return DraftMessage{}, err
 	}
-	return DraftMessage{Mode: req.Mode, TicketID: p.TicketID, ArticleID: p.ArticleID, GroupID: p.GroupID, From: p.From,
+	seen, err := compose.Look(ctx, c.p.Store, p.TicketID)
+	if err != nil {
+		return DraftMessage{}, err
+	}
+	return DraftMessage{Seen: seen, Mode: req.Mode, TicketID: p.TicketID, ArticleID: p.ArticleID, GroupID: p.GroupID, From: p.From,
 		To: p.To, Cc: p.Cc, Bcc: []string{}, Subject: p.Subject, Text: p.Text, InReplyTo: p.InReplyTo, References: p.References,
 		Sign: p.Choice.Sign, Encrypt: p.Choice.Encrypt, Technology: string(p.Choice.Technology),
 		Keys: map[string]string{}, Attachments: []AttachmentRef{}}, nil
+}
+
+// Meanwhile says what another agent did to the draft's ticket since the
+// mark seen (compose.Since): answers sent and state or owner changes. The
+// composer asks before Send and on each sync while open; when something is
+// new it shows it and, on the agent's second Send, sends with Now as the
+// draft's Seen.
+func (c *Compose) Meanwhile(seen compose.Seen) (compose.Meanwhile, error) {
+	ctx := context.Background()
+	return compose.Since(ctx, c.p.Store, seen, compose.Self(ctx, c.p.Store))
 }
 
 // composer is the core of the composer over this profile.

@@ -37,9 +37,13 @@ type DraftMessage struct {
 	// sealed JSON does not hold them, opening a draft lists them from the
 	// store, and Send reads the ones listed here.
 	Attachments []AttachmentRef `json:"attachments"`
-	InReplyTo   string          `json:"in_reply_to"`
-	References  []string        `json:"references"`
-	UpdatedAt   string          `json:"updated_at"`
+	// Seen is how far the ticket went when the composer opened, or as far
+	// as the agent acknowledged (compose.Seen): Send refuses while another
+	// agent's answer or change since is not acknowledged.
+	Seen       compose.Seen `json:"seen"`
+	InReplyTo  string       `json:"in_reply_to"`
+	References []string     `json:"references"`
+	UpdatedAt  string       `json:"updated_at"`
 }
 
 // DraftSummary is a draft as a list shows it.

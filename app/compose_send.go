@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sealdesk/sealdesk/compose"
 	"github.com/sealdesk/sealdesk/mail/outgoing"
 	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/security"
@@ -69,6 +70,10 @@ func (c *Compose) Send(req SendRequest) (OutboxView, error) {
 		if c.emit != nil {
 			c.emit.Emit(EventSendProgress, SendProgress{SendID: req.SendID, Step: step, Message: msg, OutboxID: id})
 		}
+	}
+	if err := compose.CheckSend(ctx, c.p.Store, d.Seen, compose.Self(ctx, c.p.Store)); err != nil {
+		progress(mailbox.StepFailed, Classify(err).Message, 0)
+		return OutboxView{}, err
 	}
 	atts, err := c.sendAttachments(ctx, d)
 	if err != nil {

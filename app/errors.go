@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/sealdesk/sealdesk/compose"
 	"github.com/sealdesk/sealdesk/crypto/keystore"
 	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/crypto/smime"
@@ -45,6 +46,10 @@ const (
 	// CodeAccountExists: the demo mailbox is only offered to a profile
 	// without accounts.
 	CodeAccountExists ErrorCode = "account_exists"
+	// CodeAnsweredMeanwhile: another agent answered or changed the ticket
+	// since the composer opened (compose.ErrMeanwhile); ask Meanwhile,
+	// show it, and send again with the acknowledged mark.
+	CodeAnsweredMeanwhile ErrorCode = "answered_meanwhile"
 )
 
 // ErrorCodes lists every code, in the order declared above; the front end's
@@ -52,7 +57,7 @@ const (
 func ErrorCodes() []ErrorCode {
 	return []ErrorCode{CodeKeychainUnavailable, CodeKeychainCorrupt, CodeNotFound, CodeInvalid, CodeInternal,
 		CodeDuplicate, CodePassphraseRequired, CodeWrongPassphrase, CodeCertificateMissing, CodeAuthFailed,
-		CodeCertificateUntrusted, CodeUnreachable, CodeAccountExists}
+		CodeCertificateUntrusted, CodeUnreachable, CodeAccountExists, CodeAnsweredMeanwhile}
 }
 
 // Error is what the UI receives for a failed call: options.App.ErrorFormatter
@@ -106,6 +111,8 @@ func Classify(err error) *Error {
 		return &Error{Code: CodeCertificateUntrusted, Message: forPerson(certErr)}
 	case errors.Is(err, imapx.ErrConnRefused):
 		return &Error{Code: CodeUnreachable, Message: forPerson(err)}
+	case errors.Is(err, compose.ErrMeanwhile):
+		return &Error{Code: CodeAnsweredMeanwhile, Message: "Someone else answered or changed this ticket while you were writing: look at what is new, then send again."}
 	case errors.Is(err, security.ErrNoMatchingCertificate):
 		return &Error{Code: CodeCertificateMissing, Message: forPerson(err)}
 	case isUserInput(err):
@@ -127,7 +134,7 @@ func isUserInput(err error) bool {
 		errors.Is(err, security.ErrBadFingerprint) || errors.Is(err, security.ErrAmbiguous) ||
 		errors.Is(err, smime.ErrNoPrivateKey) || errors.Is(err, smime.ErrNotMessage) ||
 		errors.Is(err, pgp.ErrNoSecretKey) || errors.Is(err, pgp.ErrEmpty) || errors.Is(err, store.ErrDecided) ||
-		errors.Is(err, mailbox.ErrInvalid) || errors.Is(err, mailbox.ErrNoAccount) || errors.Is(err, imapx.ErrInsecure) ||
+		errors.Is(err, mailbox.ErrInvalid) || errors.Is(err, mailbox.ErrBadChange) || errors.Is(err, mailbox.ErrNoAgent) || errors.Is(err, mailbox.ErrNoAccount) || errors.Is(err, imapx.ErrInsecure) ||
 		errors.Is(err, imapx.ErrConfig)
 }
 

@@ -46,13 +46,16 @@ const (
 	EventOutboxChanged EventName = "outbox:changed"
 	// EventSendProgress carries SendProgress for each step of a send.
 	EventSendProgress EventName = "send:progress"
+	// EventTeamConflicts carries TeamConflicts when a team pass of the
+	// running sync found changes of ours that lost to another agent's.
+	EventTeamConflicts EventName = "team:conflicts"
 )
 
 // Events lists every event name, in the order declared above.
 func Events() []EventName {
 	return []EventName{EventSettingsChanged, EventKeychainStatus, EventCertificatesChanged, EventPGPKeysChanged,
 		EventPendingChanged, EventArticlesRechecked, EventSyncProgress, EventSyncState, EventTicketsChanged,
-		EventAccountsChanged, EventOutboxChanged, EventSendProgress}
+		EventAccountsChanged, EventOutboxChanged, EventSendProgress, EventTeamConflicts}
 }
 
 // ArticlesRechecked says how many stored articles changed outcome.

@@ -41,14 +41,14 @@ func NewServices(p *profile.Profile) *Services {
 	// all of them.
 	sec := security.New(p, security.Options{})
 	mb := mailbox.New(p, sec)
-	sync := &Sync{mb: mb, emit: emit, status: SyncStatus{State: SyncStopped}}
+	sync := &Sync{mb: mb, emit: emit, st: p.Store, status: SyncStatus{State: SyncStopped}}
 	return &Services{
 		Accounts:     &Accounts{mb: mb, emit: emit, changed: sync.accountsChanged},
 		Sync:         sync,
 		Demo:         &Demo{p: p, mb: mb, sec: sec, sync: sync, emit: emit},
-		Settings:     &Settings{p: p, sec: sec.Processing, emit: emit},
+		Settings:     &Settings{p: p, sec: sec.Processing, mb: mb, emit: emit},
 		Compose:      &Compose{p: p, sec: sec, mb: mb, emit: emit},
-		Tickets:      &Tickets{p: p, sec: sec.Processing, emit: emit, saveDialog: wailsSaveDialog(w), openURL: wailsBrowserOpen(w)},
+		Tickets:      &Tickets{p: p, sec: sec.Processing, mb: mb, emit: emit, saveDialog: wailsSaveDialog(w), openURL: wailsBrowserOpen(w)},
 		Groups:       &Groups{p: p},
 		Logs:         &Logs{p: p, saveDialog: wailsSaveDialog(w)},
 		Certificates: &Certificates{certs: sec.Certificates, emit: emit, saveDialog: wailsSaveDialog(w)},

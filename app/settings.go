@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/sealdesk/sealdesk/internal/version"
+	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
@@ -31,6 +32,10 @@ type SettingsView struct {
 	DataDir            string         `json:"data_dir"`
 	Version            string         `json:"version"`
 	Keychain           KeychainStatus `json:"keychain"`
+	// AgentName and AgentAddress are this laptop's agent identity on the
+	// team desk (SetAgent); empty until set.
+	AgentName    string `json:"agent_name"`
+	AgentAddress string `json:"agent_address"`
 }
 
 // UpdateIntegrationsRequest switches integrations; nil fields stay as they are.
@@ -46,6 +51,7 @@ type UpdateIntegrationsRequest struct {
 type Settings struct {
 	p    *profile.Profile
 	sec  *security.Processing
+	mb   *mailbox.Service
 	emit Emitter
 }
 
@@ -66,6 +72,8 @@ func (s *Settings) Get() (SettingsView, error) {
 		}
 		*dst = b
 	}
+	me := myAgent(ctx, s.p.Store)
+	v.AgentName, v.AgentAddress = me.Name, me.Address
 	return v, nil
 }
 

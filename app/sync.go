@@ -9,6 +9,7 @@ import (
 
 	"github.com/sealdesk/sealdesk/mail/sync"
 	"github.com/sealdesk/sealdesk/mailbox"
+	"github.com/sealdesk/sealdesk/store"
 )
 
 // Sync states, as sync:state and Status report them.
@@ -60,6 +61,8 @@ type StopSyncRequest struct{}
 type Sync struct {
 	mb   *mailbox.Service
 	emit Emitter
+	// st words the team's conflict notices; nil: none are told.
+	st *store.Store
 
 	// lifecycle serialises Start, Stop and restarts: without it two
 	// restarts that overlap (two account saves in a row) could each start
@@ -109,7 +112,7 @@ func (s *Sync) start(req StartSyncRequest) (SyncStatus, error) {
 			if len(sum.Results) > 0 {
 				s.emit.Emit(EventTicketsChanged, struct{}{})
 			}
-		}}
+		}, AfterTeam: s.afterTeam}
 		var err error
 		if req.Account != "" {
 			err = s.mb.Run(ctx, req.Account, opt)
@@ -129,6 +132,21 @@ func (s *Sync) start(req StartSyncRequest) (SyncStatus, error) {
 		s.set(st)
 	}()
 	return s.Status()
+}
+
+// afterTeam tells the UI what a team pass of the running sync brought:
+// other agents' records (the list reloads) and our changes that lost.
+func (s *Sync) afterTeam(sum mailbox.TeamSummary, _ error) {
+	if sum.Read > 0 || sum.Reset {
+		s.emit.Emit(EventTicketsChanged, struct{}{})
+	}
+	if len(sum.Conflicts) == 0 || s.st == nil {
+		return
+	}
+	notices, err := conflictNotices(context.Background(), s.st, time.Now())
+	if err == nil && len(notices) > 0 {
+		s.emit.Emit(EventTeamConflicts, TeamConflicts{Notices: notices})
+	}
 }
 
 // accountsChanged restarts the sync of all accounts in the background so

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mail/mime"
+	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
@@ -17,6 +18,7 @@ import (
 type Tickets struct {
 	p          *profile.Profile
 	sec        *security.Processing
+	mb         *mailbox.Service
 	emit       Emitter
 	saveDialog func(SaveRequest) (string, error)
 	// openURL hands a web address to the system's browser.
@@ -46,10 +48,12 @@ type SaveAttachmentRequest struct {
 	Index     int   `json:"index"`
 }
 
-// SetStateRequest moves a ticket to one of store.TicketStates.
+// SetStateRequest moves a ticket to one of store.TicketStates; Until is a
+// pending ticket's reminder date (YYYY-MM-DD, "" for none).
 type SetStateRequest struct {
 	ID    int64             `json:"id"`
 	State store.TicketState `json:"state"`
+	Until string            `json:"until"`
 }
 
 // MarkReadRequest sets a ticket's unread mark.
@@ -58,10 +62,12 @@ type MarkReadRequest struct {
 	Read bool  `json:"read"`
 }
 
-// TicketView is a ticket with its articles, oldest first.
+// TicketView is a ticket with its articles, oldest first, and its history
+// of state and owner changes (who changed what, when).
 type TicketView struct {
-	Ticket   store.Ticket  `json:"ticket"`
-	Articles []ArticleView `json:"articles"`
+	Ticket   store.Ticket         `json:"ticket"`
+	Articles []ArticleView        `json:"articles"`
+	History  []store.HistoryEntry `json:"history"`
 }
 
 // ArticleView is an article's header and security result with the
@@ -139,7 +145,8 @@ func (t *Tickets) Get(req TicketRequest) (TicketView, error) {
 	for _, a := range list {
 		v.Articles = append(v.Articles, articleView(a))
 	}
-	return v, nil
+	v.History, err = t.p.Store.TicketHistory(ctx, req.ID)
+	return v, err
 }
 
 func articleView(a store.ArticleSummary) ArticleView {
@@ -263,17 +270,13 @@ func (t *Tickets) Retry(req ArticleRequest) (RetryResult, error) {
 	return RetryResult{Article: articleView(a), Ticket: tk}, nil
 }
 
-// SetState moves a ticket to one of store.TicketStates.
-func (t *Tickets) SetState(req SetStateRequest) (store.Ticket, error) {
-	ctx := context.Background()
-	if err := t.p.Store.SetTicketState(ctx, req.ID, req.State); err != nil {
-		if errors.Is(err, store.ErrBadState) {
-			return store.Ticket{}, &Error{Code: CodeInvalid, Message: forPerson(store.ErrBadState)}
-		}
-		return store.Ticket{}, err
-	}
-	t.emit.Emit(EventTicketsChanged, struct{}{})
-	return t.p.Store.Ticket(ctx, req.ID)
+// SetState moves a ticket to one of store.TicketStates through the team
+// path (team.go): on an account with team records the change is published
+// for the other agents.
+func (t *Tickets) SetState(req SetStateRequest) (TicketChange, error) {
+	return t.change(req.ID, func(ctx context.Context, number int64) (mailbox.ChangeResult, error) {
+		return t.mb.SetTicketState(ctx, number, string(req.State), req.Until, mailbox.TeamOptions{})
+	})
 }
 
 // MarkRead sets a ticket's unread mark. No event: the list patches its row.

@@ -112,7 +112,7 @@ func TestTicketViewOfTheDemo(t *testing.T) {
 
 	// State and read marks.
 	id := v.Ticket.ID
-	if got, err := tk.SetState(SetStateRequest{ID: id, State: "closed"}); err != nil || got.State != "closed" {
+	if got, err := tk.SetState(SetStateRequest{ID: id, State: "closed"}); err != nil || got.Ticket.State != "closed" {
 		t.Fatalf("set state: %+v, %v", got, err)
 	}
 	if _, err := tk.SetState(SetStateRequest{ID: id, State: "gone"}); Classify(err).Code != CodeInvalid {

@@ -15,6 +15,9 @@
 //     certificates exist").
 //   - Drafts: a draft kept sealed with the profile's store key, bound to
 //     its row.
+//   - Meanwhile: no double answers. A draft keeps how far its ticket went
+//     when it opened (Seen); before Send, another agent's answer or change
+//     of state or owner since must be acknowledged (Since, CheckSend).
 //
 // Readiness itself (who can be signed as and encrypted to) is
 // security.Sealing's; this package asks it through Judge, over the same

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
@@ -29,6 +30,8 @@ type Service struct {
 	// sent is the accounts' Sent folders (IMAP); now is the outbox clock.
 	sent SentFolder
 	now  func() time.Time
+	// teamMu holds a *sync.Mutex per account name (teamLock).
+	teamMu gosync.Map
 }
 
 // New returns the use cases; sec's Processing processes synced mail, its

@@ -11,21 +11,21 @@ import (
 // outbox are attempted then, and a reply queued while offline goes out
 // without the agent sending it again.
 
-// flushOnIdle forwards the engine's events to next and asks for a flush
-// after every completed pass. Report never blocks: a flush already asked
-// for covers the next one.
-type flushOnIdle struct {
+// kickOnIdle forwards the engine's events to next and kicks a loop (the
+// outbox flush, the team pass) after every completed pass. Report never
+// blocks: a kick already pending covers the next one.
+type kickOnIdle struct {
 	next sync.Reporter
 	kick chan struct{}
 }
 
-func (f flushOnIdle) Report(ev sync.Event) {
-	if f.next != nil {
-		f.next.Report(ev)
+func (k kickOnIdle) Report(ev sync.Event) {
+	if k.next != nil {
+		k.next.Report(ev)
 	}
 	if _, ok := ev.(sync.Idle); ok {
 		select {
-		case f.kick <- struct{}{}:
+		case k.kick <- struct{}{}:
 		default:
 		}
 	}
@@ -51,14 +51,23 @@ func (s *Service) flushLoop(ctx context.Context, kick <-chan struct{}, after fun
 // withFlush starts the flush loop for one Run and returns the reporter
 // that kicks it and a stop function that waits for the loop to end.
 func (s *Service) withFlush(ctx context.Context, opt SyncOptions) (sync.Reporter, func()) {
+	return onIdle(ctx, opt.Reporter, func(ctx context.Context, kick <-chan struct{}) {
+		s.flushLoop(ctx, kick, opt.AfterFlush)
+	})
+}
+
+// onIdle starts loop on a goroutine of its own, kicked after every
+// completed pass, and returns the reporter that kicks it (forwarding to
+// next) and a stop function that waits for the loop to end.
+func onIdle(ctx context.Context, next sync.Reporter, loop func(context.Context, <-chan struct{})) (sync.Reporter, func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	kick := make(chan struct{}, 1)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.flushLoop(ctx, kick, opt.AfterFlush)
+		loop(ctx, kick)
 	}()
-	return flushOnIdle{next: opt.Reporter, kick: kick}, func() {
+	return kickOnIdle{next: next, kick: kick}, func() {
 		cancel()
 		<-done
 	}

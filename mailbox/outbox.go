@@ -170,6 +170,9 @@ func (s *Service) Send(ctx context.Context, in SendInput) (SendResult, error) {
 	}
 	res.Account = a.Name
 	plain := withIDAndDate(in.Raw, s.now())
+	agentName, _ := s.p.Store.Setting(ctx, store.SettingAgentName)
+	agentAddr, _ := s.p.Store.Setting(ctx, store.SettingAgentAddress)
+	plain = withAgent(plain, agentName, agentAddr)
 	env, wire, err := smtp.EnvelopeOf(plain)
 	if err != nil {
 		return res, err

@@ -53,3 +53,23 @@ func addrOf(v string) string {
 	}
 	return a.Address
 }
+
+// withAgent returns raw (CRLF, as withIDAndDate left it) with an
+// X-SealDesk-Agent field naming this laptop's agent at the top, so the
+// copy found in Sent shows on every laptop who sent it. Unchanged when no
+// agent is set or the message names one already.
+//
+// WARNING: the field is a display hint, never a trust decision: it stays
+// in the outer header (not covered by the signature) and anyone can write
+// it, so nothing but a label ("sent by Anna") may come from it.
+func withAgent(raw []byte, name, address string) []byte {
+	if address == "" {
+		return raw
+	}
+	head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+	if headerValue(head, thread.AgentField) != "" {
+		return raw
+	}
+	v := (&mail.Address{Name: name, Address: address}).String()
+	return append([]byte(thread.AgentField+": "+v+"\r\n"), raw...)
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	gosync "sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/sealdesk/sealdesk/mail/sync"
 	"github.com/sealdesk/sealdesk/store"
@@ -27,6 +28,14 @@ type SyncOptions struct {
 	// follows a completed sync pass; nil means none. It runs on the flush
 	// goroutine and may block it.
 	AfterFlush func(FlushSummary, error)
+	// TeamPoll, in Run, is how often the team folder is read between
+	// mailbox passes (teamloop.go); 0 means DefaultTeamPoll, negative
+	// means only after each mailbox pass.
+	TeamPoll time.Duration
+	// AfterTeam, in Run, receives the outcome of each team pass of an
+	// account with team records on; nil means none. It runs on the team
+	// loop's goroutine and may block it.
+	AfterTeam func(TeamSummary, error)
 }
 
 // Summary sums up a sync of one account.
@@ -131,10 +140,14 @@ func (s *Service) SyncOnce(ctx context.Context, name string, opt SyncOptions) (S
 // only for what retrying cannot fix (wrong password, untrusted
 // certificate). After every completed pass the outbox is flushed (see
 // flush.go), so mail queued while offline goes out once the server is
-// back.
+// back, and the team folder is read (teamloop.go) so other agents'
+// changes arrive within seconds.
 func (s *Service) Run(ctx context.Context, name string, opt SyncOptions) error {
-	rep, stop := s.withFlush(ctx, opt)
-	defer stop()
+	rep, stopFlush := s.withFlush(ctx, opt)
+	defer stopFlush()
+	opt.Reporter = rep
+	rep, stopTeam := s.withTeam(ctx, name, opt)
+	defer stopTeam()
 	opt.Reporter = rep
 	e, _, err := s.engine(ctx, name, opt, &counter{})
 	if err != nil {

@@ -89,6 +89,9 @@ func (s *Service) TeamSync(ctx context.Context, name string, opt TeamOptions) (T
 		return sum, err
 	}
 	defer c.Logout()
+	mu := s.teamLock(name)
+	mu.Lock()
+	defer mu.Unlock()
 	err = s.teamPass(ctx, c, a, opt, &sum)
 	s.offerTeamKeys(ctx, &sum)
 	return sum, err

@@ -149,6 +149,8 @@ var decryptWording = map[verdict.DecryptFailure]wording{
 		Fix: "The message uses an obsolete encryption format open to tampering and was not decrypted: ask the sender to update their OpenPGP software and send it again."},
 	verdict.DecryptTooManyRecipients: {Kind: "damaged", Title: "The message lists more recipients than SealDesk reads",
 		Fix: "It was not opened: ask the sender to send it to fewer recipients at once."},
+	verdict.DecryptNotOpened: {Label: "Not opened", Kind: "unsupported", Title: "An encryption inside this message's signature was not opened",
+		Fix: "SealDesk opens an encryption as the whole message, or as the whole content of a signature; ask the sender to send it again encrypted as a whole."},
 	verdict.DecryptPartial: {Label: "Partly encrypted", Kind: "partial", Title: "Only part of this message was encrypted",
 		Fix: "What is shown outside the encrypted part travelled readable by anyone: do not treat the message as confidential."},
 }

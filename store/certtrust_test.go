@@ -7,7 +7,7 @@ import (
 )
 
 // TestCertificateTrustedDirectly: the flag is stored at insert, changed
-// by SetCertificateTrustedDirectly and read back (migration 0018).
+// by SetCertificateTrustedDirectly and read back (migration 0019).
 func TestCertificateTrustedDirectly(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)

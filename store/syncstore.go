@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sealdesk/sealdesk/mail/mirror"
+	"github.com/sealdesk/sealdesk/mail/thread"
 )
 
 // The mailbox mirror: what mail/sync's engine saves, in SQLite. The types
@@ -165,6 +166,12 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 			if _, err := q.ExecContext(ctx, `UPDATE articles SET direction = 'out' WHERE id = ? AND direction = 'in'`, id); err != nil {
 				return saved, err
 			}
+			if h, _ := thread.ParseHeader(m.Raw); h.Agent != nil {
+				agent, name := agentOf(h)
+				if _, err := q.ExecContext(ctx, `UPDATE articles SET agent = ?, agent_name = ? WHERE id = ? AND agent = ''`, agent, name, id); err != nil {
+					return saved, err
+				}
+			}
 		}
 		saved.ID = id
 		saved.Copy, err = addCopy(ctx, q, id, mb, uv, m, flags, date)
@@ -177,10 +184,10 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 	t := now()
 	err = q.QueryRowContext(ctx, `INSERT INTO articles(ticket_id, mailbox_id, uid, uid_validity, message_id, content_sha256,
 	        direction, from_addr, to_addrs, cc_addrs, subject, date, flags, internal_date, size, modseq,
-	        security_pending, parse_error, created_at)
-	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+	        security_pending, parse_error, created_at, agent, agent_name)
+	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id`,
 		ticketID, mb, m.UID, uv, m.MessageID, m.Hash, a.Direction, a.From, a.To, a.Cc, a.Subject, a.Date,
-		flags, date, m.Size, m.ModSeq, a.ParseError, t).Scan(&saved.ID)
+		flags, date, m.Size, m.ModSeq, a.ParseError, t, a.Agent, a.AgentName).Scan(&saved.ID)
 	if err != nil {
 		return saved, err
 	}

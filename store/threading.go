@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/sender"
@@ -36,6 +37,9 @@ type threader struct {
 // articleMeta is what an article keeps from the header for lists.
 type articleMeta struct {
 	Direction, From, To, Cc, Subject, Date, ParseError string
+	// Agent, AgentName: who of the team sent an outgoing article
+	// (thread.Header.Agent; a display hint, never a trust decision).
+	Agent, AgentName string
 	// NewTicket: thread opened the ticket for this message just now
 	// (unread, updated as of its opening).
 	NewTicket bool
@@ -51,6 +55,7 @@ func (th *threader) thread(raw []byte) (articleMeta, int64, error) {
 	m := articleMeta{Direction: "in", Subject: h.Subject, From: h.FromText, To: sender.Format(h.To), Cc: sender.Format(h.Cc)}
 	if th.out {
 		m.Direction = "out"
+		m.Agent, m.AgentName = agentOf(h)
 	}
 	if perr != nil {
 		m.ParseError = perr.Error()
@@ -167,4 +172,12 @@ func (s *Store) RethreadBySubject(ctx context.Context, articleID int64, subject 
 		return err
 	})
 	return moved, err
+}
+
+// agentOf is the sending agent a header names, address lowercased.
+func agentOf(h thread.Header) (address, name string) {
+	if h.Agent == nil {
+		return "", ""
+	}
+	return strings.ToLower(h.Agent.Address), h.Agent.Name
 }

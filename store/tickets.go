@@ -177,16 +177,21 @@ type ArticleSummary struct {
 	// Pending: the security engines have not run over it yet.
 	Pending  bool `json:"pending"`
 	Expunged bool `json:"expunged"`
+	// Agent and AgentName: the team agent who sent an outgoing article
+	// (its X-SealDesk-Agent field, migration 0018); empty when unknown. A
+	// display hint, never a trust decision: anyone can write the field.
+	Agent     string `json:"agent"`
+	AgentName string `json:"agent_name"`
 }
 
 // articleSummaryColumns are what scanArticleSummary reads, in order.
-const articleSummaryColumns = `id, message_id, from_addr, to_addrs, subject, date, direction, security, security_pending, expunged`
+const articleSummaryColumns = `id, message_id, from_addr, to_addrs, subject, date, direction, security, security_pending, expunged, agent, agent_name`
 
 func scanArticleSummary(r scanner, extra ...any) (ArticleSummary, error) {
 	var a ArticleSummary
 	var sec string
 	if err := r.Scan(append([]any{&a.ID, &a.MessageID, &a.From, &a.To, &a.Subject, &a.Date, &a.Direction, &sec,
-		&a.Pending, &a.Expunged}, extra...)...); err != nil {
+		&a.Pending, &a.Expunged, &a.Agent, &a.AgentName}, extra...)...); err != nil {
 		return a, err
 	}
 	if err := json.Unmarshal([]byte(sec), &a.Security); err != nil {

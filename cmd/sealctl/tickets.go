@@ -30,6 +30,10 @@ type articleJSON struct {
 	Date      string         `json:"date"`
 	Direction string         `json:"direction"`
 	Security  verdict.Result `json:"security"`
+	// Agent: the team agent who sent an outgoing article, as its
+	// X-SealDesk-Agent field says (an address; "" when unknown). A
+	// display hint, never a trust decision.
+	Agent string `json:"agent"`
 }
 
 // runTickets lists every ticket, most recently updated first, with its
@@ -59,7 +63,7 @@ func runTickets(e *env, args []string) error {
 				History: hist, Articles: []articleJSON{}}
 			for _, a := range arts {
 				tj.Articles = append(tj.Articles, articleJSON{ID: a.ID, MessageID: a.MessageID, From: a.From, To: a.To,
-					Subject: a.Subject, Date: a.Date, Direction: a.Direction, Security: a.Security})
+					Subject: a.Subject, Date: a.Date, Direction: a.Direction, Security: a.Security, Agent: a.Agent})
 			}
 			out = append(out, tj)
 		}

@@ -73,7 +73,8 @@ func TestTicketsOutputIsPinned(t *testing.T) {
 	}
 	article := func(id int, mid, subject, typ string) map[string]any {
 		return map[string]any{"id": float64(id), "message_id": mid, "from": "ann@example.org", "to": "desk@example.org",
-			"subject": subject, "date": "2026-01-02T03:04:05Z", "direction": "in", "security": typ}
+			"subject": subject, "date": "2026-01-02T03:04:05Z", "direction": "in", "security": typ,
+			"agent": ""} // issue 13: the sending agent of an outgoing article
 	}
 	// The team desk's fields (issue 13): no owner, no reminder, no
 	// history for tickets no one changed.

@@ -229,7 +229,7 @@ func (s *state) process(top *mimepart.Entity) {
 			// handed on (finish reports it as a nested part).
 			res.OuterSignature = &verdict.OuterSignature{Type: verdict.TechPGP, Sign: sign}
 			res.Encrypted = true
-			res.Encryption.Comment = "The signed content is an encryption, which was not opened."
+			res.Encryption.Comment, res.Encryption.Failure = "The signed content is an encryption, which was not opened.", verdict.DecryptNotOpened
 			s.p.Inner = mimepart.Rehead(top, signed)
 			return
 		}

@@ -178,6 +178,7 @@ loop:
 		res.OuterSignature = &verdict.OuterSignature{Type: verdict.TechSMIME, Sign: summarize(layers)}
 		res.Encrypted = true
 		res.Encryption.Comment = "The signed content is an OpenPGP (PGP/MIME) encryption, which the S/MIME engine does not open."
+		res.Encryption.Failure = verdict.DecryptNotOpened
 		if wrapped {
 			res.Repaired = verdict.RepairGatewayRFC822
 		}

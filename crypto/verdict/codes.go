@@ -147,6 +147,10 @@ const (
 	DecryptPartial DecryptFailure = "partially_encrypted"
 	// DecryptSwitchedOff: the technology is off in Settings.
 	DecryptSwitchedOff DecryptFailure = "switched_off"
+	// DecryptNotOpened: the engine left an encryption closed: one inside a
+	// signature, handed on to the layer walk (security), whose own result
+	// replaces this one when the inside can be read.
+	DecryptNotOpened DecryptFailure = "not_opened"
 )
 
 // DecryptFailures lists every DecryptFailure.
@@ -154,6 +158,6 @@ func DecryptFailures() []DecryptFailure {
 	return []DecryptFailure{
 		DecryptMalformed, DecryptIntegrity, DecryptTooLarge, DecryptNoKey, DecryptKeyLocked, DecryptKeychain,
 		DecryptKeyFailed, DecryptDamaged, DecryptUnsupportedAlgorithm, DecryptUnsupported, DecryptPassphraseOnly,
-		DecryptNotProtected, DecryptTooManyRecipients, DecryptPartial, DecryptSwitchedOff,
+		DecryptNotProtected, DecryptTooManyRecipients, DecryptPartial, DecryptSwitchedOff, DecryptNotOpened,
 	}
 }

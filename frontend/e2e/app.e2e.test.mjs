@@ -65,16 +65,16 @@ describe('SealDesk window', () => {
     )
     assert.deepEqual(bound, {
       Accounts: ['Delete', 'List', 'Save', 'TestConnection'],
-      Compose: ['AddAttachment', 'Choose', 'Contacts', 'DeleteDraft', 'DiscardOutbox', 'Drafts', 'Fixes', 'ImportCarried', 'OpenDraft', 'Outbox', 'Prepare', 'Readiness', 'RemoveAttachment', 'RetryOutbox', 'SaveDraft', 'Send'],
+      Compose: ['AddAttachment', 'Choose', 'Contacts', 'DeleteDraft', 'DiscardOutbox', 'Drafts', 'Fixes', 'ImportCarried', 'Meanwhile', 'OpenDraft', 'Outbox', 'Prepare', 'Readiness', 'RemoveAttachment', 'RetryOutbox', 'SaveDraft', 'Send'],
       Demo: ['Start', 'Status'],
       Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List', 'SaveCertificate', 'Trust'],
       Groups: ['Delete', 'List', 'Save'],
       Logs: ['Export', 'List'],
       PGPKeys: ['Delete', 'ExportPublic', 'ExportSecret', 'Import', 'List', 'SavePublic'],
       PendingKeys: ['Accept', 'List', 'Reject'],
-      Settings: ['CheckKeychain', 'Get', 'UpdateIntegrations'],
+      Settings: ['CheckKeychain', 'Get', 'SetAgent', 'UpdateIntegrations'],
       Sync: ['Start', 'Status', 'Stop'],
-      Tickets: ['Content', 'Get', 'List', 'MarkRead', 'OpenLink', 'Recheckable', 'Retry', 'RetryFailed', 'SaveAttachment', 'SetState'],
+      Tickets: ['Agents', 'Assign', 'Conflicts', 'Content', 'Get', 'List', 'MarkRead', 'OpenLink', 'Recheckable', 'Retry', 'RetryFailed', 'SaveAttachment', 'SetState'],
     })
   })
 

@@ -5,7 +5,7 @@
 import { EventsOn } from './wailsjs/runtime/runtime'
 import type { SendProgress } from './api/compose'
 import type { EventName } from './api/generated'
-import type { ArticlesRechecked, KeychainStatus, SettingsView, SyncProgress, SyncStatus } from './api/types'
+import type { ArticlesRechecked, KeychainStatus, SettingsView, SyncProgress, SyncStatus, TeamConflicts } from './api/types'
 
 export interface EventPayloads {
   'settings:changed': SettingsView
@@ -20,6 +20,7 @@ export interface EventPayloads {
   'accounts:changed': Record<string, never>
   'outbox:changed': Record<string, never>
   'send:progress': SendProgress
+  'team:conflicts': TeamConflicts
 }
 
 export type { EventName }

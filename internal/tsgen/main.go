@@ -83,6 +83,8 @@ func render() []byte {
 		fmt.Fprintf(&b, "  %s: %s,\n", key(string(t)), quote(t.Short()))
 	}
 	b.WriteString("}\n")
+	b.WriteString("\n/** store.OwnerNone: the ticket list's owner filter for unassigned tickets. */\n")
+	fmt.Fprintf(&b, "export const OWNER_NONE = %s\n", quote(store.OwnerNone))
 	return b.Bytes()
 }
 

@@ -49,7 +49,18 @@ type Header struct {
 	// name that could pass for an address quoted, the fields as written
 	// when they cannot be read).
 	FromText string
+	// Agent is the X-SealDesk-Agent field (AgentField): which agent of the
+	// team sent an outgoing message; nil when absent or unreadable.
+	//
+	// WARNING: a display hint, never a trust decision. Anyone can write
+	// this field (it is not covered by any signature SealDesk checks), so
+	// it only labels articles ("sent by Anna") and decides nothing.
+	Agent *mail.Address
 }
+
+// AgentField names the agent who sent a message from SealDesk (see
+// Header.Agent): "X-SealDesk-Agent: Anna Agent <anna@example.test>".
+const AgentField = "X-SealDesk-Agent"
 
 // ParseHeader reads the header block of a raw RFC 5322 message. On a
 // malformed header it returns what it could read together with the error,
@@ -71,6 +82,9 @@ func ParseHeader(raw []byte) (Header, error) {
 	out.From, out.FromText = id.From, id.Display()
 	out.To, _ = h.AddressList("To")
 	out.Cc, _ = h.AddressList("Cc")
+	if as, aerr := h.AddressList(AgentField); aerr == nil && len(as) == 1 && len(as[0].Name) <= 200 && len(as[0].Address) <= 254 {
+		out.Agent = as[0]
+	}
 	if err != nil {
 		return out, fmt.Errorf("thread: header: %w", err)
 	}

@@ -28,6 +28,10 @@ export type ComposeChoice = Plain<compose.Choice>
 export type ComposeChosen = Plain<compose.Chosen>
 export type ComposeChooseRequest = Omit<Plain<app.ChooseRequest>, 'keys'> & { keys: Record<string, string> }
 export type PrepareRequest = Plain<app.PrepareRequest>
+/** How far the ticket went when the composer opened (Go's compose.Seen). */
+export type ComposeSeen = Plain<compose.Seen>
+/** Another agent's answers and changes since a mark (Go's compose.Since). */
+export type ComposeMeanwhile = Plain<compose.Meanwhile>
 // The steps are mailbox.SendSteps(), generated into ./generated.ts.
 export type { SendStep }
 // Event payloads (app.SendProgress; outbox:changed is empty).
@@ -61,6 +65,12 @@ export interface ComposeApi {
   openDraft(id: number): Promise<DraftMessage>
   drafts(): Promise<DraftSummary[]>
   deleteDraft(id: number): Promise<void>
+  /**
+   * What another agent did to the ticket since the mark: answers sent and
+   * state or owner changes. Go's Send refuses (answered_meanwhile) until
+   * the draft's seen is the returned now.
+   */
+  meanwhile(seen: ComposeSeen): Promise<ComposeMeanwhile>
   /** Resolves with the outbox item (sent, queued or failed with its reason); rejects when nothing was queued. */
   send(sendId: string, draft: DraftMessage): Promise<OutboxView>
   outbox(): Promise<OutboxView[]>
@@ -82,6 +92,7 @@ export const composeApi: ComposeApi = {
   removeAttachment: (draft_id, id) => call(() => ComposeBinding.RemoveAttachment({ draft_id, id })),
   drafts: () => call(() => ComposeBinding.Drafts()),
   deleteDraft: (id) => call(() => ComposeBinding.DeleteDraft({ id })),
+  meanwhile: (seen) => call(() => ComposeBinding.Meanwhile(seen)),
   send: (send_id, draft) => call(() => ComposeBinding.Send(model(app.SendRequest, { send_id, draft }))),
   outbox: () => call(() => ComposeBinding.Outbox()),
   retry: (id) => call(() => ComposeBinding.RetryOutbox({ id })),

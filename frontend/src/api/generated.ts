@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'certificate_untrusted',
   'unreachable',
   'account_exists',
+  'answered_meanwhile',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
@@ -49,6 +50,7 @@ export const EVENT_NAMES = [
   'accounts:changed',
   'outbox:changed',
   'send:progress',
+  'team:conflicts',
 ] as const
 export type EventName = (typeof EVENT_NAMES)[number]
 
@@ -61,3 +63,6 @@ export const TECHNOLOGY_SHORT: Readonly<Record<Technology, string>> = {
   'S/MIME': 'smime',
   PGP: 'pgp',
 }
+
+/** store.OwnerNone: the ticket list's owner filter for unassigned tickets. */
+export const OWNER_NONE = '-'

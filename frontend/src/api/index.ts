@@ -38,6 +38,8 @@ export interface SettingsApi {
   get(): Promise<SettingsView>
   updateIntegrations(req: UpdateIntegrationsRequest): Promise<SettingsView>
   checkKeychain(): Promise<KeychainStatus>
+  /** This laptop's agent identity on the team desk. */
+  setAgent(name: string, address: string): Promise<SettingsView>
 }
 
 export interface GroupsApi {
@@ -93,6 +95,7 @@ export const settingsApi: SettingsApi = {
   get: () => call(() => SettingsBinding.Get()),
   updateIntegrations: (req) => call(() => SettingsBinding.UpdateIntegrations(req)),
   checkKeychain: () => call(() => SettingsBinding.CheckKeychain()),
+  setAgent: (name, address) => call(() => SettingsBinding.SetAgent({ name, address })),
 }
 
 export const groupsApi: GroupsApi = {

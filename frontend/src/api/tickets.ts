@@ -22,6 +22,15 @@ export type ContentSection = Plain<app.ContentSection>
 export type ArticleContent = Plain<app.ArticleContent>
 export type MailLink = ContentSection['links'][number]
 export type SaveAttachmentResult = Plain<app.SaveAttachmentResult>
+/** A ticket after a change of state or owner (published to the team). */
+export type TicketChange = Plain<app.TicketChange>
+/** Our change lost to another agent's: told once. */
+export type ConflictNotice = Plain<app.ConflictNotice>
+/** This laptop's agent (me) and the team's agents. */
+export type AgentList = Plain<app.AgentList>
+export type Agent = AgentList['me']
+/** One change of a ticket: who changed what, when. */
+export type HistoryEntry = TicketView['history'][number]
 /** The article a retry ran over, and its ticket's row for the list. */
 export type RetryResult = Plain<app.RetryResult>
 /** The ticket list's security filter (store.TicketQuery.security). */
@@ -44,7 +53,13 @@ export interface TicketsApi {
   openLink(articleId: number, url: string): Promise<void>
   /** Runs the security process over one article again: that article and its ticket's row come back, no event. */
   retry(articleId: number): Promise<RetryResult>
-  setState(id: number, state: TicketState): Promise<Ticket>
+  /** until: a pending ticket's reminder date (YYYY-MM-DD), '' for none. */
+  setState(id: number, state: TicketState, until?: string): Promise<TicketChange>
+  /** agent: an address; '' unassigns. */
+  assign(id: number, agent: string): Promise<TicketChange>
+  agents(): Promise<AgentList>
+  /** Notices not told yet (marks them told). */
+  conflicts(): Promise<ConflictNotice[]>
   markRead(id: number, read: boolean): Promise<Ticket>
   /** Failed articles judged before the newest certificate or key. */
   recheckable(): Promise<number>
@@ -59,7 +74,10 @@ export const ticketsApi: TicketsApi = {
   saveAttachment: (article_id, index) => call(() => TicketsBinding.SaveAttachment({ article_id, index })),
   openLink: (article_id, url) => call(() => TicketsBinding.OpenLink({ article_id, url })),
   retry: (article_id) => call(() => TicketsBinding.Retry({ article_id })),
-  setState: (id, state) => call(() => TicketsBinding.SetState({ id, state })),
+  setState: (id, state, until = '') => call(() => TicketsBinding.SetState({ id, state, until })),
+  assign: (id, agent) => call(() => TicketsBinding.Assign({ id, agent })),
+  agents: () => call(() => TicketsBinding.Agents()),
+  conflicts: () => call(() => TicketsBinding.Conflicts()).then((r) => r.notices),
   markRead: (id, read) => call(() => TicketsBinding.MarkRead({ id, read })),
   recheckable: () => call(() => TicketsBinding.Recheckable()).then((r) => r.count),
   retryFailed: () => call(() => TicketsBinding.RetryFailed()).then((r) => r.changed),

@@ -46,6 +46,8 @@ export type SaveAccountRequest = Plain<app.SaveAccountRequest>
 export type ConnectionResult = Plain<app.ConnectionResult>
 export type SyncStatus = Plain<app.SyncStatus>
 export type DemoStatus = Plain<app.DemoStatus>
+// The team:conflicts payload: changes of ours that lost to another agent's.
+export type TeamConflicts = Plain<app.TeamConflicts>
 // Event payload only (not in the generated models): mirrors app.SyncProgress.
 export type SyncProgress = {
   account: string

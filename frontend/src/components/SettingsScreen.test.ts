@@ -19,6 +19,8 @@ describe('SettingsScreen', () => {
       data_dir: '/data',
       version: 'v1.2.3',
       keychain: { ok: true, service: 'SealDesk/p', message: '' },
+      agent_name: '',
+      agent_address: '',
     }
     const api: SettingsApi = {
       get: async () => view,
@@ -27,6 +29,7 @@ describe('SettingsScreen', () => {
         return (view = { ...view, ...req })
       },
       checkKeychain: async () => view.keychain,
+      setAgent: async (agent_name, agent_address) => (view = { ...view, agent_name, agent_address }),
     }
     const store = new SettingsStore(api)
     await store.load()
@@ -49,10 +52,12 @@ describe('SettingsScreen', () => {
       data_dir: '/data',
       version: 'v1',
       keychain: { ok: true, service: 's', message: '' },
+      agent_name: '',
+      agent_address: '',
     }
     const saved = new Map<string, string>([['sealdesk.theme', 'dark']])
     const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v) }
-    const store = new SettingsStore({ get: async () => view, updateIntegrations: async () => view, checkKeychain: async () => view.keychain }, storage)
+    const store = new SettingsStore({ get: async () => view, updateIntegrations: async () => view, checkKeychain: async () => view.keychain, setAgent: async () => view }, storage)
     expect(document.documentElement.getAttribute('data-theme')).toBe('dark')
     await store.load()
     render(SettingsScreen, { store })

@@ -10,6 +10,7 @@ import type {
   CarriedFix,
   ComposeChoice,
   ComposeChosen,
+  ComposeMeanwhile,
   ComposeReadiness,
   DraftAttachment,
   DraftMessage,
@@ -109,6 +110,12 @@ export class ComposeStore {
   step = $state<SendStep | null>(null)
   stepMessage = $state('')
   result = $state<OutboxView | null>(null)
+  /**
+   * Another agent answered or changed the ticket since the composer
+   * opened (Go's compose.Since): shown above Send; the next Send
+   * acknowledges it and sends anyway. null when nothing is new.
+   */
+  meanwhile = $state<ComposeMeanwhile | null>(null)
   private sendId = ''
   private readinessTimer: Timer | undefined
   private saveTimer: Timer | undefined
@@ -159,6 +166,8 @@ export class ComposeStore {
           this.stepMessage = p.message
         }
       }),
+      // A sync may bring another agent's answer or change: say so now.
+      this.subscribe('sync:state', () => void this.checkMeanwhile()),
     )
     return () => this.dispose()
   }
@@ -514,6 +523,27 @@ export class ComposeStore {
     return ''
   }
 
+  /**
+   * Asks Go what another agent did to the ticket since the draft's mark;
+   * sets meanwhile when something is new. Returns whether it is.
+   */
+  async checkMeanwhile(): Promise<boolean> {
+    const seen = this.draft?.seen
+    if (!seen || !seen.ticket_id) return false
+    try {
+      const m = await this.api.meanwhile($state.snapshot(seen))
+      this.meanwhile = m.articles.length > 0 || m.changes.length > 0 ? m : null
+    } catch (e) {
+      this.error = toAppError(e)
+    }
+    return this.meanwhile !== null
+  }
+
+  /**
+   * The first Send after another agent's answer or change shows it
+   * (meanwhile) and sends nothing; the second acknowledges it (the draft's
+   * mark moves to what was shown) and sends anyway.
+   */
   async send(): Promise<OutboxView | null> {
     const d = this.draft
     if (!d || this.sending) return null
@@ -525,6 +555,14 @@ export class ComposeStore {
     this.step = d.sign || d.encrypt ? 'sealing' : 'queued'
     this.stepMessage = ''
     try {
+      if (this.meanwhile) {
+        d.seen = this.meanwhile.now
+        this.meanwhile = null
+        this.dirty = true
+      } else if (await this.checkMeanwhile()) {
+        this.step = null
+        return null
+      }
       const res = await this.api.send(this.sendId, $state.snapshot(d) as DraftMessage)
       this.result = res
       this.dirty = false
@@ -532,13 +570,41 @@ export class ComposeStore {
       this.stepMessage = res.status === 'sent' ? '' : `${res.reason} ${res.advice}`.trim()
       return res
     } catch (e) {
-      this.error = toAppError(e)
+      const err = toAppError(e)
       this.step = null
+      // Answered in the moment between the check and the send: show it.
+      if (err.code === 'answered_meanwhile' && (await this.checkMeanwhile())) return null
+      this.error = err
       return null
     } finally {
       this.sending = false
     }
   }
+}
+
+/**
+ * The notice for what another agent did meanwhile: "Anna answered this
+ * ticket at 10:42 (shown below) — send anyway?".
+ */
+export function meanwhileNotice(m: ComposeMeanwhile): string {
+  const who = (agent: string, fallback: string) => m.names?.[agent.toLowerCase()] || agent || fallback
+  const parts: string[] = []
+  const last = m.articles[m.articles.length - 1]
+  if (last) {
+    parts.push(`${who(last.agent, 'Someone')} answered this ticket${timeOf(last.date)} (shown below)`)
+  }
+  for (const c of m.changes) {
+    const what = c.field === 'owner' ? (c.value ? `assigned it to ${who(c.value, c.value)}` : 'unassigned it') : `set it ${c.value}`
+    parts.push(`${who(c.agent, 'Someone')} ${what}${timeOf(c.at)}`)
+  }
+  return `${parts.join('; ')} — send anyway?`
+}
+
+/** " at 10:42" for a date Go wrote (RFC 1123Z or RFC 3339), else "". */
+function timeOf(date: string): string {
+  const t = new Date(date)
+  if (!date || Number.isNaN(t.getTime())) return ''
+  return ` at ${t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
 }
 
 /** Nothing set by hand yet: Go's rules decide. */

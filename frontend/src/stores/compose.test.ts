@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ComposeChooseRequest } from '../api/compose'
 import { carriedFix, carriedPGPKey, draft, fakeApi, groups, keepChoice, keyChange, pgpFixApi, readiness } from '../components/compose/testing'
-import { addressOf, AUTOSAVE_DELAY, candidateLabel, ComposeStore, fixOffer, keyNoun, READINESS_DELAY } from './compose.svelte'
+import { addressOf, AUTOSAVE_DELAY, candidateLabel, ComposeStore, fixOffer, keyNoun, meanwhileNotice, READINESS_DELAY } from './compose.svelte'
 
 const noEvents = () => () => {}
 
@@ -381,6 +381,7 @@ describe('ComposeStore', () => {
     await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
     const p = s.send()
     expect(s.step).toBe('sealing')
+    await vi.waitFor(() => expect(api.send).toHaveBeenCalled())
     const sendId = vi.mocked(api.send).mock.calls[0][0]
     handlers.get('send:progress')!({ send_id: 'other', step: 'failed', outbox_id: 0, message: '' })
     expect(s.step).toBe('sealing')
@@ -410,5 +411,71 @@ describe('the note on a signature without our CA (issue 14)', () => {
     expect(s.signNote).toContain('CN=Desk CA')
     s.setSign(false)
     expect(s.signNote).toBe('')
+  })
+})
+
+describe('no double answers', () => {
+  const annasAnswer = {
+    id: 9, message_id: 'r2@desk.test', from: 'support@desk.test', to: 'ann@example.org', subject: 'Re: Printer', date: 'Tue, 02 Jun 2026 10:42:00 +0000',
+    direction: 'out', security: {} as never, pending: false, expunged: false, agent: 'anna@desk.test', agent_name: 'Anna Agent',
+  }
+  const now = { ticket_id: 7, article_id: 9, history_id: 4 }
+  const answered = { articles: [annasAnswer], changes: [], names: { 'anna@desk.test': 'Anna' }, now }
+
+  it('shows another agent\'s answer on the first Send and sends with the acknowledged mark on the second', async () => {
+    const api = fakeApi({ meanwhile: vi.fn(async () => answered) })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    expect(await s.send()).toBeNull()
+    expect(api.send).not.toHaveBeenCalled()
+    expect(s.meanwhile?.articles[0].id).toBe(9)
+    expect(s.sending).toBe(false)
+    expect(s.step).toBeNull()
+    expect(api.meanwhile).toHaveBeenCalledWith({ ticket_id: 7, article_id: 3, history_id: 0 })
+    await s.send()
+    expect(api.send).toHaveBeenCalledTimes(1)
+    expect(vi.mocked(api.send).mock.calls[0][1].seen).toEqual(now)
+    expect(s.meanwhile).toBeNull()
+  })
+
+  it('sends at once when nothing happened, and checks nothing for a new ticket', async () => {
+    const api = fakeApi()
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await s.send()
+    expect(api.send).toHaveBeenCalledTimes(1)
+    const fresh = fakeApi({ prepare: vi.fn(async () => draft({ mode: 'new', ticket_id: 0, seen: { ticket_id: 0, article_id: 0, history_id: 0 } })) })
+    const n = new ComposeStore(fresh, { list: async () => groups }, noEvents)
+    await n.load({ mode: 'new' })
+    await n.send()
+    expect(fresh.meanwhile).not.toHaveBeenCalled()
+    expect(fresh.send).toHaveBeenCalledTimes(1)
+  })
+
+  it('asks again on a sync while open', async () => {
+    const handlers = new Map<string, (p: unknown) => void>()
+    const subscribe = ((name: string, cb: (p: unknown) => void) => (handlers.set(name, cb), () => handlers.delete(name))) as never
+    const api = fakeApi()
+    const s = new ComposeStore(api, { list: async () => groups }, subscribe)
+    s.listen()
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    vi.mocked(api.meanwhile).mockResolvedValueOnce(answered)
+    handlers.get('sync:state')!({})
+    await vi.waitFor(() => expect(s.meanwhile).not.toBeNull())
+  })
+
+  it('shows an answer Go refused in the moment between the check and the send', async () => {
+    const api = fakeApi({ send: vi.fn(async () => Promise.reject({ code: 'answered_meanwhile', message: 'Someone else answered' })) })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    vi.mocked(api.meanwhile).mockResolvedValueOnce({ articles: [], changes: [], names: {}, now: { ticket_id: 7, article_id: 3, history_id: 0 } }).mockResolvedValueOnce(answered)
+    expect(await s.send()).toBeNull()
+    expect(s.meanwhile).not.toBeNull()
+    expect(s.error).toBeNull()
+  })
+
+  it('names the agent, the time and the changes', () => {
+    const text = meanwhileNotice({ ...answered, changes: [{ field: 'state', value: 'closed', agent: 'bob@desk.test', at: '2026-06-02T10:43:00Z', outcome: 'applied' }] })
+    expect(text).toMatch(/^Anna answered this ticket at .+ \(shown below\); bob@desk.test set it closed at .+ — send anyway\?$/)
   })
 })

@@ -85,6 +85,21 @@ export class SettingsStore {
     }
   }
 
+  /** Sets this laptop's agent identity (shown to the team on its records). */
+  async setAgent(name: string, address: string): Promise<boolean> {
+    this.saving = true
+    try {
+      this.view = await this.api.setAgent(name.trim(), address.trim())
+      this.error = null
+      return true
+    } catch (e) {
+      this.error = toAppError(e)
+      return false
+    } finally {
+      this.saving = false
+    }
+  }
+
   async recheckKeychain(): Promise<void> {
     try {
       const keychain = await this.api.checkKeychain()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SettingsApi } from '../api'
+import { AppError } from '../api/errors'
 import type { SettingsView, UpdateIntegrationsRequest } from '../api/types'
 import { setEventTransport } from '../events'
 import { SettingsStore } from './settings.svelte'
@@ -13,6 +14,8 @@ const base: SettingsView = {
   data_dir: '/tmp/x',
   version: 'v0.1.0',
   keychain: { ok: false, service: 'SealDesk/abc', message: 'no Secret Service' },
+  agent_name: '',
+  agent_address: '',
 }
 
 function fakeApi(): SettingsApi {
@@ -21,6 +24,10 @@ function fakeApi(): SettingsApi {
     get: async () => view,
     updateIntegrations: async (req: UpdateIntegrationsRequest) => (view = { ...view, ...req }),
     checkKeychain: async () => ({ ok: true, service: 'SealDesk/abc', message: '' }),
+    setAgent: async (name: string, address: string) => {
+      if (!address.includes('@')) throw new AppError('invalid', `agent "${name}" <${address}>: want a name and an address`)
+      return (view = { ...view, agent_name: name, agent_address: address })
+    },
   }
 }
 
@@ -34,6 +41,18 @@ describe('SettingsStore', () => {
     expect(s.view?.pgp_enabled).toBe(true)
     await s.recheckKeychain()
     expect(s.view?.keychain.ok).toBe(true)
+  })
+
+  it('sets the agent identity, and shows a refusal as a form error', async () => {
+    const s = new SettingsStore(fakeApi())
+    await s.load()
+    expect(await s.setAgent(' Anna ', ' anna@desk.test ')).toBe(true)
+    expect(s.view?.agent_name).toBe('Anna')
+    expect(s.view?.agent_address).toBe('anna@desk.test')
+    expect(await s.setAgent('Anna', 'nope')).toBe(false)
+    expect(s.error?.code).toBe('invalid')
+    expect(s.view?.agent_address).toBe('anna@desk.test')
+    expect(s.saving).toBe(false)
   })
 
   it('shows a failed call as an AppError with its code', async () => {

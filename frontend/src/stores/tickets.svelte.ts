@@ -1,11 +1,14 @@
 import { ticketsApi, toAppError, type TicketsApi } from '../api'
+import { OWNER_NONE } from '../api/generated'
 import type { AppError } from '../api/errors'
 import type { Ticket, TicketQuery } from '../api/types'
 
 export const PAGE_SIZE = 100
 
 /** The list's filters; zero values mean any (see store.TicketQuery). */
-export type Filter = Pick<TicketQuery, 'search' | 'state' | 'group_id' | 'security' | 'unread'>
+/** owner: an agent's address, or OWNER_NONE for the unassigned tickets. */
+export type Filter = Pick<TicketQuery, 'search' | 'state' | 'group_id' | 'security' | 'unread' | 'owner'>
+export { OWNER_NONE }
 
 /**
  * The ticket list as a sparse window over the whole result: pages of
@@ -16,7 +19,7 @@ export class TicketListStore {
   total = $state(0)
   loaded = $state(false)
   error = $state<AppError | null>(null)
-  filter = $state<Filter>({ search: '', state: '', group_id: 0, security: '', unread: false })
+  filter = $state<Filter>({ search: '', state: '', group_id: 0, security: '', unread: false, owner: '' })
   private rows = $state<Record<number, Ticket>>({})
   private pages = new Map<number, Promise<void>>()
   private generation = 0

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { TicketsApi } from '../api'
 import { AppError } from '../api/errors'
 import type { Ticket, TicketQuery } from '../api/types'
-import { PAGE_SIZE, TicketListStore } from './tickets.svelte'
+import { OWNER_NONE, PAGE_SIZE, TicketListStore } from './tickets.svelte'
 
 function fakeApi(total: number) {
   const calls: TicketQuery[] = []
@@ -23,6 +23,8 @@ function fakeApi(total: number) {
         updated_at: '',
         security: 'none',
         pending: false,
+        owner: '',
+        pending_until: '',
       }))
       return { total: matching, tickets }
     }),
@@ -95,5 +97,14 @@ describe('TicketListStore filters', () => {
     s.patch({ ...t, unread: false })
     expect(s.at(1)?.unread).toBe(false)
     expect(s.at(0)?.unread).toBe(true)
+  })
+
+  it('filters by owner: an agent, or the unassigned ones', async () => {
+    const { api, calls } = fakeApi(5)
+    const s = new TicketListStore(api)
+    await s.setFilter({ owner: OWNER_NONE })
+    await s.setFilter({ owner: 'bob@desk.test' })
+    expect(calls.map((c) => c.owner)).toEqual([OWNER_NONE, 'bob@desk.test'])
+    expect(calls[1].state).toBe('')
   })
 })

@@ -1,11 +1,11 @@
 // Fixtures for the ticket view's tests (stores and components).
 import { vi } from 'vitest'
 import type { TicketsApi } from '../api'
-import type { ArticleView, TicketView } from '../api/tickets'
+import type { ArticleView, TicketChange, TicketView } from '../api/tickets'
 import type { Ticket } from '../api/types'
 
 export function ticket(over: Partial<Ticket> = {}): Ticket {
-  return { id: 7, number: 10007, subject: 'Printer', state: 'open', group_id: 0, customer: 'alice@customer.test', unread: true, created_at: '', updated_at: '', security: 'failed', pending: false, ...over }
+  return { id: 7, number: 10007, subject: 'Printer', state: 'open', group_id: 0, customer: 'alice@customer.test', unread: true, created_at: '', updated_at: '', security: 'failed', pending: false, owner: '', pending_until: '', ...over }
 }
 
 export function article(id: number, over: Partial<ArticleView> = {}): ArticleView {
@@ -25,8 +25,12 @@ export function article(id: number, over: Partial<ArticleView> = {}): ArticleVie
   } as ArticleView
 }
 
+export function change(t: Ticket, over: Partial<TicketChange> = {}): TicketChange {
+  return { ticket: t, queued: false, message: '', conflicts: [], ...over }
+}
+
 export function fakeApi(over: Partial<TicketsApi> = {}): TicketsApi {
-  const view: TicketView = { ticket: ticket(), articles: [article(1)] }
+  const view: TicketView = { ticket: ticket(), articles: [article(1)], history: [] }
   return {
     list: vi.fn(),
     get: vi.fn(async () => structuredClone(view)),
@@ -42,7 +46,10 @@ export function fakeApi(over: Partial<TicketsApi> = {}): TicketsApi {
     saveAttachment: vi.fn(async () => ({ path: '/tmp/a.pdf', cancelled: false })),
     openLink: vi.fn(async () => {}),
     retry: vi.fn(async (id: number) => ({ article: article(id, { can_retry: false, warnings: [] }), ticket: ticket({ security: 'signed', unread: false }) })),
-    setState: vi.fn(async (id: number, state: string) => ticket({ id, state, unread: false })),
+    setState: vi.fn(async (id: number, state: string, until = '') => change(ticket({ id, state, pending_until: until, unread: false }))),
+    assign: vi.fn(async (id: number, agent: string) => change(ticket({ id, owner: agent, unread: false }))),
+    agents: vi.fn(async () => ({ me: { name: 'Anna', address: 'anna@desk.test' }, agents: [{ name: 'Bob', address: 'bob@desk.test' }] })),
+    conflicts: vi.fn(async () => []),
     markRead: vi.fn(async (id: number) => ticket({ id, unread: false })),
     recheckable: vi.fn(async () => 0),
     retryFailed: vi.fn(async () => 0),

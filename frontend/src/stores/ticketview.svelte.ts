@@ -1,7 +1,8 @@
 import { ticketsApi, toAppError, type TicketsApi } from '../api'
 import type { AppError } from '../api/errors'
-import type { ArticleContent, TicketState, TicketView } from '../api/tickets'
+import type { AgentList, ArticleContent, ConflictNotice, TicketChange, TicketState, TicketView } from '../api/tickets'
 import type { Ticket } from '../api/types'
+import { on } from '../events'
 import type { Outcome } from './admin/list.svelte'
 
 /**
@@ -21,6 +22,10 @@ export class TicketViewStore {
   busy = $state<Record<number, boolean>>({})
   /** What the last action did, for a status line. */
   notice = $state('')
+  /** Who a ticket can be assigned to (loaded with the first ticket). */
+  agents = $state<AgentList | null>(null)
+  /** Our changes that lost to another agent's, until dismissed. */
+  conflicts = $state<ConflictNotice[]>([])
   private current = 0
 
   constructor(
@@ -41,6 +46,7 @@ export class TicketViewStore {
     this.expanded = {}
     this.contents = {}
     this.contentErrors = {}
+    if (!this.agents) void this.loadAgents()
     try {
       const v = await this.api.get(id)
       if (this.current !== id) return // another ticket was opened meanwhile
@@ -121,14 +127,75 @@ export class TicketViewStore {
     })
   }
 
-  async setState(state: TicketState): Promise<void> {
+  /** until: a pending ticket's reminder date (YYYY-MM-DD), '' for none. */
+  async setState(state: TicketState, until = ''): Promise<void> {
     const id = this.id
     if (!id) return
-    await this.run(0, async () => {
-      const t = await this.api.setState(id, state)
-      if (this.view?.ticket.id === id) this.view = { ...this.view, ticket: t }
-      this.onTicket(t)
-    })
+    await this.run(0, async () => this.applied(id, await this.api.setState(id, state, state === 'pending' ? until : '')))
+  }
+
+  /** Makes agent (an address) the owner; '' unassigns. */
+  async assign(agent: string): Promise<void> {
+    const id = this.id
+    if (!id) return
+    await this.run(0, async () => this.applied(id, await this.api.assign(id, agent)))
+  }
+
+  async assignToMe(): Promise<void> {
+    const me = this.agents?.me.address
+    if (!me) {
+      this.notice = 'Set your agent name and address in Settings first.'
+      return
+    }
+    await this.assign(me)
+  }
+
+  async loadAgents(): Promise<void> {
+    try {
+      this.agents = await this.api.agents()
+    } catch {
+      this.agents = null // the owner select just offers no one; tried again next open
+    }
+  }
+
+  /** An agent's name for an address, else the address. */
+  agentName(address: string): string {
+    if (!address) return ''
+    const a = this.agents
+    if (a?.me.address === address) return a.me.name || address
+    return a?.agents.find((x) => x.address === address)?.name || address
+  }
+
+  /** Notices from the running sync (team:conflicts) or left from before. */
+  addConflicts(notices: ConflictNotice[]): void {
+    if (notices.length === 0) return
+    this.conflicts = [...this.conflicts, ...notices]
+    if (notices.some((n) => n.ticket_id === this.id)) void this.reload()
+  }
+
+  dismissConflict(n: ConflictNotice): void {
+    this.conflicts = this.conflicts.filter((c) => c !== n)
+  }
+
+  /** Starts listening to team:conflicts and picks up notices not told yet. */
+  listen(): () => void {
+    const off = on('team:conflicts', (p) => this.addConflicts(p.notices))
+    this.api.conflicts().then(
+      (n) => this.addConflicts(n),
+      () => {}, // told with the next pass instead
+    )
+    return off
+  }
+
+  /** A change came back: show the ticket, its new history and any notice. */
+  private async applied(id: number, ch: TicketChange): Promise<void> {
+    this.onTicket(ch.ticket)
+    this.notice = ch.queued ? ch.message : ''
+    this.addConflicts(ch.conflicts)
+    if (this.view?.ticket.id !== id) return
+    this.view = { ...this.view, ticket: ch.ticket }
+    const v = await this.api.get(id)
+    if (this.view?.ticket.id === id) this.view = { ...this.view, ticket: v.ticket, history: v.history }
   }
 
   async saveAttachment(articleId: number, index: number): Promise<void> {

@@ -18,6 +18,8 @@ export interface AccountForm {
   password: string
   pinned_cert: string
   smtp_pinned_cert: string
+  /** Team records: share ticket numbers, state and owner with the other agents on this mailbox. */
+  team: boolean
 }
 
 export const emptyAccountForm = (): AccountForm => ({
@@ -32,6 +34,7 @@ export const emptyAccountForm = (): AccountForm => ({
   password: '',
   pinned_cert: '',
   smtp_pinned_cert: '',
+  team: true,
 })
 
 export function formFromAccount(a: Account): AccountForm {
@@ -47,6 +50,7 @@ export function formFromAccount(a: Account): AccountForm {
     password: '',
     pinned_cert: a.pinned_cert,
     smtp_pinned_cert: a.smtp_pinned_cert,
+    team: !a.no_team,
   }
 }
 
@@ -70,6 +74,7 @@ export function requestFromForm(f: AccountForm): SaveAccountRequest {
     password: f.password,
     pinned_cert: f.pinned_cert.trim(),
     smtp_pinned_cert: f.smtp_pinned_cert.trim(),
+    no_team: !f.team,
   }
 }
 

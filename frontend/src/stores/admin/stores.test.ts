@@ -180,6 +180,7 @@ describe('AccountsStore', () => {
       password: '',
       pinned_cert: '',
       smtp_pinned_cert: 'AA:BB',
+      no_team: false,
     })
   })
 

@@ -18,6 +18,38 @@ export namespace app {
 	        this.data = source["data"];
 	    }
 	}
+	export class AgentList {
+	    me: store.Agent;
+	    agents: store.Agent[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AgentList(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.me = this.convertValues(source["me"], store.Agent);
+	        this.agents = this.convertValues(source["agents"], store.Agent);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ContentSection {
 	    origin: string;
 	    label: string;
@@ -156,6 +188,20 @@ export namespace app {
 	        this.changed = source["changed"];
 	    }
 	}
+	export class AssignRequest {
+	    id: number;
+	    agent: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AssignRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.agent = source["agent"];
+	    }
+	}
 	export class AttachmentRef {
 	    id: number;
 	    name: string;
@@ -262,6 +308,34 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class ConflictNotice {
+	    ticket_id: number;
+	    number: number;
+	    field: string;
+	    mine: string;
+	    winner_value: string;
+	    winner_agent: string;
+	    winner_name: string;
+	    winner_at: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConflictNotice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ticket_id = source["ticket_id"];
+	        this.number = source["number"];
+	        this.field = source["field"];
+	        this.mine = source["mine"];
+	        this.winner_value = source["winner_value"];
+	        this.winner_agent = source["winner_agent"];
+	        this.winner_name = source["winner_name"];
+	        this.winner_at = source["winner_at"];
+	        this.message = source["message"];
+	    }
+	}
 	export class ConnectionResult {
 	    ok: boolean;
 	
@@ -357,6 +431,7 @@ export namespace app {
 	    chosen: compose.Chosen;
 	    keys: Record<string, string>;
 	    attachments: AttachmentRef[];
+	    seen: compose.Seen;
 	    in_reply_to: string;
 	    references: string[];
 	    updated_at: string;
@@ -384,6 +459,7 @@ export namespace app {
 	        this.chosen = this.convertValues(source["chosen"], compose.Chosen);
 	        this.keys = source["keys"];
 	        this.attachments = this.convertValues(source["attachments"], AttachmentRef);
+	        this.seen = this.convertValues(source["seen"], compose.Seen);
 	        this.in_reply_to = source["in_reply_to"];
 	        this.references = source["references"];
 	        this.updated_at = source["updated_at"];
@@ -801,6 +877,7 @@ export namespace app {
 	    password: string;
 	    pinned_cert: string;
 	    smtp_pinned_cert: string;
+	    no_team: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new SaveAccountRequest(source);
@@ -817,6 +894,7 @@ export namespace app {
 	        this.password = source["password"];
 	        this.pinned_cert = source["pinned_cert"];
 	        this.smtp_pinned_cert = source["smtp_pinned_cert"];
+	        this.no_team = source["no_team"];
 	    }
 	}
 	export class SaveAttachmentRequest {
@@ -879,9 +957,24 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class SetAgentRequest {
+	    name: string;
+	    address: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SetAgentRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.address = source["address"];
+	    }
+	}
 	export class SetStateRequest {
 	    id: number;
 	    state: string;
+	    until: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SetStateRequest(source);
@@ -891,6 +984,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.state = source["state"];
+	        this.until = source["until"];
 	    }
 	}
 	export class SettingsView {
@@ -902,6 +996,8 @@ export namespace app {
 	    data_dir: string;
 	    version: string;
 	    keychain: KeychainStatus;
+	    agent_name: string;
+	    agent_address: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsView(source);
@@ -917,6 +1013,8 @@ export namespace app {
 	        this.data_dir = source["data_dir"];
 	        this.version = source["version"];
 	        this.keychain = this.convertValues(source["keychain"], KeychainStatus);
+	        this.agent_name = source["agent_name"];
+	        this.agent_address = source["agent_address"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -993,6 +1091,36 @@ export namespace app {
 	        this.seq = source["seq"];
 	    }
 	}
+	export class TeamConflicts {
+	    notices: ConflictNotice[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TeamConflicts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.notices = this.convertValues(source["notices"], ConflictNotice);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class TestConnectionRequest {
 	    name: string;
 	
@@ -1004,6 +1132,42 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
 	    }
+	}
+	export class TicketChange {
+	    ticket: store.Ticket;
+	    queued: boolean;
+	    message: string;
+	    conflicts: ConflictNotice[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TicketChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ticket = this.convertValues(source["ticket"], store.Ticket);
+	        this.queued = source["queued"];
+	        this.message = source["message"];
+	        this.conflicts = this.convertValues(source["conflicts"], ConflictNotice);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class TicketRequest {
 	    id: number;
@@ -1020,6 +1184,7 @@ export namespace app {
 	export class TicketView {
 	    ticket: store.Ticket;
 	    articles: ArticleView[];
+	    history: store.HistoryEntry[];
 	
 	    static createFrom(source: any = {}) {
 	        return new TicketView(source);
@@ -1029,6 +1194,7 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.ticket = this.convertValues(source["ticket"], store.Ticket);
 	        this.articles = this.convertValues(source["articles"], ArticleView);
+	        this.history = this.convertValues(source["history"], store.HistoryEntry);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1151,6 +1317,58 @@ export namespace compose {
 	        this.sign = source["sign"];
 	        this.encrypt = source["encrypt"];
 	    }
+	}
+	export class Seen {
+	    ticket_id: number;
+	    article_id: number;
+	    history_id: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Seen(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ticket_id = source["ticket_id"];
+	        this.article_id = source["article_id"];
+	        this.history_id = source["history_id"];
+	    }
+	}
+	export class Meanwhile {
+	    articles: store.ArticleSummary[];
+	    changes: store.HistoryEntry[];
+	    names: Record<string, string>;
+	    now: Seen;
+	
+	    static createFrom(source: any = {}) {
+	        return new Meanwhile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.articles = this.convertValues(source["articles"], store.ArticleSummary);
+	        this.changes = this.convertValues(source["changes"], store.HistoryEntry);
+	        this.names = source["names"];
+	        this.now = this.convertValues(source["now"], Seen);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
@@ -1655,6 +1873,20 @@ export namespace store {
 	        this.no_team = source["no_team"];
 	    }
 	}
+	export class Agent {
+	    address: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Agent(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.address = source["address"];
+	        this.name = source["name"];
+	    }
+	}
 	export class ArticleSummary {
 	    id: number;
 	    message_id: string;
@@ -1666,6 +1898,8 @@ export namespace store {
 	    security: verdict.Result;
 	    pending: boolean;
 	    expunged: boolean;
+	    agent: string;
+	    agent_name: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ArticleSummary(source);
@@ -1683,6 +1917,8 @@ export namespace store {
 	        this.security = this.convertValues(source["security"], verdict.Result);
 	        this.pending = source["pending"];
 	        this.expunged = source["expunged"];
+	        this.agent = source["agent"];
+	        this.agent_name = source["agent_name"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1791,6 +2027,26 @@ export namespace store {
 	        this.default_encrypt = source["default_encrypt"];
 	        this.technology = source["technology"];
 	        this.autocrypt = source["autocrypt"];
+	    }
+	}
+	export class HistoryEntry {
+	    field: string;
+	    value: string;
+	    agent: string;
+	    at: string;
+	    outcome: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.field = source["field"];
+	        this.value = source["value"];
+	        this.agent = source["agent"];
+	        this.at = source["at"];
+	        this.outcome = source["outcome"];
 	    }
 	}
 	export class LogEntry {

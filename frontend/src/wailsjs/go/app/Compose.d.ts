@@ -21,6 +21,8 @@ export function Fixes(arg1:app.FixesRequest):Promise<Array<app.CarriedFix>>;
 
 export function ImportCarried(arg1:app.ImportCarriedRequest):Promise<security.ImportResult>;
 
+export function Meanwhile(arg1:compose.Seen):Promise<compose.Meanwhile>;
+
 export function OpenDraft(arg1:app.DraftRequest):Promise<app.DraftMessage>;
 
 export function Outbox():Promise<Array<app.OutboxView>>;

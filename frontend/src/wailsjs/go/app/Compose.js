@@ -34,6 +34,10 @@ export function ImportCarried(arg1) {
   return window['go']['app']['Compose']['ImportCarried'](arg1);
 }
 
+export function Meanwhile(arg1) {
+  return window['go']['app']['Compose']['Meanwhile'](arg1);
+}
+
 export function OpenDraft(arg1) {
   return window['go']['app']['Compose']['OpenDraft'](arg1);
 }

@@ -6,4 +6,6 @@ export function CheckKeychain():Promise<app.KeychainStatus>;
 
 export function Get():Promise<app.SettingsView>;
 
+export function SetAgent(arg1:app.SetAgentRequest):Promise<app.SettingsView>;
+
 export function UpdateIntegrations(arg1:app.UpdateIntegrationsRequest):Promise<app.SettingsView>;

@@ -10,6 +10,10 @@ export function Get() {
   return window['go']['app']['Settings']['Get']();
 }
 
+export function SetAgent(arg1) {
+  return window['go']['app']['Settings']['SetAgent'](arg1);
+}
+
 export function UpdateIntegrations(arg1) {
   return window['go']['app']['Settings']['UpdateIntegrations'](arg1);
 }

@@ -3,6 +3,12 @@
 import {app} from '../models';
 import {store} from '../models';
 
+export function Agents():Promise<app.AgentList>;
+
+export function Assign(arg1:app.AssignRequest):Promise<app.TicketChange>;
+
+export function Conflicts():Promise<app.TeamConflicts>;
+
 export function Content(arg1:app.ContentRequest):Promise<app.ArticleContent>;
 
 export function Get(arg1:app.TicketRequest):Promise<app.TicketView>;
@@ -21,4 +27,4 @@ export function RetryFailed():Promise<app.ArticlesRechecked>;
 
 export function SaveAttachment(arg1:app.SaveAttachmentRequest):Promise<app.SaveAttachmentResult>;
 
-export function SetState(arg1:app.SetStateRequest):Promise<store.Ticket>;
+export function SetState(arg1:app.SetStateRequest):Promise<app.TicketChange>;

@@ -1,4 +1,4 @@
--- SealDesk schema, version 18: a certificate can be trusted directly, for
+-- SealDesk schema, version 19: a certificate can be trusted directly, for
 -- the e-mail addresses it names itself, without a CA (issue 14: a
 -- contact's self-signed or privately issued certificate). Such a
 -- certificate is never a trust anchor, even when it says CA:TRUE, as
