@@ -152,11 +152,16 @@ func TestBoundSurfaceIsNarrow(t *testing.T) {
 		"*app.Logs": {"Export", "List"},
 		// Key material only goes in; ExportPrivateKey writes to a file the
 		// agent picks in a native dialog and returns its path.
-		"*app.Certificates": {"Delete", "ExportCertificate", "ExportPrivateKey", "ImportCertificates", "ImportPrivateKey", "List", "SaveCertificate", "Trust"},
+		// ExportBundle, likewise, or to the team folder: the passphrase
+		// only goes in, the bundle never comes out to the web view.
+		"*app.Certificates": {"Delete", "ExportBundle", "ExportCertificate", "ExportPrivateKey", "ImportCertificates", "ImportPrivateKey", "List", "SaveCertificate", "Trust"},
 		// Likewise: ExportSecret writes to a file picked in a native dialog.
-		"*app.PGPKeys": {"Delete", "ExportPublic", "ExportSecret", "Import", "List", "SavePublic"},
+		"*app.PGPKeys": {"Delete", "ExportBundle", "ExportPublic", "ExportSecret", "Import", "List", "SavePublic"},
 		// Keys found in mail: the agent decides, one key at a time.
 		"*app.PendingKeys": {"Accept", "List", "Reject"},
+		// Bundles colleagues left in the team folder: listed, and imported
+		// with a passphrase that only goes in.
+		"*app.Bundles": {"Import", "List"},
 		// The composer asks before a send; public material only.
 		// Private keys never pass; drafts are stored sealed.
 		"*app.Compose": {"AddAttachment", "Choose", "Contacts", "DeleteDraft", "DiscardOutbox", "Drafts", "Fixes", "ImportCarried", "Meanwhile", "OpenDraft", "Outbox", "Prepare",

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/security"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
@@ -21,7 +22,9 @@ import (
 // native dialog.
 type Certificates struct {
 	certs *security.Certificates
-	emit  Emitter
+	// mb leaves a bundle in the team folder.
+	mb   *mailbox.Service
+	emit Emitter
 	// saveDialog asks where to save a file; "" means the agent cancelled.
 	saveDialog func(SaveRequest) (string, error)
 }

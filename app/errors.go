@@ -135,7 +135,8 @@ func isUserInput(err error) bool {
 		errors.Is(err, smime.ErrNoPrivateKey) || errors.Is(err, smime.ErrNotMessage) ||
 		errors.Is(err, pgp.ErrNoSecretKey) || errors.Is(err, pgp.ErrEmpty) || errors.Is(err, store.ErrDecided) ||
 		errors.Is(err, mailbox.ErrInvalid) || errors.Is(err, mailbox.ErrBadChange) || errors.Is(err, mailbox.ErrNoAgent) || errors.Is(err, mailbox.ErrNoAccount) || errors.Is(err, imapx.ErrInsecure) ||
-		errors.Is(err, imapx.ErrConfig)
+		errors.Is(err, imapx.ErrConfig) ||
+		errors.Is(err, security.ErrWeakPassphrase) || errors.Is(err, security.ErrBundleMismatch) || errors.Is(err, mailbox.ErrTeamOff)
 }
 
 // forPerson drops the package prefixes, which help a log reader but not

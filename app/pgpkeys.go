@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/sealdesk/sealdesk/crypto/keystore"
+	"github.com/sealdesk/sealdesk/mailbox"
 	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -16,6 +17,7 @@ import (
 // picks in a native dialog.
 type PGPKeys struct {
 	keys       *security.PGPKeys
+	mb         *mailbox.Service // leaves a bundle in the team folder
 	emit       Emitter
 	saveDialog func(SaveRequest) (string, error)
 }

@@ -20,6 +20,9 @@ type Services struct {
 	PGPKeys *PGPKeys
 	// PendingKeys decides on keys found in received mail.
 	PendingKeys *PendingKeys
+	// Bundles lists and imports the keys colleagues left in the team
+	// folder.
+	Bundles *Bundles
 	// Compose answers the composer's questions before a send.
 	Compose *Compose
 	// Accounts manages mailbox accounts; Sync runs their sync.
@@ -51,16 +54,17 @@ func NewServices(p *profile.Profile) *Services {
 		Tickets:      &Tickets{p: p, sec: sec.Processing, mb: mb, emit: emit, saveDialog: wailsSaveDialog(w), openURL: wailsBrowserOpen(w)},
 		Groups:       &Groups{p: p},
 		Logs:         &Logs{p: p, saveDialog: wailsSaveDialog(w)},
-		Certificates: &Certificates{certs: sec.Certificates, emit: emit, saveDialog: wailsSaveDialog(w)},
-		PGPKeys:      &PGPKeys{keys: sec.PGPKeys, emit: emit, saveDialog: wailsSaveDialog(w)},
+		Certificates: &Certificates{certs: sec.Certificates, mb: mb, emit: emit, saveDialog: wailsSaveDialog(w)},
+		PGPKeys:      &PGPKeys{keys: sec.PGPKeys, mb: mb, emit: emit, saveDialog: wailsSaveDialog(w)},
 		PendingKeys:  &PendingKeys{found: sec.FoundKeys, emit: emit},
+		Bundles:      &Bundles{mb: mb, emit: emit},
 		emitter:      w,
 	}
 }
 
 // Bind lists what Wails exposes to the web view.
 func (s *Services) Bind() []any {
-	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates, s.PGPKeys, s.PendingKeys, s.Compose, s.Accounts, s.Sync, s.Demo}
+	return []any{s.Settings, s.Tickets, s.Groups, s.Logs, s.Certificates, s.PGPKeys, s.PendingKeys, s.Bundles, s.Compose, s.Accounts, s.Sync, s.Demo}
 }
 
 // Startup is options.App.OnStartup: it hands the window context to the

@@ -202,6 +202,29 @@ describe('admin screens', () => {
     assert.deepEqual(await row.getByTestId('note').allTextContents(), ['Secret key'])
   })
 
+  it('exports the secret key for a colleague: passphrase rules first, then Go’s answer; no team keys waiting', async () => {
+    const row = page.locator(`[data-testid=pgp-row][data-fingerprint="${pgp.fpr}"]`)
+    await row.getByTestId('pgp-export-bundle').click()
+    const dlg = page.getByTestId('bundle-export-dialog')
+    assert.match(await dlg.getByTestId('bundle-out-of-band').textContent(), /phone or in person/)
+    await dlg.getByTestId('bundle-passphrase').fill('too short')
+    await dlg.getByTestId('bundle-passphrase-again').fill('too short')
+    await dlg.getByTestId('bundle-export-submit').click()
+    assert.match(await dlg.getByTestId('bundle-export-error').textContent(), /at least 12 characters/)
+    // The team folder needs an account: Go says so, the dialog stays open.
+    await dlg.getByTestId('bundle-passphrase').fill('told by phone, not by mail')
+    await dlg.getByTestId('bundle-passphrase-again').fill('told by phone, not by mail')
+    await dlg.getByTestId('bundle-to-team').check()
+    await dlg.getByTestId('bundle-export-submit').click()
+    await dlg.getByTestId('bundle-export-error').waitFor()
+    assert.equal(await dlg.getByTestId('bundle-passphrase').inputValue(), '')
+    await dlg.getByTestId('bundle-export-cancel').click()
+    await dlg.waitFor({ state: 'detached' })
+
+    await page.getByTestId('nav-pending').click()
+    await page.getByTestId('team-bundles-empty').waitFor()
+  })
+
   it('creates a group, showing the backend’s validation first', async () => {
     await page.getByTestId('nav-groups').click()
     await page.getByTestId('group-add').click()
@@ -211,7 +234,7 @@ describe('admin screens', () => {
     assert.match(await page.getByTestId('group-error').textContent(), /not an e-mail address/)
     await page.getByTestId('group-sender').fill('support@e2e.test')
     await page.getByTestId('group-tech').selectOption('PGP')
-    await page.getByTestId('group-sign').check()
+    await page.getByTestId('group-sign').check() // new groups sign and encrypt by default (issue 14)
     await page.getByTestId('group-autocrypt').check()
     await page.getByTestId('group-save').click()
     await page.getByTestId('group-row').filter({ hasText: 'support@e2e.test' }).waitFor()
@@ -220,7 +243,7 @@ describe('admin screens', () => {
       groups.map(({ name, sender_address, technology, default_sign, default_encrypt, autocrypt }) => ({
         name, sender_address, technology, default_sign, default_encrypt, autocrypt,
       })),
-      [{ name: 'E2E Support', sender_address: 'support@e2e.test', technology: 'PGP', default_sign: true, default_encrypt: false, autocrypt: true }],
+      [{ name: 'E2E Support', sender_address: 'support@e2e.test', technology: 'PGP', default_sign: true, default_encrypt: true, autocrypt: true }],
     )
   })
 

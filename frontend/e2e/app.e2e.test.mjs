@@ -65,12 +65,13 @@ describe('SealDesk window', () => {
     )
     assert.deepEqual(bound, {
       Accounts: ['Delete', 'List', 'Save', 'TestConnection'],
+      Bundles: ['Import', 'List'],
       Compose: ['AddAttachment', 'Choose', 'Contacts', 'DeleteDraft', 'DiscardOutbox', 'Drafts', 'Fixes', 'ImportCarried', 'Meanwhile', 'OpenDraft', 'Outbox', 'Prepare', 'Readiness', 'RemoveAttachment', 'RetryOutbox', 'SaveDraft', 'Send'],
       Demo: ['Start', 'Status'],
-      Certificates: ['Delete', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List', 'SaveCertificate', 'Trust'],
+      Certificates: ['Delete', 'ExportBundle', 'ExportCertificate', 'ExportPrivateKey', 'ImportCertificates', 'ImportPrivateKey', 'List', 'SaveCertificate', 'Trust'],
       Groups: ['Delete', 'List', 'Save'],
       Logs: ['Export', 'List'],
-      PGPKeys: ['Delete', 'ExportPublic', 'ExportSecret', 'Import', 'List', 'SavePublic'],
+      PGPKeys: ['Delete', 'ExportBundle', 'ExportPublic', 'ExportSecret', 'Import', 'List', 'SavePublic'],
       PendingKeys: ['Accept', 'List', 'Reject'],
       Settings: ['CheckKeychain', 'Get', 'SetAgent', 'UpdateIntegrations'],
       Sync: ['Start', 'Status', 'Stop'],

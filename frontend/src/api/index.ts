@@ -185,6 +185,7 @@ export const demoApi: DemoApi = {
 export { AppError, toAppError } from './errors'
 export * from './tickets' // the ticket list and view
 export * from './admin' // admin screens: downloads through the native save dialog
+export * from './bundles' // export for a colleague, keys from your team
 // The Go enums' lists (generated) and the words shown for their values.
 export {
   TICKET_STATES,

@@ -1,7 +1,7 @@
 // Plain data shapes shared with Go. They mirror the generated models
 // (src/wailsjs/go/models.ts) without their classes, so stores and tests can
 // build them as object literals.
-import type { app, security, store } from '../wailsjs/go/models'
+import type { app, mailbox, security, store } from '../wailsjs/go/models'
 import type { SelfSignedChoice, TicketState } from './generated'
 
 /**
@@ -59,3 +59,9 @@ export type SyncProgress = {
   /** estimate to finish the pass; 0 if unknown */
   remaining_seconds: number
 }
+// Export for a colleague and the bundles colleagues left in the team folder.
+export type ExportBundleResult = Plain<app.ExportBundleResult>
+// `at` is a Go time.Time, generated as any: an RFC 3339 string.
+export type TeamBundle = Omit<Plain<mailbox.TeamBundle>, 'at'> & { at: string }
+export type AccountBundles = { account: string; bundles: TeamBundle[] }
+export type BundleImport = Omit<Plain<mailbox.BundleImport>, 'bundle'> & { bundle: TeamBundle }

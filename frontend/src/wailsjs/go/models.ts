@@ -1,5 +1,37 @@
 export namespace app {
 	
+	export class AccountBundles {
+	    account: string;
+	    bundles: mailbox.TeamBundle[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountBundles(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account = source["account"];
+	        this.bundles = this.convertValues(source["bundles"], mailbox.TeamBundle);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class AddAttachmentRequest {
 	    draft_id: number;
 	    name: string;
@@ -517,6 +549,58 @@ export namespace app {
 	        this.updated_at = source["updated_at"];
 	    }
 	}
+	export class ExportBundleRequest {
+	    fingerprint: string;
+	    passphrase: string;
+	    to_team: boolean;
+	    account: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportBundleRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fingerprint = source["fingerprint"];
+	        this.passphrase = source["passphrase"];
+	        this.to_team = source["to_team"];
+	        this.account = source["account"];
+	    }
+	}
+	export class ExportBundleResult {
+	    path: string;
+	    team?: mailbox.TeamBundle;
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportBundleResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.team = this.convertValues(source["team"], mailbox.TeamBundle);
+	        this.cancelled = source["cancelled"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ExportCertificateRequest {
 	    fingerprint: string;
 	
@@ -605,6 +689,22 @@ export namespace app {
 	        this.technology = source["technology"];
 	    }
 	}
+	export class ImportBundleRequest {
+	    account: string;
+	    uid: number;
+	    passphrase: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportBundleRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account = source["account"];
+	        this.uid = source["uid"];
+	        this.passphrase = source["passphrase"];
+	    }
+	}
 	export class ImportCarriedRequest {
 	    ticket_id: number;
 	    address: string;
@@ -683,6 +783,18 @@ export namespace app {
 	        this.ok = source["ok"];
 	        this.service = source["service"];
 	        this.message = source["message"];
+	    }
+	}
+	export class ListBundlesRequest {
+	    account: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ListBundlesRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account = source["account"];
 	    }
 	}
 	export class MarkReadRequest {
@@ -1350,6 +1462,90 @@ export namespace compose {
 	        this.changes = this.convertValues(source["changes"], store.HistoryEntry);
 	        this.names = source["names"];
 	        this.now = this.convertValues(source["now"], Seen);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace mailbox {
+	
+	export class TeamBundle {
+	    uid: number;
+	    format: string;
+	    fingerprint: string;
+	    addresses: string[];
+	    label: string;
+	    agent: string;
+	    // Go type: time
+	    at: any;
+	    imported: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TeamBundle(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.uid = source["uid"];
+	        this.format = source["format"];
+	        this.fingerprint = source["fingerprint"];
+	        this.addresses = source["addresses"];
+	        this.label = source["label"];
+	        this.agent = source["agent"];
+	        this.at = this.convertValues(source["at"], null);
+	        this.imported = source["imported"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BundleImport {
+	    bundle: TeamBundle;
+	    certificates?: security.ImportResult;
+	    keys?: security.PGPImportResult;
+	
+	    static createFrom(source: any = {}) {
+	        return new BundleImport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.bundle = this.convertValues(source["bundle"], TeamBundle);
+	        this.certificates = this.convertValues(source["certificates"], security.ImportResult);
+	        this.keys = this.convertValues(source["keys"], security.PGPImportResult);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -5,6 +5,8 @@ import {security} from '../models';
 
 export function Delete(arg1:app.DeleteCertificateRequest):Promise<void>;
 
+export function ExportBundle(arg1:app.ExportBundleRequest):Promise<app.ExportBundleResult>;
+
 export function ExportCertificate(arg1:app.ExportCertificateRequest):Promise<string>;
 
 export function ExportPrivateKey(arg1:app.ExportPrivateKeyRequest):Promise<app.ExportPrivateKeyResult>;

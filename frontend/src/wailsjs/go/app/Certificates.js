@@ -6,6 +6,10 @@ export function Delete(arg1) {
   return window['go']['app']['Certificates']['Delete'](arg1);
 }
 
+export function ExportBundle(arg1) {
+  return window['go']['app']['Certificates']['ExportBundle'](arg1);
+}
+
 export function ExportCertificate(arg1) {
   return window['go']['app']['Certificates']['ExportCertificate'](arg1);
 }

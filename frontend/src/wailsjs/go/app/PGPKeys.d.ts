@@ -5,6 +5,8 @@ import {security} from '../models';
 
 export function Delete(arg1:app.PGPKeyRequest):Promise<void>;
 
+export function ExportBundle(arg1:app.ExportBundleRequest):Promise<app.ExportBundleResult>;
+
 export function ExportPublic(arg1:app.PGPKeyRequest):Promise<string>;
 
 export function ExportSecret(arg1:app.ExportPrivateKeyRequest):Promise<app.ExportPrivateKeyResult>;

@@ -6,6 +6,10 @@ export function Delete(arg1) {
   return window['go']['app']['PGPKeys']['Delete'](arg1);
 }
 
+export function ExportBundle(arg1) {
+  return window['go']['app']['PGPKeys']['ExportBundle'](arg1);
+}
+
 export function ExportPublic(arg1) {
   return window['go']['app']['PGPKeys']['ExportPublic'](arg1);
 }
