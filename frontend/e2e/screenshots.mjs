@@ -90,6 +90,21 @@ try {
     await page.keyboard.press(keys)
     await shot(name, () => heading(title))
   }
+  // A team ticket: this laptop's agent takes the signed ticket and sets
+  // it pending with a reminder; owner, state and history show.
+  await page.evaluate(() => window.go.app.Settings.SetAgent({ name: 'Anna Agent', address: 'anna@desk.test' }))
+  await page.keyboard.press('Control+1')
+  await openTicket('Printer on floor 3 prints blank pages')
+  const view = page.getByTestId('ticket-view')
+  await view.getByTestId('assign-me').click()
+  await page.waitForFunction(() => document.querySelector('[data-testid=ticket-owner]')?.value === 'anna@desk.test')
+  await view.getByTestId('ticket-state').selectOption('pending')
+  await view.getByTestId('ticket-until').fill('2031-05-06')
+  await shot('team-ticket', () =>
+    page.waitForFunction(() => [...document.querySelectorAll('[data-testid=history-row]')].some((r) => r.textContent.includes('2031-05-06')), null, {
+      timeout: 15_000,
+    }),
+  )
   if (app.pageErrors.length) throw new Error(`errors in the page:\n${app.pageErrors.join('\n')}`)
   console.log(`wrote ${taken.map((n) => n + '.png').join(' ')} to ${out}`)
 } catch (e) {
