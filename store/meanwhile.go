@@ -32,40 +32,14 @@ func (s *Store) TicketMark(ctx context.Context, ticketID int64) (TicketMark, err
 // ArticlesAfter lists the ticket's articles newer than article ID after,
 // oldest first.
 func (s *Store) ArticlesAfter(ctx context.Context, ticketID, after int64) ([]ArticleSummary, error) {
-	rows, err := s.query(ctx, `SELECT `+articleSummaryColumns+` FROM articles WHERE ticket_id = ? AND id > ? ORDER BY id`, ticketID, after)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ArticleSummary{}
-	for rows.Next() {
-		a, err := scanArticleSummary(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return s.queryArticleSummaries(ctx, `SELECT `+articleSummaryColumns+` FROM articles WHERE ticket_id = ? AND id > ? ORDER BY id`, ticketID, after)
 }
 
 // HistoryAfter lists the ticket's history rows newer than row ID after
 // that took effect (applied or local: a lost change changed nothing), in
 // the order they were stored.
 func (s *Store) HistoryAfter(ctx context.Context, ticketID, after int64) ([]HistoryEntry, error) {
-	rows, err := s.query(ctx, `SELECT h.field, h.value, h.agent, h.at, h.outcome FROM ticket_history h
+	return s.queryHistory(ctx, `SELECT h.field, h.value, h.agent, h.at, h.outcome FROM ticket_history h
 	    JOIN tickets t ON t.root_message_id = h.root WHERE t.id = ? AND t.root_message_id != '' AND h.id > ?
 	    AND h.outcome != 'lost' ORDER BY h.id`, ticketID, after)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []HistoryEntry{}
-	for rows.Next() {
-		var h HistoryEntry
-		if err := rows.Scan(&h.Field, &h.Value, &h.Agent, &h.At, &h.Outcome); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
 }

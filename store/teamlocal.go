@@ -267,8 +267,14 @@ type HistoryEntry struct {
 
 // TicketHistory lists a ticket's changes in the order they took effect.
 func (s *Store) TicketHistory(ctx context.Context, ticketID int64) ([]HistoryEntry, error) {
-	rows, err := s.query(ctx, `SELECT h.field, h.value, h.agent, h.at, h.outcome FROM ticket_history h
+	return s.queryHistory(ctx, `SELECT h.field, h.value, h.agent, h.at, h.outcome FROM ticket_history h
 	    JOIN tickets t ON t.root_message_id = h.root WHERE t.id = ? AND t.root_message_id != '' ORDER BY h.uid = 0, h.uid, h.id`, ticketID)
+}
+
+// queryHistory runs a query of ticket_history's field, value, agent, at
+// and outcome columns.
+func (s *Store) queryHistory(ctx context.Context, query string, args ...any) ([]HistoryEntry, error) {
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

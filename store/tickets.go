@@ -202,7 +202,12 @@ func scanArticleSummary(r scanner, extra ...any) (ArticleSummary, error) {
 
 // TicketArticles lists a ticket's articles, oldest first.
 func (s *Store) TicketArticles(ctx context.Context, ticketID int64) ([]ArticleSummary, error) {
-	rows, err := s.query(ctx, `SELECT `+articleSummaryColumns+` FROM articles WHERE ticket_id = ? ORDER BY id`, ticketID)
+	return s.queryArticleSummaries(ctx, `SELECT `+articleSummaryColumns+` FROM articles WHERE ticket_id = ? ORDER BY id`, ticketID)
+}
+
+// queryArticleSummaries runs a query of articleSummaryColumns.
+func (s *Store) queryArticleSummaries(ctx context.Context, query string, args ...any) ([]ArticleSummary, error) {
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
