@@ -44,8 +44,9 @@ func (c KeyChoice) lower() map[string]string {
 func normAddress(a string) string { return strings.ToLower(strings.TrimSpace(a)) }
 
 // keyring hides, for each chosen address, the other end-entity
-// certificates naming that address, so that the engine can only pick the
-// chosen one. CA certificates stay: chains are still built.
+// certificates naming that address (a contact's self-signed certificate
+// trusted directly among them, smime.EndEntity), so that the engine can
+// only pick the chosen one. CA certificates stay: chains are still built.
 func (c KeyChoice) keyring(kr smime.Keyring) smime.Keyring {
 	lower := c.lower()
 	if len(lower) == 0 {
@@ -61,17 +62,18 @@ type chosenKeyring struct {
 
 func (k chosenKeyring) Certificates() []*x509.Certificate {
 	all := k.Keyring.Certificates()
+	direct := k.Keyring.TrustedDirectly()
 	out := make([]*x509.Certificate, 0, len(all))
 	for _, c := range all {
-		if !k.hidden(c) {
+		if !k.hidden(c, direct) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-func (k chosenKeyring) hidden(c *x509.Certificate) bool {
-	if c.IsCA {
+func (k chosenKeyring) hidden(c *x509.Certificate, direct []*x509.Certificate) bool {
+	if !smime.EndEntity(c, direct) {
 		return false
 	}
 	fp := smime.Fingerprint(c)
@@ -100,12 +102,14 @@ type KeyCandidate struct {
 	Comment  string `json:"comment"`
 }
 
-// candidates lists the end-entity certificates for addr when there are
-// several; one or none needs no choice.
+// candidates lists the end-entity certificates for addr (as the engine
+// picks them: smime.EndEntity) when there are several; one or none needs
+// no choice.
 func candidates(e *smime.Engine, kr smime.Keyring, addr string, now time.Time) []KeyCandidate {
 	out := []KeyCandidate{}
+	direct := kr.TrustedDirectly()
 	for _, c := range kr.Certificates() {
-		if c.IsCA || !containsFold(smime.Emails(c), addr) {
+		if !smime.EndEntity(c, direct) || !containsFold(smime.Emails(c), addr) {
 			continue
 		}
 		st := e.CheckRecipient(addr, c, now)

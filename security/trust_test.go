@@ -173,3 +173,50 @@ func TestAcceptingAFoundSelfSignedCertificate(t *testing.T) {
 		t.Fatalf("accepted contact certificate does not encrypt: %+v", st)
 	}
 }
+
+// TestDirectlyTrustedIsACandidate: when a contact holds a CA-issued
+// certificate and a self-signed one trusted directly (CA:TRUE, as
+// `openssl req -x509` makes it), the composer lists both to pick from,
+// and a pick of either is the one the engine seals to: the choice reads
+// the same end-entity rule as the engine (smime.EndEntity), not IsCA.
+func TestDirectlyTrustedIsACandidate(t *testing.T) {
+	p := getPKI(t)
+	f := newFixture(t)
+	if _, err := f.svc.Certificates.Import(f.ctx, Input{Data: p.root.certPEM()}); err != nil {
+		t.Fatal(err)
+	}
+	issued := leaf(t, p.root, 50, "Dan", "dan@example.test", true)
+	own, _ := contactSelfSigned(t, "dan@example.test", "")
+	if _, err := f.svc.Certificates.ImportWith(f.ctx, SelfSignedContact, Input{Data: own}, Input{Data: issued.certPEM()}); err != nil {
+		t.Fatal(err)
+	}
+	fpIssued := smime.Fingerprint(issued.cert)
+	var fpOwn string
+	list, _ := f.svc.Certificates.List(f.ctx)
+	for _, c := range list {
+		if c.TrustedDirectly {
+			fpOwn = c.Fingerprint
+		}
+	}
+	if fpOwn == "" {
+		t.Fatal("the self-signed certificate is not trusted directly")
+	}
+	for _, pick := range []string{fpOwn, fpIssued} {
+		r, err := f.svc.Sealing.Readiness(f.ctx, SealRequest{Technology: verdict.TechSMIME, From: "help@example.test",
+			Recipients: []string{"dan@example.test"}, Choices: KeyChoice{"dan@example.test": pick}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := r.Recipients[0]
+		var listed []string
+		for _, c := range st.Candidates {
+			listed = append(listed, c.Fingerprint)
+		}
+		if len(listed) != 2 || !strings.Contains(strings.Join(listed, " "), fpOwn) || !strings.Contains(strings.Join(listed, " "), fpIssued) {
+			t.Fatalf("candidates %v, want both %s and %s", listed, fpOwn, fpIssued)
+		}
+		if !st.OK || st.Key != pick {
+			t.Errorf("pick %s: judged %+v", pick, st)
+		}
+	}
+}

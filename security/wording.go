@@ -42,6 +42,15 @@ const (
 	titleNotProtected = "Not integrity-protected"
 )
 
+// The band's label no code chooses: the front end reads it from
+// frontend/src/api/generated.ts (internal/tsgen), so it too is written
+// once.
+const (
+	// LabelOuterSignature labels a signature around the encryption
+	// (verdict.Result.OuterSignature), beside the lock, never the seal.
+	LabelOuterSignature = "Signed outside the encryption"
+)
+
 var offWording = wording{Label: labelSwitchedOff, Kind: "switched_off", Title: "{tech} is switched off",
 	Fix: "Switch it on in Settings > Integrations; the message is checked again then.", Retry: true}
 

@@ -45,9 +45,9 @@ func (env *verifyEnv) trustedDirectly(chain []*x509.Certificate) bool {
 	return len(chain) == 1 && containsCert(env.direct, chain[0])
 }
 
-// endEntity: c may stand for the addresses it names (a recipient, our own
+// EndEntity: c may stand for the addresses it names (a recipient, our own
 // signing certificate): it is no CA, or it is trusted directly.
-func endEntity(c *x509.Certificate, direct []*x509.Certificate) bool {
+func EndEntity(c *x509.Certificate, direct []*x509.Certificate) bool {
 	return !c.IsCA || containsCert(direct, c)
 }
 

@@ -211,7 +211,7 @@ func (e *Engine) CanEncrypt(addrs []string, now time.Time) []RecipientStatus {
 		a = strings.ToLower(strings.TrimSpace(a))
 		var cands []RecipientStatus
 		for _, c := range certs {
-			if containsFold(Emails(c), a) && endEntity(c, direct) {
+			if containsFold(Emails(c), a) && EndEntity(c, direct) {
 				cands = append(cands, e.CheckRecipient(a, c, now))
 			}
 		}
@@ -279,7 +279,7 @@ func (e *Engine) CanSign(addr string, now time.Time) SignStatus {
 	sawCert := false
 	direct := e.keys.TrustedDirectly()
 	for _, c := range e.keys.Certificates() {
-		if !containsFold(Emails(c), addr) || !endEntity(c, direct) {
+		if !containsFold(Emails(c), addr) || !EndEntity(c, direct) {
 			continue
 		}
 		sawCert = true

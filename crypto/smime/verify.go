@@ -242,7 +242,7 @@ func verifySigner(si *signerInfoASN, eType asn1.ObjectIdentifier, content []byte
 		bad(verdict.CheckChain, verdict.ReasonUntrusted, chainErr.Error(), "The sender's certificate is not issued by a CA you trust: import the CA certificate if you trust it, then retry.")
 	case env.trustedDirectly(verified):
 		out.TrustedDirectly = true
-		l.pass(verdict.CheckChain, "trusted directly for its own addresses, not through a CA")
+		l.pass(verdict.CheckChain, verdict.TrustedDirectlyNote)
 	default:
 		l.pass(verdict.CheckChain, "trusted through "+links[len(links)-1].Subject)
 	}

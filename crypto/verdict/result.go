@@ -66,6 +66,11 @@ type OuterSignature struct {
 // its verdict.
 const OuterSignatureNote = "signed outside the encryption: says nothing about who wrote the text"
 
+// TrustedDirectlyNote is what is said of a signer whose certificate an
+// admin trusted directly (Signer.TrustedDirectly): the chain check's
+// detail and the signer line of the app's tooltip.
+const TrustedDirectlyNote = "trusted directly for its own addresses, not through a CA"
+
 // Repair is a known mangling of a protected message that an engine
 // recognises by its exact shape and reads through. New codes may be added.
 type Repair string

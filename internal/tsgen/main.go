@@ -85,6 +85,12 @@ func render() []byte {
 	b.WriteString("}\n")
 	b.WriteString("\n/** store.OwnerNone: the ticket list's owner filter for unassigned tickets. */\n")
 	fmt.Fprintf(&b, "export const OWNER_NONE = %s\n", quote(store.OwnerNone))
+	b.WriteString("\n/** Words of the security band no code chooses (security.LabelOuterSignature, verdict's notes). */\n")
+	b.WriteString("export const BAND_WORDS = {\n")
+	fmt.Fprintf(&b, "  outerLabel: %s,\n", quote(security.LabelOuterSignature))
+	fmt.Fprintf(&b, "  outerNote: %s,\n", quote(verdict.OuterSignatureNote))
+	fmt.Fprintf(&b, "  trustedDirectly: %s,\n", quote(verdict.TrustedDirectlyNote))
+	b.WriteString("} as const\n")
 	return b.Bytes()
 }
 

@@ -66,3 +66,10 @@ export const TECHNOLOGY_SHORT: Readonly<Record<Technology, string>> = {
 
 /** store.OwnerNone: the ticket list's owner filter for unassigned tickets. */
 export const OWNER_NONE = '-'
+
+/** Words of the security band no code chooses (security.LabelOuterSignature, verdict's notes). */
+export const BAND_WORDS = {
+  outerLabel: 'Signed outside the encryption',
+  outerNote: 'signed outside the encryption: says nothing about who wrote the text',
+  trustedDirectly: 'trusted directly for its own addresses, not through a CA',
+} as const

@@ -3,6 +3,7 @@
 // by the result's codes: ArticleView.band); nothing here decides by the
 // words of a comment. The tooltips add the signer, the chain and the key.
 import type { BandLabels, SecurityResult, Signer } from '../../api/tickets'
+import { BAND_WORDS } from '../../api/generated'
 
 export type BandState = 'ok' | 'bad' | 'off' | 'note'
 
@@ -20,7 +21,7 @@ function signerLine(s: Signer): string {
   const who = s.subject || s.fingerprint || 'unknown signer'
   const mail = s.emails?.length ? ` <${s.emails.join(', ')}>` : ''
   const lines = [`Signer: ${who}${mail}${s.valid ? '' : ' (not valid)'}`]
-  if (s.trusted_directly) lines.push('  trusted directly for its own addresses, not through a CA')
+  if (s.trusted_directly) lines.push(`  ${BAND_WORDS.trustedDirectly}`)
   for (const ca of s.chain ?? []) lines.push(`  issued by ${ca.subject}${ca.anchor ? ' (trusted root)' : ''}`)
   if (!s.chain?.length && s.comment) lines.push(`  ${s.comment}`)
   return lines.join('\n')
@@ -84,12 +85,9 @@ export function band(r: SecurityResult, labels: BandLabels, pending: boolean): B
     items.push({
       kind: 'outer',
       state: 'note',
-      label: 'Signed outside the encryption',
-      title: [`${o.type} signature around the encryption, ${o.sign.success ? 'valid' : 'NOT valid'}: ${OUTER_NOTE}.`, ...(o.sign.signers ?? []).map(signerLine)].join('\n'),
+      label: BAND_WORDS.outerLabel,
+      title: [`${o.type} signature around the encryption, ${o.sign.success ? 'valid' : 'NOT valid'}: ${BAND_WORDS.outerNote}.`, ...(o.sign.signers ?? []).map(signerLine)].join('\n'),
     })
   }
   return items
 }
-
-/** verdict.OuterSignatureNote. */
-export const OUTER_NOTE = 'signed outside the encryption: says nothing about who wrote the text'
