@@ -32,6 +32,9 @@ type SyncOptions struct {
 	// mailbox passes (teamloop.go); 0 means DefaultTeamPoll, negative
 	// means only after each mailbox pass.
 	TeamPoll time.Duration
+	// NoTeamWatch, in Run, leaves the team folder unwatched (no IDLE
+	// connection of its own, teamwatch.go): the team loop polls only.
+	NoTeamWatch bool
 	// AfterTeam, in Run, receives the outcome of each team pass of an
 	// account with team records on; nil means none. It runs on the team
 	// loop's goroutine and may block it.

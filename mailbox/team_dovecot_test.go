@@ -116,3 +116,43 @@ func TestDovecotTeam(t *testing.T) {
 	}
 	sameTickets(t, a, b, n)
 }
+
+// TestDovecotTeamWatch: against Dovecot, a running sync with the team
+// poll off shows another laptop's change: Dovecot pushes the new record's
+// EXISTS to the watch idling on the team folder.
+func TestDovecotTeamWatch(t *testing.T) {
+	addr := testenv.IMAP(t)
+	user, pass := testenv.MailUser(t)
+	admin := testenv.IMAPClient(t, user, pass, nil)
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	tag := hex.EncodeToString(rnd[:])
+	folder, teamFolder := "sealdesk-watch-"+tag, "SealDesk/Watch-"+tag
+	if err := admin.Create(folder, nil).Wait(); err != nil {
+		t.Fatalf("CREATE: %v", err)
+	}
+	t.Cleanup(func() {
+		c := testenv.IMAPClient(t, user, pass, nil)
+		_ = c.Delete(folder).Wait()
+		_ = c.Delete(teamFolder).Wait()
+		_ = c.Logout().Wait()
+	})
+	raw, mid := testenv.NewMessage("Customer <c@example.org>", user, "Watched", "Does the team see this?")
+	cmd := admin.Append(folder, int64(len(raw)), &goimap.AppendOptions{})
+	if _, err := cmd.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	opt := SyncOptions{Engine: mailsync.Options{SkipInbox: true, SkipSent: true, Mailboxes: []string{folder}}, Team: TeamOptions{Folder: teamFolder}}
+	a := newLaptop(t, "anna", addr, user, pass, opt)
+	b := newLaptop(t, "bob", addr, user, pass, opt)
+	a.sync(t)
+	b.sync(t)
+	converge(t, a, b)
+	watchedChangeArrives(t, a, b, mid)
+}
