@@ -8,12 +8,13 @@ import (
 
 // TestRunTeamPollMemory: a change another laptop makes reaches a laptop
 // whose sync is running, without a manual sync and without new mail: the
-// running sync polls the team folder (teamloop.go).
+// running sync polls the team folder (teamloop.go). The watch is off here:
+// the poll alone must do it (servers without IDLE).
 func TestRunTeamPollMemory(t *testing.T) {
 	_, a, b, ids := memTeam(t, 3)
 	ctx, cancel := context.WithCancel(context.Background())
 	passes := make(chan TeamSummary, 64)
-	opt := SyncOptions{TeamPoll: 100 * time.Millisecond, AfterTeam: func(sum TeamSummary, err error) {
+	opt := SyncOptions{TeamPoll: 100 * time.Millisecond, NoTeamWatch: true, AfterTeam: func(sum TeamSummary, err error) {
 		if err != nil {
 			t.Errorf("team pass: %v", err)
 		}
