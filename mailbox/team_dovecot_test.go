@@ -18,6 +18,7 @@ import (
 	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/sealdesk/sealdesk/internal/testenv"
 	mailsync "github.com/sealdesk/sealdesk/mail/sync"
@@ -30,23 +31,7 @@ import (
 func TestDovecotTeam(t *testing.T) {
 	const n = 2000
 	ctx := context.Background()
-	addr := testenv.IMAP(t)
-	user, pass := testenv.MailUser(t)
-	admin := testenv.IMAPClient(t, user, pass, nil)
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	tag := hex.EncodeToString(rnd[:])
-	folder, teamFolder := "sealdesk-team-"+tag, "SealDesk/Team-"+tag
-	if err := admin.Create(folder, nil).Wait(); err != nil {
-		t.Fatalf("CREATE: %v", err)
-	}
-	t.Cleanup(func() {
-		c := testenv.IMAPClient(t, user, pass, nil)
-		_ = c.Delete(folder).Wait()
-		_ = c.Delete("SealDesk.Team-" + tag).Wait()
-		_ = c.Delete(teamFolder).Wait()
-		_ = c.Logout().Wait()
-	})
+	addr, user, pass, admin, folder, teamFolder := dovecotTeamFolders(t, "team")
 	start := time.Now()
 	var ids []string
 	for i := range n {
@@ -117,37 +102,38 @@ func TestDovecotTeam(t *testing.T) {
 	sameTickets(t, a, b, n)
 }
 
-// TestDovecotTeamWatch: against Dovecot, a running sync with the team
-// poll off shows another laptop's change: Dovecot pushes the new record's
-// EXISTS to the watch idling on the team folder.
-func TestDovecotTeamWatch(t *testing.T) {
-	addr := testenv.IMAP(t)
-	user, pass := testenv.MailUser(t)
-	admin := testenv.IMAPClient(t, user, pass, nil)
+// dovecotTeamFolders makes a mail folder and names a team folder of the
+// test's own on the harness's Dovecot (shared with other packages' tests),
+// both removed at the end.
+func dovecotTeamFolders(t *testing.T, kind string) (addr, user, pass string, admin *imapclient.Client, folder, teamFolder string) {
+	t.Helper()
+	addr = testenv.IMAP(t)
+	user, pass = testenv.MailUser(t)
+	admin = testenv.IMAPClient(t, user, pass, nil)
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	tag := hex.EncodeToString(rnd[:])
-	folder, teamFolder := "sealdesk-watch-"+tag, "SealDesk/Watch-"+tag
+	folder, teamFolder = "sealdesk-"+kind+"-"+tag, "SealDesk/Team-"+kind+"-"+tag
 	if err := admin.Create(folder, nil).Wait(); err != nil {
 		t.Fatalf("CREATE: %v", err)
 	}
 	t.Cleanup(func() {
 		c := testenv.IMAPClient(t, user, pass, nil)
 		_ = c.Delete(folder).Wait()
+		_ = c.Delete("SealDesk.Team-" + kind + "-" + tag).Wait()
 		_ = c.Delete(teamFolder).Wait()
 		_ = c.Logout().Wait()
 	})
+	return addr, user, pass, admin, folder, teamFolder
+}
+
+// TestDovecotTeamWatch: against Dovecot, a running sync with the team
+// poll off shows another laptop's change: Dovecot pushes the new record's
+// EXISTS to the watch idling on the team folder.
+func TestDovecotTeamWatch(t *testing.T) {
+	addr, user, pass, admin, folder, teamFolder := dovecotTeamFolders(t, "watch")
 	raw, mid := testenv.NewMessage("Customer <c@example.org>", user, "Watched", "Does the team see this?")
-	cmd := admin.Append(folder, int64(len(raw)), &goimap.AppendOptions{})
-	if _, err := cmd.Write(raw); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cmd.Wait(); err != nil {
-		t.Fatal(err)
-	}
+	appendRaw(t, admin, folder, raw)
 	opt := SyncOptions{Engine: mailsync.Options{SkipInbox: true, SkipSent: true, Mailboxes: []string{folder}}, Team: TeamOptions{Folder: teamFolder}}
 	a := newLaptop(t, "anna", addr, user, pass, opt)
 	b := newLaptop(t, "bob", addr, user, pass, opt)

@@ -12,31 +12,10 @@ import (
 // the poll alone must do it (servers without IDLE).
 func TestRunTeamPollMemory(t *testing.T) {
 	_, a, b, ids := memTeam(t, 3)
-	ctx, cancel := context.WithCancel(context.Background())
-	passes := make(chan TeamSummary, 64)
-	opt := SyncOptions{TeamPoll: 100 * time.Millisecond, NoTeamWatch: true, AfterTeam: func(sum TeamSummary, err error) {
-		if err != nil {
-			t.Errorf("team pass: %v", err)
-		}
-		select {
-		case passes <- sum:
-		default:
-		}
-	}}
-	done := make(chan error, 1)
-	go func() { done <- a.s.Run(ctx, "help", opt) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	}()
-	// The loop runs passes before any change: the running sync is idle.
-	select {
-	case <-passes:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no team pass from the running sync")
-	}
+	ctx := context.Background()
+	opt := a.opt
+	opt.TeamPoll, opt.NoTeamWatch = 100*time.Millisecond, true
+	defer runTeamLoop(t, a, opt)()
 
 	n := b.numberOf(t, ids[1])
 	if _, err := b.s.SetTicketState(ctx, n, "pending", "2031-03-04", TeamOptions{}); err != nil {
@@ -70,32 +49,10 @@ func TestRunTeamWatchMemory(t *testing.T) {
 // idles on a mailbox that gets no new mail.
 func watchedChangeArrives(t *testing.T, a, b *laptop, root string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	passes := make(chan TeamSummary, 64)
+	ctx := context.Background()
 	opt := a.opt
 	opt.TeamPoll = -1
-	opt.AfterTeam = func(sum TeamSummary, err error) {
-		if err != nil {
-			t.Errorf("team pass: %v", err)
-		}
-		select {
-		case passes <- sum:
-		default:
-		}
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.s.Run(ctx, "help", opt) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	}()
-	select {
-	case <-passes: // the pass after the first mailbox pass starts the watch
-	case <-time.After(30 * time.Second):
-		t.Fatal("no team pass from the running sync")
-	}
+	defer runTeamLoop(t, a, opt)()
 
 	n := b.numberOf(t, root)
 	want := "#" + itoa(n) + " closed  bob@example.test" // no reminder date
@@ -124,4 +81,37 @@ func watchedChangeArrives(t *testing.T, a, b *laptop, root string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// runTeamLoop runs l's sync with opt until the returned stop is called,
+// after the running sync's first team pass (the one that starts the
+// watch, unless opt turns it off): the loop is then idle.
+func runTeamLoop(t *testing.T, l *laptop, opt SyncOptions) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	passes := make(chan TeamSummary, 64)
+	opt.AfterTeam = func(sum TeamSummary, err error) {
+		if err != nil {
+			t.Errorf("team pass: %v", err)
+		}
+		select {
+		case passes <- sum:
+		default:
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- l.s.Run(ctx, "help", opt) }()
+	stop = func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}
+	select {
+	case <-passes:
+	case <-time.After(30 * time.Second):
+		stop()
+		t.Fatal("no team pass from the running sync")
+	}
+	return stop
 }
