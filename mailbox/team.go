@@ -48,9 +48,11 @@ type TeamSummary struct {
 	// Conflicts are this laptop's changes that lost to another agent's
 	// (exactly one of two concurrent writers is told).
 	Conflicts []store.TeamConflict `json:"conflicts,omitempty"`
-	// Keys is what became of the keys team members published (the shared
-	// key directory): offered under Found in mail, accepted by the
-	// laptop's setting, or ignored (and logged); nil when none arrived.
+	// Keys is what became of the keys team members published or removed
+	// (the shared key directory): offered under Found in mail, accepted
+	// by the laptop's setting, or ignored (and logged); withdrawn from
+	// Found in mail, or noted beside a key held here, after a removal;
+	// nil when none arrived.
 	Keys *security.TeamKeysResult `json:"keys,omitempty"`
 	// KeysError: the keys read could not be judged now; they are on the
 	// next pass.
@@ -105,7 +107,7 @@ func (s *Service) offerTeamKeys(ctx context.Context, sum *TeamSummary) {
 	if err != nil {
 		sum.KeysError = err.Error()
 	}
-	if len(keys.Offered)+len(keys.Accepted)+len(keys.Ignored)+keys.Held > 0 {
+	if len(keys.Offered)+len(keys.Accepted)+len(keys.Ignored)+keys.Held+len(keys.Withdrawn)+len(keys.Removed) > 0 {
 		sum.Keys = &keys
 	}
 }

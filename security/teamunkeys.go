@@ -121,6 +121,14 @@ func formatTech(format string) verdict.Technology {
 	return verdict.TechSMIME
 }
 
+// teamFormat is a technology's key record format.
+func teamFormat(tech verdict.Technology) string {
+	if tech == verdict.TechPGP {
+		return store.KeyFormatOpenPGP
+	}
+	return store.KeyFormatSMIME
+}
+
 // teamWho names an agent for a person: "Anna <anna@example.test>".
 func teamWho(agent, name string) string {
 	switch {

@@ -30,6 +30,15 @@ func queueTeamUnkey(ctx context.Context, tx *sql.Tx, format, fingerprint, addres
 	return nil
 }
 
+// UnqueueTeamKey takes a key out of the publication queue (not out of a
+// record already built): a key accepted from the team's log is no news to
+// publish.
+func (s *Store) UnqueueTeamKey(ctx context.Context, format, fingerprint string) error {
+	_, err := s.exec(ctx, `DELETE FROM team_key_queue WHERE kind = 'key' AND format = ? AND fingerprint = ?`,
+		format, NormalFingerprint(format, fingerprint))
+	return err
+}
+
 // deleteKey runs del (one DELETE of one inventory row) and, when it
 // removed a key the team could have been given (publishable says so;
 // address is its first address), queues its removal for the team, in one
