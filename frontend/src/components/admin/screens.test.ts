@@ -138,6 +138,35 @@ describe('CertificatesScreen (issue 14)', () => {
   })
 })
 
+describe('a key the team removed', () => {
+  const removed = {
+    agent: 'anna@example.test',
+    agent_name: 'Anna',
+    at: '2026-03-01T10:00:00Z',
+    note: 'Anna <anna@example.test> removed it on their laptop on 1 Mar 2026. It stays here until an admin removes it under Certificates.',
+  }
+  it('shows a chip and Go’s sentence beside the certificate or key, and nothing beside the others', async () => {
+    render(CertificatesScreen, { store: new CertificatesStore(certApi([cert({ team_removed: removed }), cert({ fingerprint: 'CD'.repeat(32) })]), () => NOW) })
+    const rows = await screen.findAllByTestId('cert-row')
+    expect(within(rows[0]).getAllByTestId('note').map((n) => n.textContent)).toEqual(['Removed by the team'])
+    expect(within(rows[0]).getByTestId('team-removed').textContent).toBe(removed.note)
+    expect(within(rows[1]).queryByTestId('team-removed')).toBeNull()
+    cleanup()
+    const api: PGPKeysStoreApi = {
+      list: async () => [pgpKey({ team_removed: { ...removed, note: 'under PGP keys' } })],
+      importKeys: async () => ({ imported: [], merged: [], unchanged: [], secret: [], warnings: [], rechecked: 0 }),
+      remove: async () => {},
+      exportPublic: async () => '',
+      exportSecret: async () => ({ path: '', cancelled: true }),
+      savePublic: async () => '',
+    }
+    render(PGPKeysScreen, { store: new PGPKeysStore(api, () => NOW) })
+    const row = await screen.findByTestId('pgp-row')
+    expect(within(row).getAllByTestId('note').map((n) => n.textContent)).toEqual(['Removed by the team'])
+    expect(within(row).getByTestId('team-removed').textContent).toBe('under PGP keys')
+  })
+})
+
 describe('PGPKeysScreen', () => {
   it('exports a secret key under the passphrase set in the dialog', async () => {
     const exportSecret = vi.fn(async () => ({ path: '/home/a/desk.secret.asc', cancelled: false }))
