@@ -151,10 +151,14 @@ func (s *Store) TeamLogSays(ctx context.Context, account int64, format, fingerpr
 	if data == nil {
 		data = []byte{}
 	}
-	err = s.queryRow(ctx, `WITH q(account_id, format, fingerprint, data) AS (SELECT ?, ?, ?, ?)
-	    SELECT `+logHolds+`, `+logRemoved+` FROM q`, account, format, fingerprint, data).Scan(&held, &removed)
+	err = s.queryRow(ctx, teamLogSaysQuery, account, format, fingerprint, data).Scan(&held, &removed)
 	return held, removed, err
 }
+
+// teamLogSaysQuery runs once per queued key record: both lookups go by
+// the (account, format, fingerprint) indexes, never over the whole log.
+const teamLogSaysQuery = `WITH q(account_id, format, fingerprint, data) AS (SELECT ?, ?, ?, ?)
+    SELECT ` + logHolds + `, ` + logRemoved + ` FROM q`
 
 // DropTeamOutbox takes a queued record out of an account's queue
 // unwritten.
