@@ -162,7 +162,9 @@ func (s *Store) TeamKeysToPublish(ctx context.Context, account int64) ([]TeamKey
 // account whose log has not had it in this epoch: the first team pass of
 // a profile that held keys before it joined, the first pass of a new
 // epoch (the log was lost), the first pass after team records were
-// switched back on. The keys are marked Republish; TeamKeysToPublish
+// switched back on. A key a team member removed (its note is beside it
+// here, MarkTeamRemoved) is left out: a lost log does not undo a removal.
+// The keys are marked Republish; TeamKeysToPublish
 // leaves out what the log holds by then, so laptops holding the same keys
 // do not publish them again and again. It returns how many keys it
 // queued (0 when the inventory was queued for this epoch already).
@@ -180,9 +182,11 @@ func (s *Store) QueueTeamInventory(ctx context.Context, account int64) (int, err
 		}
 		for _, q := range []string{
 			`INSERT OR IGNORE INTO team_key_queue(account_id, format, fingerprint, data, created_at, republish)
-			    SELECT ?, 'smime', fingerprint, der, ?, 1 FROM smime_certificates WHERE has_private = 0 AND with_key = 0 ORDER BY id`,
+			    SELECT ?, 'smime', fingerprint, der, ?, 1 FROM smime_certificates WHERE has_private = 0 AND with_key = 0
+			        AND fingerprint NOT IN (SELECT fingerprint FROM team_removed_keys WHERE format = 'smime') ORDER BY id`,
 			`INSERT OR IGNORE INTO team_key_queue(account_id, format, fingerprint, data, created_at, republish)
-			    SELECT ?, 'openpgp', fingerprint, public_key, ?, 1 FROM pgp_keys WHERE has_secret = 0 ORDER BY id`,
+			    SELECT ?, 'openpgp', fingerprint, public_key, ?, 1 FROM pgp_keys WHERE has_secret = 0
+			        AND fingerprint NOT IN (SELECT fingerprint FROM team_removed_keys WHERE format = 'openpgp') ORDER BY id`,
 		} {
 			res, err := tx.ExecContext(ctx, q, account, now())
 			if err != nil {

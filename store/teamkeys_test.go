@@ -148,3 +148,52 @@ func TestWithdrawKeepsWhatAMailCarried(t *testing.T) {
 		t.Fatalf("left: %+v, %v", left, err)
 	}
 }
+
+// TestInventoryQueuedOncePerEpoch: the inventory is queued on the first
+// pass, again after the log was lost (ResetTeam) and after team records
+// were switched off and on, and not on the passes between; a key a team
+// member removed is left out of it.
+func TestInventoryQueuedOncePerEpoch(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	for _, fp := range []string{"aa", "bb", "cc"} {
+		if _, err := s.db.Exec(`INSERT INTO smime_certificates(fingerprint, subject, issuer, serial, not_before, not_after, der, created_at)
+		    VALUES (?, 'CN=x', 'CN=y', '1', '', '', ?, '')`, fp, fp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.MarkTeamRemoved(ctx, KeyFormatSMIME, "CC", TeamRemoval{Agent: "anna@x"}); err != nil {
+		t.Fatal(err)
+	}
+	acct, err := s.SaveAccount(ctx, Account{Name: "help", IMAPHost: "127.0.0.1", IMAPPort: 143, IMAPTLS: "none", Username: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := func(want int) {
+		t.Helper()
+		if _, err := s.db.Exec(`DELETE FROM team_key_queue`); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.QueueTeamInventory(ctx, acct.ID)
+		if err != nil || n != want {
+			t.Fatalf("queued %d, %v; want %d", n, err, want)
+		}
+	}
+	pass(2)
+	pass(0)
+	if err := s.ResetTeam(ctx, acct.ID); err != nil {
+		t.Fatal(err)
+	}
+	pass(2)
+	pass(0)
+	acct.NoTeam = true
+	if _, err := s.SaveAccount(ctx, acct); err != nil {
+		t.Fatal(err)
+	}
+	acct.NoTeam = false
+	if _, err := s.SaveAccount(ctx, acct); err != nil {
+		t.Fatal(err)
+	}
+	pass(2)
+	pass(0)
+}
