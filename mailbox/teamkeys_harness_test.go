@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	goimap "github.com/emersion/go-imap/v2"
-
 	"github.com/sealdesk/sealdesk/internal/testenv"
 	"github.com/sealdesk/sealdesk/mail/team"
 	"github.com/sealdesk/sealdesk/mail/team/teamtest"
@@ -18,8 +16,9 @@ import (
 type keysServer struct {
 	addr, user, pass string
 	opt              SyncOptions
-	// records parses every message of the team folder that is a record.
-	records func() []team.Record
+	// messages returns the team folder's messages; records parses those
+	// that are records.
+	messages func() [][]byte
 	// lose deletes the team folder (the next pass makes it again, with a
 	// new UIDVALIDITY: a new epoch).
 	lose func()
@@ -32,7 +31,7 @@ type keysServer struct {
 func memKeysServer(t *testing.T) keysServer {
 	srv := teamtest.NewServer(t)
 	return keysServer{addr: srv.Addr, user: srv.User, pass: srv.Pass,
-		records:   func() []team.Record { return parseRecords(folderMessages(t, srv.Admin(t), team.DefaultFolder)) },
+		messages:  func() [][]byte { return folderMessages(t, srv.Admin(t), team.DefaultFolder) },
 		lose:      func() { srv.Recreate(t, team.DefaultFolder) },
 		appendRaw: func(raws ...[]byte) { srv.Append(t, team.DefaultFolder, raws...) },
 	}
@@ -58,7 +57,7 @@ func dovecotKeysServer(t *testing.T) keysServer {
 		_ = admin.Logout().Wait()
 	})
 	return keysServer{addr: addr, user: user, pass: pass, opt: SyncOptions{Team: TeamOptions{Folder: folder}},
-		records: func() []team.Record { return parseRecords(folderMessages(t, admin, name)) },
+		messages: func() [][]byte { return folderMessages(t, admin, name) },
 		lose: func() {
 			_ = admin.Unselect().Wait()
 			if err := admin.Delete(name).Wait(); err != nil {
@@ -67,25 +66,16 @@ func dovecotKeysServer(t *testing.T) keysServer {
 		},
 		appendRaw: func(raws ...[]byte) {
 			for _, raw := range raws {
-				cmd := admin.Append(name, int64(len(raw)), &goimap.AppendOptions{})
-				if _, err := cmd.Write(raw); err != nil {
-					t.Fatal(err)
-				}
-				if err := cmd.Close(); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := cmd.Wait(); err != nil {
-					t.Fatal(err)
-				}
+				appendRaw(t, admin, name, raw)
 			}
 		},
 	}
 }
 
-// parseRecords keeps the messages that parse as records.
-func parseRecords(raws [][]byte) []team.Record {
+// records keeps the team folder's messages that parse as records.
+func (ks keysServer) records() []team.Record {
 	var out []team.Record
-	for _, raw := range raws {
+	for _, raw := range ks.messages() {
 		if r, err := team.Parse(raw); err == nil {
 			out = append(out, r)
 		}

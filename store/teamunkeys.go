@@ -77,23 +77,14 @@ func (s *Store) deleteKey(ctx context.Context, format, fingerprint, lookup, del 
 // seen in no mail, still waiting for a decision), and returns them. A
 // key found in mail stays, and so does a decision taken.
 func (s *Store) WithdrawTeamCandidates(ctx context.Context, technology, fingerprint string) ([]PendingKey, error) {
-	rows, err := s.query(ctx, `DELETE FROM pending_keys WHERE technology = ? AND lower(fingerprint) = lower(?)
+	out, err := s.queryPending(ctx, `DELETE FROM pending_keys WHERE technology = ? AND lower(fingerprint) = lower(?)
 	    AND status = 'pending' AND origin = ? AND article_id IS NULL
 	    AND NOT EXISTS (SELECT 1 FROM pending_key_sightings s WHERE s.pending_id = pending_keys.id)
 	    RETURNING `+pendingColumns, technology, fingerprint, OriginTeam)
 	if err != nil {
 		return nil, fmt.Errorf("store: withdrawing the team's offer of %s: %w", fingerprint, err)
 	}
-	defer rows.Close()
-	out := []PendingKey{}
-	for rows.Next() {
-		k, err := scanPending(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // TeamRemoval says that a team member removed a key this laptop holds,

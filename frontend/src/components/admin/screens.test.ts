@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { GroupsApi, PendingKeysApi } from '../../api'
-import type { Certificate, Group } from '../../api/types'
+import type { Certificate, Group, PGPKey } from '../../api/types'
 import { AccountsStore } from '../../stores/admin/accounts.svelte'
 import { CertificatesStore, type CertificatesStoreApi } from '../../stores/admin/certificates.svelte'
 import { account, cert, goError, logEntry, NOW, pending, pgpKey } from '../../stores/admin/fixtures.test-helpers'
@@ -28,6 +28,17 @@ function certApi(list: Certificate[]): CertificatesStoreApi {
     exportPrivateKey: vi.fn(async () => ({ path: '/home/a/alice.key.pem', cancelled: false })),
     saveCertificate: vi.fn(async () => ''),
     trust: vi.fn(async () => ({ certificate: list[0], rechecked: 0 })),
+  }
+}
+
+function pgpApi(list: PGPKey[]): PGPKeysStoreApi {
+  return {
+    list: async () => list,
+    importKeys: async () => ({ imported: [], merged: [], unchanged: [], secret: [], warnings: [], rechecked: 0 }),
+    remove: async () => {},
+    exportPublic: async () => '',
+    exportSecret: async () => ({ path: '', cancelled: true }),
+    savePublic: async () => '',
   }
 }
 
@@ -152,14 +163,7 @@ describe('a key the team removed', () => {
     expect(within(rows[0]).getByTestId('team-removed').textContent).toBe(removed.note)
     expect(within(rows[1]).queryByTestId('team-removed')).toBeNull()
     cleanup()
-    const api: PGPKeysStoreApi = {
-      list: async () => [pgpKey({ team_removed: { ...removed, note: 'under PGP keys' } })],
-      importKeys: async () => ({ imported: [], merged: [], unchanged: [], secret: [], warnings: [], rechecked: 0 }),
-      remove: async () => {},
-      exportPublic: async () => '',
-      exportSecret: async () => ({ path: '', cancelled: true }),
-      savePublic: async () => '',
-    }
+    const api = pgpApi([pgpKey({ team_removed: { ...removed, note: 'under PGP keys' } })])
     render(PGPKeysScreen, { store: new PGPKeysStore(api, () => NOW) })
     const row = await screen.findByTestId('pgp-row')
     expect(within(row).getAllByTestId('note').map((n) => n.textContent)).toEqual(['Removed by the team'])
@@ -170,14 +174,7 @@ describe('a key the team removed', () => {
 describe('PGPKeysScreen', () => {
   it('exports a secret key under the passphrase set in the dialog', async () => {
     const exportSecret = vi.fn(async () => ({ path: '/home/a/desk.secret.asc', cancelled: false }))
-    const api: PGPKeysStoreApi = {
-      list: async () => [pgpKey({ has_secret: true })],
-      importKeys: async () => ({ imported: [], merged: [], unchanged: [], secret: [], warnings: [], rechecked: 0 }),
-      remove: async () => {},
-      exportPublic: async () => '',
-      exportSecret,
-      savePublic: async () => '',
-    }
+    const api: PGPKeysStoreApi = { ...pgpApi([pgpKey({ has_secret: true })]), exportSecret }
     render(PGPKeysScreen, { store: new PGPKeysStore(api, () => NOW) })
     await fireEvent.click(await screen.findByTestId('pgp-download-secret'))
     await fireEvent.input(screen.getByTestId('confirm-passphrase'), { target: { value: 'file pass' } })
