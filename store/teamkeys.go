@@ -164,10 +164,10 @@ func (s *Store) TeamKeysToPublish(ctx context.Context, account int64) ([]TeamKey
 // epoch (the log was lost), the first pass after team records were
 // switched back on. A key a team member removed (its note is beside it
 // here, MarkTeamRemoved) is left out: a lost log does not undo a removal.
-// The keys are marked Republish; TeamKeysToPublish
-// leaves out what the log holds by then, so laptops holding the same keys
-// do not publish them again and again. It returns how many keys it
-// queued (0 when the inventory was queued for this epoch already).
+// The keys are marked Republish; TeamKeysToPublish leaves out what the
+// log holds by then, so laptops holding the same keys do not publish them
+// again and again. It returns how many keys it queued (0 when the
+// inventory was queued for this epoch already).
 func (s *Store) QueueTeamInventory(ctx context.Context, account int64) (int, error) {
 	var n int
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
