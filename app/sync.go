@@ -135,10 +135,18 @@ func (s *Sync) start(req StartSyncRequest) (SyncStatus, error) {
 }
 
 // afterTeam tells the UI what a team pass of the running sync brought:
-// other agents' records (the list reloads) and our changes that lost.
+// other agents' records (the list reloads), keys the team published or
+// removed (Found in mail and the key lists reload: offered, accepted by
+// the laptop's setting, withdrawn, or noted beside a key held here), and
+// our changes that lost.
 func (s *Sync) afterTeam(sum mailbox.TeamSummary, _ error) {
 	if sum.Read > 0 || sum.Reset {
 		s.emit.Emit(EventTicketsChanged, struct{}{})
+	}
+	if sum.Keys != nil {
+		for _, ev := range []EventName{EventPendingChanged, EventCertificatesChanged, EventPGPKeysChanged} {
+			s.emit.Emit(ev, struct{}{})
+		}
 	}
 	if len(sum.Conflicts) == 0 || s.st == nil {
 		return

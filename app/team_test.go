@@ -172,3 +172,22 @@ func TestConflictMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestAfterTeamReloadsTheKeyLists: a pass that judged keys the team
+// published or removed reloads Found in mail and both key lists (a note
+// beside a key a colleague removed shows without a restart); a pass that
+// judged none does not.
+func TestAfterTeamReloadsTheKeyLists(t *testing.T) {
+	rec := &recorder{}
+	s := &Sync{emit: rec}
+	s.afterTeam(mailbox.TeamSummary{}, nil)
+	if rec.count() != 0 {
+		t.Fatalf("an empty pass emitted %v", rec.events)
+	}
+	s.afterTeam(mailbox.TeamSummary{Keys: &security.TeamKeysResult{Removed: []security.TeamKeyRemoval{{Fingerprint: "AB"}}}}, nil)
+	for _, ev := range []EventName{EventPendingChanged, EventCertificatesChanged, EventPGPKeysChanged} {
+		if rec.last[ev] == nil {
+			t.Errorf("no %s after a pass that noted a removal: %v", ev, rec.events)
+		}
+	}
+}

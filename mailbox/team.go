@@ -48,9 +48,11 @@ type TeamSummary struct {
 	// Conflicts are this laptop's changes that lost to another agent's
 	// (exactly one of two concurrent writers is told).
 	Conflicts []store.TeamConflict `json:"conflicts,omitempty"`
-	// Keys is what became of the keys team members published (the shared
-	// key directory): offered under Found in mail, accepted by the
-	// laptop's setting, or ignored (and logged); nil when none arrived.
+	// Keys is what became of the keys team members published or removed
+	// (the shared key directory): offered under Found in mail, accepted
+	// by the laptop's setting, or ignored (and logged); withdrawn from
+	// Found in mail, or noted beside a key held here, after a removal;
+	// nil when none arrived.
 	Keys *security.TeamKeysResult `json:"keys,omitempty"`
 	// KeysError: the keys read could not be judged now; they are on the
 	// next pass.
@@ -105,7 +107,7 @@ func (s *Service) offerTeamKeys(ctx context.Context, sum *TeamSummary) {
 	if err != nil {
 		sum.KeysError = err.Error()
 	}
-	if len(keys.Offered)+len(keys.Accepted)+len(keys.Ignored)+keys.Held > 0 {
+	if len(keys.Offered)+len(keys.Accepted)+len(keys.Ignored)+keys.Held+len(keys.Withdrawn)+len(keys.Removed) > 0 {
 		sum.Keys = &keys
 	}
 }
@@ -142,6 +144,11 @@ func (s *Service) teamPass(ctx context.Context, c *imapx.Client, a store.Account
 		return err
 	}
 	for _, o := range queued {
+		if said, err := s.logSaysAlready(ctx, a.ID, o); err != nil {
+			return err
+		} else if said {
+			continue
+		}
 		uid, err := f.Append(ctx, o.Raw)
 		if err != nil {
 			// Still queued: written on the next pass. If the APPEND
@@ -161,6 +168,29 @@ func (s *Service) teamPass(ctx context.Context, c *imapx.Client, a store.Account
 		return fmt.Errorf("mailbox: %w", team.ErrFolderReset)
 	}
 	return s.teamRead(ctx, f, a.ID, &held, sum)
+}
+
+// logSaysAlready drops a queued key or unkey record that the log, as read
+// by this pass, says already: another laptop published the same key (or
+// its removal) since this one queued it. Two laptops holding the same
+// certificate then write it once each at most, never again and again.
+func (s *Service) logSaysAlready(ctx context.Context, account int64, o store.TeamOutgoing) (bool, error) {
+	if o.Kind != string(team.KindKey) && o.Kind != string(team.KindUnkey) {
+		return false, nil
+	}
+	r, err := team.Parse(o.Raw)
+	if err != nil {
+		// Ours, built by team.Build: written as it is, like any record.
+		return false, nil
+	}
+	held, removed, err := s.p.Store.TeamLogSays(ctx, account, r.Format, r.Fingerprint, r.Data)
+	if err != nil {
+		return false, err
+	}
+	if (r.Kind == team.KindKey && held) || (r.Kind == team.KindUnkey && removed) {
+		return true, s.p.Store.DropTeamOutbox(ctx, account, o.MessageID)
+	}
+	return false, nil
 }
 
 // teamRead applies the folder's messages above held.LastUID, batch by
@@ -222,7 +252,11 @@ func (s *Service) teamPublish(ctx context.Context, a store.Account) error {
 		if err != nil {
 			return err
 		}
-		out = append(out, store.TeamOutgoing{MessageID: r.MessageID, Raw: raw, Root: r.Root, Kind: string(r.Kind),
+		root := r.Root
+		if r.Kind == team.KindKey || r.Kind == team.KindUnkey {
+			root = store.TeamKeySubject(r.Format, r.Fingerprint)
+		}
+		out = append(out, store.TeamOutgoing{MessageID: r.MessageID, Raw: raw, Root: root, Kind: string(r.Kind),
 			ClaimRoots: claimRoots, KeyQueueID: keyQueueID})
 		return nil
 	}
@@ -259,17 +293,27 @@ func (s *Service) teamPublish(ctx context.Context, a store.Account) error {
 }
 
 // teamPublishKeys adds a key record for each public key imported here that
-// the log does not hold yet (store.TeamKeysToPublish). A key mail/team
-// refuses to write (secret material, too large) stays out of the log and
-// leaves the queue: it is never retried into a record.
+// the log does not hold yet, and an unkey record for each one deleted here
+// (store.TeamKeysToPublish). On a profile's first pass, the first of a new
+// epoch, or the first after team records were switched back on, the
+// whole inventory is queued first, marked republish
+// (store.QueueTeamInventory): what the log holds by now is left out. A
+// key mail/team refuses to write (secret material, too large) stays out
+// of the log and leaves the queue: it is never retried into a record.
 func (s *Service) teamPublishKeys(ctx context.Context, account int64, add func(team.Record, []string, int64) error) error {
+	if _, err := s.p.Store.QueueTeamInventory(ctx, account); err != nil {
+		return err
+	}
 	keys, err := s.p.Store.TeamKeysToPublish(ctx, account)
 	if err != nil {
 		return err
 	}
 	var refused []int64
 	for _, k := range keys {
-		r := team.Record{Kind: team.KindKey, Address: k.Address, Format: k.Format, Data: k.Data, Fingerprint: k.Fingerprint}
+		r := team.Record{Kind: team.KindKey, Address: k.Address, Format: k.Format, Data: k.Data, Fingerprint: k.Fingerprint, Republish: k.Republish}
+		if k.Removed {
+			r.Kind, r.Data = team.KindUnkey, nil
+		}
 		if err := add(r, nil, k.QueueID); errors.Is(err, team.ErrInvalid) {
 			refused = append(refused, k.QueueID)
 		} else if err != nil {

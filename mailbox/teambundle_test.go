@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"math/big"
@@ -23,7 +22,6 @@ import (
 	"github.com/sealdesk/sealdesk/crypto/pgp"
 	"github.com/sealdesk/sealdesk/crypto/smime"
 	"github.com/sealdesk/sealdesk/internal/gpgtest"
-	"github.com/sealdesk/sealdesk/internal/testenv"
 	"github.com/sealdesk/sealdesk/mail/team"
 	"github.com/sealdesk/sealdesk/mail/team/teamtest"
 	"github.com/sealdesk/sealdesk/security"
@@ -41,24 +39,8 @@ func TestTeamBundleMemory(t *testing.T) {
 
 // TestDovecotTeamBundle: the bundle test on the harness's Dovecot.
 func TestDovecotTeamBundle(t *testing.T) {
-	addr := testenv.IMAP(t)
-	user, pass := testenv.MailUser(t)
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	folder := "SealDesk/Bundles-" + hex.EncodeToString(rnd[:])
-	admin := testenv.IMAPClient(t, user, pass, nil)
-	t.Cleanup(func() {
-		_ = admin.Unselect().Wait()
-		_ = admin.Delete(folder).Wait()
-		_ = admin.Delete(strings.ReplaceAll(folder, "/", ".")).Wait()
-	})
-	testTeamBundle(t, addr, user, pass, TeamOptions{Folder: folder}, func() [][]byte {
-		name := folder
-		if l, _ := admin.List("", "", nil).Collect(); len(l) > 0 && l[0].Delim != 0 {
-			name = strings.ReplaceAll(folder, "/", string(l[0].Delim))
-		}
-		return folderMessages(t, admin, name)
-	})
+	ks := dovecotKeysServer(t)
+	testTeamBundle(t, ks.addr, ks.user, ks.pass, ks.opt.Team, ks.messages)
 }
 
 // testTeamBundle: Anna leaves the helpdesk's OpenPGP key and S/MIME

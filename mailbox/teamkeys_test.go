@@ -3,7 +3,6 @@ package mailbox
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
@@ -14,10 +13,8 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
-	goimap "github.com/emersion/go-imap/v2"
 
 	"github.com/sealdesk/sealdesk/crypto/smime"
-	"github.com/sealdesk/sealdesk/internal/testenv"
 	"github.com/sealdesk/sealdesk/mail/team"
 	"github.com/sealdesk/sealdesk/mail/team/teamtest"
 	"github.com/sealdesk/sealdesk/security"
@@ -188,44 +185,10 @@ func TestTeamKeyDirectoryMemory(t *testing.T) {
 // TestDovecotTeamKeyDirectory: the same against the harness's Dovecot;
 // skipped unless run through scripts/with-services.sh.
 func TestDovecotTeamKeyDirectory(t *testing.T) {
-	addr := testenv.IMAP(t)
-	user, pass := testenv.MailUser(t)
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	tag := hex.EncodeToString(rnd[:])
-	opt := SyncOptions{Team: TeamOptions{Folder: "SealDesk/Keys-" + tag}}
-	t.Cleanup(func() {
-		c := testenv.IMAPClient(t, user, pass, nil)
-		_ = c.Delete("SealDesk.Keys-" + tag).Wait()
-		_ = c.Delete(opt.Team.Folder).Wait()
-		_ = c.Logout().Wait()
-	})
-	a := newLaptop(t, "anna", addr, user, pass, opt)
-	b := newLaptop(t, "bob", addr, user, pass, opt)
-	c := newLaptop(t, "carl", addr, user, pass, opt)
+	ks := dovecotKeysServer(t)
+	a := newLaptop(t, "anna", ks.addr, ks.user, ks.pass, ks.opt)
+	b := newLaptop(t, "bob", ks.addr, ks.user, ks.pass, ks.opt)
+	c := newLaptop(t, "carl", ks.addr, ks.user, ks.pass, ks.opt)
 	converge(t, a, b, c)
-	runKeyDirectory(t, a, b, c, func(raws ...[]byte) {
-		acct, err := a.p.Store.AccountByName(context.Background(), "help")
-		if err != nil {
-			t.Fatal(err)
-		}
-		held, err := a.p.Store.TeamFolderState(context.Background(), acct.ID)
-		if err != nil || held.Name == "" {
-			t.Fatalf("team folder: %+v, %v", held, err)
-		}
-		admin := testenv.IMAPClient(t, user, pass, nil)
-		defer admin.Logout()
-		for _, raw := range raws {
-			cmd := admin.Append(held.Name, int64(len(raw)), &goimap.AppendOptions{})
-			if _, err := cmd.Write(raw); err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := cmd.Wait(); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	runKeyDirectory(t, a, b, c, ks.appendRaw)
 }

@@ -145,6 +145,10 @@ type Certificate struct {
 	// ExpiresSoon: valid now but not 30 days from now.
 	ExpiresSoon bool `json:"expires_soon"`
 	NotYetValid bool `json:"not_yet_valid"`
+	// TeamRemoved: a team member removed this certificate on their
+	// laptop; it stays here until an admin removes it (teamunkeys.go).
+	// nil: no one did.
+	TeamRemoved *TeamRemovedNote `json:"team_removed,omitempty"`
 }
 
 // ExpiryWarning is how early a certificate is flagged as expiring.
@@ -156,10 +160,14 @@ func (s *Certificates) List(ctx context.Context) ([]Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
+	removed, err := s.teamRemovedNotes(ctx, store.KeyFormatSMIME)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
 	out := make([]Certificate, 0, len(rows))
 	for _, r := range rows {
-		c := Certificate{Certificate: r}
+		c := Certificate{Certificate: r, TeamRemoved: removed[r.Fingerprint]}
 		nb, _ := time.Parse(time.RFC3339, r.NotBefore)
 		c.NotYetValid = now.Before(nb)
 		c.Expired, c.ExpiresSoon = expiry(now, r.NotAfter)

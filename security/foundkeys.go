@@ -80,6 +80,15 @@ func (s *FoundKeys) Accept(ctx context.Context, id int64) (PendingResult, error)
 	if err != nil && !errors.Is(err, ErrDuplicate) {
 		return PendingResult{}, err
 	}
+	if k.Origin == store.OriginTeam {
+		// The team's log holds this key already: the import's queueing
+		// is no news to publish, and if the key is removed from the log
+		// before the next pass, publishing it then would undo a team
+		// member's removal (docs/team.md, the shared key directory).
+		if err := s.p.Store.UnqueueTeamKey(ctx, teamFormat(verdict.Technology(k.Technology)), k.Fingerprint); err != nil {
+			return PendingResult{}, err
+		}
+	}
 	if k.Technology == string(verdict.TechPGP) && k.KeyChange {
 		if err := s.supersede(ctx, k, &res); err != nil {
 			return PendingResult{}, err

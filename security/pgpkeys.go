@@ -18,6 +18,10 @@ type PGPKey struct {
 	Expired bool `json:"expired"`
 	// ExpiresSoon: valid now but not 30 days from now.
 	ExpiresSoon bool `json:"expires_soon"`
+	// TeamRemoved: a team member removed this key on their laptop; it
+	// stays here until an admin removes it (teamunkeys.go). nil: no one
+	// did.
+	TeamRemoved *TeamRemovedNote `json:"team_removed,omitempty"`
 }
 
 // PGPKeys is the OpenPGP inventory of a profile: public keys in SQLite,
@@ -35,10 +39,14 @@ func (s *PGPKeys) List(ctx context.Context) ([]PGPKey, error) {
 	if err != nil {
 		return nil, err
 	}
+	removed, err := s.teamRemovedNotes(ctx, store.KeyFormatOpenPGP)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
 	out := make([]PGPKey, 0, len(rows))
 	for _, r := range rows {
-		k := PGPKey{PGPKey: r}
+		k := PGPKey{PGPKey: r, TeamRemoved: removed[r.Fingerprint]}
 		k.Expired, k.ExpiresSoon = expiry(now, r.Expires)
 		out = append(out, k)
 	}

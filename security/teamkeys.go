@@ -37,6 +37,12 @@ type TeamKeysResult struct {
 	// Ignored are key records whose key does not parse or does not match
 	// what the record says; they are logged and never offered.
 	Ignored []IgnoredTeamKey `json:"ignored"`
+	// Withdrawn are candidates only the team had offered, taken out of
+	// Found in mail because a team member removed the key (an unkey
+	// record); Removed are keys this laptop holds that a team member
+	// removed on theirs: they stay here until an admin removes them.
+	Withdrawn []store.PendingKey `json:"withdrawn"`
+	Removed   []TeamKeyRemoval   `json:"removed"`
 }
 
 // IgnoredTeamKey is a key record that was not offered.
@@ -50,11 +56,13 @@ type IgnoredTeamKey struct {
 // public key the engines read.
 var ErrTeamKey = errors.New("security: team key record refused")
 
-// OfferTeamKeys judges the key records the team passes read and did not
-// judge yet (store.TeamKeysToOffer), each once. A record that cannot be
-// judged now (the store failing) stays waiting for the next pass.
+// OfferTeamKeys judges the key and unkey records the team passes read
+// and did not judge yet (store.TeamKeysToOffer), each once, in UID order.
+// A record that cannot be judged now (the store failing) stays waiting
+// for the next pass.
 func (s *FoundKeys) OfferTeamKeys(ctx context.Context) (TeamKeysResult, error) {
-	res := TeamKeysResult{Offered: []store.PendingKey{}, Accepted: []store.PendingKey{}, Ignored: []IgnoredTeamKey{}}
+	res := TeamKeysResult{Offered: []store.PendingKey{}, Accepted: []store.PendingKey{}, Ignored: []IgnoredTeamKey{},
+		Withdrawn: []store.PendingKey{}, Removed: []TeamKeyRemoval{}}
 	recs, err := s.p.Store.TeamKeysToOffer(ctx)
 	if err != nil || len(recs) == 0 {
 		return res, err
@@ -64,22 +72,35 @@ func (s *FoundKeys) OfferTeamKeys(ctx context.Context) (TeamKeysResult, error) {
 		return res, err
 	}
 	for _, r := range recs {
+		if r.Removal {
+			outcome, err := s.teamKeyRemoved(ctx, r, &res)
+			if err != nil {
+				return res, err
+			}
+			if err := s.p.Store.DecideTeamKey(ctx, r.Account, r.UID, true, "", outcome); err != nil {
+				return res, err
+			}
+			continue
+		}
 		status, reason, err := s.offerTeamKey(ctx, r, auto, &res)
 		if err != nil {
 			return res, err
 		}
+		if status != store.TeamKeyIgnored {
+			// Published again after a removal: the note that a team
+			// member removed it is no longer true.
+			if err := s.p.Store.ClearTeamRemoved(ctx, r.Format, r.Fingerprint); err != nil {
+				return res, err
+			}
+		}
 		if status == store.TeamKeyIgnored {
 			res.Ignored = append(res.Ignored, IgnoredTeamKey{Account: r.Account, UID: r.UID, Reason: reason})
-			tech := verdict.TechSMIME
-			if r.Format == store.KeyFormatOpenPGP {
-				tech = verdict.TechPGP
-			}
 			// The log's operations are fixed (sign, verify, encrypt,
 			// decrypt): reading a published key is a verification.
-			s.log(ctx, tech, store.LogEntry{Direction: "in", Operation: "verify", Status: "failed",
+			s.log(ctx, formatTech(r.Format), store.LogEntry{Direction: "in", Operation: "verify", Status: "failed",
 				Detail: fmt.Sprintf("team key record %d from %s ignored: %s", r.UID, r.Agent, reason)})
 		}
-		if err := s.p.Store.DecideTeamKey(ctx, r.Account, r.UID, status, reason); err != nil {
+		if err := s.p.Store.DecideTeamKey(ctx, r.Account, r.UID, false, status, reason); err != nil {
 			return res, err
 		}
 	}

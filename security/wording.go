@@ -1,9 +1,12 @@
 package security
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sealdesk/sealdesk/crypto/verdict"
+	"github.com/sealdesk/sealdesk/store"
 )
 
 // The words people read about a verdict's codes, each written once, here:
@@ -224,4 +227,47 @@ func noteText(a AddressStatus) string {
 		return ""
 	}
 	return strings.TrimSpace("Note: " + strings.TrimSuffix(a.Comment, ".") + ". " + fix)
+}
+
+// The team's key removals (teamunkeys.go): what the security log and the
+// key lists say when a team member removed a key on their laptop. The
+// screens are the app's (sealctl's `cert delete`, `pgp delete` do the
+// same).
+const (
+	screenCertificates = "Certificates"
+	screenPGPKeys      = "PGP keys"
+)
+
+// keyNoun is what a key of tech is called.
+func keyNoun(tech verdict.Technology) string {
+	if tech == verdict.TechPGP {
+		return "OpenPGP key"
+	}
+	return "S/MIME certificate"
+}
+
+// teamRemovedNote is the sentence beside a held key a team member
+// removed: "Anna removed it on their laptop on 2 Jun 2026. It stays here
+// until an admin removes it under Certificates."
+func teamRemovedNote(r store.TeamRemoval, screen string) string {
+	when := ""
+	if at, err := time.Parse(time.RFC3339, r.At); err == nil && !at.IsZero() {
+		when = " on " + at.Format("2 Jan 2006")
+	}
+	return fmt.Sprintf("%s removed it on their laptop%s. It stays here until an admin removes it under %s.",
+		teamWho(r.Agent, r.AgentName), when, screen)
+}
+
+// teamRemovedText is the security log's entry for a held key a team
+// member removed.
+func teamRemovedText(uid uint32, who, noun, label, screen string) string {
+	return fmt.Sprintf("team record %d: %s removed the %s %s on their laptop. It stays here until an admin removes it under %s.",
+		uid, who, noun, label, screen)
+}
+
+// teamWithdrawnText is the security log's entry for a candidate the team
+// offered and withdrew.
+func teamWithdrawnText(uid uint32, who, noun, label, address string) string {
+	return fmt.Sprintf("team record %d: %s removed the %s %s for %s on their laptop: it is no longer offered in Found in mail.",
+		uid, who, noun, label, address)
 }

@@ -76,7 +76,14 @@ func (s *Store) SaveAccount(ctx context.Context, a Account) (Account, error) {
 	if err != nil {
 		return a, fmt.Errorf("store: saving account %q: %w", a.Name, err)
 	}
-	if !saved.NoTeam {
+	if saved.NoTeam {
+		// Keys imported while records are off are not queued for this
+		// account: when they are switched back on, the whole inventory
+		// is published again (QueueTeamInventory).
+		if _, err := s.exec(ctx, `UPDATE team_folders SET inventory_epoch = -1 WHERE account_id = ?`, saved.ID); err != nil {
+			return saved, fmt.Errorf("store: saving account %q: %w", a.Name, err)
+		}
+	} else {
 		// Team records on (again): tickets rooted while no team account
 		// held them are rooted anew at the next team pass, and join it
 		// (docs/team.md: a profile that worked alone keeps its numbers).

@@ -102,18 +102,22 @@ func (s *Store) AddCertificates(ctx context.Context, certs []Certificate, privat
 				return err
 			}
 			c.CreatedAt = now()
+			// with_key: stored with our private key, or in its PKCS #12
+			// file (the chain): ours, never published, not even when the
+			// inventory is published again (QueueTeamInventory).
+			withKey := len(privateFor) > 0 || c.HasPrivate
 			err = tx.QueryRowContext(ctx, `INSERT INTO smime_certificates(fingerprint, subject, issuer, serial, emails,
-			    not_before, not_after, is_ca, key_usage, ext_key_usage, has_private, trusted_directly, der, created_at)
-			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			    not_before, not_after, is_ca, key_usage, ext_key_usage, has_private, trusted_directly, der, created_at, with_key)
+			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				c.Fingerprint, c.Subject, c.Issuer, c.Serial, joinList(c.Emails), c.NotBefore, c.NotAfter,
-				c.IsCA, joinList(c.KeyUsage), joinList(c.ExtKeyUsage), c.HasPrivate, c.TrustedDirectly, c.DER, c.CreatedAt).Scan(&c.ID)
+				c.IsCA, joinList(c.KeyUsage), joinList(c.ExtKeyUsage), c.HasPrivate, c.TrustedDirectly, c.DER, c.CreatedAt, withKey).Scan(&c.ID)
 			if err != nil {
 				return fmt.Errorf("store: inserting certificate %s: %w", c.Fingerprint, err)
 			}
 			// A public certificate is published for the team; one that
 			// comes with our private key (a PKCS #12 import, its chain
 			// included) is ours and is not (docs/team.md).
-			if len(privateFor) == 0 && !c.HasPrivate {
+			if !withKey {
 				if err := queueTeamKey(ctx, tx, KeyFormatSMIME, c.Fingerprint, c.DER); err != nil {
 					return err
 				}
@@ -158,16 +162,14 @@ func (s *Store) setCertificateFlag(ctx context.Context, update, fingerprint stri
 	return nil
 }
 
-// DeleteCertificate removes a certificate row, or returns ErrNotFound.
+// DeleteCertificate removes a certificate row, or returns ErrNotFound. A
+// public certificate (not ours, nor of our key's chain) leaves with the
+// queueing of its removal for the team, in the same transaction
+// (docs/team.md: the shared key directory).
 func (s *Store) DeleteCertificate(ctx context.Context, fingerprint string) error {
-	res, err := s.exec(ctx, `DELETE FROM smime_certificates WHERE fingerprint = ?`, fingerprint)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.deleteKey(ctx, KeyFormatSMIME, fingerprint,
+		`SELECT has_private = 0 AND with_key = 0, emails FROM smime_certificates WHERE fingerprint = ?`,
+		`DELETE FROM smime_certificates WHERE fingerprint = ?`)
 }
 
 type scanner interface{ Scan(...any) error }

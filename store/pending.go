@@ -124,8 +124,13 @@ func (s *Store) AddPendingKeys(ctx context.Context, keys []PendingKey) ([]Pendin
 // PendingKeys lists the found keys in one status ("" for all), oldest
 // first.
 func (s *Store) PendingKeys(ctx context.Context, status string) ([]PendingKey, error) {
-	rows, err := s.query(ctx, `SELECT `+pendingColumns+` FROM pending_keys
+	return s.queryPending(ctx, `SELECT `+pendingColumns+` FROM pending_keys
 	    WHERE ? = '' OR status = ? ORDER BY id`, status, status)
+}
+
+// queryPending runs a query (or a DELETE … RETURNING) of pendingColumns.
+func (s *Store) queryPending(ctx context.Context, query string, args ...any) ([]PendingKey, error) {
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -151,16 +151,14 @@ func (s *Store) PutPGPKeys(ctx context.Context, keys []PGPKey) ([]PGPKey, error)
 	return out, nil
 }
 
-// DeletePGPKey removes a key (and its key IDs), or returns ErrNotFound.
+// DeletePGPKey removes a key (and its key IDs), or returns ErrNotFound. A
+// public key (one we hold no secret of) leaves with the queueing of its
+// removal for the team, in the same transaction (docs/team.md: the shared
+// key directory).
 func (s *Store) DeletePGPKey(ctx context.Context, fingerprint string) error {
-	res, err := s.exec(ctx, `DELETE FROM pgp_keys WHERE fingerprint = ?`, fingerprint)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.deleteKey(ctx, KeyFormatOpenPGP, fingerprint,
+		`SELECT has_secret = 0, emails FROM pgp_keys WHERE fingerprint = ?`,
+		`DELETE FROM pgp_keys WHERE fingerprint = ?`)
 }
 
 func (s *Store) queryPGPKeys(ctx context.Context, q string, args ...any) ([]PGPKey, error) {

@@ -41,3 +41,14 @@ func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
 	}
 	return strings.Join(plan, "; ")
 }
+
+// TeamLogSays runs once per queued key record: the log's key and unkey
+// records are found by fingerprint, never scanned.
+func TestTeamKeyLookupsUseIndexes(t *testing.T) {
+	s := open(t)
+	joined := queryPlan(t, s, teamLogSaysQuery, 1, "smime", "aa", []byte("x"))
+	if strings.Contains(joined, "SCAN k") || strings.Contains(joined, "SCAN r") ||
+		!strings.Contains(joined, "team_keys_fp") || !strings.Contains(joined, "team_key_removals_fp") {
+		t.Fatalf("TeamLogSays scans the log: %s", joined)
+	}
+}

@@ -19,7 +19,7 @@ import (
 type TeamRecord struct {
 	UID       uint32
 	MessageID string
-	Kind      string // claim, state, owner, agent, key, or ""
+	Kind      string // claim, state, owner, agent, key, unkey, or ""
 	Root      string
 	Claims    []TeamClaim
 	State     string
@@ -31,7 +31,8 @@ type TeamRecord struct {
 	Agent     string
 	At        time.Time
 	Republish bool
-	// Format, Data and Fingerprint: a key record's key (kind "key").
+	// Format, Data and Fingerprint: a key record's key (kind "key"); an
+	// unkey record's Format and Fingerprint (kind "unkey").
 	Format      string
 	Data        []byte
 	Fingerprint string
@@ -89,13 +90,15 @@ func (s *Store) TeamFolderState(ctx context.Context, accountID int64) (TeamFolde
 // ResetTeam starts a new epoch after the log was lost (folder deleted,
 // emptied, a record expunged): the records held and the view are
 // forgotten, tickets keep their numbers, states, owners and history and
-// are claimed again. See docs/team.md, Faults.
+// are claimed again, and the key inventory is published again
+// (QueueTeamInventory: the epoch changes). See docs/team.md, Faults.
 func (s *Store) ResetTeam(ctx context.Context, accountID int64) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM team_records WHERE account_id = ?`,
 			`DELETE FROM team_tickets WHERE account_id = ?`,
 			`DELETE FROM team_keys WHERE account_id = ?`,
+			`DELETE FROM team_key_removals WHERE account_id = ?`,
 			`UPDATE tickets SET team_claimed = 0 WHERE team_account_id = ?`,
 			`UPDATE team_folders SET uid_validity = 0, last_uid = 0, highest_modseq = 0, messages = 0, epoch = epoch + 1 WHERE account_id = ?`,
 		} {
@@ -275,6 +278,8 @@ func (a *applier) rule(r TeamRecord, mine bool, out *TeamApplied) (string, error
 			a.account, r.Address, r.Name, r.UID)
 	case "key":
 		return a.applyKey(r)
+	case "unkey":
+		return a.applyUnkey(r)
 	}
 	return "ignored", nil
 }

@@ -28,7 +28,8 @@ type TeamOutgoing struct {
 	MessageID string
 	Raw       []byte
 	// Root and Kind: the ticket and field a change is about (a later
-	// change of the same replaces it while queued).
+	// change of the same replaces it while queued); for a key or unkey
+	// record, the key (TeamKeySubject).
 	Root, Kind string
 	// ClaimRoots are the roots a claim record claims.
 	ClaimRoots []string
@@ -131,7 +132,7 @@ func (s *Store) QueueTeamRecords(ctx context.Context, account int64, out []TeamO
 
 // TeamOutbox lists an account's queued records, oldest first.
 func (s *Store) TeamOutbox(ctx context.Context, account int64) ([]TeamOutgoing, error) {
-	rows, err := s.query(ctx, `SELECT message_id, raw FROM team_outbox WHERE account_id = ? ORDER BY id`, account)
+	rows, err := s.query(ctx, `SELECT message_id, raw, root, kind FROM team_outbox WHERE account_id = ? ORDER BY id`, account)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +140,7 @@ func (s *Store) TeamOutbox(ctx context.Context, account int64) ([]TeamOutgoing, 
 	var out []TeamOutgoing
 	for rows.Next() {
 		var o TeamOutgoing
-		if err := rows.Scan(&o.MessageID, &o.Raw); err != nil {
+		if err := rows.Scan(&o.MessageID, &o.Raw, &o.Root, &o.Kind); err != nil {
 			return nil, err
 		}
 		out = append(out, o)

@@ -31,7 +31,7 @@ var commands = map[string]command{
 	"status":  {summary: "show the data directory, schema and keychain state", needsProfile: true, run: runStatus},
 	"cert":    {summary: "S/MIME certificates and keys: import, key, list, delete, export, export-bundle", needsProfile: true, run: runCert},
 	"pgp":     {summary: "OpenPGP keys: import, list, delete, export, export-bundle", needsProfile: true, run: runPGP},
-	"pending": {summary: "keys found in received mail: list, accept, reject", needsProfile: true, run: runPending},
+	"pending": {summary: "keys found in received mail or published by the team: list, accept, reject", needsProfile: true, run: runPending},
 	"inspect": {summary: "process one message as an incoming article and show its security", needsProfile: true, run: runInspect},
 	"seal":    {summary: "sign and/or encrypt an outgoing message (--type smime|pgp)", needsProfile: true, run: runSeal},
 	"account": {summary: "mailbox accounts: add, list (passwords in the keychain)", needsProfile: true, run: runAccount},
@@ -40,6 +40,7 @@ var commands = map[string]command{
 	"tickets": {summary: "list the tickets with their articles", needsProfile: true, run: runTickets},
 	"ticket":  {summary: "change a ticket for the team: state N open|pending|closed [--until DATE], assign N AGENT|--none", needsProfile: true, run: runTicket},
 	"agent":   {summary: "this laptop's agent identity for the team: set NAME ADDRESS", needsProfile: true, run: runAgent},
+	"team":    {summary: "the team desk on this laptop: status (folder, records read, queued), auto-accept on|off", needsProfile: true, run: runTeam},
 	"bundle":  {summary: "key bundles left in the team folder for a colleague: list, import UID --passphrase-file F", needsProfile: true, run: runBundle},
 	"retry":   {summary: "run the security engines again over failed articles (--all) or one", needsProfile: true, run: runRetry},
 }

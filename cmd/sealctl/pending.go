@@ -9,7 +9,7 @@ import (
 	"github.com/sealdesk/sealdesk/store"
 )
 
-const pendingUsage = `pending list [--json]      keys and certificates found in received mail, waiting for a decision
+const pendingUsage = `pending list [--json]      keys and certificates found in received mail or published by the team, waiting for a decision
        pending accept ID          import it (failed articles are re-checked)
        pending reject ID          never use it, and do not propose it again`
 
@@ -50,9 +50,26 @@ func runPendingList(e *env, args []string) error {
 		if k.KeyChange {
 			notes = "KEY CHANGE: would replace " + k.Replaces + "; " + notes
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Technology, k.Source, k.Address, k.Label, notes)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Technology, pendingFrom(k), k.Address, k.Label, notes)
 	}
 	return tw.Flush()
+}
+
+// pendingFrom is where a found key came from: the part of a mail that
+// carried it (autocrypt, attachment, signature), or "team: ADDRESS" for a
+// key a team member published (docs/team.md, the shared key directory).
+func pendingFrom(k store.PendingKey) string {
+	if k.Origin != store.OriginTeam {
+		return k.Source
+	}
+	who := k.OriginAgent
+	if who == "" {
+		who = k.OriginAgentName
+	}
+	if who == "" {
+		return "team"
+	}
+	return "team: " + who
 }
 
 func runPendingAccept(e *env, args []string) error {

@@ -81,6 +81,12 @@ func printSummary(w io.Writer, s mailbox.Summary) {
 		for _, c := range t.Conflicts {
 			fmt.Fprintf(w, "%s: team: %s\n", s.Account, conflictSentence(c, time.Now()))
 		}
+		if t.Keys != nil {
+			// A key held here that a team member removed: kept, and said.
+			for _, r := range t.Keys.Removed {
+				fmt.Fprintf(w, "%s: team: %s: %s\n", s.Account, r.Label, r.Note)
+			}
+		}
 	}
 }
 

@@ -79,3 +79,95 @@ func TestTeamThroughSealctl(t *testing.T) {
 		t.Fatalf("no-team history: %+v", h)
 	}
 }
+
+type teamStatusJSON struct {
+	AgentAddress string `json:"agent_address"`
+	AutoAccept   bool   `json:"auto_accept"`
+	Accounts     []struct {
+		Account       string `json:"account"`
+		Team          bool   `json:"team"`
+		Folder        string `json:"folder"`
+		Records       int    `json:"records"`
+		LastUID       uint32 `json:"last_uid"`
+		QueuedChanges int    `json:"queued_changes"`
+		QueuedKeys    int    `json:"queued_keys"`
+	} `json:"accounts"`
+}
+
+// TestTeamKeysThroughSealctl: `team status` and `team auto-accept`; a
+// certificate Anna imports is queued (status), published by her sync and
+// listed on Bob's laptop as from the team (`pending list`, FROM and the
+// JSON's origin fields); Anna's delete queues its removal and withdraws
+// the candidate on Bob's laptop.
+func TestTeamKeysThroughSealctl(t *testing.T) {
+	memoryKeychain(t)
+	srv := teamtest.NewServer(t)
+	pw := writeFile(t, "pw", []byte(srv.Pass+"\n"))
+	anna, bob := ctl{t, t.TempDir()}, ctl{t, t.TempDir()}
+	for _, c := range []ctl{anna, bob} {
+		c.run(exitOK, "account", "add", "help", "--imap", srv.Addr, "--tls", "none", "--user", srv.User, "--password-file", pw)
+	}
+	anna.run(exitOK, "agent", "set", "Anna", "anna@example.test")
+	status := func(c ctl) teamStatusJSON {
+		var st teamStatusJSON
+		if err := json.Unmarshal([]byte(c.run(exitOK, "team", "status", "--json")), &st); err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Accounts) != 1 || st.Accounts[0].Account != "help" || !st.Accounts[0].Team {
+			t.Fatalf("team status: %+v", st)
+		}
+		return st
+	}
+	if out := bob.run(exitOK, "team", "status"); !strings.Contains(out, "auto-accept: off") || !strings.Contains(out, "help     on    -") {
+		t.Fatalf("team status before any sync:\n%s", out)
+	}
+	if out := bob.run(exitOK, "team", "auto-accept", "on"); !strings.Contains(out, "auto-accept on:") || !status(bob).AutoAccept {
+		t.Fatalf("auto-accept on: %s", out)
+	}
+	bob.run(exitOK, "team", "auto-accept", "off")
+	if status(bob).AutoAccept {
+		t.Fatal("auto-accept stays on")
+	}
+	bob.run(exitUsage, "team", "auto-accept", "maybe")
+	bob.run(exitUsage, "team", "auto-accept")
+	bob.run(exitUsage, "team", "status", "extra")
+	bob.run(exitUsage, "team", "join")
+
+	contact := writeFile(t, "dan.pem", selfSignedPEM(t, "dan@example.org"))
+	anna.run(exitOK, "cert", "import", contact)
+	if st := status(anna); st.Accounts[0].QueuedKeys != 1 || st.AgentAddress != "anna@example.test" {
+		t.Fatalf("anna after the import: %+v", st)
+	}
+	anna.run(exitOK, "sync", "--once")
+	if st := status(anna); st.Accounts[0].QueuedKeys != 0 || st.Accounts[0].QueuedChanges != 0 || st.Accounts[0].Records == 0 ||
+		st.Accounts[0].LastUID == 0 || st.Accounts[0].Folder != "SealDesk/Team" {
+		t.Fatalf("anna after her sync: %+v", st)
+	}
+	bob.run(exitOK, "sync", "--once")
+	out := bob.run(exitOK, "pending", "list")
+	if !strings.Contains(out, "team: anna@example.test") || strings.Contains(out, "attachment") {
+		t.Fatalf("pending list:\n%s", out)
+	}
+	var pending []map[string]any
+	if err := json.Unmarshal([]byte(bob.run(exitOK, "pending", "list", "--json")), &pending); err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 1 || pending[0]["origin"] != "team" || pending[0]["origin_agent"] != "anna@example.test" ||
+		pending[0]["origin_agent_name"] != "Anna" || pending[0]["source"] != "attachment" || pending[0]["address"] != "dan@example.org" {
+		t.Fatalf("pending list --json: %+v", pending)
+	}
+
+	var certs []certJSON
+	if err := json.Unmarshal([]byte(anna.run(exitOK, "cert", "list", "--json")), &certs); err != nil || len(certs) != 1 {
+		t.Fatalf("anna's certificates: %+v, %v", certs, err)
+	}
+	anna.run(exitOK, "cert", "delete", certs[0].Fingerprint)
+	if st := status(anna); st.Accounts[0].QueuedKeys != 1 {
+		t.Fatalf("anna after the delete: %+v, want its removal queued", st)
+	}
+	anna.run(exitOK, "sync", "--once")
+	bob.run(exitOK, "sync", "--once")
+	if out := bob.run(exitOK, "pending", "list"); !strings.Contains(out, "no keys waiting") {
+		t.Fatalf("pending list after anna removed the key:\n%s", out)
+	}
+}

@@ -11,7 +11,8 @@
 // stop. Records carry no secrets and no trust: whoever holds the mailbox
 // password can write one, so nothing here decides a security result. A key
 // record (keyrecord.go) carries a public certificate or key only: Build
-// and Parse refuse secret key material (ErrSecretMaterial).
+// and Parse refuse secret key material (ErrSecretMaterial); an unkey
+// record names a key removed on one laptop and carries no key at all.
 //
 // The rules that turn records into numbers, states and owners are the
 // store's (store/team.go): they apply records in UID order, the order the

@@ -38,19 +38,46 @@ func (r Record) checkKey() error {
 	if len(r.Data) == 0 || len(r.Data) > MaxKeyData {
 		return bad(fmt.Sprintf("needs 1 to %d bytes of key data, has %d", MaxKeyData, len(r.Data)))
 	}
-	if n := len(r.Fingerprint); n != 40 && n != 64 {
-		return bad("the fingerprint is not 40 or 64 hex digits")
+	if err := checkFingerprint(r.Format, r.Fingerprint); err != nil {
+		return bad(err.Error())
 	}
-	if _, err := hex.DecodeString(r.Fingerprint); err != nil {
-		return bad("the fingerprint is not hex")
-	}
-	switch r.Format {
-	case FormatSMIME:
+	if r.Format == FormatSMIME {
 		return checkCertificate(r.Data, r.Fingerprint)
-	case FormatOpenPGP:
-		return checkPublicPackets(r.Data)
 	}
-	return bad(fmt.Sprintf("format %q: want smime or openpgp", r.Format))
+	return checkPublicPackets(r.Data)
+}
+
+// checkUnkey checks an unkey record (KindUnkey): a known format and a
+// fingerprint of its form, and no key data (a removal names a key, it
+// carries none).
+func (r Record) checkUnkey() error {
+	bad := func(what string) error { return fmt.Errorf("%w: unkey record: %s", ErrInvalid, what) }
+	if len(r.Data) != 0 {
+		return bad("carries key data")
+	}
+	if err := checkFingerprint(r.Format, r.Fingerprint); err != nil {
+		return bad(err.Error())
+	}
+	return nil
+}
+
+// checkFingerprint: format is smime (a SHA-256, 64 hex digits) or openpgp
+// (a v4 fingerprint, 40 hex digits, or a v6 one, 64: RFC 9580 section
+// 5.5.4), and fp is hex of that length.
+func checkFingerprint(format, fp string) error {
+	var ok bool
+	switch format {
+	case FormatSMIME:
+		ok = len(fp) == 64
+	case FormatOpenPGP:
+		ok = len(fp) == 40 || len(fp) == 64
+	default:
+		return fmt.Errorf("format %q: want smime or openpgp", format)
+	}
+	if _, err := hex.DecodeString(fp); err != nil || !ok {
+		return errors.New("the fingerprint is not hex of the format's length")
+	}
+	return nil
 }
 
 // checkCertificate accepts exactly one DER certificate (x509 refuses

@@ -152,3 +152,60 @@ func TestKeyRecordRejects(t *testing.T) {
 		})
 	}
 }
+
+func unkeyRecord(format, fp string) Record {
+	return Record{Kind: KindUnkey, MessageID: NewMessageID(), Address: "c@example.org", Format: format, Fingerprint: fp,
+		Agent: "anna@example.test", At: time.Unix(1, 0).UTC()}
+}
+
+func TestUnkeyRecordRoundTrip(t *testing.T) {
+	der, _ := testCert(t, "c@example.org")
+	_, _, fp := testPGP(t, "c@example.org")
+	for _, r := range []Record{unkeyRecord(FormatSMIME, sha(der)), unkeyRecord(FormatOpenPGP, fp)} {
+		t.Run(r.Format, func(t *testing.T) {
+			raw, err := Build(r, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(raw, []byte("[SealDesk v1 unkey] "+r.Format+" c@example.org "+r.Fingerprint)) {
+				t.Fatalf("subject does not name the key:\n%s", raw)
+			}
+			got, err := Parse(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Kind != KindUnkey || got.Format != r.Format || got.Fingerprint != r.Fingerprint || got.Address != r.Address ||
+				got.Agent != r.Agent || len(got.Data) != 0 {
+				t.Fatalf("got %+v", got)
+			}
+		})
+	}
+}
+
+// TestUnkeyRecordRejects: an unkey record names one key of a known
+// format by a fingerprint of that format's form, and carries no key.
+func TestUnkeyRecordRejects(t *testing.T) {
+	der, _ := testCert(t, "c@example.org")
+	_, _, fp := testPGP(t, "c@example.org")
+	withData := unkeyRecord(FormatSMIME, sha(der))
+	withData.Data = der
+	for name, r := range map[string]Record{
+		"key data":                  withData,
+		"no fingerprint":            unkeyRecord(FormatOpenPGP, ""),
+		"not hex":                   unkeyRecord(FormatOpenPGP, strings.Repeat("XY", 20)),
+		"OpenPGP length for S/MIME": unkeyRecord(FormatSMIME, fp),
+		"odd length":                unkeyRecord(FormatOpenPGP, fp[:39]),
+		"unknown format":            unkeyRecord("x509", sha(der)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Build(r, nil); !errors.Is(err, ErrInvalid) {
+				t.Fatalf("Build: %v, want ErrInvalid", err)
+			}
+			raw := handWritten(t, r)
+			raw = bytes.Replace(raw, []byte(HeaderName+": v1 key"), []byte(HeaderName+": v1 unkey"), 1)
+			if _, err := Parse(raw); !errors.Is(err, ErrInvalid) {
+				t.Fatalf("Parse: %v, want ErrInvalid", err)
+			}
+		})
+	}
+}

@@ -48,6 +48,12 @@ const (
 	// trusted by the record itself (docs/team.md, the shared key
 	// directory). See keyrecord.go.
 	KindKey Kind = "key"
+	// KindUnkey: the certificate or public key Format/Fingerprint was
+	// removed from one laptop's inventory (Address, optional, says whose
+	// it was, for a person browsing the folder). A notice, never an
+	// order: no laptop removes a key because a record says so
+	// (docs/team.md, the shared key directory). See keyrecord.go.
+	KindUnkey Kind = "unkey"
 	// KindBundle: a passphrase-protected bundle of the helpdesk's own key
 	// for a colleague (bundle.go), in a multipart message like an
 	// Autocrypt Setup Message. The rules skip it; agents list and import it.
@@ -74,7 +80,8 @@ type Record struct {
 	Address string `json:"address,omitempty"`
 	Name    string `json:"name,omitempty"`
 	// Format, Data and Fingerprint describe a published key (KindKey):
-	// Data is public material only (checkKey refuses any secret).
+	// Data is public material only (checkKey refuses any secret). An
+	// unkey record (KindUnkey) has Format and Fingerprint, never Data.
 	Format      string `json:"format,omitempty"`
 	Data        []byte `json:"data,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
@@ -196,6 +203,10 @@ func (r Record) check() error {
 		if err := r.checkKey(); err != nil {
 			return err
 		}
+	case KindUnkey:
+		if err := r.checkUnkey(); err != nil {
+			return err
+		}
 	default:
 		return fmt.Errorf("%w: unknown kind %q", ErrNewerVersion, r.Kind)
 	}
@@ -235,7 +246,7 @@ func Build(r Record, from *mail.Address) ([]byte, error) {
 	fmt.Fprintf(&b, "Date: %s\r\n", r.At.Format(time.RFC1123Z))
 	fmt.Fprintf(&b, "Message-ID: <%s>\r\n", r.MessageID)
 	what := r.Root + r.Address
-	if r.Kind == KindKey {
+	if r.Kind == KindKey || r.Kind == KindUnkey {
 		what = fmt.Sprintf("%s %s %s", r.Format, r.Address, r.Fingerprint)
 	}
 	if r.Kind == KindClaim {

@@ -83,7 +83,8 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted %+v but cannot build it: %v", got, err)
 		}
 		back, err := Parse(again)
-		if err != nil || back.Kind != got.Kind || back.Root != got.Root || back.Base != got.Base {
+		if err != nil || back.Kind != got.Kind || back.Root != got.Root || back.Base != got.Base ||
+			back.Format != got.Format || back.Fingerprint != got.Fingerprint || len(back.Data) != len(got.Data) {
 			t.Fatalf("round trip: %+v -> %+v, %v", got, back, err)
 		}
 	})

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { GroupsApi, PendingKeysApi } from '../../api'
-import type { Certificate, Group } from '../../api/types'
+import type { Certificate, Group, PGPKey } from '../../api/types'
 import { AccountsStore } from '../../stores/admin/accounts.svelte'
 import { CertificatesStore, type CertificatesStoreApi } from '../../stores/admin/certificates.svelte'
 import { account, cert, goError, logEntry, NOW, pending, pgpKey } from '../../stores/admin/fixtures.test-helpers'
@@ -28,6 +28,17 @@ function certApi(list: Certificate[]): CertificatesStoreApi {
     exportPrivateKey: vi.fn(async () => ({ path: '/home/a/alice.key.pem', cancelled: false })),
     saveCertificate: vi.fn(async () => ''),
     trust: vi.fn(async () => ({ certificate: list[0], rechecked: 0 })),
+  }
+}
+
+function pgpApi(list: PGPKey[]): PGPKeysStoreApi {
+  return {
+    list: async () => list,
+    importKeys: async () => ({ imported: [], merged: [], unchanged: [], secret: [], warnings: [], rechecked: 0 }),
+    remove: async () => {},
+    exportPublic: async () => '',
+    exportSecret: async () => ({ path: '', cancelled: true }),
+    savePublic: async () => '',
   }
 }
 
@@ -138,17 +149,32 @@ describe('CertificatesScreen (issue 14)', () => {
   })
 })
 
+describe('a key the team removed', () => {
+  const removed = {
+    agent: 'anna@example.test',
+    agent_name: 'Anna',
+    at: '2026-03-01T10:00:00Z',
+    note: 'Anna <anna@example.test> removed it on their laptop on 1 Mar 2026. It stays here until an admin removes it under Certificates.',
+  }
+  it('shows a chip and Go’s sentence beside the certificate or key, and nothing beside the others', async () => {
+    render(CertificatesScreen, { store: new CertificatesStore(certApi([cert({ team_removed: removed }), cert({ fingerprint: 'CD'.repeat(32) })]), () => NOW) })
+    const rows = await screen.findAllByTestId('cert-row')
+    expect(within(rows[0]).getAllByTestId('note').map((n) => n.textContent)).toEqual(['Removed by the team'])
+    expect(within(rows[0]).getByTestId('team-removed').textContent).toBe(removed.note)
+    expect(within(rows[1]).queryByTestId('team-removed')).toBeNull()
+    cleanup()
+    const api = pgpApi([pgpKey({ team_removed: { ...removed, note: 'under PGP keys' } })])
+    render(PGPKeysScreen, { store: new PGPKeysStore(api, () => NOW) })
+    const row = await screen.findByTestId('pgp-row')
+    expect(within(row).getAllByTestId('note').map((n) => n.textContent)).toEqual(['Removed by the team'])
+    expect(within(row).getByTestId('team-removed').textContent).toBe('under PGP keys')
+  })
+})
+
 describe('PGPKeysScreen', () => {
   it('exports a secret key under the passphrase set in the dialog', async () => {
     const exportSecret = vi.fn(async () => ({ path: '/home/a/desk.secret.asc', cancelled: false }))
-    const api: PGPKeysStoreApi = {
-      list: async () => [pgpKey({ has_secret: true })],
-      importKeys: async () => ({ imported: [], merged: [], unchanged: [], secret: [], warnings: [], rechecked: 0 }),
-      remove: async () => {},
-      exportPublic: async () => '',
-      exportSecret,
-      savePublic: async () => '',
-    }
+    const api: PGPKeysStoreApi = { ...pgpApi([pgpKey({ has_secret: true })]), exportSecret }
     render(PGPKeysScreen, { store: new PGPKeysStore(api, () => NOW) })
     await fireEvent.click(await screen.findByTestId('pgp-download-secret'))
     await fireEvent.input(screen.getByTestId('confirm-passphrase'), { target: { value: 'file pass' } })

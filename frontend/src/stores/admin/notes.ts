@@ -30,6 +30,7 @@ export function certificateNotes(c: Certificate, now: Date): Note[] {
   if (!Number.isNaN(nb) && nb > now.getTime()) notes.push({ label: 'Not yet valid', tone: 'warn' })
   const e = expiry(c.not_after, now)
   if (e) notes.push(e)
+  if (c.team_removed) notes.push(teamRemovedChip)
   return notes
 }
 
@@ -39,8 +40,16 @@ export function pgpKeyNotes(k: PGPKey, now: Date): Note[] {
   if (k.revoked) notes.push({ label: 'Revoked', tone: 'bad' })
   const e = expiry(k.expires, now)
   if (e) notes.push(e)
+  if (k.team_removed) notes.push(teamRemovedChip)
   return notes
 }
+
+/**
+ * A team member removed this key on their laptop; it stays in use here
+ * until an admin removes it. The sentence (team_removed.note) is the Go
+ * side's (security/wording.go) and shows beside the chips.
+ */
+const teamRemovedChip: Note = { label: 'Removed by the team', tone: 'warn' }
 
 /** The clock the stores use unless a test hands them another. */
 export function currentTime(): Date {

@@ -1682,6 +1682,24 @@ export namespace security {
 		    return a;
 		}
 	}
+	export class TeamRemovedNote {
+	    agent: string;
+	    agent_name?: string;
+	    at: string;
+	    note: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TeamRemovedNote(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.agent = source["agent"];
+	        this.agent_name = source["agent_name"];
+	        this.at = source["at"];
+	        this.note = source["note"];
+	    }
+	}
 	export class Certificate {
 	    id: number;
 	    fingerprint: string;
@@ -1700,6 +1718,7 @@ export namespace security {
 	    expired: boolean;
 	    expires_soon: boolean;
 	    not_yet_valid: boolean;
+	    team_removed?: TeamRemovedNote;
 	
 	    static createFrom(source: any = {}) {
 	        return new Certificate(source);
@@ -1724,7 +1743,26 @@ export namespace security {
 	        this.expired = source["expired"];
 	        this.expires_soon = source["expires_soon"];
 	        this.not_yet_valid = source["not_yet_valid"];
+	        this.team_removed = this.convertValues(source["team_removed"], TeamRemovedNote);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ImportResult {
 	    imported: store.Certificate[];
@@ -1871,6 +1909,7 @@ export namespace security {
 	    superseded_for?: string[];
 	    expired: boolean;
 	    expires_soon: boolean;
+	    team_removed?: TeamRemovedNote;
 	
 	    static createFrom(source: any = {}) {
 	        return new PGPKey(source);
@@ -1891,7 +1930,26 @@ export namespace security {
 	        this.superseded_for = source["superseded_for"];
 	        this.expired = source["expired"];
 	        this.expires_soon = source["expires_soon"];
+	        this.team_removed = this.convertValues(source["team_removed"], TeamRemovedNote);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	
 	export class PendingResult {
@@ -1972,6 +2030,7 @@ export namespace security {
 		    return a;
 		}
 	}
+	
 	export class TrustResult {
 	    certificate: store.Certificate;
 	    rechecked: number;
