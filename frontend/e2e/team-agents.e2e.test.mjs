@@ -230,7 +230,7 @@ describe('two agents on one mailbox', { skip: !servicesUp() && 'no Dovecot/Postf
     )
     const r = sealctl(bobDir, 'ticket', 'state', String(number), 'open')
     assert.equal(r.status, 0, r.stderr)
-    assert.match(r.stderr, new RegExp(`Anna Agent set state "closed" on #${number} .*; your change \\("open"\\) was not applied`))
+    assert.match(r.stderr, new RegExp(`^sealctl: Anna Agent <anna@desk\\.test> set state "closed" on #${number} .*; your change \\("open"\\) was not applied$`, 'm'))
     const b = bobsTicket()
     assert.equal(b.state, 'closed')
     assert.equal(b.history.at(-1).outcome, 'lost')
