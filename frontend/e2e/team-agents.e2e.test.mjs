@@ -188,12 +188,16 @@ describe('two agents on one mailbox', { skip: !servicesUp() && 'no Dovecot/Postf
     await page.getByTestId('compose-send').click()
     const notice = composer.getByRole('alert').filter({ hasText: 'send anyway?' })
     await notice.waitFor({ timeout: 30_000 })
-    assert.match(await notice.textContent(), /Bob answered this ticket at \d\d:\d\d \(shown below\)/)
+    assert.match(await notice.textContent(), /^Bob answered this ticket at \d{1,2}:\d\d(\s?[AP]M)? \(shown below\) — send anyway\?/)
     const shown = notice.getByTestId('compose-meanwhile-article')
     assert.equal(await shown.count(), 1)
     assert.match(await shown.textContent(), new RegExp(`Bob.*Re: ${subject} \\[Ticket#${number}\\]`, 's'))
+    // The answer itself is shown, for Anna to read before deciding.
+    await shown.frameLocator('[data-testid=mail-frame]').getByText(bobText).waitFor({ timeout: 15_000 })
     assert.equal(await page.getByTestId('compose-send').textContent(), 'Send anyway')
     if (shots) {
+      await page.getByTestId('compose-send').scrollIntoViewIfNeeded()
+      await notice.scrollIntoViewIfNeeded()
       mkdirSync(shots, { recursive: true })
       await page.screenshot({ path: join(shots, 'answered-meanwhile.png') })
     }

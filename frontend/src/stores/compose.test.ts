@@ -438,6 +438,19 @@ describe('no double answers', () => {
     expect(s.meanwhile).toBeNull()
   })
 
+  it("loads the answer's content for the notice, once, with remote content blocked", async () => {
+    const api = fakeApi({ meanwhile: vi.fn(async () => answered) })
+    const section = { origin: 'unprotected', label: '', document: '<p>Fixed.</p>', remote_blocked: 0, notices: [], attachments: [], links: [] }
+    const content = vi.fn(async (id: number) => ({ article_id: id, sections: [section], remote_blocked: 0, load_remote: false }))
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents, { content })
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await s.checkMeanwhile()
+    await vi.waitFor(() => expect(s.meanwhileContent[9]?.sections[0].document).toBe('<p>Fixed.</p>'))
+    await s.checkMeanwhile()
+    expect(content).toHaveBeenCalledTimes(1)
+    expect(content).toHaveBeenCalledWith(9, false)
+  })
+
   it('sends at once when nothing happened, and checks nothing for a new ticket', async () => {
     const api = fakeApi()
     const s = new ComposeStore(api, { list: async () => groups }, noEvents)
