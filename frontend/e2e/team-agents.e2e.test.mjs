@@ -195,6 +195,7 @@ describe('two agents on one mailbox', { skip: !servicesUp() && 'no Dovecot/Postf
     // The answer itself is shown, for Anna to read before deciding.
     await shown.frameLocator('[data-testid=mail-frame]').getByText(bobText).waitFor({ timeout: 15_000 })
     assert.equal(await page.getByTestId('compose-send').textContent(), 'Send anyway')
+    assert.equal(await page.getByTestId('compose-progress').textContent(), '', 'the notice, not a "Not sent" error, says what happened')
     if (shots) {
       await page.getByTestId('compose-send').scrollIntoViewIfNeeded()
       await notice.scrollIntoViewIfNeeded()

@@ -591,8 +591,15 @@ export class ComposeStore {
     } catch (e) {
       const err = toAppError(e)
       this.step = null
-      // Answered in the moment between the check and the send: show it.
-      if (err.code === 'answered_meanwhile' && (await this.checkMeanwhile())) return null
+      // Answered in the moment between the check and the send (or seen
+      // by Go's look at the server before sending): show it. The notice
+      // says what happened; Go's "failed" progress, which may arrive while
+      // the notice loads, would only say it again as an error.
+      if (err.code === 'answered_meanwhile' && (await this.checkMeanwhile())) {
+        this.step = null
+        this.stepMessage = ''
+        return null
+      }
       this.error = err
       return null
     } finally {
