@@ -162,6 +162,12 @@ describe('two agents on one mailbox', { skip: !servicesUp() && 'no Dovecot/Postf
     // The owner select names him as the team's records do.
     const owner = view.getByTestId('ticket-owner')
     assert.equal(await owner.locator('option:checked').textContent(), `${bob.name} <${bob.address}>`)
+    // The list reloaded too: the row shows his name and the reminder.
+    const row = page.getByTestId('ticket-row').filter({ hasText: subject })
+    await until('the list row to show Bob and the reminder', async () => {
+      const seen = { owner: (await row.getByTestId('ticket-row-owner').allTextContents())[0], text: (await row.allTextContents())[0] ?? '' }
+      return { ok: seen.owner === bob.name && seen.text.includes(`pending until ${UNTIL}`), seen }
+    }, 10_000)
   })
 
   it('Anna writes a reply while Bob answers: the notice shows his answer before anything is sent; Send anyway sends once', async () => {
