@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/mail"
 	"strings"
 	"time"
@@ -71,6 +72,7 @@ func (c *Compose) Send(req SendRequest) (OutboxView, error) {
 			c.emit.Emit(EventSendProgress, SendProgress{SendID: req.SendID, Step: step, Message: msg, OutboxID: id})
 		}
 	}
+	c.lookAgain(ctx, d)
 	if err := compose.CheckSend(ctx, c.p.Store, d.Seen, compose.Self(ctx, c.p.Store)); err != nil {
 		progress(mailbox.StepFailed, Classify(err).Message, 0)
 		return OutboxView{}, err
@@ -118,6 +120,35 @@ func (c *Compose) Send(req SendRequest) (OutboxView, error) {
 	}
 	c.emitOutbox()
 	return v, nil
+}
+
+// lookBefore bounds the wait for the account's pass before the
+// no-double-answers check.
+const lookBefore = 10 * time.Second
+
+// lookAgain brings the account of a reply on a ticket up to date before
+// the no-double-answers check (mailbox.Service.Refresh), so another
+// agent's answer (in the shared Sent folder) or change (in the team
+// folder) since the last poll is seen now, not after the send. Best
+// effort: offline, or past lookBefore, the check uses what this laptop saw
+// last, and the send itself tells whether the server is reachable.
+func (c *Compose) lookAgain(ctx context.Context, d DraftMessage) {
+	if d.Seen.TicketID == 0 {
+		return // a new ticket: nobody else answered it
+	}
+	account, err := c.account(ctx, d.From)
+	if err != nil {
+		return // Send says why below
+	}
+	ctx, cancel := context.WithTimeout(ctx, lookBefore)
+	defer cancel()
+	sum, err := c.mb.Refresh(ctx, account)
+	if err != nil {
+		slog.Info("compose: the look before send is incomplete; the check uses what was seen last", "account", account, "err", err)
+	}
+	if c.emit != nil {
+		tellTeamPass(c.emit, c.p.Store, sum)
+	}
 }
 
 // buildDraft writes the draft and its attachments (sendAttachments) as a

@@ -134,26 +134,29 @@ func (s *Sync) start(req StartSyncRequest) (SyncStatus, error) {
 	return s.Status()
 }
 
-// afterTeam tells the UI what a team pass of the running sync brought:
-// other agents' records (the list reloads), keys the team published or
-// removed (Found in mail and the key lists reload: offered, accepted by
-// the laptop's setting, withdrawn, or noted beside a key held here), and
-// our changes that lost.
-func (s *Sync) afterTeam(sum mailbox.TeamSummary, _ error) {
+// afterTeam tells the UI what a team pass of the running sync brought.
+func (s *Sync) afterTeam(sum mailbox.TeamSummary, _ error) { tellTeamPass(s.emit, s.st, sum) }
+
+// tellTeamPass tells the UI what a team pass brought: other agents'
+// records (the list reloads), keys the team published or removed (Found
+// in mail and the key lists reload: offered, accepted by the laptop's
+// setting, withdrawn, or noted beside a key held here), and our changes
+// that lost (st nil: none are told).
+func tellTeamPass(emit Emitter, st *store.Store, sum mailbox.TeamSummary) {
 	if sum.Read > 0 || sum.Reset {
-		s.emit.Emit(EventTicketsChanged, struct{}{})
+		emit.Emit(EventTicketsChanged, struct{}{})
 	}
 	if sum.Keys != nil {
 		for _, ev := range []EventName{EventPendingChanged, EventCertificatesChanged, EventPGPKeysChanged} {
-			s.emit.Emit(ev, struct{}{})
+			emit.Emit(ev, struct{}{})
 		}
 	}
-	if len(sum.Conflicts) == 0 || s.st == nil {
+	if len(sum.Conflicts) == 0 || st == nil {
 		return
 	}
-	notices, err := conflictNotices(context.Background(), s.st, time.Now())
+	notices, err := conflictNotices(context.Background(), st, time.Now())
 	if err == nil && len(notices) > 0 {
-		s.emit.Emit(EventTeamConflicts, TeamConflicts{Notices: notices})
+		emit.Emit(EventTeamConflicts, TeamConflicts{Notices: notices})
 	}
 }
 

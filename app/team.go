@@ -132,13 +132,9 @@ func conflictNotices(ctx context.Context, st *store.Store, now time.Time) ([]Con
 	if err != nil || len(cs) == 0 {
 		return []ConflictNotice{}, err
 	}
-	agents, err := st.Agents(ctx)
+	names, err := st.AgentNames(ctx)
 	if err != nil {
 		return nil, err
-	}
-	names := map[string]string{}
-	for _, a := range agents {
-		names[strings.ToLower(a.Address)] = a.Name
 	}
 	out := make([]ConflictNotice, 0, len(cs))
 	for _, c := range cs {

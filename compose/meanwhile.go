@@ -104,12 +104,8 @@ func Since(ctx context.Context, st *store.Store, seen Seen, self string) (Meanwh
 		m.Changes = append(m.Changes, h)
 	}
 	if m.Any() {
-		agents, err := st.Agents(ctx)
-		if err != nil {
+		if m.Names, err = st.AgentNames(ctx); err != nil {
 			return m, err
-		}
-		for _, a := range agents {
-			m.Names[strings.ToLower(a.Address)] = a.Name
 		}
 	}
 	return m, nil

@@ -32,6 +32,8 @@ type Service struct {
 	now  func() time.Time
 	// teamMu holds a *sync.Mutex per account name (teamLock).
 	teamMu gosync.Map
+	// running holds the *sync.Engine of each account's Run, for Refresh.
+	running gosync.Map
 }
 
 // New returns the use cases; sec's Processing processes synced mail, its

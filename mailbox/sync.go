@@ -156,6 +156,8 @@ func (s *Service) Run(ctx context.Context, name string, opt SyncOptions) error {
 	if err != nil {
 		return err
 	}
+	s.running.Store(name, e)
+	defer s.running.CompareAndDelete(name, e)
 	s.processPending(ctx, &counter{})
 	return e.Run(ctx)
 }

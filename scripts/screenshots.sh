@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots: the dev build of the app in headless
 # Chromium under Xvfb, with the real keychain session, from the demo
-# mailbox (frontend/e2e/screenshots.mjs). It navigates with the app's own
-# buttons and Ctrl+1…8 shortcuts and checks before each capture that the
-# intended screen is up; it fails otherwise, and keeps the old pictures.
+# mailbox (frontend/e2e/screenshots.mjs), and the answered-meanwhile notice
+# from the two-agent e2e test against Dovecot and Postfix. It navigates
+# with the app's own buttons and Ctrl+1…8 shortcuts and checks before each
+# capture that the intended screen is up; it fails otherwise, and keeps
+# the old pictures.
 # Usage: scripts/screenshots.sh [OUTDIR]   (default docs/screenshots)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,5 +25,12 @@ export SEALDESK_DEV_BINARY="$work/sealdesk-dev" SEALDESK_ASSET_DIR="$work/dist"
 export SEALDESK_E2E_PORT=$((30000 + RANDOM % 20000))
 # Into a fresh folder first: a failed run leaves the committed pictures as they were.
 node frontend/e2e/screenshots.mjs "$work/shots"
+# The answered-meanwhile notice needs a second agent (sealctl on its own
+# profile) and real mail services: the two-agent e2e test takes it once it
+# has checked the notice and the other agent's answer are shown.
+CGO_ENABLED=0 go build -o "$work/sealctl" ./cmd/sealctl
+SEALDESK_SEALCTL="$work/sealctl" SEALDESK_SCREENSHOT_DIR="$work/shots" \
+	scripts/with-services.sh node --test frontend/e2e/team-agents.e2e.test.mjs
+[ -f "$work/shots/answered-meanwhile.png" ]
 mkdir -p "$out"
 cp "$work"/shots/*.png "$out"/

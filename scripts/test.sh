@@ -96,8 +96,9 @@ step app-build make -s build
 step window-smoke scripts/smoke-window.sh build/bin/sealdesk build/screenshots/window.png
 step package make -s test-package
 
-step e2e-build make -s build-dev
-step e2e bash -c 'cd frontend && node --test --test-concurrency=1 e2e/'
+# sealctl is the second agent of the two-agent tests (team-agents.e2e).
+step e2e-build make -s build-dev sealctl
+step e2e env SEALDESK_SCREENSHOT_DIR="$PWD/build/screenshots" bash -c 'cd frontend && node --test --test-concurrency=1 e2e/'
 count e2e "$(grep -oE '^# pass [0-9]+' "$logs/e2e.log" | grep -oE '[0-9]+')" "$(grep -oE '^# fail [0-9]+' "$logs/e2e.log" | grep -oE '[0-9]+')"
 
 # A step that broke without a failing test to show for it (build, vet,

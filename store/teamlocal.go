@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -313,6 +314,20 @@ func (s *Store) Agents(ctx context.Context) ([]Agent, error) {
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// AgentNames maps the agents' addresses, lower case, to the names their
+// records give, for sentences naming an agent ("Bob closed this ticket").
+func (s *Store) AgentNames(ctx context.Context) (map[string]string, error) {
+	agents, err := s.Agents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(agents))
+	for _, a := range agents {
+		out[strings.ToLower(a.Address)] = a.Name
+	}
+	return out, nil
 }
 
 // TeamConflicts returns our lost changes not yet shown, and marks them

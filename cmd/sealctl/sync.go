@@ -50,7 +50,7 @@ func runSync(e *env, args []string) error {
 	for _, name := range names {
 		opt.Reporter = &progress{w: e.stderr, account: name}
 		sum, err := e.mailbox().SyncOnce(e.ctx, name, opt)
-		printSummary(e.stdout, sum)
+		printSummary(e.stdout, sum, e.agentNames())
 		if err != nil {
 			errs = append(errs, fmt.Errorf("account %s: %w", name, err))
 		}
@@ -58,7 +58,7 @@ func runSync(e *env, args []string) error {
 	return errors.Join(errs...)
 }
 
-func printSummary(w io.Writer, s mailbox.Summary) {
+func printSummary(w io.Writer, s mailbox.Summary, names map[string]string) {
 	flags, expunged := 0, 0
 	for _, st := range s.Stats {
 		flags += st.Flags
@@ -79,7 +79,7 @@ func printSummary(w io.Writer, s mailbox.Summary) {
 			fmt.Fprintf(w, "%s: team: UID %d ignored: %s\n", s.Account, sk.UID, sk.Reason)
 		}
 		for _, c := range t.Conflicts {
-			fmt.Fprintf(w, "%s: team: %s\n", s.Account, conflictSentence(c, time.Now()))
+			fmt.Fprintf(w, "%s: team: %s\n", s.Account, conflictSentence(c, names, time.Now()))
 		}
 		if t.Keys != nil {
 			// A key held here that a team member removed: kept, and said.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sealdesk/sealdesk/mailbox"
@@ -108,24 +109,39 @@ func (e *env) printChange(res mailbox.ChangeResult, asJSON bool) error {
 	}
 	if res.Pass != nil {
 		for _, c := range res.Pass.Conflicts {
-			fmt.Fprintf(e.stderr, "sealctl: %s\n", conflictSentence(c, time.Now()))
+			fmt.Fprintf(e.stderr, "sealctl: %s\n", conflictSentence(c, e.agentNames(), time.Now()))
 		}
 	}
 	return nil
 }
 
-// conflictSentence is "Bob set state closed on #10004 10 s ago; yours
-// (pending) was not applied".
-func conflictSentence(c store.TeamConflict, now time.Time) string {
+// conflictSentence is `Bob <bob@example.test> set state "closed" on
+// #10004 10s ago; your change ("pending") was not applied`: the winner by
+// the name the team's records give (names: by lower-case address), else
+// by address.
+func conflictSentence(c store.TeamConflict, names map[string]string, now time.Time) string {
 	who := c.WinnerAgent
-	if who == "" {
+	switch name := names[strings.ToLower(who)]; {
+	case who == "":
 		who = "another agent"
+	case name != "":
+		who = name + " <" + who + ">" // a sentence, not a header field: no quoting
 	}
 	ago := ""
 	if at, err := time.Parse(time.RFC3339, c.WinnerAt); err == nil {
 		ago = " " + now.Sub(at).Round(time.Second).String() + " ago"
 	}
 	return fmt.Sprintf("%s set %s %q on #%d%s; your change (%q) was not applied", who, c.Field, c.WinnerValue, c.Number, ago, c.Mine)
+}
+
+// agentNames maps the team's agents' addresses, lower case, to their
+// names (the agent records read so far); empty when none is known.
+func (e *env) agentNames() map[string]string {
+	names, err := e.profile.Store.AgentNames(e.ctx)
+	if err != nil {
+		return map[string]string{} // the sentence names the address instead
+	}
+	return names
 }
 
 // runAgent dispatches `agent set`.

@@ -80,6 +80,48 @@ func TestTeamThroughSealctl(t *testing.T) {
 	}
 }
 
+// TestTeamConflictThroughSealctl: Anna and Bob change a ticket's state
+// from the same view and Anna's record comes first. Bob, who has not
+// synced since, is told, by Anna's name; Anna's next sync tells her
+// nothing; both show her state.
+func TestTeamConflictThroughSealctl(t *testing.T) {
+	memoryKeychain(t)
+	srv := teamtest.NewServer(t)
+	raws, _ := teamtest.Messages("Badge reader", 1, 100)
+	srv.Append(t, "INBOX", raws...)
+	pw := writeFile(t, "pw", []byte(srv.Pass+"\n"))
+	anna, bob := ctl{t, t.TempDir()}, ctl{t, t.TempDir()}
+	for _, c := range []ctl{anna, bob} {
+		c.run(exitOK, "account", "add", "help", "--imap", srv.Addr, "--tls", "none", "--user", srv.User, "--password-file", pw)
+	}
+	anna.run(exitOK, "agent", "set", "Anna Agent", "anna@example.test")
+	bob.run(exitOK, "agent", "set", "Bob", "bob@example.test")
+	anna.run(exitOK, "sync", "--once")
+	bob.run(exitOK, "sync", "--once")
+	state := func(c ctl) (string, ticketJSON) {
+		var all []ticketJSON
+		if err := json.Unmarshal([]byte(c.run(exitOK, "tickets", "--json")), &all); err != nil || len(all) != 1 {
+			t.Fatalf("tickets: %+v, %v", all, err)
+		}
+		return fmt.Sprint(all[0].Number), all[0]
+	}
+	n, _ := state(bob)
+	anna.run(exitOK, "ticket", "state", n, "closed")
+	out := bob.run(exitOK, "ticket", "state", n, "open")
+	want := `sealctl: Anna Agent <anna@example.test> set state "closed" on #` + n + " "
+	if !strings.Contains(out, want) || !strings.Contains(out, `your change ("open") was not applied`) {
+		t.Fatalf("bob was not told by name:\n%s\nwant %q", out, want)
+	}
+	if out := anna.run(exitOK, "sync", "--once"); strings.Contains(out, "not applied") {
+		t.Fatalf("anna, whose change won, was told: %s", out)
+	}
+	for _, c := range []ctl{anna, bob} {
+		if _, tk := state(c); tk.State != "closed" || tk.History[len(tk.History)-1].Outcome != "lost" {
+			t.Fatalf("%s: %+v", c.dir, tk)
+		}
+	}
+}
+
 type teamStatusJSON struct {
 	AgentAddress string `json:"agent_address"`
 	AutoAccept   bool   `json:"auto_accept"`

@@ -57,6 +57,14 @@ type Engine struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	err    error
+
+	// Refresh (refresh.go): rmu guards live (a session is up) and the
+	// waiters not yet taken by a pass; kick (capacity 1) wakes the
+	// session's wait.
+	rmu     gosync.Mutex
+	live    bool
+	waiters []chan error
+	kick    chan struct{}
 }
 
 // New returns an engine for the account cfg. Its Unilateral handler is
@@ -89,7 +97,7 @@ func New(cfg imapx.Config, store Store, opt Options) *Engine {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Engine{cfg: cfg, store: store, opt: opt}
+	return &Engine{cfg: cfg, store: store, opt: opt, kick: make(chan struct{}, 1)}
 }
 
 func (e *Engine) now() time.Time  { return e.opt.Now() }
@@ -151,13 +159,17 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 }
 
-// session runs one connection until it fails or ctx ends.
-func (e *Engine) session(ctx context.Context, p *pool, synced func()) error {
+// session runs one connection until it fails or ctx ends. Each full pass
+// answers the Refresh calls made before it began.
+func (e *Engine) session(ctx context.Context, p *pool, synced func()) (err error) {
 	s, err := e.connect(ctx, p)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = s.c.Logout() }()
+	var taken []chan error
+	e.goLive()
+	defer func() { e.endSession(taken, err) }()
 	boxes, err := s.mailboxes(ctx)
 	if err != nil {
 		return err
@@ -168,6 +180,7 @@ func (e *Engine) session(ctx context.Context, p *pool, synced func()) error {
 		todo := []string{inbox}
 		if full {
 			todo = boxes
+			taken = e.takeWaiters()
 		}
 		for _, mb := range todo {
 			if _, err := s.syncMailbox(ctx, mb); err != nil {
@@ -182,6 +195,8 @@ func (e *Engine) session(ctx context.Context, p *pool, synced func()) error {
 			}
 		}
 		synced()
+		answer(taken, nil)
+		taken = nil
 		if full, err = s.wait(ctx, inbox); err != nil {
 			return err
 		}

@@ -144,8 +144,9 @@ func (s *session) searchAll(ctx context.Context, mailbox string) ([]uint32, erro
 	return slices.Compact(out), nil
 }
 
-// wait blocks until there is news (IDLE, RFC 2177) or the poll interval
-// passes (full is then true). INBOX must be selected.
+// wait blocks until there is news (IDLE, RFC 2177), the poll interval
+// passes or Refresh asks for a pass (full is then true). INBOX must be
+// selected.
 func (s *session) wait(ctx context.Context, inbox string) (full bool, err error) {
 	timer := time.NewTimer(s.e.opt.PollInterval)
 	defer timer.Stop()
@@ -155,6 +156,8 @@ func (s *session) wait(ctx context.Context, inbox string) (full bool, err error)
 		case <-ctx.Done():
 			return false, ctx.Err()
 		case <-timer.C:
+			return true, nil
+		case <-s.e.kick:
 			return true, nil
 		}
 	}
@@ -173,6 +176,8 @@ func (s *session) wait(ctx context.Context, inbox string) (full bool, err error)
 	case <-ctx.Done():
 	case <-s.notify:
 	case <-timer.C:
+		full = true
+	case <-s.e.kick:
 		full = true
 	case <-s.c.Raw().Closed():
 		closedErr = errors.New("sync: the server closed the connection during IDLE")

@@ -14,6 +14,10 @@
 // 6.3.13) brings new mail in as it arrives; a lost connection is
 // re-established with bounded exponential backoff.
 //
+// Limits: IDLE watches INBOX only; Sent and the extra folders are looked
+// at every PollInterval, or at once when a caller asks the running engine
+// for a pass (Engine.Refresh, refresh.go).
+//
 // The package depends on no UI and no database: the store, the security
 // processing and the progress display are interfaces owned here.
 package sync

@@ -5,7 +5,7 @@
 // toggles the message starts with is Go's rule (compose.Choose, asked with
 // each check): what the agent set by hand (draft.chosen) is kept, the rest
 // follows the group's defaults where they can be met.
-import { composeApi, groupsApi, toAppError, type ComposeApi, type GroupsApi } from '../api'
+import { composeApi, groupsApi, ticketsApi, toAppError, type ComposeApi, type GroupsApi, type TicketsApi } from '../api'
 import type {
   CarriedFix,
   ComposeChoice,
@@ -20,6 +20,7 @@ import type {
   SendStep,
 } from '../api/compose'
 import type { AppError } from '../api/errors'
+import type { ArticleContent } from '../api/tickets'
 import type { Technology } from '../api/generated'
 import type { Group } from '../api/types'
 import { on } from '../events'
@@ -116,6 +117,8 @@ export class ComposeStore {
    * acknowledges it and sends anyway. null when nothing is new.
    */
   meanwhile = $state<ComposeMeanwhile | null>(null)
+  /** The content of the articles meanwhile lists, by article ID, as they load. */
+  meanwhileContent = $state<Record<number, ArticleContent>>({})
   private sendId = ''
   private readinessTimer: Timer | undefined
   private saveTimer: Timer | undefined
@@ -128,6 +131,7 @@ export class ComposeStore {
     private api: ComposeApi = composeApi,
     private groupsSource: Pick<GroupsApi, 'list'> = groupsApi,
     private subscribe: Subscribe = on,
+    private articles: Pick<TicketsApi, 'content'> = ticketsApi,
   ) {}
 
   /** Loads the draft for an intent (the saved one, else prefilled by Go). */
@@ -533,10 +537,25 @@ export class ComposeStore {
     try {
       const m = await this.api.meanwhile($state.snapshot(seen))
       this.meanwhile = m.articles.length > 0 || m.changes.length > 0 ? m : null
+      for (const a of m.articles) if (!this.meanwhileContent[a.id]) void this.loadMeanwhileContent(a.id)
     } catch (e) {
       this.error = toAppError(e)
     }
     return this.meanwhile !== null
+  }
+
+  /**
+   * Loads what another agent answered, to show it in the notice: the
+   * agent reads the answer before deciding to send anyway. Remote content
+   * stays blocked; a failure leaves the answer's sender and subject.
+   */
+  private async loadMeanwhileContent(articleId: number): Promise<void> {
+    try {
+      const c = await this.articles.content(articleId, false)
+      this.meanwhileContent = { ...this.meanwhileContent, [articleId]: c }
+    } catch {
+      // the notice still names the answer; the ticket view shows it too
+    }
   }
 
   /**
@@ -572,8 +591,15 @@ export class ComposeStore {
     } catch (e) {
       const err = toAppError(e)
       this.step = null
-      // Answered in the moment between the check and the send: show it.
-      if (err.code === 'answered_meanwhile' && (await this.checkMeanwhile())) return null
+      // Answered in the moment between the check and the send (or seen
+      // by Go's look at the server before sending): show it. The notice
+      // says what happened; Go's "failed" progress, which may arrive while
+      // the notice loads, would only say it again as an error.
+      if (err.code === 'answered_meanwhile' && (await this.checkMeanwhile())) {
+        this.step = null
+        this.stepMessage = ''
+        return null
+      }
       this.error = err
       return null
     } finally {

@@ -438,6 +438,19 @@ describe('no double answers', () => {
     expect(s.meanwhile).toBeNull()
   })
 
+  it("loads the answer's content for the notice, once, with remote content blocked", async () => {
+    const api = fakeApi({ meanwhile: vi.fn(async () => answered) })
+    const section = { origin: 'unprotected', label: '', document: '<p>Fixed.</p>', remote_blocked: 0, notices: [], attachments: [], links: [] }
+    const content = vi.fn(async (id: number) => ({ article_id: id, sections: [section], remote_blocked: 0, load_remote: false }))
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents, { content })
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    await s.checkMeanwhile()
+    await vi.waitFor(() => expect(s.meanwhileContent[9]?.sections[0].document).toBe('<p>Fixed.</p>'))
+    await s.checkMeanwhile()
+    expect(content).toHaveBeenCalledTimes(1)
+    expect(content).toHaveBeenCalledWith(9, false)
+  })
+
   it('sends at once when nothing happened, and checks nothing for a new ticket', async () => {
     const api = fakeApi()
     const s = new ComposeStore(api, { list: async () => groups }, noEvents)
@@ -464,14 +477,26 @@ describe('no double answers', () => {
     await vi.waitFor(() => expect(s.meanwhile).not.toBeNull())
   })
 
-  it('shows an answer Go refused in the moment between the check and the send', async () => {
+  it('shows an answer Go refused in the moment between the check and the send, without a "not sent" error beside it', async () => {
+    const handlers = new Map<string, (p: unknown) => void>()
+    const subscribe = ((name: string, cb: (p: unknown) => void) => (handlers.set(name, cb), () => handlers.delete(name))) as never
     const api = fakeApi({ send: vi.fn(async () => Promise.reject({ code: 'answered_meanwhile', message: 'Someone else answered' })) })
-    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    const s = new ComposeStore(api, { list: async () => groups }, subscribe)
+    s.listen()
     await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
-    vi.mocked(api.meanwhile).mockResolvedValueOnce({ articles: [], changes: [], names: {}, now: { ticket_id: 7, article_id: 3, history_id: 0 } }).mockResolvedValueOnce(answered)
+    vi.mocked(api.meanwhile)
+      .mockResolvedValueOnce({ articles: [], changes: [], names: {}, now: { ticket_id: 7, article_id: 3, history_id: 0 } })
+      .mockImplementationOnce(async () => {
+        // Go's progress event for the refusal arrives while the notice loads.
+        const sendId = vi.mocked(api.send).mock.calls[0][0]
+        handlers.get('send:progress')!({ send_id: sendId, step: 'failed', outbox_id: 0, message: 'Someone else answered' })
+        return answered
+      })
     expect(await s.send()).toBeNull()
     expect(s.meanwhile).not.toBeNull()
     expect(s.error).toBeNull()
+    expect(s.step).toBeNull()
+    expect(s.stepMessage).toBe('')
   })
 
   it('names the agent, the time and the changes', () => {

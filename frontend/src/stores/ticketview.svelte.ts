@@ -63,10 +63,15 @@ export class TicketViewStore {
     }
   }
 
-  /** Reloads the open ticket (after a sync or a retry elsewhere). */
+  /**
+   * Reloads the open ticket (after a sync or a retry elsewhere), and the
+   * agents: the records that brought another agent's change may have
+   * brought their name too, and the history names them by it.
+   */
   async reload(): Promise<void> {
     const id = this.id
     if (!id) return
+    void this.loadAgents()
     try {
       const v = await this.api.get(id)
       if (this.id !== id) return

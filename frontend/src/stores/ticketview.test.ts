@@ -105,6 +105,17 @@ describe('TicketViewStore', () => {
     expect(s.agentName('carl@desk.test')).toBe('carl@desk.test')
   })
 
+  it("names an agent whose record arrived after the ticket opened once the view reloads", async () => {
+    const api = fakeApi({ agents: vi.fn(async () => ({ me: { name: 'Anna', address: 'anna@desk.test' }, agents: [] })) })
+    const s = new TicketViewStore(api)
+    await s.open(7)
+    await vi.waitFor(() => expect(s.agents).not.toBeNull())
+    expect(s.agentName('bob@desk.test')).toBe('bob@desk.test')
+    vi.mocked(api.agents).mockResolvedValue({ me: { name: 'Anna', address: 'anna@desk.test' }, agents: [{ name: 'Bob', address: 'bob@desk.test' }] })
+    await s.reload() // tickets:changed after a team pass
+    await vi.waitFor(() => expect(s.agentName('bob@desk.test')).toBe('Bob'))
+  })
+
   it('says where "Assign to me" needs an agent identity first', async () => {
     const api = fakeApi({ agents: vi.fn(async () => ({ me: { name: '', address: '' }, agents: [] })) })
     const s = new TicketViewStore(api)
