@@ -102,6 +102,9 @@ func (s *Store) InsertArticle(ctx context.Context, a Article, seal SealFunc) (Ar
 			if err != nil {
 				return fmt.Errorf("store: opening a ticket for the article: %w", err)
 			}
+			if err := indexTickets(ctx, tx, []int64{a.TicketID}); err != nil {
+				return err
+			}
 		}
 		err := tx.QueryRowContext(ctx, insertArticleQuery,
 			a.TicketID, mailbox, a.UID, a.MessageID, a.ContentSHA256, a.Direction, a.From, a.To, a.Cc,

@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/sealdesk/sealdesk/mail/mirror"
-	"github.com/sealdesk/sealdesk/mail/thread"
 )
 
 // The mailbox mirror: what mail/sync's engine saves, in SQLite. The types
@@ -88,6 +88,16 @@ func (s *Store) MailboxCheckpoint(ctx context.Context, accountID int64, mailbox 
 func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox string, msgs []mirror.Message, cp mirror.Checkpoint) ([]mirror.Saved, error) {
 	pattern := s.ticketPattern(ctx)
 	saved := make([]mirror.Saved, len(msgs))
+	// CPU work before the write lock (syncbatch.go): hashes and headers.
+	if slices.ContainsFunc(msgs, func(m mirror.Message) bool { return m.Hash.IsZero() }) {
+		msgs = slices.Clone(msgs) // the caller's stay as they are
+		for i := range msgs {
+			if msgs[i].Hash.IsZero() {
+				msgs[i].Hash = mirror.Hash(msgs[i].Raw)
+			}
+		}
+	}
+	heads := parseHeaders(msgs)
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		q := s.preparedTx(tx)
 		mb, err := mailboxID(ctx, q, accountID, mailbox)
@@ -103,16 +113,23 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 			return fmt.Errorf("store: checkpoint of UIDVALIDITY %d for %q, which is at %d", cp.UIDValidity, mailbox, held.UIDValidity)
 		}
 		th := &threader{ctx: ctx, q: q, pattern: pattern, out: use == SpecialUseSent}
+		if len(msgs) > 0 {
+			if th.seen, err = seeBatch(ctx, q, msgs, heads); err != nil {
+				return err
+			}
+		}
 		for i, m := range msgs {
 			if m.UID == 0 || m.UID > cp.LastUID {
 				return fmt.Errorf("store: %q UID %d outside the checkpoint's last UID %d", mailbox, m.UID, cp.LastUID)
 			}
-			if m.Hash.IsZero() {
-				m.Hash = mirror.Hash(m.Raw)
-			}
-			if saved[i], err = saveMessage(ctx, q, th, accountID, mb, cp.UIDValidity, m); err != nil {
+			if saved[i], err = saveMessage(ctx, q, th, accountID, mb, cp.UIDValidity, m, heads[i]); err != nil {
 				return fmt.Errorf("store: %q UID %d: %w", mailbox, m.UID, err)
 			}
+			th.seen.saved(m.MessageID)
+			th.seen.saved(heads[i].h.MessageID)
+		}
+		if err := th.indexOpened(); err != nil {
+			return err
 		}
 		_, err = q.ExecContext(ctx, `UPDATE mailboxes SET uid_validity = ?, last_uid = ?, highest_modseq = ?, synced_at = ? WHERE id = ?`,
 			cp.UIDValidity, cp.LastUID, cp.HighestModSeq, now(), mb)
@@ -126,7 +143,7 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 
 // saveMessage rebinds, claims, records as a further place of its article
 // (copies.go) or inserts one message, and says which.
-func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int64, uv uint32, m mirror.Message) (mirror.Saved, error) {
+func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int64, uv uint32, m mirror.Message, head parsedHeader) (mirror.Saved, error) {
 	saved := mirror.Saved{UID: m.UID}
 	flags := strings.Join(m.Flags, "\n")
 	date := ""
@@ -151,12 +168,19 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 	}
 	// A message stored before it was seen on this server (sealctl inspect,
 	// or sent by us and now found in Sent) is claimed, not stored twice.
-	if ok, err := set(`mailbox_id IS NULL AND uid = 0 AND content_sha256 = ?`, m.Hash); err != nil || ok {
-		return saved, err
+	if th.seen.mayClaim(m.Hash) {
+		if ok, err := set(`mailbox_id IS NULL AND uid = 0 AND content_sha256 = ?`, m.Hash); err != nil || ok {
+			return saved, err
+		}
 	}
 	// The same message in another folder of the account (or twice in
-	// one) is the same article.
-	if id, err := sameMessage(ctx, q, accountID, m); err != nil || id != 0 {
+	// one) is the same article. Both look-ups are by Message-ID.
+	var id int64
+	var err error
+	if th.seen.mayHold(m.MessageID) {
+		id, err = sameMessage(ctx, q, accountID, m)
+	}
+	if err != nil || id != 0 {
 		if err != nil {
 			return saved, err
 		}
@@ -166,7 +190,7 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 			if _, err := q.ExecContext(ctx, `UPDATE articles SET direction = 'out' WHERE id = ? AND direction = 'in'`, id); err != nil {
 				return saved, err
 			}
-			if h, _ := thread.ParseHeader(m.Raw); h.Agent != nil {
+			if h := head.h; h.Agent != nil {
 				agent, name := agentOf(h)
 				if _, err := q.ExecContext(ctx, `UPDATE articles SET agent = ?, agent_name = ? WHERE id = ? AND agent = ''`, agent, name, id); err != nil {
 					return saved, err
@@ -177,7 +201,7 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 		saved.Copy, err = addCopy(ctx, q, id, mb, uv, m, flags, date)
 		return saved, err
 	}
-	a, ticketID, err := th.thread(m.Raw)
+	a, ticketID, err := th.threadHeader(head.h, head.err)
 	if err != nil {
 		return saved, err
 	}
