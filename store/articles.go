@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/bits"
-	"strings"
 
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mail/mirror"
@@ -332,7 +330,7 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (Processed
 	for i, p := range batch {
 		last[p.ArticleID] = i
 	}
-	updArgs := make([]any, 0, len(last)*updateProcessedCols)
+	updArgs := make([]any, 0, len(last)*updateProcessedRows.cols)
 	nLog := 0
 	// One buffer and encoder for the batch's results: json.Marshal
 	// allocates its output afresh for every article.
@@ -364,11 +362,8 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (Processed
 		if out.Retitled, err = retitled(ctx, tx, batch, last); err != nil {
 			return err
 		}
-		var updated int64
-		err = s.execRows(ctx, tx, updateProcessedRows, updateProcessedCols, updArgs, func(res sql.Result) {
-			n, _ := res.RowsAffected()
-			updated += n
-		})
+		q := s.preparedTx(tx)
+		updated, err := updateProcessedRows.exec(ctx, q, updArgs)
 		if err != nil {
 			return fmt.Errorf("store: saving the security results of %d articles: %w", len(last), err)
 		}
@@ -378,7 +373,7 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (Processed
 				return err
 			}
 		}
-		logArgs := make([]any, 0, nLog*insertLogCols)
+		logArgs := make([]any, 0, nLog*insertLogRows.cols)
 		for _, p := range batch {
 			if gone[p.ArticleID] {
 				out.Missing = append(out.Missing, p.ArticleID)
@@ -395,7 +390,7 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (Processed
 				logArgs = append(logArgs, e.At, e.Direction, e.Technology, e.Operation, e.Status, article, e.MessageID, e.Detail)
 			}
 		}
-		if err := s.execRows(ctx, tx, insertLogRows, insertLogCols, logArgs, nil); err != nil {
+		if _, err := insertLogRows.exec(ctx, q, logArgs); err != nil {
 			return fmt.Errorf("store: logging the processing of %d articles: %w", len(last), err)
 		}
 		return nil
@@ -479,85 +474,16 @@ func absentArticles(ctx context.Context, tx *sql.Tx, ids map[int64]int) (map[int
 	return gone, rows.Err()
 }
 
-// maxRowsPerStatement bounds a multi-row statement (execRows): 64 rows of
-// 8 parameters are far below SQLite's limit of 32766.
-const maxRowsPerStatement = 64
-
-// execRows runs the multi-row statement query(n) over args, cols values per
-// row, in chunks of a power of two rows (at most maxRowsPerStatement), so
-// that the prepared-statement cache (stmts.go) holds a handful of texts
-// per statement whatever the batch size. done, when set, sees each
-// chunk's result.
-func (s *Store) execRows(ctx context.Context, tx *sql.Tx, query func(n int) string, cols int, args []any, done func(sql.Result)) error {
-	for rows := len(args) / cols; rows > 0; {
-		n := maxRowsPerStatement
-		for n > rows {
-			n /= 2
-		}
-		st, err := s.txStmt(ctx, tx, query(n))
-		if err != nil {
-			return err
-		}
-		res, err := st.ExecContext(ctx, args[:n*cols]...)
-		if err != nil {
-			return err
-		}
-		if done != nil {
-			done(res)
-		}
-		args, rows = args[n*cols:], rows-n
-	}
-	return nil
-}
-
 const updateProcessedQuery = `UPDATE articles SET security = ?, security_state = ?, sealed_content = ?, security_pending = 0,
     subject = CASE WHEN ? = '' THEN subject ELSE ? END WHERE id = ?`
 
-// updateProcessedRows is updateProcessedQuery over n articles, each
+// updateProcessedRows is updateProcessedQuery over many articles, each
 // (security, security_state, sealed_content, subject, id).
-func updateProcessedRows(n int) string { return multiRowQueries.get(n, 0) }
-
-const updateProcessedCols = 5
-
-// insertLogRows is AppendLog's insert (securitylog.go) over n entries,
-// run inside a SaveProcessed transaction.
-func insertLogRows(n int) string { return multiRowQueries.get(n, 1) }
-
-const insertLogCols = 8
-
-// multiRowQueries are the texts of updateProcessedRows and insertLogRows
-// for each power of two up to maxRowsPerStatement, built once: the text is
-// the prepared-statement cache's key, so building it again per call would
-// cost what the cache saves.
-var multiRowQueries = func() (q multiRowTexts) {
-	for i := range q {
-		n := 1 << i
-		q[i][0] = `UPDATE articles SET security = v.column1, security_state = v.column2, sealed_content = v.column3,
+var updateProcessedRows = newMultiRow(`UPDATE articles SET security = v.column1, security_state = v.column2, sealed_content = v.column3,
     security_pending = 0, subject = CASE WHEN v.column4 = '' THEN articles.subject ELSE v.column4 END
-    FROM (VALUES ` + placeholders(n, updateProcessedCols) + `) AS v WHERE articles.id = v.column5`
-		q[i][1] = `INSERT INTO security_log(at, direction, technology, operation, status, article_id, message_id, detail)
-    VALUES ` + placeholders(n, insertLogCols)
-	}
-	return q
-}()
+    FROM (VALUES `, 5, `) AS v WHERE articles.id = v.column5`)
 
-type multiRowTexts [7][2]string // 1, 2, 4, ... 64 rows
-
-func (q *multiRowTexts) get(n, which int) string {
-	return q[bits.TrailingZeros(uint(n))][which]
-}
-
-// placeholders is "(?, ?), (?, ?)" for rows of cols.
-func placeholders(rows, cols int) string {
-	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
-	return row + strings.Repeat(", "+row, rows-1)
-}
-
-// txStmt is the cached prepared statement bound to tx (see stmts.go), or
-// the text prepared in tx when the cache has none.
-func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
-	if st := s.prepared(ctx, query); st != nil {
-		return tx.StmtContext(ctx, st), nil
-	}
-	return tx.PrepareContext(ctx, query)
-}
+// insertLogRows is AppendLog's insert (securitylog.go) over many entries,
+// run inside a SaveProcessed transaction.
+var insertLogRows = newMultiRow(`INSERT INTO security_log(at, direction, technology, operation, status, article_id, message_id, detail)
+    VALUES `, 8, ``)

@@ -112,7 +112,7 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 		if held.UIDValidity != 0 && held.UIDValidity != cp.UIDValidity {
 			return fmt.Errorf("store: checkpoint of UIDVALIDITY %d for %q, which is at %d", cp.UIDValidity, mailbox, held.UIDValidity)
 		}
-		th := &threader{ctx: ctx, q: q, pattern: pattern, out: use == SpecialUseSent}
+		th := &threader{ctx: ctx, q: q, pattern: pattern, out: use == SpecialUseSent, plan: newBatchPlan(ctx, q)}
 		if len(msgs) > 0 {
 			if th.seen, err = seeBatch(ctx, q, msgs, heads); err != nil {
 				return err
@@ -125,8 +125,9 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 			if saved[i], err = saveMessage(ctx, q, th, accountID, mb, cp.UIDValidity, m, heads[i]); err != nil {
 				return fmt.Errorf("store: %q UID %d: %w", mailbox, m.UID, err)
 			}
-			th.seen.saved(m.MessageID)
-			th.seen.saved(heads[i].h.MessageID)
+		}
+		if err := th.flush(); err != nil {
+			return err
 		}
 		if err := th.indexOpened(); err != nil {
 			return err
@@ -174,7 +175,13 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 		}
 	}
 	// The same message in another folder of the account (or twice in
-	// one) is the same article. Both look-ups are by Message-ID.
+	// one) is the same article. Both look-ups are by Message-ID, and see
+	// planned articles only once written.
+	if _, ok := th.plan.ticketOf(m.MessageID); ok {
+		if err := th.flush(); err != nil {
+			return saved, err
+		}
+	}
 	var id int64
 	var err error
 	if th.seen.mayHold(m.MessageID) {
@@ -205,27 +212,21 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 	if err != nil {
 		return saved, err
 	}
+	// Written with the rest of the batch (batchPlan.flush), pending
+	// until the engines ran over it.
 	t := now()
-	err = q.QueryRowContext(ctx, `INSERT INTO articles(ticket_id, mailbox_id, uid, uid_validity, message_id, content_sha256,
-	        direction, from_addr, to_addrs, cc_addrs, subject, date, flags, internal_date, size, modseq,
-	        security_pending, parse_error, created_at, agent, agent_name)
-	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id`,
-		ticketID, mb, m.UID, uv, m.MessageID, m.Hash, a.Direction, a.From, a.To, a.Cc, a.Subject, a.Date,
-		flags, date, m.Size, m.ModSeq, a.ParseError, t, a.Agent, a.AgentName).Scan(&saved.ID)
-	if err != nil {
+	if saved.ID, err = th.plan.addArticle(m.MessageID, ticketID, m.Raw, mb, m.UID, uv, m.MessageID, m.Hash,
+		a.Direction, a.From, a.To, a.Cc, a.Subject, a.Date, flags, date, m.Size, m.ModSeq,
+		1, a.ParseError, t, a.Agent, a.AgentName); err != nil {
 		return saved, err
 	}
-	if err := insertRaw(ctx, q, saved.ID, m.Raw); err != nil {
-		return saved, err
+	if !a.NewTicket {
+		// A ticket opened for a message is unread and updated as of then
+		// already: no UPDATE, with its index upkeep, for most mail of an
+		// initial sync.
+		th.plan.touch(ticketID, t)
 	}
-	if a.NewTicket {
-		// Opened for this message a moment ago: unread, and updated
-		// as of then (one UPDATE less, with its index upkeep, for most
-		// mail of an initial sync).
-		return saved, nil
-	}
-	_, err = q.ExecContext(ctx, `UPDATE tickets SET updated_at = ?, unread = 1 WHERE id = ?`, t, ticketID)
-	return saved, err
+	return saved, nil
 }
 
 // ApplyMailboxFlags sets the flags of the UIDs it holds; others are ignored.

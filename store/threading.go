@@ -38,12 +38,25 @@ type threader struct {
 	// seen, when set, tells which Message-IDs cannot name an article, so
 	// that they are not looked up one by one (see batchSeen).
 	seen *batchSeen
+	// plan, when set, collects the tickets opened (and SaveMailboxBatch
+	// the articles added) until flush writes them (see batchPlan).
+	plan *batchPlan
 	// opened are the tickets opened so far, for indexOpened.
 	opened []int64
 }
 
+// flush writes what the plan holds; the Message-IDs it wrote are in the
+// tables now (see batchSeen).
+func (th *threader) flush() error {
+	mids, err := th.plan.flush()
+	for _, mid := range mids {
+		th.seen.saved(mid)
+	}
+	return err
+}
+
 // indexOpened puts the tickets the threader opened into the search index,
-// in one statement (see indexTickets).
+// in one statement (see indexTickets). Planned ones must be flushed.
 func (th *threader) indexOpened() error {
 	err := indexTickets(th.ctx, th.q, th.opened)
 	th.opened = th.opened[:0]
@@ -107,6 +120,10 @@ func (th *threader) threadHeader(h thread.Header, perr error) (articleMeta, int6
 	case thread.ByMessage:
 		return m, found[d.MessageID], nil
 	case thread.ByNumber:
+		// A planned ticket's number is above every stored one.
+		if id, ok := th.plan.ticketNumbered(int64(d.Number)); ok {
+			return m, id, nil
+		}
 		var id int64
 		// A renumbered ticket's old number still threads (ticket_aliases,
 		// docs/team.md rule 2); a ticket's own number wins over an alias.
@@ -123,23 +140,31 @@ func (th *threader) threadHeader(h thread.Header, perr error) (articleMeta, int6
 	if th.out {
 		customer = m.To
 	}
-	id, err := newTicket(th.ctx, th.q, m.Subject, customer)
+	var id int64
+	var err error
+	if th.plan != nil {
+		id, err = th.plan.newTicket(m.Subject, customer)
+	} else {
+		id, err = newTicket(th.ctx, th.q, m.Subject, customer)
+	}
 	if m.NewTicket = err == nil; m.NewTicket {
 		th.opened = append(th.opened, id)
 	}
 	return m, id, err
 }
 
+// ticketOfMessage is the ticket of the oldest article with this
+// Message-ID. Planned articles are younger than any in the table.
 func (th *threader) ticketOfMessage(messageID string) (int64, bool, error) {
-	if !th.seen.mayHold(messageID) {
-		return 0, false, nil
+	if th.seen.mayHold(messageID) {
+		var id int64
+		err := th.q.QueryRowContext(th.ctx, `SELECT ticket_id FROM articles WHERE message_id = ? ORDER BY id LIMIT 1`, messageID).Scan(&id)
+		if err == nil || !errors.Is(err, sql.ErrNoRows) {
+			return id, err == nil, err
+		}
 	}
-	var id int64
-	err := th.q.QueryRowContext(th.ctx, `SELECT ticket_id FROM articles WHERE message_id = ? ORDER BY id LIMIT 1`, messageID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
-	return id, err == nil, err
+	id, ok := th.plan.ticketOf(messageID)
+	return id, ok, nil
 }
 
 // newTicket opens a ticket with the next number. It is not in the search
