@@ -307,18 +307,22 @@ type Processed struct {
 	Seal    SealFunc
 	// Log are the verify and decrypt entries of the run.
 	Log []LogEntry
+	// Found are the keys the message carries, proposed as AddPendingKeys
+	// would (ArticleID set), in the same transaction.
+	Found []PendingKey
 }
 
 // SaveProcessed writes the outcomes of a batch of engine runs in ONE
 // transaction: each article's result, sealed content and subject (no
-// longer security_pending) and its security log entries. A batch costs one
+// longer security_pending), its security log entries and the keys it
+// carries (proposeFound). A batch costs one
 // commit instead of one per row (a commit costs more than the row; README,
 // Benchmarks), and a few multi-row statements instead of two per
 // article (an UPDATE ... FROM (VALUES ...) for the results, a multi-row
 // INSERT for the log): per statement, database/sql and SQLite cost more
 // than the row itself. An article deleted meanwhile is skipped (no result,
-// no log entry) and reported in missing; any other failure rolls the whole
-// batch back.
+// no log entry, no key proposed) and reported in missing; any other
+// failure rolls the whole batch back.
 func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (ProcessedSaved, error) {
 	var out ProcessedSaved
 	if len(batch) == 0 {
@@ -393,9 +397,35 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (Processed
 		if _, err := insertLogRows.exec(ctx, q, logArgs); err != nil {
 			return fmt.Errorf("store: logging the processing of %d articles: %w", len(last), err)
 		}
-		return nil
+		return proposeFound(ctx, q, batch, gone)
 	})
 	return out, err
+}
+
+// proposeFound proposes the keys the batch's articles carry (Found), in a
+// savepoint of SaveProcessed's transaction: failing to record them does
+// not fail the processing (they are offered again when the article is
+// re-run), as when each article's keys had a transaction of their own.
+func proposeFound(ctx context.Context, q querier, batch []Processed, gone map[int64]bool) error {
+	var keys []PendingKey
+	for _, p := range batch {
+		if !gone[p.ArticleID] {
+			keys = append(keys, p.Found...)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	if _, err := q.ExecContext(ctx, `SAVEPOINT found_keys`); err != nil {
+		return err
+	}
+	if _, err := addPendingKeys(ctx, q, keys); err != nil {
+		if _, err := q.ExecContext(ctx, `ROLLBACK TO found_keys`); err != nil {
+			return err
+		}
+	}
+	_, err := q.ExecContext(ctx, `RELEASE found_keys`)
+	return err
 }
 
 // ProcessedSaved is what SaveProcessed reports beyond writing.
