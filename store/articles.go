@@ -399,6 +399,9 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (Processed
 		}
 		return proposeFound(ctx, q, batch, gone)
 	})
+	if err == nil {
+		s.wrote()
+	}
 	return out, err
 }
 

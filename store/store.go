@@ -45,6 +45,9 @@ type Store struct {
 	// handler, which sleeps in steps of milliseconds and left a core idle
 	// while the sync's processors queued for the lock.
 	writes sync.Mutex
+	// ckpt copies the write-ahead log into the database file off the
+	// writers' path (checkpoint.go).
+	ckpt *checkpointer
 }
 
 // maxIdleConns is how many open connections the pool keeps between uses
@@ -68,7 +71,8 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// connection, and switching a new database to WAL waits for another
 	// process's lock (parallel sealctl runs opening one new profile).
 	dsn := sqliteURI(filepath.Join(dir, FileName),
-		"_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate")
+		"_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"+
+			fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", walAutocheckpoint))
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -85,11 +89,13 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.startCheckpointer()
 	return s, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stopCheckpointer()
 	s.closeStatements()
 	return s.db.Close()
 }

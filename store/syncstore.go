@@ -139,6 +139,7 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 	if err != nil {
 		return nil, err
 	}
+	s.wrote()
 	return saved, nil
 }
 
