@@ -114,14 +114,16 @@ func (s *Store) ApplyTeamRecords(ctx context.Context, accountID int64, recs []Te
 	var out TeamApplied
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		out = TeamApplied{}
-		a := applier{ctx: ctx, tx: tx, account: accountID, touched: map[string]bool{}}
+		// Cached statements (stmts.go): a first pass applies thousands
+		// of records, each a handful of statements.
+		a := applier{ctx: ctx, tx: s.preparedTx(tx), account: accountID, touched: map[string]bool{}}
 		for _, r := range recs {
 			if err := a.apply(r, &out); err != nil {
 				return err
 			}
 		}
 		f.Messages += uint32(len(recs))
-		if _, err := tx.ExecContext(ctx, `INSERT INTO team_folders(account_id, name, uid_validity, last_uid, highest_modseq, messages)
+		if _, err := a.tx.ExecContext(ctx, `INSERT INTO team_folders(account_id, name, uid_validity, last_uid, highest_modseq, messages)
 		    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET name = excluded.name,
 		        uid_validity = excluded.uid_validity, last_uid = excluded.last_uid,
 		        highest_modseq = excluded.highest_modseq, messages = excluded.messages`,
@@ -136,7 +138,7 @@ func (s *Store) ApplyTeamRecords(ctx context.Context, accountID int64, recs []Te
 // applier applies records inside one transaction.
 type applier struct {
 	ctx     context.Context
-	tx      *sql.Tx
+	tx      querier
 	account int64
 	touched map[string]bool
 }

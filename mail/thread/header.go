@@ -68,12 +68,7 @@ const AgentField = "X-SealDesk-Agent"
 func ParseHeader(raw []byte) (Header, error) {
 	th, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
 	h := mail.Header{Header: message.Header{Header: th}}
-	var out Header
-	if ids := parseIDs(h.Get("Message-Id"), 1); len(ids) > 0 {
-		out.MessageID = ids[0]
-	}
-	out.InReplyTo = parseIDs(h.Get("In-Reply-To"), MaxIDs)
-	out.References = lastN(parseIDs(h.Get("References"), -1), MaxIDs)
+	out := identifiers(th)
 	out.Subject, _ = h.Subject() // the raw value on error
 	if d, derr := h.Date(); derr == nil {
 		out.Date = d
@@ -89,6 +84,25 @@ func ParseHeader(raw []byte) (Header, error) {
 		return out, fmt.Errorf("thread: header: %w", err)
 	}
 	return out, nil
+}
+
+// ParseIDs is ParseHeader reading only the identifiers (MessageID,
+// InReplyTo, References), for callers that need nothing else: decoding
+// the addresses, the date and the subject is most of ParseHeader's work.
+func ParseIDs(raw []byte) Header {
+	th, _ := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
+	return identifiers(th)
+}
+
+// identifiers reads MessageID, InReplyTo and References.
+func identifiers(th textproto.Header) Header {
+	var out Header
+	if ids := parseIDs(th.Get("Message-Id"), 1); len(ids) > 0 {
+		out.MessageID = ids[0]
+	}
+	out.InReplyTo = parseIDs(th.Get("In-Reply-To"), MaxIDs)
+	out.References = lastN(parseIDs(th.Get("References"), -1), MaxIDs)
+	return out
 }
 
 // MessageID returns the normalized Message-ID of a raw message, or "".

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/sealdesk/sealdesk/mail/mirror"
+	"github.com/sealdesk/sealdesk/mail/thread"
+)
+
+// TestReconcileTakesTheView: records of another laptop applied here make
+// the local tickets of the roots they touch show the view, whichever way
+// reconcile gets there (one statement for the plain claims, syncTicket for
+// the rest): a claim of the number a ticket has already claims it; a claim
+// of another number renumbers it (its old number an alias); two local
+// tickets of one root (a reply synced before the mail it answers) merge;
+// a state record sets the state.
+func TestReconcileTakesTheView(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	a, err := s.SaveAccount(ctx, Account{Name: "desk", IMAPHost: "127.0.0.1", IMAPPort: 143, IMAPTLS: "none", Username: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := func(uid uint32, mid, subject, extra string) mirror.Message {
+		raw := fmt.Appendf(nil, "From: c@example.org\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%s\r\nbody\r\n", subject, mid, extra)
+		return mirror.Message{UID: uid, Raw: raw, MessageID: thread.MessageID(raw)}
+	}
+	// 10001 a@x, 10002 b@x, 10003 c@x's reply (its parent comes later),
+	// 10004 c@x, 10005 d@x.
+	msgs := []mirror.Message{msg(1, "a@x", "A", ""), msg(2, "b@x", "B", ""),
+		msg(3, "c2@x", "Re: C", "In-Reply-To: <c@x>\r\nReferences: <c@x>\r\n"), msg(4, "c@x", "C", ""), msg(5, "d@x", "D", "")}
+	if _, err := s.SaveMailboxBatch(ctx, a.ID, "INBOX", msgs, mirror.Checkpoint{UIDValidity: 1, LastUID: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AssignTicketRoots(ctx); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	recs := []TeamRecord{
+		{UID: 1, MessageID: "r1@team", Kind: "claim", Agent: "bob@x", At: at, Claims: []TeamClaim{
+			{Root: "a@x", Number: 10001}, {Root: "b@x", Number: 20000}, {Root: "c@x", Number: 10003}, {Root: "d@x", Number: 10005}}},
+		{UID: 2, MessageID: "r2@team", Kind: "state", Root: "d@x", State: "closed", Agent: "bob@x", At: at},
+	}
+	if _, err := s.ApplyTeamRecords(ctx, a.ID, recs, TeamFolder{Name: "SealDesk/Team", UIDValidity: 7, LastUID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT root_message_id, number, state, team_claimed, (SELECT COUNT(*) FROM articles a WHERE a.ticket_id = t.id)
+	    FROM tickets t ORDER BY root_message_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var root, state string
+		var number int64
+		var claimed, articles int
+		if err := rows.Scan(&root, &number, &state, &claimed, &articles); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s #%d %s claimed=%d articles=%d", root, number, state, claimed, articles))
+	}
+	rows.Close()
+	want := []string{
+		"a@x #10001 open claimed=1 articles=1",
+		"b@x #20000 open claimed=1 articles=1",
+		"c@x #10003 open claimed=1 articles=2",
+		"d@x #10005 closed claimed=1 articles=1",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("tickets after the records:\n%v\nwant\n%v", got, want)
+	}
+	for old, root := range map[int64]string{10002: "b@x", 10004: "c@x"} {
+		tk, err := s.TicketByNumber(ctx, old)
+		if err != nil || tk.Subject == "" {
+			t.Fatalf("alias %d of %s: %+v, %v", old, root, tk, err)
+		}
+	}
+}
