@@ -78,6 +78,17 @@ func (b *batchSeen) saved(mid string) {
 	}
 }
 
+// heldMessageIDsQuery: which of a JSON array of Message-IDs some article
+// has; unplacedHashesQuery: which of a JSON array of content hashes an
+// article with no place has (the condition of saveMessage's claim). Each
+// value is one index probe (TestSyncLookupsUseIndexes).
+const (
+	heldMessageIDsQuery = `SELECT j.value FROM json_each(?) j
+	    WHERE EXISTS (SELECT 1 FROM articles a WHERE a.message_id = j.value)`
+	unplacedHashesQuery = `SELECT j.value FROM json_each(?) j
+	    WHERE EXISTS (SELECT 1 FROM articles a WHERE a.content_sha256 = j.value AND a.mailbox_id IS NULL AND a.uid = 0)`
+)
+
 // seeBatch runs the two queries for msgs and their parsed headers: the
 // Message-IDs (their own, and the parents threading looks for) that some
 // article has, and the content hashes that an unplaced article has.
@@ -104,9 +115,8 @@ func seeBatch(ctx context.Context, q querier, msgs []mirror.Message, heads []par
 		return nil, err
 	}
 	// One statement text for any batch (a JSON array bound to
-	// json_each); each identifier is one probe of articles_message_id.
-	rows, err := q.QueryContext(ctx, `SELECT j.value FROM json_each(?) j
-	    WHERE EXISTS (SELECT 1 FROM articles a WHERE a.message_id = j.value)`, string(list))
+	// json_each); each identifier is one index probe.
+	rows, err := q.QueryContext(ctx, heldMessageIDsQuery, string(list))
 	if err != nil {
 		return nil, err
 	}
@@ -125,9 +135,7 @@ func seeBatch(ctx context.Context, q querier, msgs []mirror.Message, heads []par
 	if list, err = json.Marshal(hashes); err != nil {
 		return nil, err
 	}
-	// The condition of saveMessage's claim, found through articles_content.
-	rows, err = q.QueryContext(ctx, `SELECT j.value FROM json_each(?) j
-	    WHERE EXISTS (SELECT 1 FROM articles a WHERE a.content_sha256 = j.value AND a.mailbox_id IS NULL AND a.uid = 0)`, string(list))
+	rows, err = q.QueryContext(ctx, unplacedHashesQuery, string(list))
 	if err != nil {
 		return nil, err
 	}

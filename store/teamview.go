@@ -29,11 +29,7 @@ func (a *applier) reconcile() error {
 	if err != nil {
 		return err
 	}
-	rows, err := a.tx.QueryContext(a.ctx, `SELECT v.root FROM json_each(?) j JOIN team_tickets v ON v.account_id = ? AND v.root = j.value
-	    WHERE v.state_uid > 0 OR v.owner_uid > 0
-	        OR (SELECT COUNT(*) FROM tickets t INDEXED BY tickets_root WHERE t.root_message_id = v.root AND t.team_account_id = v.account_id) > 1
-	        OR v.number_uid > 0 AND NOT EXISTS (SELECT 1 FROM tickets t INDEXED BY tickets_root
-	            WHERE t.root_message_id = v.root AND t.team_account_id = v.account_id AND t.number = v.number)`, string(list), a.account)
+	rows, err := a.tx.QueryContext(a.ctx, reconcileQuery, string(list), a.account)
 	if err != nil {
 		return err
 	}
@@ -73,6 +69,16 @@ func (a *applier) reconcile() error {
 	}
 	return nil
 }
+
+// reconcileQuery finds, among a JSON array of roots, those syncTicket must
+// see to (see reconcile). CROSS JOIN keeps json_each outside: SQLite
+// otherwise walked the account's whole view for every batch of records
+// (TestTeamLookupsUseIndexes).
+const reconcileQuery = `SELECT v.root FROM json_each(?) j CROSS JOIN team_tickets v ON v.account_id = ? AND v.root = j.value
+    WHERE v.state_uid > 0 OR v.owner_uid > 0
+        OR (SELECT COUNT(*) FROM tickets t INDEXED BY tickets_root WHERE t.root_message_id = v.root AND t.team_account_id = v.account_id) > 1
+        OR v.number_uid > 0 AND NOT EXISTS (SELECT 1 FROM tickets t INDEXED BY tickets_root
+            WHERE t.root_message_id = v.root AND t.team_account_id = v.account_id AND t.number = v.number)`
 
 // syncTicket gives the tickets of one root the view's number, state and
 // owner. Two local tickets of one root (a reply synced before the mail it
