@@ -15,7 +15,8 @@ import (
 // spent 0.6 s of 3.4 s blocked in those fsyncs, most of it in the saving).
 //
 // The checkpointer runs PASSIVE checkpoints on a goroutine of its own,
-// after the sync's bulk writes (SaveMailboxBatch, SaveProcessed), without
+// after the sync's bulk writes (SaveMailboxBatch, SaveProcessed, and a
+// team pass's ApplyTeamRecords and TeamToPublish), without
 // the write lock: copying and waiting for the disk overlap with the next
 // writes. Small writes (the agent's) leave it to SQLite, as before. A PASSIVE checkpoint waits for nobody and
 // blocks nobody (readers and writers go on; it copies what no reader still

@@ -24,7 +24,7 @@ func TestSyncLookupsUseIndexes(t *testing.T) {
 }
 
 // The sync's per-batch look-ups (syncbatch.go) and the team pass's
-// reconcile probe each value of their JSON array through an index, never
+// claim and reconcile look-ups probe each value of their JSON array through an index, never
 // scanning articles or the view: a scan per batch makes a first sync or
 // a first team pass quadratic (reconcile's did, before CROSS JOIN).
 func TestBatchLookupsUseIndexes(t *testing.T) {
@@ -36,6 +36,8 @@ func TestBatchLookupsUseIndexes(t *testing.T) {
 	}{
 		{"held Message-IDs", heldMessageIDsQuery, []any{"[]"}, []string{"SCAN j", "SEARCH a", "articles_message"}},
 		{"unplaced hashes", unplacedHashesQuery, []any{"[]"}, []string{"SCAN j", "SEARCH a", "articles_content"}},
+		{"claimed roots", claimedRootsQuery, []any{"[]", 1}, []string{"SCAN j", "USING PRIMARY KEY (account_id=? AND root=?)"}},
+		{"claimed numbers", claimedNumbersQuery, []any{"[]", 1}, []string{"SCAN j", "team_tickets_number (account_id=? AND number=?)"}},
 		{"reconcile", reconcileQuery, []any{"[]", 1}, []string{"SCAN j", "SEARCH v USING PRIMARY KEY (account_id=? AND root=?)", "tickets_root"}},
 	} {
 		plan := queryPlan(t, s, tc.query, tc.args...)

@@ -101,6 +101,9 @@ func (s *Store) TeamToPublish(ctx context.Context, account int64) ([]TeamClaim, 
 		}
 		return nil
 	})
+	if err == nil && len(claims) > 0 {
+		s.wrote() // a first pass roots every ticket
+	}
 	return claims, changes, err
 }
 

@@ -79,3 +79,50 @@ func TestReconcileTakesTheView(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimsAreDecidedInOrder: the claims of a record are decided in
+// order against the view and against each other (docs/team.md rule 1): a
+// root or a number claimed before, by an earlier record or earlier in the
+// same one, is not claimed again.
+func TestClaimsAreDecidedInOrder(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	a, err := s.SaveAccount(ctx, Account{Name: "desk", IMAPHost: "127.0.0.1", IMAPPort: 143, IMAPTLS: "none", Username: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	recs := []TeamRecord{
+		{UID: 1, MessageID: "r1@team", Kind: "claim", Agent: "bob@x", At: at, Claims: []TeamClaim{{Root: "d@x", Number: 102}}},
+		{UID: 2, MessageID: "r2@team", Kind: "claim", Agent: "bob@x", At: at, Claims: []TeamClaim{
+			{Root: "a@x", Number: 100}, {Root: "b@x", Number: 100}, {Root: "a@x", Number: 101},
+			{Root: "c@x", Number: 102}, {Root: "e@x", Number: 103}}},
+		{UID: 3, MessageID: "r3@team", Kind: "claim", Agent: "bob@x", At: at, Claims: []TeamClaim{{Root: "a@x", Number: 104}}},
+	}
+	res, err := s.ApplyTeamRecords(ctx, a.ID, recs, TeamFolder{Name: "SealDesk/Team", UIDValidity: 7, LastUID: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Applied != 2 || res.Void != 1 {
+		t.Errorf("applied %d, void %d: want 2 and 1", res.Applied, res.Void)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT v.root, v.number, v.number_uid, (SELECT COUNT(*) FROM ticket_history h WHERE h.root = v.root)
+	    FROM team_tickets v ORDER BY v.root`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var root string
+		var number, uid, hist int
+		if err := rows.Scan(&root, &number, &uid, &hist); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s #%d uid %d history %d", root, number, uid, hist))
+	}
+	rows.Close()
+	want := []string{"a@x #100 uid 2 history 1", "d@x #102 uid 1 history 1", "e@x #103 uid 2 history 1"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("view:\n%v\nwant\n%v", got, want)
+	}
+}
