@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"runtime"
-	gosync "sync"
 
 	"github.com/sealdesk/sealdesk/mail/mirror"
 	"github.com/sealdesk/sealdesk/mail/thread"
@@ -22,27 +20,16 @@ type parsedHeader struct {
 	err error
 }
 
-// parseHeaders parses the headers of msgs, on up to GOMAXPROCS goroutines:
-// it is CPU work (a tenth of the saving's), done before the write lock is
-// taken, while the processing pool may write.
+// parseHeaders parses the headers of msgs, before the write lock is taken
+// (while the processing pool may write). On the calling goroutine: spread
+// over goroutines of its own, the parsing waited behind the processing
+// workers for a core, and the sync's saver with it (a goroutine trace of
+// the initial sync: 1.4 s of 5.6 s blocked waiting for the parsers).
 func parseHeaders(msgs []mirror.Message) []parsedHeader {
 	out := make([]parsedHeader, len(msgs))
-	workers := min(runtime.GOMAXPROCS(0), (len(msgs)+15)/16)
-	if workers <= 1 {
-		for i := range msgs {
-			out[i].h, out[i].err = thread.ParseHeader(msgs[i].Raw)
-		}
-		return out
+	for i := range msgs {
+		out[i].h, out[i].err = thread.ParseHeader(msgs[i].Raw)
 	}
-	var wg gosync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(msgs); i += workers {
-				out[i].h, out[i].err = thread.ParseHeader(msgs[i].Raw)
-			}
-		})
-	}
-	wg.Wait()
 	return out
 }
 
