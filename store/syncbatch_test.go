@@ -98,3 +98,29 @@ func TestSaveMailboxBatchSeesItsOwnMessages(t *testing.T) {
 		t.Errorf("search for a ticket opened by the sync: %+v, %v", page, err)
 	}
 }
+
+// TestSaveMailboxBatchTakesTheEnginesHeader: a message's header as the
+// engine read it (mirror.Message.Header) is what the batch threads and
+// lists by; Raw is parsed only without one.
+func TestSaveMailboxBatchTakesTheEnginesHeader(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	a, err := s.SaveAccount(ctx, Account{Name: "desk", IMAPHost: "127.0.0.1", IMAPPort: 143, IMAPTLS: "none", Username: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte("From: c@example.org\r\nSubject: in the raw message\r\nMessage-ID: <h@x>\r\n\r\nbody\r\n")
+	read := thread.Parse(raw)
+	read.Subject = "as the engine read it"
+	msgs := []mirror.Message{{UID: 1, Raw: raw, MessageID: "h@x", Header: read}, {UID: 2, Raw: append(raw, 'x'), MessageID: "h2@x"}}
+	saved, err := s.SaveMailboxBatch(ctx, a.ID, "INBOX", msgs, mirror.Checkpoint{UIDValidity: 1, LastUID: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"as the engine read it", "in the raw message"} {
+		a, err := s.Article(ctx, saved[i].ID)
+		if err != nil || a.Subject != want {
+			t.Errorf("article %d: subject %q, %v; want %q", i, a.Subject, err, want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sealdesk/sealdesk/mail/mirror"
+	"github.com/sealdesk/sealdesk/mail/thread"
 )
 
 // The mailbox mirror: what mail/sync's engine saves, in SQLite. The types
@@ -145,7 +146,7 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 
 // saveMessage rebinds, claims, records as a further place of its article
 // (copies.go) or inserts one message, and says which.
-func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int64, uv uint32, m mirror.Message, head parsedHeader) (mirror.Saved, error) {
+func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int64, uv uint32, m mirror.Message, head *thread.Parsed) (mirror.Saved, error) {
 	saved := mirror.Saved{UID: m.UID}
 	flags := strings.Join(m.Flags, "\n")
 	date := ""
@@ -198,7 +199,7 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 			if _, err := q.ExecContext(ctx, `UPDATE articles SET direction = 'out' WHERE id = ? AND direction = 'in'`, id); err != nil {
 				return saved, err
 			}
-			if h := head.h; h.Agent != nil {
+			if h := head.Header; h.Agent != nil {
 				agent, name := agentOf(h)
 				if _, err := q.ExecContext(ctx, `UPDATE articles SET agent = ?, agent_name = ? WHERE id = ? AND agent = ''`, agent, name, id); err != nil {
 					return saved, err
@@ -209,7 +210,7 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 		saved.Copy, err = addCopy(ctx, q, id, mb, uv, m, flags, date)
 		return saved, err
 	}
-	a, ticketID, err := th.threadHeader(head.h, head.err)
+	a, ticketID, err := th.threadHeader(head.Header, head.Err)
 	if err != nil {
 		return saved, err
 	}

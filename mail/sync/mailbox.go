@@ -173,7 +173,10 @@ func (s *session) fetchBatch(ctx context.Context, mailbox string, uids []uint32)
 			return nil, fmt.Errorf("sync: %q: UID FETCH: the server sent message %d (UID %d) without its body", mailbox, fm.SeqNum, m.UID)
 		}
 		m.Mailbox = mailbox
-		m.MessageID = thread.MessageID(m.Raw)
+		// The whole header once, here: the store threads by it (see
+		// mirror.Message.Header) while the batch before is saved.
+		m.Header = thread.Parse(m.Raw)
+		m.MessageID = m.Header.MessageID
 		m.Hash = mirror.Hash(m.Raw)
 		msgs = append(msgs, m)
 	}

@@ -86,6 +86,20 @@ func ParseHeader(raw []byte) (Header, error) {
 	return out, nil
 }
 
+// Parsed is what ParseHeader returned for a message: the header and the
+// error, if any (the header then holds what could be read).
+type Parsed struct {
+	Header
+	Err error
+}
+
+// Parse is ParseHeader's answer as one value, for code that reads a header
+// once and hands it on (mail/sync to the store, as mirror.Message.Header).
+func Parse(raw []byte) *Parsed {
+	h, err := ParseHeader(raw)
+	return &Parsed{Header: h, Err: err}
+}
+
 // ParseIDs is ParseHeader reading only the identifiers (MessageID,
 // InReplyTo, References), for callers that need nothing else: decoding
 // the addresses, the date and the subject is most of ParseHeader's work.
