@@ -20,10 +20,7 @@ func TestWALStaysBoundedDuringASync(t *testing.T) {
 	}
 	ctx := context.Background()
 	s := open(t)
-	a, err := s.SaveAccount(ctx, Account{Name: "desk", IMAPHost: "127.0.0.1", IMAPPort: 143, IMAPTLS: "none", Username: "u"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := deskAccount(t, s)
 	const n = 8000
 	msgs := benchMails(n)
 	var raw int64

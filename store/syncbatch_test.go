@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/sealdesk/sealdesk/mail/mirror"
@@ -18,18 +17,8 @@ import (
 func TestSaveMailboxBatchSeesItsOwnMessages(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	a, err := s.SaveAccount(ctx, Account{Name: "desk", IMAPHost: "127.0.0.1", IMAPPort: 143, IMAPTLS: "none", Username: "u"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := func(uid uint32, mid, subject, extra string) mirror.Message {
-		raw := fmt.Appendf(nil, "From: Customer <c@example.org>\r\nTo: help@example.test\r\nSubject: %s\r\n", subject)
-		if mid != "" {
-			raw = fmt.Appendf(raw, "Message-ID: <%s>\r\n", mid)
-		}
-		raw = fmt.Appendf(raw, "%s\r\nbody of %s\r\n", extra, subject)
-		return mirror.Message{UID: uid, Raw: raw, Size: int64(len(raw)), MessageID: thread.MessageID(raw)}
-	}
+	a := deskAccount(t, s)
+	msg := testMail
 	// Stored before the sync saw it (as sealctl inspect or the outbox do).
 	early := msg(0, "early@x", "Stored first", "")
 	stored, err := s.InsertArticle(ctx, Article{Raw: early.Raw, MessageID: "early@x", Subject: "Stored first"}, nil)
@@ -105,10 +94,7 @@ func TestSaveMailboxBatchSeesItsOwnMessages(t *testing.T) {
 func TestSaveMailboxBatchTakesTheEnginesHeader(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	a, err := s.SaveAccount(ctx, Account{Name: "desk", IMAPHost: "127.0.0.1", IMAPPort: 143, IMAPTLS: "none", Username: "u"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := deskAccount(t, s)
 	raw := []byte("From: c@example.org\r\nSubject: in the raw message\r\nMessage-ID: <h@x>\r\n\r\nbody\r\n")
 	read := thread.Parse(raw)
 	read.Subject = "as the engine read it"

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sealdesk/sealdesk/mail/mirror"
-	"github.com/sealdesk/sealdesk/mail/thread"
 )
 
 // TestReconcileTakesTheView: records of another laptop applied here make
@@ -20,14 +19,8 @@ import (
 func TestReconcileTakesTheView(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	a, err := s.SaveAccount(ctx, Account{Name: "desk", IMAPHost: "127.0.0.1", IMAPPort: 143, IMAPTLS: "none", Username: "u"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := func(uid uint32, mid, subject, extra string) mirror.Message {
-		raw := fmt.Appendf(nil, "From: c@example.org\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%s\r\nbody\r\n", subject, mid, extra)
-		return mirror.Message{UID: uid, Raw: raw, MessageID: thread.MessageID(raw)}
-	}
+	a := deskAccount(t, s)
+	msg := testMail
 	// 10001 a@x, 10002 b@x, 10003 c@x's reply (its parent comes later),
 	// 10004 c@x, 10005 d@x.
 	msgs := []mirror.Message{msg(1, "a@x", "A", ""), msg(2, "b@x", "B", ""),
@@ -87,10 +80,7 @@ func TestReconcileTakesTheView(t *testing.T) {
 func TestClaimsAreDecidedInOrder(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	a, err := s.SaveAccount(ctx, Account{Name: "desk", IMAPHost: "127.0.0.1", IMAPPort: 143, IMAPTLS: "none", Username: "u"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := deskAccount(t, s)
 	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	recs := []TeamRecord{
 		{UID: 1, MessageID: "r1@team", Kind: "claim", Agent: "bob@x", At: at, Claims: []TeamClaim{{Root: "d@x", Number: 102}}},
