@@ -140,7 +140,9 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 	if err != nil {
 		return nil, err
 	}
-	s.wrote()
+	if len(msgs) > 0 {
+		s.wrote() // a bulk write; a checkpoint alone (a no-change pass) is not
+	}
 	return saved, nil
 }
 
