@@ -2,7 +2,9 @@
 // articles (the raw message exactly as received, its metadata and security
 // result), the public parts of S/MIME certificates and OpenPGP keys, and the
 // security log. It is SQLite through modernc.org/sqlite (pure Go, no cgo),
-// in WAL mode, with versioned migrations.
+// in WAL mode, with versioned migrations; the write-ahead log is copied
+// into the database file by a goroutine of its own after the sync's bulk
+// writes (checkpoint.go), with SQLite's automatic checkpoint as a backstop.
 //
 // Limits: private keys, passphrases and decrypted content are never stored
 // here in the clear. Decrypted content is stored only sealed by the caller
