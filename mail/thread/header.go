@@ -70,8 +70,10 @@ func ParseHeader(raw []byte) (Header, error) {
 	h := mail.Header{Header: message.Header{Header: th}}
 	out := identifiers(th)
 	out.Subject, _ = h.Subject() // the raw value on error
-	if d, derr := h.Date(); derr == nil {
-		out.Date = d
+	if v := th.Get("Date"); v != "" {
+		if d, derr := sender.ParseDate(v); derr == nil {
+			out.Date = d
+		}
 	}
 	id := sender.Parse(&th)
 	out.From, out.FromText = id.From, id.Display()
