@@ -44,8 +44,9 @@ func (s *Processing) ProcessStoredBatch(ctx context.Context, ids []int64) []erro
 // ProcessSaved runs the engines over articles whose raw messages the
 // caller holds (the sync, which has just saved them: store.SaveMailboxBatch
 // says which article each message became), with one keyring snapshot and
-// one of the Integrations switches, and writes all their results and
-// security log entries in ONE transaction (store.SaveProcessed): the
+// one of the Integrations switches, and writes all their results,
+// security log entries and the keys they carry (proposals, see
+// FoundKeys) in ONE transaction (store.SaveProcessed): the
 // engines' work is ProcessStored's, the SQLite round trips are a few per
 // batch instead of several per article, and nothing is read back.
 //
@@ -80,6 +81,7 @@ func (s *Processing) ProcessSaved(ctx context.Context, arts []store.RawArticle) 
 	ks.on = &on
 	// Nothing below reads the readable text (see keySet.noText).
 	ks.noText = true
+	var held heldCerts
 	for i, r := range arts {
 		p, err := ks.process(r.Raw, at)
 		if errors.Is(err, smime.ErrNotMessage) || errors.Is(err, mimelimit.ErrExceeded) {
@@ -94,7 +96,10 @@ func (s *Processing) ProcessSaved(ctx context.Context, arts []store.RawArticle) 
 			continue
 		}
 		jobs = append(jobs, job{i, p})
-		rows = append(rows, s.processedRow(store.Article{ID: r.ID, MessageID: r.MessageID}, p))
+		row := s.processedRow(store.Article{ID: r.ID, MessageID: r.MessageID}, p)
+		// Proposed in SaveProcessed's transaction, not one of their own.
+		row.Found = s.found.carried(ctx, r.ID, r.Raw, p, at, &held)
+		rows = append(rows, row)
 	}
 	saved, err := s.p.Store.SaveProcessed(ctx, rows)
 	if err != nil {
@@ -109,7 +114,6 @@ func (s *Processing) ProcessSaved(ctx context.Context, arts []store.RawArticle) 
 			errs[j.i] = fmt.Errorf("security: article %d: %w", r.ID, store.ErrNotFound)
 			continue
 		}
-		s.found.proposeFound(ctx, r.ID, r.Raw, j.p, at)
 		if slices.Contains(saved.Retitled, r.ID) {
 			if _, err := s.p.Store.RethreadBySubject(ctx, r.ID, j.p.Subject); err != nil {
 				errs[j.i] = fmt.Errorf("security: article %d: threading by its protected subject: %w", r.ID, err)

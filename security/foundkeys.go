@@ -163,12 +163,23 @@ func (s *FoundKeys) openPending(ctx context.Context, id int64) (store.PendingKey
 }
 
 // proposeFound records the keys a processed message carries and that the
-// store does not hold yet: OpenPGP keys from Autocrypt headers and
-// attachments, and the certificates of an S/MIME signature. None is used
-// until the agent accepts it; a different key for an address we hold a key
-// for is flagged as a key change. Failing to record them does not fail the
-// processing: they are offered again when the article is re-run.
+// store does not hold yet (see carried). Failing to record them does not
+// fail the processing: they are offered again when the article is re-run.
 func (s *FoundKeys) proposeFound(ctx context.Context, articleID int64, raw []byte, p *processed, at time.Time) []store.PendingKey {
+	added, err := s.p.Store.AddPendingKeys(ctx, s.carried(ctx, articleID, raw, p, at, nil))
+	if err != nil || added == nil {
+		return []store.PendingKey{}
+	}
+	return added
+}
+
+// carried returns, as proposals for articleID, the keys a processed
+// message carries and that the store does not hold yet: OpenPGP keys from
+// Autocrypt headers and attachments, and the certificates of an S/MIME
+// signature. None is used until the agent accepts it; a different key for
+// an address we hold a key for is flagged as a key change. held, when set,
+// keeps the store's answers about certificates for a batch.
+func (s *FoundKeys) carried(ctx context.Context, articleID int64, raw []byte, p *processed, at time.Time, held *heldCerts) []store.PendingKey {
 	var found []store.PendingKey
 	for _, fk := range p.Found {
 		if pk, ok := s.foundPGP(ctx, fk, at); ok {
@@ -177,7 +188,7 @@ func (s *FoundKeys) proposeFound(ctx context.Context, articleID int64, raw []byt
 	}
 	if p.Result.Type == verdict.TechSMIME && p.Result.Signed {
 		for _, c := range carriedCertificates(raw) {
-			if pk, ok := s.foundCertificate(ctx, c, p.Result.Sign); ok {
+			if pk, ok := s.foundCertificate(ctx, c, p.Result.Sign, held); ok {
 				found = append(found, pk)
 			}
 		}
@@ -185,11 +196,49 @@ func (s *FoundKeys) proposeFound(ctx context.Context, articleID int64, raw []byt
 	for i := range found {
 		found[i].ArticleID = articleID
 	}
-	added, err := s.p.Store.AddPendingKeys(ctx, found)
-	if err != nil || added == nil {
-		return []store.PendingKey{}
+	return found
+}
+
+// heldCerts keeps, for one batch of processing (which imports no
+// certificate), what foundCertificate asks the store: whether a
+// fingerprint is held (or the store could not say), and the held
+// certificates. The zero value is ready to use.
+type heldCerts struct {
+	skip   map[string]bool
+	all    []store.Certificate
+	allErr error
+	loaded bool
+}
+
+// isHeld reports whether the store holds the certificate fp, or could not
+// say (nil h asks the store every time).
+func (h *heldCerts) isHeld(ctx context.Context, st *store.Store, fp string) bool {
+	if h != nil {
+		if v, ok := h.skip[fp]; ok {
+			return v
+		}
 	}
-	return added
+	_, err := st.Certificate(ctx, fp)
+	v := !errors.Is(err, store.ErrNotFound)
+	if h != nil {
+		if h.skip == nil {
+			h.skip = map[string]bool{}
+		}
+		h.skip[fp] = v
+	}
+	return v
+}
+
+// certificates returns the held certificates (nil h asks the store).
+func (h *heldCerts) certificates(ctx context.Context, st *store.Store) ([]store.Certificate, error) {
+	if h == nil {
+		return st.Certificates(ctx)
+	}
+	if !h.loaded {
+		h.all, h.allErr = st.Certificates(ctx)
+		h.loaded = true
+	}
+	return h.all, h.allErr
 }
 
 func (s *FoundKeys) foundPGP(ctx context.Context, fk pgp.FoundKey, at time.Time) (store.PendingKey, bool) {
@@ -246,9 +295,9 @@ func (s *FoundKeys) pgpUpdate(ctx context.Context, k *pgp.Key) (update string, o
 	return mergeSummary(rep, false), true
 }
 
-func (s *FoundKeys) foundCertificate(ctx context.Context, c *x509.Certificate, sign verdict.SignResult) (store.PendingKey, bool) {
+func (s *FoundKeys) foundCertificate(ctx context.Context, c *x509.Certificate, sign verdict.SignResult, held *heldCerts) (store.PendingKey, bool) {
 	fp := smime.Fingerprint(c)
-	if _, err := s.p.Store.Certificate(ctx, fp); !errors.Is(err, store.ErrNotFound) {
+	if held.isHeld(ctx, s.p.Store, fp) {
 		return store.PendingKey{}, false
 	}
 	pk := store.PendingKey{Technology: string(verdict.TechSMIME), Source: "signature", Fingerprint: fp,
@@ -268,8 +317,8 @@ func (s *FoundKeys) foundCertificate(ctx context.Context, c *x509.Certificate, s
 	}
 	pk.Warning = strings.Join(warn, "; ")
 	if pk.Address != "" {
-		if held, err := s.p.Store.Certificates(ctx); err == nil {
-			for _, h := range held {
+		if all, err := held.certificates(ctx, s.p.Store); err == nil {
+			for _, h := range all {
 				if !h.IsCA && h.Fingerprint != fp && containsFold(h.Emails, pk.Address) {
 					pk.KeyChange, pk.Replaces = true, h.Fingerprint
 					break

@@ -93,3 +93,52 @@ func TestSMIMESignerCertificateIsProposed(t *testing.T) {
 		t.Fatalf("a held certificate was proposed: %+v", in.Pending)
 	}
 }
+
+// TestBatchProposesCarriedCertificates: processed in a batch (as the sync
+// does, ProcessSaved), two mails carrying the same unknown certificate
+// propose it once, seen in both, in the transaction that stores their
+// results; one we hold is not proposed.
+func TestBatchProposesCarriedCertificates(t *testing.T) {
+	p := getPKI(t)
+	f := newFixture(t)
+	var ids []int64
+	for _, subject := range []string{"first", "second"} {
+		a, err := f.p.Store.InsertArticle(f.ctx, store.Article{Subject: subject, Raw: signedByAlice(t, subject)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	for i, err := range f.svc.Processing.ProcessStoredBatch(f.ctx, ids) {
+		if err != nil {
+			t.Fatalf("article %d: %v", ids[i], err)
+		}
+	}
+	list, err := f.svc.FoundKeys.List(f.ctx)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("found keys after the batch: %+v, %v", list, err)
+	}
+	if pk := list[0]; pk.Fingerprint != smime.Fingerprint(p.alice.cert) || pk.ArticleID != ids[0] || pk.Seen != 2 {
+		t.Fatalf("proposed %+v: want Alice's certificate, first found in article %d, seen twice", pk, ids[0])
+	}
+	for _, id := range ids {
+		if a, err := f.p.Store.Article(f.ctx, id); err != nil || !a.Security.Signed {
+			t.Fatalf("article %d after the batch: %+v, %v", id, a.Security, err)
+		}
+	}
+	// Held now: a third mail proposes nothing more.
+	mustImport(t, f, p.root.certPEM())
+	if _, err := f.svc.FoundKeys.Accept(f.ctx, list[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.p.Store.InsertArticle(f.ctx, store.Article{Subject: "third", Raw: signedByAlice(t, "third")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := f.svc.Processing.ProcessStoredBatch(f.ctx, []int64{a.ID}); errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	if open, _ := f.svc.FoundKeys.List(f.ctx); len(open) != 0 {
+		t.Fatalf("a held certificate was proposed again: %+v", open)
+	}
+}

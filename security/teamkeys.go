@@ -116,7 +116,7 @@ func (s *FoundKeys) offerTeamKey(ctx context.Context, r store.TeamKey, auto bool
 	case store.KeyFormatSMIME:
 		cert, err = teamCertificate(r)
 		if err == nil {
-			pk, ok = s.foundCertificate(ctx, cert, verdict.SignResult{Success: true})
+			pk, ok = s.foundCertificate(ctx, cert, verdict.SignResult{Success: true}, nil)
 		}
 	case store.KeyFormatOpenPGP:
 		var k *pgp.Key

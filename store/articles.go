@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/bits"
-	"strings"
 
 	"github.com/sealdesk/sealdesk/crypto/verdict"
 	"github.com/sealdesk/sealdesk/mail/mirror"
@@ -101,6 +99,9 @@ func (s *Store) InsertArticle(ctx context.Context, a Article, seal SealFunc) (Ar
 				a.Subject, a.From, a.CreatedAt, a.CreatedAt).Scan(&a.TicketID)
 			if err != nil {
 				return fmt.Errorf("store: opening a ticket for the article: %w", err)
+			}
+			if err := indexTickets(ctx, tx, []int64{a.TicketID}); err != nil {
+				return err
 			}
 		}
 		err := tx.QueryRowContext(ctx, insertArticleQuery,
@@ -306,18 +307,22 @@ type Processed struct {
 	Seal    SealFunc
 	// Log are the verify and decrypt entries of the run.
 	Log []LogEntry
+	// Found are the keys the message carries, proposed as AddPendingKeys
+	// would (ArticleID set), in the same transaction.
+	Found []PendingKey
 }
 
 // SaveProcessed writes the outcomes of a batch of engine runs in ONE
 // transaction: each article's result, sealed content and subject (no
-// longer security_pending) and its security log entries. A batch costs one
+// longer security_pending), its security log entries and the keys it
+// carries (proposeFound). A batch costs one
 // commit instead of one per row (a commit costs more than the row; README,
 // Benchmarks), and a few multi-row statements instead of two per
 // article (an UPDATE ... FROM (VALUES ...) for the results, a multi-row
 // INSERT for the log): per statement, database/sql and SQLite cost more
 // than the row itself. An article deleted meanwhile is skipped (no result,
-// no log entry) and reported in missing; any other failure rolls the whole
-// batch back.
+// no log entry, no key proposed) and reported in missing; any other
+// failure rolls the whole batch back.
 func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (ProcessedSaved, error) {
 	var out ProcessedSaved
 	if len(batch) == 0 {
@@ -329,7 +334,7 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (Processed
 	for i, p := range batch {
 		last[p.ArticleID] = i
 	}
-	updArgs := make([]any, 0, len(last)*updateProcessedCols)
+	updArgs := make([]any, 0, len(last)*updateProcessedRows.cols)
 	nLog := 0
 	// One buffer and encoder for the batch's results: json.Marshal
 	// allocates its output afresh for every article.
@@ -361,11 +366,8 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (Processed
 		if out.Retitled, err = retitled(ctx, tx, batch, last); err != nil {
 			return err
 		}
-		var updated int64
-		err = s.execRows(ctx, tx, updateProcessedRows, updateProcessedCols, updArgs, func(res sql.Result) {
-			n, _ := res.RowsAffected()
-			updated += n
-		})
+		q := s.preparedTx(tx)
+		updated, err := updateProcessedRows.exec(ctx, q, updArgs)
 		if err != nil {
 			return fmt.Errorf("store: saving the security results of %d articles: %w", len(last), err)
 		}
@@ -375,7 +377,7 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (Processed
 				return err
 			}
 		}
-		logArgs := make([]any, 0, nLog*insertLogCols)
+		logArgs := make([]any, 0, nLog*insertLogRows.cols)
 		for _, p := range batch {
 			if gone[p.ArticleID] {
 				out.Missing = append(out.Missing, p.ArticleID)
@@ -392,12 +394,41 @@ func (s *Store) SaveProcessed(ctx context.Context, batch []Processed) (Processed
 				logArgs = append(logArgs, e.At, e.Direction, e.Technology, e.Operation, e.Status, article, e.MessageID, e.Detail)
 			}
 		}
-		if err := s.execRows(ctx, tx, insertLogRows, insertLogCols, logArgs, nil); err != nil {
+		if _, err := insertLogRows.exec(ctx, q, logArgs); err != nil {
 			return fmt.Errorf("store: logging the processing of %d articles: %w", len(last), err)
 		}
-		return nil
+		return proposeFound(ctx, q, batch, gone)
 	})
+	if err == nil {
+		s.wrote()
+	}
 	return out, err
+}
+
+// proposeFound proposes the keys the batch's articles carry (Found), in a
+// savepoint of SaveProcessed's transaction: failing to record them does
+// not fail the processing (they are offered again when the article is
+// re-run), as when each article's keys had a transaction of their own.
+func proposeFound(ctx context.Context, q querier, batch []Processed, gone map[int64]bool) error {
+	var keys []PendingKey
+	for _, p := range batch {
+		if !gone[p.ArticleID] {
+			keys = append(keys, p.Found...)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	if _, err := q.ExecContext(ctx, `SAVEPOINT found_keys`); err != nil {
+		return err
+	}
+	if _, err := addPendingKeys(ctx, q, keys); err != nil {
+		if _, err := q.ExecContext(ctx, `ROLLBACK TO found_keys`); err != nil {
+			return err
+		}
+	}
+	_, err := q.ExecContext(ctx, `RELEASE found_keys`)
+	return err
 }
 
 // ProcessedSaved is what SaveProcessed reports beyond writing.
@@ -476,85 +507,16 @@ func absentArticles(ctx context.Context, tx *sql.Tx, ids map[int64]int) (map[int
 	return gone, rows.Err()
 }
 
-// maxRowsPerStatement bounds a multi-row statement (execRows): 64 rows of
-// 8 parameters are far below SQLite's limit of 32766.
-const maxRowsPerStatement = 64
-
-// execRows runs the multi-row statement query(n) over args, cols values per
-// row, in chunks of a power of two rows (at most maxRowsPerStatement), so
-// that the prepared-statement cache (stmts.go) holds a handful of texts
-// per statement whatever the batch size. done, when set, sees each
-// chunk's result.
-func (s *Store) execRows(ctx context.Context, tx *sql.Tx, query func(n int) string, cols int, args []any, done func(sql.Result)) error {
-	for rows := len(args) / cols; rows > 0; {
-		n := maxRowsPerStatement
-		for n > rows {
-			n /= 2
-		}
-		st, err := s.txStmt(ctx, tx, query(n))
-		if err != nil {
-			return err
-		}
-		res, err := st.ExecContext(ctx, args[:n*cols]...)
-		if err != nil {
-			return err
-		}
-		if done != nil {
-			done(res)
-		}
-		args, rows = args[n*cols:], rows-n
-	}
-	return nil
-}
-
 const updateProcessedQuery = `UPDATE articles SET security = ?, security_state = ?, sealed_content = ?, security_pending = 0,
     subject = CASE WHEN ? = '' THEN subject ELSE ? END WHERE id = ?`
 
-// updateProcessedRows is updateProcessedQuery over n articles, each
+// updateProcessedRows is updateProcessedQuery over many articles, each
 // (security, security_state, sealed_content, subject, id).
-func updateProcessedRows(n int) string { return multiRowQueries.get(n, 0) }
-
-const updateProcessedCols = 5
-
-// insertLogRows is AppendLog's insert (securitylog.go) over n entries,
-// run inside a SaveProcessed transaction.
-func insertLogRows(n int) string { return multiRowQueries.get(n, 1) }
-
-const insertLogCols = 8
-
-// multiRowQueries are the texts of updateProcessedRows and insertLogRows
-// for each power of two up to maxRowsPerStatement, built once: the text is
-// the prepared-statement cache's key, so building it again per call would
-// cost what the cache saves.
-var multiRowQueries = func() (q multiRowTexts) {
-	for i := range q {
-		n := 1 << i
-		q[i][0] = `UPDATE articles SET security = v.column1, security_state = v.column2, sealed_content = v.column3,
+var updateProcessedRows = newMultiRow(`UPDATE articles SET security = v.column1, security_state = v.column2, sealed_content = v.column3,
     security_pending = 0, subject = CASE WHEN v.column4 = '' THEN articles.subject ELSE v.column4 END
-    FROM (VALUES ` + placeholders(n, updateProcessedCols) + `) AS v WHERE articles.id = v.column5`
-		q[i][1] = `INSERT INTO security_log(at, direction, technology, operation, status, article_id, message_id, detail)
-    VALUES ` + placeholders(n, insertLogCols)
-	}
-	return q
-}()
+    FROM (VALUES `, 5, `) AS v WHERE articles.id = v.column5`)
 
-type multiRowTexts [7][2]string // 1, 2, 4, ... 64 rows
-
-func (q *multiRowTexts) get(n, which int) string {
-	return q[bits.TrailingZeros(uint(n))][which]
-}
-
-// placeholders is "(?, ?), (?, ?)" for rows of cols.
-func placeholders(rows, cols int) string {
-	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
-	return row + strings.Repeat(", "+row, rows-1)
-}
-
-// txStmt is the cached prepared statement bound to tx (see stmts.go), or
-// the text prepared in tx when the cache has none.
-func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
-	if st := s.prepared(ctx, query); st != nil {
-		return tx.StmtContext(ctx, st), nil
-	}
-	return tx.PrepareContext(ctx, query)
-}
+// insertLogRows is AppendLog's insert (securitylog.go) over many entries,
+// run inside a SaveProcessed transaction.
+var insertLogRows = newMultiRow(`INSERT INTO security_log(at, direction, technology, operation, status, article_id, message_id, detail)
+    VALUES `, 8, ``)

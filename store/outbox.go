@@ -205,6 +205,9 @@ func (s *Store) MarkOutboxSent(ctx context.Context, id int64) (int64, error) {
 			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET updated_at = ? WHERE id = ?`, t, ticketID); err != nil {
 				return err
 			}
+			if err := th.indexOpened(); err != nil {
+				return err
+			}
 		} else if err != nil {
 			return err
 		}

@@ -76,47 +76,54 @@ func (s *Store) AddPendingKeys(ctx context.Context, keys []PendingKey) ([]Pendin
 	}
 	var added []PendingKey
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		added = added[:0]
-		for _, k := range keys {
-			k.FoundAt, k.Status, k.DecidedAt = now(), PendingOpen, ""
-			var article any
-			if k.ArticleID != 0 {
-				article = k.ArticleID
-			}
-			err := tx.QueryRowContext(ctx, `INSERT INTO pending_keys(technology, source, address, fingerprint, label, key,
-			    article_id, found_at, status, key_change, replaces, warning, key_update, update_summary, finding,
-			    origin, origin_agent, origin_agent_name)
-			    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			    ON CONFLICT(technology, fingerprint) DO UPDATE SET source = excluded.source, address = excluded.address,
-			    label = excluded.label, key = excluded.key, article_id = excluded.article_id, found_at = excluded.found_at,
-			    status = 'pending', key_change = excluded.key_change, replaces = excluded.replaces,
-			    warning = excluded.warning, decided_at = '', key_update = excluded.key_update,
-			    update_summary = excluded.update_summary, finding = excluded.finding, origin = excluded.origin,
-			    origin_agent = excluded.origin_agent, origin_agent_name = excluded.origin_agent_name
-			    WHERE pending_keys.status = 'accepted' OR (excluded.key_update = 1 AND pending_keys.key <> excluded.key)
-			    RETURNING id`,
-				k.Technology, k.Source, k.Address, k.Fingerprint, k.Label, k.Key, article, k.FoundAt,
-				k.KeyChange, k.Replaces, k.Warning, k.Update, k.UpdateSummary, k.Finding,
-				k.Origin, k.OriginAgent, k.OriginAgentName).Scan(&k.ID)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("store: proposing key %s: %w", k.Fingerprint, err)
-			}
-			// Seen again or for the first time: this mail carried it.
-			if k.ArticleID != 0 {
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO pending_key_sightings(pending_id, article_id)
-				    SELECT id, ? FROM pending_keys WHERE technology = ? AND fingerprint = ?`, k.ArticleID, k.Technology, k.Fingerprint); err != nil {
-					return fmt.Errorf("store: noting where key %s was found: %w", k.Fingerprint, err)
-				}
-			}
-			if errors.Is(err, sql.ErrNoRows) {
-				continue // pending or rejected already
-			}
-			added = append(added, k)
-		}
-		return nil
+		var err error
+		added, err = addPendingKeys(ctx, tx, keys)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return added, nil
+}
+
+// addPendingKeys is AddPendingKeys inside the caller's transaction.
+func addPendingKeys(ctx context.Context, q querier, keys []PendingKey) ([]PendingKey, error) {
+	added := []PendingKey{}
+	for _, k := range keys {
+		k.FoundAt, k.Status, k.DecidedAt = now(), PendingOpen, ""
+		var article any
+		if k.ArticleID != 0 {
+			article = k.ArticleID
+		}
+		err := q.QueryRowContext(ctx, `INSERT INTO pending_keys(technology, source, address, fingerprint, label, key,
+		    article_id, found_at, status, key_change, replaces, warning, key_update, update_summary, finding,
+		    origin, origin_agent, origin_agent_name)
+		    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		    ON CONFLICT(technology, fingerprint) DO UPDATE SET source = excluded.source, address = excluded.address,
+		    label = excluded.label, key = excluded.key, article_id = excluded.article_id, found_at = excluded.found_at,
+		    status = 'pending', key_change = excluded.key_change, replaces = excluded.replaces,
+		    warning = excluded.warning, decided_at = '', key_update = excluded.key_update,
+		    update_summary = excluded.update_summary, finding = excluded.finding, origin = excluded.origin,
+		    origin_agent = excluded.origin_agent, origin_agent_name = excluded.origin_agent_name
+		    WHERE pending_keys.status = 'accepted' OR (excluded.key_update = 1 AND pending_keys.key <> excluded.key)
+		    RETURNING id`,
+			k.Technology, k.Source, k.Address, k.Fingerprint, k.Label, k.Key, article, k.FoundAt,
+			k.KeyChange, k.Replaces, k.Warning, k.Update, k.UpdateSummary, k.Finding,
+			k.Origin, k.OriginAgent, k.OriginAgentName).Scan(&k.ID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("store: proposing key %s: %w", k.Fingerprint, err)
+		}
+		// Seen again or for the first time: this mail carried it.
+		if k.ArticleID != 0 {
+			if _, err := q.ExecContext(ctx, `INSERT OR IGNORE INTO pending_key_sightings(pending_id, article_id)
+			    SELECT id, ? FROM pending_keys WHERE technology = ? AND fingerprint = ?`, k.ArticleID, k.Technology, k.Fingerprint); err != nil {
+				return nil, fmt.Errorf("store: noting where key %s was found: %w", k.Fingerprint, err)
+			}
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // pending or rejected already
+		}
+		added = append(added, k)
 	}
 	return added, nil
 }

@@ -23,6 +23,36 @@ func TestSyncLookupsUseIndexes(t *testing.T) {
 	}
 }
 
+// The sync's per-batch look-ups (syncbatch.go) and the team pass's
+// claim and reconcile look-ups probe each value of their JSON array through an index, never
+// scanning articles or the view: a scan per batch makes a first sync or
+// a first team pass quadratic (reconcile's did, before CROSS JOIN).
+func TestBatchLookupsUseIndexes(t *testing.T) {
+	s := open(t)
+	for _, tc := range []struct {
+		name, query string
+		args        []any
+		want        []string
+	}{
+		{"held Message-IDs", heldMessageIDsQuery, []any{"[]"}, []string{"SCAN j", "SEARCH a", "articles_message"}},
+		{"unplaced hashes", unplacedHashesQuery, []any{"[]"}, []string{"SCAN j", "SEARCH a", "articles_content"}},
+		{"claimed roots", claimedRootsQuery, []any{"[]", 1}, []string{"SCAN j", "USING PRIMARY KEY (account_id=? AND root=?)"}},
+		{"claimed numbers", claimedNumbersQuery, []any{"[]", 1}, []string{"SCAN j", "team_tickets_number (account_id=? AND number=?)"}},
+		{"reconcile", reconcileQuery, []any{"[]", 1}, []string{"SCAN j", "SEARCH v USING PRIMARY KEY (account_id=? AND root=?)", "tickets_root"}},
+	} {
+		plan := queryPlan(t, s, tc.query, tc.args...)
+		if strings.Contains(plan, "SCAN a") || strings.Contains(plan, "SCAN v") || strings.Contains(plan, "SCAN t ") ||
+			strings.Index(plan, "SCAN j") != 0 {
+			t.Errorf("%s: %s", tc.name, plan)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(plan, w) {
+				t.Errorf("%s: no %q in %s", tc.name, w, plan)
+			}
+		}
+	}
+}
+
 func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
 	t.Helper()
 	rows, err := s.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)

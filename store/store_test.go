@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/sealdesk/sealdesk/mail/mirror"
+	"github.com/sealdesk/sealdesk/mail/thread"
 )
 
 func open(t *testing.T) *Store {
@@ -23,7 +24,41 @@ func open(t *testing.T) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	// Whatever the test did, every ticket is in the search index as it
+	// is (tickets are indexed by the code that opens them: indexTickets).
+	t.Cleanup(func() { checkSearchIndex(t, s) })
 	return s
+}
+
+// deskAccount saves the account the sync tests mirror into.
+func deskAccount(t testing.TB, s *Store) Account {
+	t.Helper()
+	a, err := s.SaveAccount(context.Background(), Account{Name: "desk", IMAPHost: "127.0.0.1", IMAPPort: 143, IMAPTLS: "none", Username: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// testMail is a small mail at uid, with extra header lines (CRLF-ended);
+// no Message-ID when mid is "".
+func testMail(uid uint32, mid, subject, extra string) mirror.Message {
+	raw := fmt.Appendf(nil, "From: Customer <c@example.org>\r\nTo: help@example.test\r\nSubject: %s\r\n", subject)
+	if mid != "" {
+		raw = fmt.Appendf(raw, "Message-ID: <%s>\r\n", mid)
+	}
+	raw = fmt.Appendf(raw, "%s\r\nbody of %s\r\n", extra, subject)
+	return mirror.Message{UID: uid, Raw: raw, Size: int64(len(raw)), MessageID: thread.MessageID(raw)}
+}
+
+// checkSearchIndex fails t unless the search index holds exactly the
+// tickets as they are: FTS5's integrity-check with rank 1 compares an
+// external-content index with its table.
+func checkSearchIndex(t testing.TB, s *Store) {
+	t.Helper()
+	if _, err := s.db.Exec(`INSERT INTO tickets_search(tickets_search, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("the ticket search index does not match the tickets: %v", err)
+	}
 }
 
 func TestOpenMigratesOnceAndUsesWAL(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,6 +89,16 @@ func (s *Store) MailboxCheckpoint(ctx context.Context, accountID int64, mailbox 
 func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox string, msgs []mirror.Message, cp mirror.Checkpoint) ([]mirror.Saved, error) {
 	pattern := s.ticketPattern(ctx)
 	saved := make([]mirror.Saved, len(msgs))
+	// CPU work before the write lock (syncbatch.go): hashes and headers.
+	if slices.ContainsFunc(msgs, func(m mirror.Message) bool { return m.Hash.IsZero() }) {
+		msgs = slices.Clone(msgs) // the caller's stay as they are
+		for i := range msgs {
+			if msgs[i].Hash.IsZero() {
+				msgs[i].Hash = mirror.Hash(msgs[i].Raw)
+			}
+		}
+	}
+	heads := parseHeaders(msgs)
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		q := s.preparedTx(tx)
 		mb, err := mailboxID(ctx, q, accountID, mailbox)
@@ -102,17 +113,25 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 		if held.UIDValidity != 0 && held.UIDValidity != cp.UIDValidity {
 			return fmt.Errorf("store: checkpoint of UIDVALIDITY %d for %q, which is at %d", cp.UIDValidity, mailbox, held.UIDValidity)
 		}
-		th := &threader{ctx: ctx, q: q, pattern: pattern, out: use == SpecialUseSent}
+		th := &threader{ctx: ctx, q: q, pattern: pattern, out: use == SpecialUseSent, plan: newBatchPlan(ctx, q)}
+		if len(msgs) > 0 {
+			if th.seen, err = seeBatch(ctx, q, msgs, heads); err != nil {
+				return err
+			}
+		}
 		for i, m := range msgs {
 			if m.UID == 0 || m.UID > cp.LastUID {
 				return fmt.Errorf("store: %q UID %d outside the checkpoint's last UID %d", mailbox, m.UID, cp.LastUID)
 			}
-			if m.Hash.IsZero() {
-				m.Hash = mirror.Hash(m.Raw)
-			}
-			if saved[i], err = saveMessage(ctx, q, th, accountID, mb, cp.UIDValidity, m); err != nil {
+			if saved[i], err = saveMessage(ctx, q, th, accountID, mb, cp.UIDValidity, m, heads[i]); err != nil {
 				return fmt.Errorf("store: %q UID %d: %w", mailbox, m.UID, err)
 			}
+		}
+		if err := th.flush(); err != nil {
+			return err
+		}
+		if err := th.indexOpened(); err != nil {
+			return err
 		}
 		_, err = q.ExecContext(ctx, `UPDATE mailboxes SET uid_validity = ?, last_uid = ?, highest_modseq = ?, synced_at = ? WHERE id = ?`,
 			cp.UIDValidity, cp.LastUID, cp.HighestModSeq, now(), mb)
@@ -121,12 +140,15 @@ func (s *Store) SaveMailboxBatch(ctx context.Context, accountID int64, mailbox s
 	if err != nil {
 		return nil, err
 	}
+	if len(msgs) > 0 {
+		s.wrote() // a bulk write; a checkpoint alone (a no-change pass) is not
+	}
 	return saved, nil
 }
 
 // saveMessage rebinds, claims, records as a further place of its article
 // (copies.go) or inserts one message, and says which.
-func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int64, uv uint32, m mirror.Message) (mirror.Saved, error) {
+func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int64, uv uint32, m mirror.Message, head *thread.Parsed) (mirror.Saved, error) {
 	saved := mirror.Saved{UID: m.UID}
 	flags := strings.Join(m.Flags, "\n")
 	date := ""
@@ -151,12 +173,25 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 	}
 	// A message stored before it was seen on this server (sealctl inspect,
 	// or sent by us and now found in Sent) is claimed, not stored twice.
-	if ok, err := set(`mailbox_id IS NULL AND uid = 0 AND content_sha256 = ?`, m.Hash); err != nil || ok {
-		return saved, err
+	if th.seen.mayClaim(m.Hash) {
+		if ok, err := set(`mailbox_id IS NULL AND uid = 0 AND content_sha256 = ?`, m.Hash); err != nil || ok {
+			return saved, err
+		}
 	}
 	// The same message in another folder of the account (or twice in
-	// one) is the same article.
-	if id, err := sameMessage(ctx, q, accountID, m); err != nil || id != 0 {
+	// one) is the same article. Both look-ups are by Message-ID, and see
+	// planned articles only once written.
+	if _, ok := th.plan.ticketOf(m.MessageID); ok {
+		if err := th.flush(); err != nil {
+			return saved, err
+		}
+	}
+	var id int64
+	var err error
+	if th.seen.mayHold(m.MessageID) {
+		id, err = sameMessage(ctx, q, accountID, m)
+	}
+	if err != nil || id != 0 {
 		if err != nil {
 			return saved, err
 		}
@@ -166,7 +201,7 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 			if _, err := q.ExecContext(ctx, `UPDATE articles SET direction = 'out' WHERE id = ? AND direction = 'in'`, id); err != nil {
 				return saved, err
 			}
-			if h, _ := thread.ParseHeader(m.Raw); h.Agent != nil {
+			if h := head.Header; h.Agent != nil {
 				agent, name := agentOf(h)
 				if _, err := q.ExecContext(ctx, `UPDATE articles SET agent = ?, agent_name = ? WHERE id = ? AND agent = ''`, agent, name, id); err != nil {
 					return saved, err
@@ -177,31 +212,25 @@ func saveMessage(ctx context.Context, q querier, th *threader, accountID, mb int
 		saved.Copy, err = addCopy(ctx, q, id, mb, uv, m, flags, date)
 		return saved, err
 	}
-	a, ticketID, err := th.thread(m.Raw)
+	a, ticketID, err := th.threadHeader(head.Header, head.Err)
 	if err != nil {
 		return saved, err
 	}
+	// Written with the rest of the batch (batchPlan.flush), pending
+	// until the engines ran over it.
 	t := now()
-	err = q.QueryRowContext(ctx, `INSERT INTO articles(ticket_id, mailbox_id, uid, uid_validity, message_id, content_sha256,
-	        direction, from_addr, to_addrs, cc_addrs, subject, date, flags, internal_date, size, modseq,
-	        security_pending, parse_error, created_at, agent, agent_name)
-	    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id`,
-		ticketID, mb, m.UID, uv, m.MessageID, m.Hash, a.Direction, a.From, a.To, a.Cc, a.Subject, a.Date,
-		flags, date, m.Size, m.ModSeq, a.ParseError, t, a.Agent, a.AgentName).Scan(&saved.ID)
-	if err != nil {
+	if saved.ID, err = th.plan.addArticle(m.MessageID, ticketID, m.Raw, mb, m.UID, uv, m.MessageID, m.Hash,
+		a.Direction, a.From, a.To, a.Cc, a.Subject, a.Date, flags, date, m.Size, m.ModSeq,
+		1, a.ParseError, t, a.Agent, a.AgentName); err != nil {
 		return saved, err
 	}
-	if err := insertRaw(ctx, q, saved.ID, m.Raw); err != nil {
-		return saved, err
+	if !a.NewTicket {
+		// A ticket opened for a message is unread and updated as of then
+		// already: no UPDATE, with its index upkeep, for most mail of an
+		// initial sync.
+		th.plan.touch(ticketID, t)
 	}
-	if a.NewTicket {
-		// Opened for this message a moment ago: unread, and updated
-		// as of then (one UPDATE less, with its index upkeep, for most
-		// mail of an initial sync).
-		return saved, nil
-	}
-	_, err = q.ExecContext(ctx, `UPDATE tickets SET updated_at = ?, unread = 1 WHERE id = ?`, t, ticketID)
-	return saved, err
+	return saved, nil
 }
 
 // ApplyMailboxFlags sets the flags of the UIDs it holds; others are ignored.

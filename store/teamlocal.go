@@ -48,8 +48,9 @@ type TeamOutgoing struct {
 func (s *Store) TeamToPublish(ctx context.Context, account int64) ([]TeamClaim, []TeamRecord, error) {
 	var claims []TeamClaim
 	var changes []TeamRecord
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(sqltx *sql.Tx) error {
 		claims, changes = nil, nil
+		tx := s.preparedTx(sqltx)
 		if _, err := assignRoots(ctx, tx, 0); err != nil {
 			return err
 		}
@@ -102,6 +103,9 @@ func (s *Store) TeamToPublish(ctx context.Context, account int64) ([]TeamClaim, 
 		}
 		return nil
 	})
+	if err == nil && len(claims) > 0 {
+		s.wrote() // a first pass roots every ticket
+	}
 	return claims, changes, err
 }
 
@@ -109,7 +113,8 @@ func (s *Store) TeamToPublish(ctx context.Context, account int64) ([]TeamClaim, 
 // queued claim names are marked so that they are not claimed twice; if
 // the claim turns out void, they are claimed again.
 func (s *Store) QueueTeamRecords(ctx context.Context, account int64, out []TeamOutgoing) error {
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(sqltx *sql.Tx) error {
+		tx := s.preparedTx(sqltx)
 		for _, o := range out {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO team_outbox(account_id, message_id, raw, root, kind, created_at)
 			    VALUES (?, ?, ?, ?, ?, ?)`, account, o.MessageID, o.Raw, o.Root, o.Kind, now()); err != nil {

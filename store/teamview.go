@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -12,9 +13,56 @@ import (
 )
 
 // reconcile makes the tickets of the roots the records touched show the
-// view.
+// view. Most roots of a pass (all of a first one's) need what one
+// statement does for all of them: their one ticket, numbered as the view
+// says, is claimed. syncTicket does the others (two tickets to merge, a
+// number to change, a state or owner to take).
 func (a *applier) reconcile() error {
+	if len(a.touched) == 0 {
+		return nil
+	}
+	roots := make([]string, 0, len(a.touched))
 	for root := range a.touched {
+		roots = append(roots, root)
+	}
+	list, err := json.Marshal(roots)
+	if err != nil {
+		return err
+	}
+	rows, err := a.tx.QueryContext(a.ctx, reconcileQuery, string(list), a.account)
+	if err != nil {
+		return err
+	}
+	var each []string
+	for rows.Next() {
+		var root string
+		if err := rows.Scan(&root); err != nil {
+			rows.Close()
+			return err
+		}
+		each = append(each, root)
+		delete(a.touched, root)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// What syncTicket would do for the rest: a root with one ticket,
+	// whose number the view claimed, and no state or owner in the view.
+	simple := make([]string, 0, len(a.touched))
+	for root := range a.touched {
+		simple = append(simple, root)
+	}
+	if list, err = json.Marshal(simple); err != nil {
+		return err
+	}
+	if err := a.exec(`UPDATE tickets INDEXED BY tickets_root SET team_claimed = 1
+	    WHERE root_message_id IN (SELECT value FROM json_each(?)) AND team_account_id = ? AND team_claimed != 1
+	        AND EXISTS (SELECT 1 FROM team_tickets v WHERE v.account_id = tickets.team_account_id
+	            AND v.root = tickets.root_message_id AND v.number_uid > 0 AND v.number = tickets.number)`, string(list), a.account); err != nil {
+		return err
+	}
+	for _, root := range each {
 		if err := syncTicket(a.ctx, a.tx, a.account, root); err != nil {
 			return err
 		}
@@ -22,11 +70,21 @@ func (a *applier) reconcile() error {
 	return nil
 }
 
+// reconcileQuery finds, among a JSON array of roots, those syncTicket must
+// see to (see reconcile). CROSS JOIN keeps json_each outside: SQLite
+// otherwise walked the account's whole view for every batch of records
+// (TestTeamLookupsUseIndexes).
+const reconcileQuery = `SELECT v.root FROM json_each(?) j CROSS JOIN team_tickets v ON v.account_id = ? AND v.root = j.value
+    WHERE v.state_uid > 0 OR v.owner_uid > 0
+        OR (SELECT COUNT(*) FROM tickets t INDEXED BY tickets_root WHERE t.root_message_id = v.root AND t.team_account_id = v.account_id) > 1
+        OR v.number_uid > 0 AND NOT EXISTS (SELECT 1 FROM tickets t INDEXED BY tickets_root
+            WHERE t.root_message_id = v.root AND t.team_account_id = v.account_id AND t.number = v.number)`
+
 // syncTicket gives the tickets of one root the view's number, state and
 // owner. Two local tickets of one root (a reply synced before the mail it
 // answers) are one ticket on every other laptop: they merge into the
 // older, and the younger's number becomes an alias.
-func syncTicket(ctx context.Context, tx *sql.Tx, account int64, root string) error {
+func syncTicket(ctx context.Context, tx querier, account int64, root string) error {
 	var number int64
 	var numberUID, stateUID, ownerUID uint32
 	var state, until, owner string
@@ -98,7 +156,7 @@ func syncTicket(ctx context.Context, tx *sql.Tx, account int64, root string) err
 // renumber gives ticket id the number target. A ticket holding target
 // here moves to the next free number and claims again; old stays an alias
 // of id (docs/team.md rule 2) so [Ticket#old] still threads.
-func renumber(ctx context.Context, tx *sql.Tx, account, id, old, target int64) error {
+func renumber(ctx context.Context, tx querier, account, id, old, target int64) error {
 	var holder int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM tickets WHERE number = ? AND id != ?`, target, id).Scan(&holder)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -147,7 +205,7 @@ func nextFree(ctx context.Context, q querier, account int64) (int64, error) {
 // else its first In-Reply-To, else its Message-ID, else the SHA-256 of
 // the message.
 func TicketRoot(raw []byte) string {
-	h, _ := thread.ParseHeader(raw)
+	h := thread.ParseIDs(raw)
 	switch {
 	case len(h.References) > 0:
 		return h.References[0]
@@ -171,7 +229,7 @@ func (s *Store) AssignTicketRoots(ctx context.Context) (int, error) {
 	n := 0
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		n, err = assignRoots(ctx, tx, 0)
+		n, err = assignRoots(ctx, s.preparedTx(tx), 0)
 		return err
 	})
 	return n, err
@@ -179,7 +237,7 @@ func (s *Store) AssignTicketRoots(ctx context.Context) (int, error) {
 
 // assignRoots does AssignTicketRoots inside tx; only is one ticket's ID,
 // or 0 for all.
-func assignRoots(ctx context.Context, tx *sql.Tx, only int64) (int, error) {
+func assignRoots(ctx context.Context, tx querier, only int64) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT t.id, substr(r.raw, 1, ?), COALESCE(acc.id, 0), COALESCE(acc.team, 0)
 	    FROM tickets t
 	    LEFT JOIN articles a ON a.id = (SELECT MIN(id) FROM articles WHERE ticket_id = t.id)
@@ -217,17 +275,66 @@ func assignRoots(ctx context.Context, tx *sql.Tx, only int64) (int, error) {
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
+	// A first team pass roots every ticket: the roots go in a few
+	// multi-row statements, and only the roots the view holds (none on a
+	// first pass) need syncTicket, which does nothing for the others.
+	args := make([]any, 0, len(todo)*rootRows.cols)
+	var ask [][2]any
 	for _, g := range todo {
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET root_message_id = ?, team_account_id = ? WHERE id = ?`, g.root, g.account, g.id); err != nil {
-			return 0, err
+		args = append(args, g.id, g.root, g.account)
+		if g.account != 0 {
+			ask = append(ask, [2]any{g.account, g.root})
 		}
 	}
+	if _, err := rootRows.exec(ctx, tx, args); err != nil {
+		return 0, err
+	}
+	inView, err := viewHolds(ctx, tx, ask)
+	if err != nil {
+		return 0, err
+	}
 	for _, g := range todo {
-		if g.account != 0 {
+		if g.account != 0 && inView[viewKey{g.account, g.root}] {
 			if err := syncTicket(ctx, tx, g.account, g.root); err != nil {
 				return 0, err
 			}
 		}
 	}
 	return len(todo), nil
+}
+
+// rootRows gives tickets (id) their root and team account.
+var rootRows = newMultiRow(`UPDATE tickets SET root_message_id = v.column2, team_account_id = v.column3 FROM (VALUES `, 3,
+	`) AS v WHERE tickets.id = v.column1`)
+
+type viewKey struct {
+	account int64
+	root    string
+}
+
+// viewHolds reports which (account, root) pairs the view (team_tickets)
+// has a row for, in one query.
+func viewHolds(ctx context.Context, q querier, pairs [][2]any) (map[viewKey]bool, error) {
+	out := map[viewKey]bool{}
+	if len(pairs) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?) j
+	    WHERE EXISTS (SELECT 1 FROM team_tickets v WHERE v.account_id = j.value ->> 0 AND v.root = j.value ->> 1)`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k viewKey
+		if err := rows.Scan(&k.account, &k.root); err != nil {
+			return nil, err
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
 }

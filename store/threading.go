@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,13 +26,41 @@ func (s *Store) ticketPattern(ctx context.Context) *thread.Pattern {
 	return thread.MustPattern(thread.DefaultPattern)
 }
 
-// threader picks the ticket of messages saved in one transaction.
+// threader picks the ticket of messages saved in one transaction. The
+// tickets it opens are not in the search index until indexOpened: every
+// caller calls it before committing (see indexTickets).
 type threader struct {
 	ctx     context.Context
 	q       querier
 	pattern *thread.Pattern
 	// out: the mailbox is Sent, its mail is outgoing.
 	out bool
+	// seen, when set, tells which Message-IDs cannot name an article, so
+	// that they are not looked up one by one (see batchSeen).
+	seen *batchSeen
+	// plan, when set, collects the tickets opened (and SaveMailboxBatch
+	// the articles added) until flush writes them (see batchPlan).
+	plan *batchPlan
+	// opened are the tickets opened so far, for indexOpened.
+	opened []int64
+}
+
+// flush writes what the plan holds; the Message-IDs it wrote are in the
+// tables now (see batchSeen).
+func (th *threader) flush() error {
+	mids, err := th.plan.flush()
+	for _, mid := range mids {
+		th.seen.saved(mid)
+	}
+	return err
+}
+
+// indexOpened puts the tickets the threader opened into the search index,
+// in one statement (see indexTickets). Planned ones must be flushed.
+func (th *threader) indexOpened() error {
+	err := indexTickets(th.ctx, th.q, th.opened)
+	th.opened = th.opened[:0]
+	return err
 }
 
 // articleMeta is what an article keeps from the header for lists.
@@ -52,6 +81,12 @@ type articleMeta struct {
 // with the next number.
 func (th *threader) thread(raw []byte) (articleMeta, int64, error) {
 	h, perr := thread.ParseHeader(raw)
+	return th.threadHeader(h, perr)
+}
+
+// threadHeader is thread over a header parsed already (thread.ParseHeader
+// and its error).
+func (th *threader) threadHeader(h thread.Header, perr error) (articleMeta, int64, error) {
 	m := articleMeta{Direction: "in", Subject: h.Subject, From: h.FromText, To: sender.Format(h.To), Cc: sender.Format(h.Cc)}
 	if th.out {
 		m.Direction = "out"
@@ -85,6 +120,10 @@ func (th *threader) thread(raw []byte) (articleMeta, int64, error) {
 	case thread.ByMessage:
 		return m, found[d.MessageID], nil
 	case thread.ByNumber:
+		// A planned ticket's number is above every stored one.
+		if id, ok := th.plan.ticketNumbered(int64(d.Number)); ok {
+			return m, id, nil
+		}
 		var id int64
 		// A renumbered ticket's old number still threads (ticket_aliases,
 		// docs/team.md rule 2); a ticket's own number wins over an alias.
@@ -101,21 +140,35 @@ func (th *threader) thread(raw []byte) (articleMeta, int64, error) {
 	if th.out {
 		customer = m.To
 	}
-	id, err := newTicket(th.ctx, th.q, m.Subject, customer)
-	m.NewTicket = err == nil
+	var id int64
+	var err error
+	if th.plan != nil {
+		id, err = th.plan.newTicket(m.Subject, customer)
+	} else {
+		id, err = newTicket(th.ctx, th.q, m.Subject, customer)
+	}
+	if m.NewTicket = err == nil; m.NewTicket {
+		th.opened = append(th.opened, id)
+	}
 	return m, id, err
 }
 
+// ticketOfMessage is the ticket of the oldest article with this
+// Message-ID. Planned articles are younger than any in the table.
 func (th *threader) ticketOfMessage(messageID string) (int64, bool, error) {
-	var id int64
-	err := th.q.QueryRowContext(th.ctx, `SELECT ticket_id FROM articles WHERE message_id = ? ORDER BY id LIMIT 1`, messageID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
+	if th.seen.mayHold(messageID) {
+		var id int64
+		err := th.q.QueryRowContext(th.ctx, `SELECT ticket_id FROM articles WHERE message_id = ? ORDER BY id LIMIT 1`, messageID).Scan(&id)
+		if err == nil || !errors.Is(err, sql.ErrNoRows) {
+			return id, err == nil, err
+		}
 	}
-	return id, err == nil, err
+	id, ok := th.plan.ticketOf(messageID)
+	return id, ok, nil
 }
 
-// newTicket opens a ticket with the next number.
+// newTicket opens a ticket with the next number. It is not in the search
+// index yet: see indexTickets.
 func newTicket(ctx context.Context, q querier, subject, customer string) (int64, error) {
 	t := now()
 	var id int64
@@ -126,6 +179,30 @@ func newTicket(ctx context.Context, q querier, subject, customer string) (int64,
 		return 0, fmt.Errorf("store: opening a ticket: %w", err)
 	}
 	return id, nil
+}
+
+// indexTickets puts new tickets into the search index (tickets_search,
+// migration 0008), in one statement. Migration 0020 took this out of a
+// trigger on every ticket INSERT: FTS5 writes what it holds to disk at the
+// start of every statement that opens a savepoint (any INSERT with a
+// trigger), so the sync, which opens a ticket between article INSERTs,
+// wrote one index segment per ticket and merged them again, about a
+// quarter of the saving's CPU time (BenchmarkSyncWritePath). Whoever
+// inserts a ticket calls this in the same transaction; edits and deletes
+// are still followed by triggers.
+func indexTickets(ctx context.Context, q querier, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO tickets_search(rowid, subject, customer)
+	    SELECT id, subject, customer FROM tickets WHERE id IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
+		return fmt.Errorf("store: indexing %d new tickets for search: %w", len(ids), err)
+	}
+	return nil
 }
 
 // RethreadBySubject runs when processing revealed an article's protected

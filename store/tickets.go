@@ -153,9 +153,14 @@ func (s *Store) Tickets(ctx context.Context, q TicketQuery) (TicketPage, error) 
 func (s *Store) CreateTicket(ctx context.Context, subject, customer string) (Ticket, error) {
 	t := Ticket{Subject: subject, Customer: customer, State: "open", Unread: true, CreatedAt: now()}
 	t.UpdatedAt = t.CreatedAt
-	err := s.queryRow(ctx, `INSERT INTO tickets(number, subject, customer, created_at, updated_at)
-	    VALUES ((SELECT COALESCE(MAX(number), 10000) + 1 FROM tickets), ?, ?, ?, ?) RETURNING id, number`,
-		subject, customer, t.CreatedAt, t.UpdatedAt).Scan(&t.ID, &t.Number)
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO tickets(number, subject, customer, created_at, updated_at)
+		    VALUES ((SELECT COALESCE(MAX(number), 10000) + 1 FROM tickets), ?, ?, ?, ?) RETURNING id, number`,
+			subject, customer, t.CreatedAt, t.UpdatedAt).Scan(&t.ID, &t.Number); err != nil {
+			return err
+		}
+		return indexTickets(ctx, tx, []int64{t.ID})
+	})
 	t.Security = "none"
 	return t, err
 }

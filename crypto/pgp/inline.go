@@ -184,6 +184,14 @@ func (s *state) scanText(e *mimepart.Entity, sc *inlineScan) {
 	if e.MediaType == "text/html" && htmlBeyondText(body, pieces) {
 		sc.otherParts = true
 	}
+	if len(pieces) == 1 && pieces[0].kind == piecePlain {
+		// Text alone (pieces cover the text): kept as it is, not copied.
+		if strings.TrimSpace(text) != "" {
+			sc.plainText = true
+		}
+		sc.texts = append(sc.texts, text)
+		return
+	}
 	var out strings.Builder
 	for _, p := range pieces {
 		chunk := text[p.start:p.end]

@@ -170,6 +170,14 @@ type piece struct {
 // the stored result about what a block is. The pieces cover the text, in
 // order.
 func (s *state) inlinePieces(text string) []piece {
+	if !strings.Contains(text, "-----BEGIN PGP ") {
+		// No block (most mail): the whole text, as the loop below would
+		// give it, without copying the text for findArmor.
+		if text == "" {
+			return nil
+		}
+		return []piece{{kind: piecePlain, start: 0, end: len(text)}}
+	}
 	var out []piece
 	pos := 0
 	for pos < len(text) {

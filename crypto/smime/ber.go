@@ -1,7 +1,6 @@
 package smime
 
 import (
-	"bytes"
 	"errors"
 	"sync/atomic"
 )
@@ -33,12 +32,11 @@ func toDER(b []byte) ([]byte, error) {
 	if len(b) > berMaxLen {
 		return nil, errBER
 	}
-	var out bytes.Buffer
-	out.Grow(len(b))
-	if _, err := berCopy(&out, b, 0); err != nil {
+	out, _, err := berCopy(make([]byte, 0, len(b)), b, 0)
+	if err != nil {
 		return nil, err
 	}
-	return out.Bytes(), nil
+	return out, nil
 }
 
 type berHeader struct {
@@ -123,24 +121,26 @@ func isUniversalString(h berHeader) bool {
 	return false
 }
 
-// berCopy writes the DER form of the element at b to out and returns the
-// number of input bytes consumed.
-func berCopy(out *bytes.Buffer, b []byte, depth int) (int, error) {
+// berCopy appends the DER form of the element at b to out and returns it
+// and the number of input bytes consumed. A constructed element's children
+// are written in place, and its header goes in front of them once their
+// length is known (one move of the contents per level): a buffer per
+// element, as before, allocated about 90 KB per OpenSSL-made encrypted
+// mail, a fifth of the initial sync's garbage (make bench).
+func berCopy(out, b []byte, depth int) ([]byte, int, error) {
 	if depth > berMaxDepth {
-		return 0, errBER
+		return out, 0, errBER
 	}
 	h, err := berReadHeader(b)
 	if err != nil {
-		return 0, err
+		return out, 0, err
 	}
 	if !h.constructed {
 		content := b[h.hdrLen : h.hdrLen+h.length]
-		writeTagLen(out, h.tag, len(content))
-		out.Write(content)
-		return h.hdrLen + h.length, nil
+		out = appendTagLen(out, h.tag, len(content))
+		return append(out, content...), h.hdrLen + h.length, nil
 	}
-	// Constructed: convert children into a scratch buffer.
-	var body bytes.Buffer
+	start := len(out)
 	var consumed int
 	rest := b[h.hdrLen:]
 	if h.length >= 0 {
@@ -150,7 +150,7 @@ func berCopy(out *bytes.Buffer, b []byte, depth int) (int, error) {
 	for {
 		if h.length < 0 {
 			if len(rest) < 2 {
-				return 0, errBER
+				return out, 0, errBER
 			}
 			if rest[0] == 0 && rest[1] == 0 {
 				consumed += 2
@@ -159,53 +159,59 @@ func berCopy(out *bytes.Buffer, b []byte, depth int) (int, error) {
 		} else if len(rest) == 0 {
 			break
 		}
-		var child bytes.Buffer
-		n, err := berCopy(&child, rest, depth+1)
-		if err != nil {
-			return 0, err
+		child := len(out)
+		var n int
+		if out, n, err = berCopy(out, rest, depth+1); err != nil {
+			return out, 0, err
 		}
 		if flatten {
 			// The child is a primitive string after conversion: keep only
 			// its contents.
-			ch, err := berReadHeader(child.Bytes())
+			ch, err := berReadHeader(out[child:])
 			if err != nil {
-				return 0, err
+				return out, 0, err
 			}
-			cb := child.Bytes()[ch.hdrLen:]
-			if h.number == 3 && body.Len() > 0 && len(cb) > 0 {
-				cb = cb[1:] // BIT STRING chunks: only the first keeps the unused-bits octet
+			skip := ch.hdrLen
+			if h.number == 3 && child > start && len(out)-child > skip {
+				skip++ // BIT STRING chunks: only the first keeps the unused-bits octet
 			}
-			body.Write(cb)
-		} else {
-			body.Write(child.Bytes())
+			out = append(out[:child], out[child+skip:]...)
 		}
 		rest = rest[n:]
 		consumed += n
 	}
+	var hb [16]byte
 	tag := h.tag
 	if flatten {
-		tag = []byte{h.tag[0] &^ 0x20}
+		// Primitive now; a tag in high-tag-number form (X.690 section
+		// 8.1.2.4) keeps its further octets (dropping them made output
+		// toDER could not read again: FuzzBER).
+		tag = append(hb[:0], h.tag...)
+		tag[0] &^= 0x20
 	}
-	writeTagLen(out, tag, body.Len())
-	out.Write(body.Bytes())
+	hdr := appendTagLen(hb[len(tag):len(tag)], tag, len(out)-start)
+	body := len(out) - start
+	out = append(out, hdr...)
+	copy(out[start+len(hdr):], out[start:start+body])
+	copy(out[start:], hdr)
 	if h.length >= 0 {
-		return h.hdrLen + h.length, nil
+		return out, h.hdrLen + h.length, nil
 	}
-	return h.hdrLen + consumed, nil
+	return out, h.hdrLen + consumed, nil
 }
 
-func writeTagLen(out *bytes.Buffer, tag []byte, n int) {
-	out.Write(tag)
+// appendTagLen appends tag and the DER length n.
+func appendTagLen(out, tag []byte, n int) []byte {
+	out = append(out, tag...)
 	switch {
 	case n < 0x80:
-		out.WriteByte(byte(n))
+		return append(out, byte(n))
 	case n < 0x100:
-		out.Write([]byte{0x81, byte(n)})
+		return append(out, 0x81, byte(n))
 	case n < 0x10000:
-		out.Write([]byte{0x82, byte(n >> 8), byte(n)})
+		return append(out, 0x82, byte(n>>8), byte(n))
 	case n < 0x1000000:
-		out.Write([]byte{0x83, byte(n >> 16), byte(n >> 8), byte(n)})
-	default:
-		out.Write([]byte{0x84, byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+		return append(out, 0x83, byte(n>>16), byte(n>>8), byte(n))
 	}
+	return append(out, 0x84, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 }

@@ -175,6 +175,12 @@ func FuzzBER(f *testing.F) {
 	f.Add(mails["RSA-2048/encrypted"])
 	f.Fuzz(func(t *testing.T, b []byte) {
 		der, err := toDER(b)
+		// The same bytes and the same verdict as the conversion with a
+		// buffer per element (ber_oracle_test.go).
+		var want bytes.Buffer
+		if _, werr := berCopyBuffers(&want, b, 0); (werr == nil) != (err == nil) || err == nil && !bytes.Equal(der, want.Bytes()) {
+			t.Fatalf("toDER %x, %v; the buffered conversion %x, %v", der, err, want.Bytes(), werr)
+		}
 		if err != nil {
 			return
 		}

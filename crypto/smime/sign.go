@@ -131,10 +131,8 @@ func signedData(content []byte, signer crypto.Signer, cert *x509.Certificate, ch
 	// DER SET OF: sorted by encoding (X.690 section 11.6).
 	sort.Slice(attrs, func(i, j int) bool { return bytes.Compare(attrs[i], attrs[j]) < 0 })
 	set := bytes.Join(attrs, nil)
-	var toSign bytes.Buffer
-	writeTagLen(&toSign, []byte{0x31}, len(set))
-	toSign.Write(set)
-	h := sha256.Sum256(toSign.Bytes())
+	toSign := append(appendTagLen(nil, []byte{0x31}, len(set)), set...)
+	h := sha256.Sum256(toSign)
 
 	var sigAlg pkix.AlgorithmIdentifier
 	switch cert.PublicKey.(type) {

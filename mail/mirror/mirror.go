@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/sealdesk/sealdesk/mail/thread"
 )
 
 // Checkpoint is how far a mailbox has been mirrored: everything up to it
@@ -123,6 +125,11 @@ type Message struct {
 	// zero Hash from Raw.
 	MessageID string
 	Hash      ContentHash
+	// Header, when set, is Raw's header as thread.ParseHeader reads it:
+	// the engine reads it once, on the fetching goroutine, for MessageID,
+	// and the store threads by it instead of parsing Raw again on the
+	// saving one (nil: the store parses Raw).
+	Header *thread.Parsed
 	// Rebind is set when the store reported that it already holds this
 	// message from before a UIDVALIDITY change (RFC 9051 section
 	// 2.3.1.1): saving attaches the new UID to the message it has

@@ -1,9 +1,12 @@
 package sync
 
 import (
+	"bytes"
+	"io"
 	"runtime"
 	"slices"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -34,4 +37,19 @@ func sameFlags(got []string, want ...string) bool {
 	slices.Sort(g)
 	slices.Sort(w)
 	return slices.Equal(g, w)
+}
+
+// TestReadLiteral: readLiteral reads what io.ReadAll would, whatever the
+// announced size (exact, short, long, absurd), in small reads too.
+func TestReadLiteral(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789"), 1000)
+	for _, size := range []int64{int64(len(data)), 0, 10, int64(len(data)) * 3, -1, 1 << 40} {
+		got, err := readLiteral(iotest.OneByteReader(bytes.NewReader(data)), size)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("size %d: %d bytes, %v", size, len(got), err)
+		}
+	}
+	if _, err := readLiteral(iotest.ErrReader(io.ErrUnexpectedEOF), 5); err != io.ErrUnexpectedEOF {
+		t.Errorf("a failing reader: %v", err)
+	}
 }

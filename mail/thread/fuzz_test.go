@@ -3,6 +3,7 @@ package thread
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,6 +25,11 @@ func FuzzThread(f *testing.F) {
 	pats := []*Pattern{MustPattern(DefaultPattern), MustPattern("NNNNN-x")}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		h, _ := ParseHeader(raw)
+		// ParseIDs reads the identifiers exactly as ParseHeader does.
+		if ids := ParseIDs(raw); ids.MessageID != h.MessageID || !slices.Equal(ids.InReplyTo, h.InReplyTo) ||
+			!slices.Equal(ids.References, h.References) {
+			t.Fatalf("ParseIDs %+v, ParseHeader %+v", ids, h)
+		}
 		c := Candidates(h)
 		if len(c) > MaxIDs || len(h.References) > MaxIDs {
 			t.Fatalf("%d candidates, %d references: over MaxIDs", len(c), len(h.References))

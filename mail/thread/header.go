@@ -68,15 +68,12 @@ const AgentField = "X-SealDesk-Agent"
 func ParseHeader(raw []byte) (Header, error) {
 	th, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
 	h := mail.Header{Header: message.Header{Header: th}}
-	var out Header
-	if ids := parseIDs(h.Get("Message-Id"), 1); len(ids) > 0 {
-		out.MessageID = ids[0]
-	}
-	out.InReplyTo = parseIDs(h.Get("In-Reply-To"), MaxIDs)
-	out.References = lastN(parseIDs(h.Get("References"), -1), MaxIDs)
+	out := identifiers(th)
 	out.Subject, _ = h.Subject() // the raw value on error
-	if d, derr := h.Date(); derr == nil {
-		out.Date = d
+	if v := th.Get("Date"); v != "" {
+		if d, derr := sender.ParseDate(v); derr == nil {
+			out.Date = d
+		}
 	}
 	id := sender.Parse(&th)
 	out.From, out.FromText = id.From, id.Display()
@@ -89,6 +86,39 @@ func ParseHeader(raw []byte) (Header, error) {
 		return out, fmt.Errorf("thread: header: %w", err)
 	}
 	return out, nil
+}
+
+// Parsed is what ParseHeader returned for a message: the header and the
+// error, if any (the header then holds what could be read).
+type Parsed struct {
+	Header
+	Err error
+}
+
+// Parse is ParseHeader's answer as one value, for code that reads a header
+// once and hands it on (mail/sync to the store, as mirror.Message.Header).
+func Parse(raw []byte) *Parsed {
+	h, err := ParseHeader(raw)
+	return &Parsed{Header: h, Err: err}
+}
+
+// ParseIDs is ParseHeader reading only the identifiers (MessageID,
+// InReplyTo, References), for callers that need nothing else: decoding
+// the addresses, the date and the subject is most of ParseHeader's work.
+func ParseIDs(raw []byte) Header {
+	th, _ := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
+	return identifiers(th)
+}
+
+// identifiers reads MessageID, InReplyTo and References.
+func identifiers(th textproto.Header) Header {
+	var out Header
+	if ids := parseIDs(th.Get("Message-Id"), 1); len(ids) > 0 {
+		out.MessageID = ids[0]
+	}
+	out.InReplyTo = parseIDs(th.Get("In-Reply-To"), MaxIDs)
+	out.References = lastN(parseIDs(th.Get("References"), -1), MaxIDs)
+	return out
 }
 
 // MessageID returns the normalized Message-ID of a raw message, or "".
