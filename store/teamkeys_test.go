@@ -116,7 +116,8 @@ func TestWithdrawKeepsWhatAMailCarried(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
 	if _, err := s.db.Exec(`INSERT INTO tickets(id, number, subject, created_at, updated_at) VALUES (1, 10001, 's', '', '');
-	    INSERT INTO articles(id, ticket_id, content_sha256, direction, created_at) VALUES (7, 1, 'h', 'in', '')`); err != nil {
+	    INSERT INTO articles(id, ticket_id, content_sha256, direction, created_at) VALUES (7, 1, 'h', 'in', '');
+	    INSERT INTO tickets_search(tickets_search) VALUES ('rebuild')`); err != nil {
 		t.Fatal(err)
 	}
 	team := func(fp string) PendingKey {

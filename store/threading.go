@@ -182,7 +182,7 @@ func newTicket(ctx context.Context, q querier, subject, customer string) (int64,
 }
 
 // indexTickets puts new tickets into the search index (tickets_search,
-// migration 0008), in one statement. Migration 0020 took this out of a
+// migration 0008), in one statement. Migration 0021 took this out of a
 // trigger on every ticket INSERT: FTS5 writes what it holds to disk at the
 // start of every statement that opens a savepoint (any INSERT with a
 // trigger), so the sync, which opens a ticket between article INSERTs,

@@ -72,7 +72,7 @@ func TestTicketSummaryTriggerFiresOnlyOnChange(t *testing.T) {
 // TestTicketSummaryMatchesItsArticles: after any sequence of article
 // inserts, new results (raising or lowering the state, pending or not),
 // moves between tickets and deletes, each ticket's summary is what its
-// articles make it (migration 0020 updates it from old and new values
+// articles make it (migration 0021 updates it from old and new values
 // where it can, and recomputes it where it must).
 func TestTicketSummaryMatchesItsArticles(t *testing.T) {
 	ctx := context.Background()
