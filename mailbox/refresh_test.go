@@ -23,7 +23,8 @@ func TestRefreshSeesAnotherAgentsAnswerAndChangeMemory(t *testing.T) {
 		t.Fatalf("Refresh without a running sync = %v, want ErrNotConnected", err)
 	}
 	idle := make(chan struct{}, 1)
-	opt := SyncOptions{TeamPoll: -1, Reporter: sync.ReporterFunc(func(ev sync.Event) {
+	// No poll and no watch: only Refresh may read the team folder here.
+	opt := SyncOptions{TeamPoll: -1, NoTeamWatch: true, Reporter: sync.ReporterFunc(func(ev sync.Event) {
 		if _, ok := ev.(sync.Idle); ok {
 			select {
 			case idle <- struct{}{}:
