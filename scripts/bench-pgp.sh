@@ -14,8 +14,8 @@ mime_part() { # the entity that is signed or encrypted, CRLF, no final CRLF
 	for i in $(seq 40); do printf 'Line %02d of a support request about a printer that prints only on Tuesdays.\r\n' "$i"; done
 	printf 'Regards, Alice'
 }
-header() { # header CONTENT-TYPE
-	printf 'From: Alice <alice@example.test>\r\nTo: Bob <bob@example.test>\r\nSubject: Benchmark\r\nMIME-Version: 1.0\r\nContent-Type: %s\r\n\r\n' "$1"
+header() { # header CONTENT-TYPE: as a client writes it, Date included (RFC 5322 section 3.6)
+	printf 'Date: %s\r\nFrom: Alice <alice@example.test>\r\nTo: Bob <bob@example.test>\r\nSubject: Benchmark\r\nMIME-Version: 1.0\r\nContent-Type: %s\r\n\r\n' "$(LC_ALL=C date -R)" "$1"
 }
 encrypted_mail() { # encrypted_mail ARMORED-FILE: RFC 3156 section 4
 	header 'multipart/encrypted; protocol="application/pgp-encrypted"; boundary="enc"'

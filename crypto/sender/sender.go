@@ -46,7 +46,7 @@ type Identity struct {
 // Parse reads the From, Sender, Reply-To and Date fields of h.
 func Parse(h *textproto.Header) Identity {
 	id := Identity{Raw: h.Values("From")}
-	if d, err := mail.ParseDate(h.Get("Date")); err == nil {
+	if d, ok := parseDate(h.Get("Date")); ok {
 		id.Date = d
 	}
 	for _, v := range h.Values("Reply-To") {
