@@ -71,10 +71,11 @@ func (c Check) Label() string {
 type checkJSON Check
 
 // MarshalJSON writes the check with Name as Label(), byte for byte as
-// encoding/json writes checkJSON (TestCheckJSONAsReflection and FuzzCheckJSON hold the two equal). It
-// is written by hand: a result holds several checks, and json.Marshal's
-// reflection for each of them was a quarter of encoding a result, which the
-// store does for every article it processes.
+// encoding/json writes checkJSON (TestCheckJSONAsReflection and
+// FuzzCheckJSON hold the two equal). It is written by hand: a result holds
+// several checks, the store encodes a result for every article it
+// processes, and json.Marshal's reflection over each check was a large
+// part of that (README, Benchmarks).
 func (c Check) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, 96+2*len(c.Kind)+len(c.Detail)+len(c.Reason))
 	b = append(b, `{"kind":`...)

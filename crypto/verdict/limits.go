@@ -93,9 +93,8 @@ func (b *Budget) ReadAll(r io.Reader) ([]byte, error) {
 }
 
 // readAllStart is ReadAll's first buffer, io.ReadAll's: most decrypted
-// mail is a few KiB of text. It was 64 KiB, which every decrypted
-// Ed25519 article allocated and cleared for a 3 KiB plaintext: half of
-// the OpenPGP engine's allocations and a tenth of its CPU time with the
-// garbage collection it caused. Doubling from here reaches a large
-// plaintext with about as much copying as from 64 KiB.
+// mail is a few KiB of text, and a first buffer of 64 KiB, allocated and
+// cleared for each of them, was most of what decrypting a mail allocated
+// (README, Benchmarks). Doubling from here reaches a large plaintext with
+// about as much copying as from 64 KiB.
 const readAllStart = 512
