@@ -28,7 +28,7 @@ func (e *pgpEngine) Detect(*Layer) (bool, error) { return true, nil }
 // Process runs the OpenPGP engine. Keys in mail are proposed only while
 // OpenPGP is on.
 func (e *pgpEngine) Process(ks *keySet, l *Layer, at time.Time, on bool) (*processed, error) {
-	var pkr pgp.Keyring = pgp.NewMemoryKeyring()
+	var pkr pgp.Keyring
 	var ours *PGPKeyring
 	if on {
 		var err error
@@ -36,6 +36,8 @@ func (e *pgpEngine) Process(ks *keySet, l *Layer, at time.Time, on bool) (*proce
 			return nil, err
 		}
 		pkr = ours
+	} else {
+		pkr = pgp.NewMemoryKeyring()
 	}
 	opts := pgp.ProcessOptions{Now: at, NoText: ks.noText}
 	if l.reuse != nil {

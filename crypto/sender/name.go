@@ -49,7 +49,13 @@ func OtherAddressInName(name, addr string) (string, bool) {
 	if name == "" {
 		return "", false
 	}
-	f := spacedSep.ReplaceAllString(fold(name), "$1")
+	f := fold(name)
+	if !strings.Contains(f, "@") {
+		// addrLike needs an "@" (fold made every look-alike one): most
+		// names have none, and need no regular expression run over them.
+		return "", false
+	}
+	f = spacedSep.ReplaceAllString(f, "$1")
 	want := Canonical(addr)
 	for _, m := range addrLike.FindAllString(f, 8) {
 		if Canonical(strings.TrimRight(m, ".")) != want {

@@ -43,20 +43,6 @@ type Identity struct {
 	Date time.Time
 }
 
-// ParseDate is net/mail.ParseDate (RFC 5322 section 3.3) with a shortcut
-// for the form nearly every mail writes ("Mon, 02 Jan 2006 15:04:05
-// -0700", written back exactly): ParseDate tries its layouts in turn and
-// each miss allocates an error, a tenth of the initial sync's garbage
-// (make bench). Anything else goes to ParseDate as before.
-func ParseDate(v string) (time.Time, error) {
-	if len(v) == len(time.RFC1123Z) {
-		if t, err := time.Parse(time.RFC1123Z, v); err == nil && t.Format(time.RFC1123Z) == v {
-			return t, nil
-		}
-	}
-	return mail.ParseDate(v)
-}
-
 // Parse reads the From, Sender, Reply-To and Date fields of h.
 func Parse(h *textproto.Header) Identity {
 	id := Identity{Raw: h.Values("From")}

@@ -49,3 +49,28 @@ func TestBudget(t *testing.T) {
 		t.Fatalf("Spend over budget: %v", err)
 	}
 }
+
+// TestBudgetReadAllGrows reads more than the first buffer holds, and
+// exactly what it holds, through readers that fill it in one go and a
+// byte at a time: every byte arrives, in order, and is charged once.
+func TestBudgetReadAllGrows(t *testing.T) {
+	data := make([]byte, 70_000)
+	for i := range data {
+		data[i] = byte(i*7 + i>>8)
+	}
+	for _, tc := range []struct {
+		name string
+		r    io.Reader
+		want []byte
+	}{
+		{"whole", bytes.NewReader(data), data},
+		{"a byte at a time", iotest.OneByteReader(bytes.NewReader(data)), data},
+		{"first buffer full", bytes.NewReader(data[:readAllStart]), data[:readAllStart]},
+	} {
+		var b Budget
+		got, err := b.ReadAll(tc.r)
+		if err != nil || !bytes.Equal(got, tc.want) || MaxMessageSize-b.Left() != int64(len(tc.want)) {
+			t.Errorf("%s: %d bytes (as sent: %v), %v, charged %d; want %d", tc.name, len(got), bytes.Equal(got, tc.want), err, MaxMessageSize-b.Left(), len(tc.want))
+		}
+	}
+}
