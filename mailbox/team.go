@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/emersion/go-imap/v2/imapclient"
+
 	imapx "github.com/sealdesk/sealdesk/mail/imap"
 	"github.com/sealdesk/sealdesk/mail/team"
 	"github.com/sealdesk/sealdesk/security"
@@ -27,6 +29,21 @@ type TeamOptions struct {
 	// Dialer opens the IMAP connection; nil means the default. Tests pass
 	// a cutting proxy's.
 	Dialer imapx.ContextDialer
+}
+
+// teamConnect logs in to account a on a connection of its own for team
+// work, over opt's dialer if it has one; unilateral, if not nil, hears
+// what the server says unasked.
+func (s *Service) teamConnect(ctx context.Context, a store.Account, opt TeamOptions, unilateral *imapclient.UnilateralDataHandler) (*imapx.Client, error) {
+	cfg, err := s.IMAPConfig(a)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Dialer != nil {
+		cfg.Dialer = opt.Dialer
+	}
+	cfg.Unilateral = unilateral
+	return imapx.Connect(ctx, cfg)
 }
 
 // TeamSummary sums up one team pass.
@@ -79,14 +96,7 @@ func (s *Service) TeamSync(ctx context.Context, name string, opt TeamOptions) (T
 		sum.Off = true
 		return sum, nil
 	}
-	cfg, err := s.IMAPConfig(a)
-	if err != nil {
-		return sum, err
-	}
-	if opt.Dialer != nil {
-		cfg.Dialer = opt.Dialer
-	}
-	c, err := imapx.Connect(ctx, cfg)
+	c, err := s.teamConnect(ctx, a, opt, nil)
 	if err != nil {
 		return sum, err
 	}

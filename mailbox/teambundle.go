@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	imapx "github.com/sealdesk/sealdesk/mail/imap"
 	"github.com/sealdesk/sealdesk/mail/team"
 	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
@@ -47,14 +46,7 @@ func (s *Service) withTeamFolder(ctx context.Context, name string, opt TeamOptio
 	if a.NoTeam {
 		return fmt.Errorf("%w: %s", ErrTeamOff, name)
 	}
-	cfg, err := s.IMAPConfig(a)
-	if err != nil {
-		return err
-	}
-	if opt.Dialer != nil {
-		cfg.Dialer = opt.Dialer
-	}
-	c, err := imapx.Connect(ctx, cfg)
+	c, err := s.teamConnect(ctx, a, opt, nil)
 	if err != nil {
 		return err
 	}

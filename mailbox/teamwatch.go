@@ -64,27 +64,19 @@ func (s *Service) watchTeamOnce(ctx context.Context, account string, opt TeamOpt
 	if err != nil {
 		return err
 	}
-	cfg, err := s.IMAPConfig(a)
-	if err != nil {
-		return err
-	}
-	if opt.Dialer != nil {
-		cfg.Dialer = opt.Dialer
-	}
 	changed := make(chan struct{}, 1)
 	// EXISTS (a record appended) and EXPUNGE (the folder emptied by hand)
 	// are what a pass must look at; flag changes carry nothing the rules
 	// read (docs/team.md). The handler runs on the reading goroutine and
 	// must not block.
-	cfg.Unilateral = &imapclient.UnilateralDataHandler{
+	c, err := s.teamConnect(ctx, a, opt, &imapclient.UnilateralDataHandler{
 		Expunge: func(uint32) { notify(changed) },
 		Mailbox: func(d *imapclient.UnilateralDataMailbox) {
 			if d.NumMessages != nil {
 				notify(changed)
 			}
 		},
-	}
-	c, err := imapx.Connect(ctx, cfg)
+	})
 	if err != nil {
 		return err
 	}
@@ -106,33 +98,17 @@ func (s *Service) watchTeamOnce(ctx context.Context, account string, opt TeamOpt
 }
 
 // idleUntil idles until the folder changes (nil), ctx ends or the
-// connection fails. go-imap restarts IDLE every 28 minutes, before the
-// server's 30-minute autologout (RFC 2177 section 3).
+// connection fails.
 func idleUntil(ctx context.Context, c *imapx.Client, changed <-chan struct{}) error {
-	stop := c.Guard(ctx)
-	defer stop()
-	idle, err := c.Raw().Idle()
-	if err != nil {
-		return err
-	}
-	var closed error
-	select {
-	case <-ctx.Done():
-	case <-changed:
-	case <-c.Raw().Closed():
-		closed = errors.New("the server closed the connection during IDLE")
-	}
-	err = idle.Close()
-	if err == nil {
-		err = idle.Wait()
-	}
-	switch {
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case closed != nil:
-		return closed
-	}
-	return err
+	return c.Idle(ctx, func(closed <-chan struct{}) error {
+		select {
+		case <-ctx.Done():
+		case <-changed:
+		case <-closed:
+			return imapx.ErrClosedDuringIdle
+		}
+		return nil
+	})
 }
 
 // notify sends on ch without blocking: one pending wake-up is enough.

@@ -161,38 +161,28 @@ func (s *session) wait(ctx context.Context, inbox string) (full bool, err error)
 			return true, nil
 		}
 	}
-	stop := s.c.Guard(ctx)
-	defer stop()
-	idle, err := s.c.Raw().Idle()
-	if err != nil {
-		return false, s.cmdErr(ctx, inbox, "IDLE", err)
-	}
-	// Only now is the server idling (it answered the continuation, RFC 2177
-	// section 3): reporting earlier would claim push before a message that
-	// arrives in between is sure to be announced.
-	s.e.report(Idle{Mailbox: inbox})
-	var closedErr error
-	select {
-	case <-ctx.Done():
-	case <-s.notify:
-	case <-timer.C:
-		full = true
-	case <-s.e.kick:
-		full = true
-	case <-s.c.Raw().Closed():
-		closedErr = errors.New("sync: the server closed the connection during IDLE")
-	}
-	// DONE ends IDLE (RFC 2177 section 3); go-imap also restarts it every
-	// 28 minutes, before the server's 30-minute autologout timer.
-	err = idle.Close()
-	if err == nil {
-		err = idle.Wait()
-	}
+	err = s.c.Idle(ctx, func(closed <-chan struct{}) error {
+		// Only now is the server idling (it answered the continuation, RFC
+		// 2177 section 3): reporting earlier would claim push before a
+		// message that arrives in between is sure to be announced.
+		s.e.report(Idle{Mailbox: inbox})
+		select {
+		case <-ctx.Done():
+		case <-s.notify:
+		case <-timer.C:
+			full = true
+		case <-s.e.kick:
+			full = true
+		case <-closed:
+			return fmt.Errorf("sync: %w", imapx.ErrClosedDuringIdle)
+		}
+		return nil
+	})
 	switch {
 	case ctx.Err() != nil:
 		return false, ctx.Err()
-	case closedErr != nil:
-		return false, closedErr
+	case errors.Is(err, imapx.ErrClosedDuringIdle):
+		return false, err
 	case err != nil:
 		return false, s.cmdErr(ctx, inbox, "IDLE", err)
 	}
