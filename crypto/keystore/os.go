@@ -51,11 +51,15 @@ func (o *OS) Set(service, account string, secret []byte) error {
 	if len(enc) > o.limit {
 		return errTooBig
 	}
-	return osError(keyring.Set(service, account, enc))
+	return osError(retryVanished(func() error { return keyring.Set(service, account, enc) }))
 }
 
 func (o *OS) Get(service, account string) ([]byte, error) {
-	enc, err := keyring.Get(service, account)
+	var enc string
+	err := retryVanished(func() (err error) {
+		enc, err = keyring.Get(service, account)
+		return err
+	})
 	if err != nil {
 		return nil, osError(err)
 	}
@@ -67,7 +71,7 @@ func (o *OS) Get(service, account string) ([]byte, error) {
 }
 
 func (o *OS) Delete(service, account string) error {
-	return osError(keyring.Delete(service, account))
+	return osError(retryVanished(func() error { return keyring.Delete(service, account) }))
 }
 
 // osError maps go-keyring's errors onto this package's: a missing item stays
@@ -105,4 +109,22 @@ func platformHint() string {
 	return "SealDesk keeps private keys only in the Secret Service: start and unlock one " +
 		"(GNOME Keyring: `gnome-keyring-daemon --start --components=secrets`, or KeePassXC with Secret Service integration) " +
 		"in your desktop session and try again."
+}
+
+// vanishedTries bounds retryVanished: a race with another writer clears on
+// the next try, a service that really lacks the method never does.
+const vanishedTries = 4
+
+// retryVanished runs op again while it fails because an item vanished
+// under it (see vanished): the next search no longer finds the removed
+// item, so the retry sees the keychain as the other process left it. What
+// still fails after vanishedTries goes to osError like any failure.
+func retryVanished(op func() error) error {
+	var err error
+	for range vanishedTries {
+		if err = op(); !vanished(err) {
+			break
+		}
+	}
+	return err
 }
