@@ -60,14 +60,24 @@ func (c ReplyClaim) sameView(o ReplyClaim) bool {
 // makes its claims stop nobody (too old) or, ahead, stop others for
 // longer: a claim dated more than ReplyWindow ahead of now is ignored.
 func Blocking(mine ReplyClaim, acked uint32, others []ReplyClaim, now time.Time) (ReplyClaim, bool) {
+	fresh := func(c ReplyClaim) bool {
+		age := now.Sub(c.At)
+		return c.UID != 0 && age < ReplyWindow && age > -ReplyWindow
+	}
+	// My place is my first claim from this view: a retry of mine (a
+	// send that failed, or was stopped and is sent anyway) keeps it.
+	place := mine.UID
+	for _, o := range others {
+		if fresh(o) && o.UID < place && o.sameView(mine) && strings.EqualFold(o.Agent, mine.Agent) {
+			place = o.UID
+		}
+	}
 	var best ReplyClaim
 	found := false
 	for _, o := range others {
-		age := now.Sub(o.At)
 		switch {
-		case o.UID == 0 || mine.UID == 0 || o.UID >= mine.UID,
+		case place == 0 || !fresh(o) || o.UID >= place,
 			!o.sameView(mine),
-			age >= ReplyWindow || age <= -ReplyWindow,
 			strings.EqualFold(o.Agent, mine.Agent),
 			o.UID <= acked:
 			continue

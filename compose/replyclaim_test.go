@@ -38,6 +38,14 @@ func TestBlocking(t *testing.T) {
 		{"an older one acknowledged, a newer one not", []ReplyClaim{bob(func(c *ReplyClaim) { c.UID = 12 }), bob(nil)}, 12, 19},
 		{"the lowest of several", []ReplyClaim{bob(nil), bob(func(c *ReplyClaim) { c.UID, c.Agent = 15, "carl@example.test" })}, 0, 15},
 		{"no view at all, both", []ReplyClaim{bob(func(c *ReplyClaim) { c.Seen, c.Articles = "", 0 })}, 0, 0},
+		{"my earlier claim from this view keeps my place", []ReplyClaim{
+			bob(func(c *ReplyClaim) { c.UID, c.Agent = 18, "anna@example.test" }), bob(nil)}, 0, 0},
+		{"my earlier claim from another view does not", []ReplyClaim{
+			bob(func(c *ReplyClaim) { c.UID, c.Agent, c.Articles = 18, "anna@example.test", 0 }), bob(nil)}, 0, 19},
+		{"my earlier claim, expired, does not", []ReplyClaim{
+			bob(func(c *ReplyClaim) { c.UID, c.Agent, c.At = 18, "anna@example.test", now.Add(-time.Hour) }), bob(nil)}, 0, 19},
+		{"bob first, then my earlier claim, then bob again", []ReplyClaim{
+			bob(func(c *ReplyClaim) { c.UID = 10 }), bob(func(c *ReplyClaim) { c.UID, c.Agent = 15, "anna@example.test" }), bob(nil)}, 0, 10},
 		{"a claim without a UID", []ReplyClaim{bob(func(c *ReplyClaim) { c.UID = 0 })}, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
