@@ -39,12 +39,20 @@ func (s *steps) take() []mailbox.SendStep {
 	return out
 }
 
-// TestComposeSendStopsAtAnotherReplyClaim: Bob pressed Send on the same
-// ticket a moment before Anna, from the same view: his answer is not in
-// Sent yet, only his reply claim is in the team folder. Anna's Send is
-// refused with reply_claimed, naming Bob and how long ago, and sends
-// nothing; sending anyway (his claim acknowledged) goes out once.
-func TestComposeSendStopsAtAnotherReplyClaim(t *testing.T) {
+// replyDesk is Anna's laptop with one question synced, a reply to it
+// prepared, and a claim of Bob's from the same view written to the team
+// folder a second ago (his identity too): his answer is not in Sent yet.
+type replyDesk struct {
+	srv   *teamtest.Server
+	smtp  *smtptest.Server
+	mb    *mailbox.Service
+	c     *Compose
+	rec   *steps
+	draft DraftMessage
+}
+
+func newReplyDesk(t *testing.T, noTeam bool) *replyDesk {
+	t.Helper()
 	ctx := context.Background()
 	srv := teamtest.NewServer(t)
 	srv.Append(t, "INBOX", []byte("From: Carol <carol@example.org>\r\nTo: support@desk.test\r\nSubject: Badge reader\r\n"+
@@ -54,7 +62,7 @@ func TestComposeSendStopsAtAnotherReplyClaim(t *testing.T) {
 	sec := security.New(p, security.Options{})
 	mb := mailbox.New(p, sec)
 	if _, err := mb.SaveAccount(ctx, mailbox.AccountInput{Name: "help", IMAP: srv.Addr, IMAPTLS: "none", Username: srv.User,
-		Password: []byte(srv.Pass), SMTP: smtp.Addr, SMTPTLS: "none"}); err != nil {
+		Password: []byte(srv.Pass), SMTP: smtp.Addr, SMTPTLS: "none", NoTeam: noTeam}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.Store.SaveGroup(ctx, store.Group{Name: "Support", SenderAddress: "Support <support@desk.test>", Technology: "S/MIME"}); err != nil {
@@ -83,9 +91,13 @@ func TestComposeSendStopsAtAnotherReplyClaim(t *testing.T) {
 	}
 	d.Text = "Anna: try the badge again.\n" + d.Text
 
-	// Bob's laptop, a second ago: his identity and his claim, from the
-	// view Anna has too (the question only).
 	bob := &mail.Address{Name: "Bob", Address: "bob@example.test"}
+	if noTeam {
+		// Bob's laptop made the folder: Anna's, team off, did not.
+		if err := srv.Admin(t).Create(team.DefaultFolder, nil).Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, r := range []team.Record{
 		{Kind: team.KindAgent, Address: bob.Address, Name: bob.Name},
 		{Kind: team.KindReply, Root: "q-badge@example.org", Seen: "q-badge@example.org", Articles: 1},
@@ -97,7 +109,18 @@ func TestComposeSendStopsAtAnotherReplyClaim(t *testing.T) {
 		}
 		srv.Append(t, team.DefaultFolder, raw)
 	}
+	return &replyDesk{srv: srv, smtp: smtp, mb: mb, c: c, rec: rec, draft: d}
+}
 
+// TestComposeSendStopsAtAnotherReplyClaim: Bob pressed Send on the same
+// ticket a moment before Anna, from the same view: his answer is not in
+// Sent yet, only his reply claim is in the team folder. Anna's Send is
+// refused with reply_claimed, naming Bob and how long ago, and sends
+// nothing; sending anyway (his claim acknowledged) goes out once.
+func TestComposeSendStopsAtAnotherReplyClaim(t *testing.T) {
+	desk := newReplyDesk(t, false)
+	c, d, rec, smtp := desk.c, desk.draft, desk.rec, desk.smtp
+	var err error
 	_, err = c.Send(SendRequest{SendID: "first", Draft: d})
 	e := Classify(err)
 	if e.Code != CodeReplyClaimed || e.Claim == nil || e.Claim.UID == 0 || e.Claim.Name != "Bob" ||
@@ -124,5 +147,37 @@ func TestComposeSendStopsAtAnotherReplyClaim(t *testing.T) {
 	}
 	if got := rec.take(); len(got) == 0 || got[0] != mailbox.StepChecking {
 		t.Fatalf("steps %v, want checking first", got)
+	}
+}
+
+// TestComposeSendAloneWhenClaimsCannotJudge: Bob's claim is in the team
+// folder, but Anna's account has team records off, or the server is out
+// of reach after the composer opened: her Send goes out, once.
+func TestComposeSendAloneWhenClaimsCannotJudge(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		noTeam bool
+		cut    bool
+	}{
+		{"team off", true, false},
+		{"IMAP server out of reach", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			desk := newReplyDesk(t, tc.noTeam)
+			if tc.cut {
+				in := mailbox.AccountInput{Name: "help", IMAP: "127.0.0.1:1", IMAPTLS: "none", Username: desk.srv.User,
+					SMTP: desk.smtp.Addr, SMTPTLS: "none"}
+				if _, err := desk.mb.SaveAccount(context.Background(), in); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v, err := desk.c.Send(SendRequest{SendID: "alone", Draft: desk.draft})
+			if err != nil || v.Status != store.OutboxSent {
+				t.Fatalf("send: %+v, %v", v, err)
+			}
+			if n := len(desk.smtp.Messages()); n != 1 {
+				t.Fatalf("%d messages submitted, want 1", n)
+			}
+		})
 	}
 }
