@@ -72,8 +72,15 @@ func (c *Compose) Send(req SendRequest) (OutboxView, error) {
 			c.emit.Emit(EventSendProgress, SendProgress{SendID: req.SendID, Step: step, Message: msg, OutboxID: id})
 		}
 	}
+	if d.Seen.TicketID != 0 {
+		progress(mailbox.StepChecking, "", 0)
+	}
 	c.lookAgain(ctx, d)
 	if err := compose.CheckSend(ctx, c.p.Store, d.Seen, compose.Self(ctx, c.p.Store)); err != nil {
+		progress(mailbox.StepFailed, Classify(err).Message, 0)
+		return OutboxView{}, err
+	}
+	if err := c.claimReply(ctx, d); err != nil {
 		progress(mailbox.StepFailed, Classify(err).Message, 0)
 		return OutboxView{}, err
 	}
@@ -149,6 +156,35 @@ func (c *Compose) lookAgain(ctx context.Context, d DraftMessage) {
 	if c.emit != nil {
 		tellTeamPass(c.emit, c.p.Store, sum)
 	}
+}
+
+// claimReply says in the team folder that this agent is sending an answer
+// to the ticket now, and refuses with a *compose.ReplyClaimedError when
+// another agent started sending one from the same view first
+// (mailbox.Service.ClaimReply; docs/team.md, reply claims): the window
+// the look before cannot close, two agents pressing Send in the same
+// seconds. Best effort like the look: a team turned off, a server out of
+// reach or past lookBefore, the send goes on alone.
+func (c *Compose) claimReply(ctx context.Context, d DraftMessage) error {
+	if d.Seen.TicketID == 0 {
+		return nil
+	}
+	account, err := c.account(ctx, d.From)
+	if err != nil {
+		return nil // Send says why below
+	}
+	ctx, cancel := context.WithTimeout(ctx, lookBefore)
+	defer cancel()
+	claim, err := c.mb.ClaimReply(ctx, account, d.Seen, mailbox.TeamOptions{})
+	if err != nil {
+		slog.Info("compose: the reply claim could not be written or read; sending without it", "account", account, "err", err)
+		return nil
+	}
+	if claim == nil {
+		return nil
+	}
+	names, _ := c.p.Store.AgentNames(ctx)
+	return &compose.ReplyClaimedError{Claim: *claim, Name: names[strings.ToLower(claim.Agent)], Ago: max(time.Since(claim.At), 0)}
 }
 
 // buildDraft writes the draft and its attachments (sendAttachments) as a

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/sealdesk/sealdesk/compose"
 	"github.com/sealdesk/sealdesk/crypto/keystore"
@@ -50,6 +51,11 @@ const (
 	// since the composer opened (compose.ErrMeanwhile); ask Meanwhile,
 	// show it, and send again with the acknowledged mark.
 	CodeAnsweredMeanwhile ErrorCode = "answered_meanwhile"
+	// CodeReplyClaimed: another agent started sending an answer to the
+	// ticket from the same view a moment ago (compose.ErrReplyClaimed);
+	// Error.Claim names their claim: send again with it acknowledged
+	// (Seen.ReplyUID) to send anyway.
+	CodeReplyClaimed ErrorCode = "reply_claimed"
 )
 
 // ErrorCodes lists every code, in the order declared above; the front end's
@@ -57,7 +63,7 @@ const (
 func ErrorCodes() []ErrorCode {
 	return []ErrorCode{CodeKeychainUnavailable, CodeKeychainCorrupt, CodeNotFound, CodeInvalid, CodeInternal,
 		CodeDuplicate, CodePassphraseRequired, CodeWrongPassphrase, CodeCertificateMissing, CodeAuthFailed,
-		CodeCertificateUntrusted, CodeUnreachable, CodeAccountExists, CodeAnsweredMeanwhile}
+		CodeCertificateUntrusted, CodeUnreachable, CodeAccountExists, CodeAnsweredMeanwhile, CodeReplyClaimed}
 }
 
 // Error is what the UI receives for a failed call: options.App.ErrorFormatter
@@ -65,6 +71,19 @@ func ErrorCodes() []ErrorCode {
 type Error struct {
 	Code    ErrorCode `json:"code"`
 	Message string    `json:"message"`
+	// Claim is the reply claim that stopped a send (CodeReplyClaimed
+	// only).
+	Claim *ReplyClaimView `json:"claim,omitempty"`
+}
+
+// ReplyClaimView is another agent's reply claim as the composer shows it.
+type ReplyClaimView struct {
+	// UID is what the composer sends back in Seen.ReplyUID to send anyway.
+	UID   uint32 `json:"uid"`
+	Agent string `json:"agent"`
+	Name  string `json:"name"`
+	// At is when the other agent started sending (their clock), RFC 3339.
+	At string `json:"at"`
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -91,6 +110,7 @@ func FormatError(err error) any {
 func Classify(err error) *Error {
 	var e *Error
 	var certErr *imapx.CertificateError
+	var claimed *compose.ReplyClaimedError
 	switch {
 	case errors.As(err, &e):
 		return e
@@ -113,6 +133,9 @@ func Classify(err error) *Error {
 		return &Error{Code: CodeUnreachable, Message: forPerson(err)}
 	case errors.Is(err, compose.ErrMeanwhile):
 		return &Error{Code: CodeAnsweredMeanwhile, Message: "Someone else answered or changed this ticket while you were writing: look at what is new, then send again."}
+	case errors.As(err, &claimed):
+		return &Error{Code: CodeReplyClaimed, Message: claimed.Notice(), Claim: &ReplyClaimView{UID: claimed.Claim.UID,
+			Agent: claimed.Claim.Agent, Name: claimed.Name, At: claimed.Claim.At.UTC().Format(time.RFC3339)}}
 	case errors.Is(err, security.ErrNoMatchingCertificate):
 		return &Error{Code: CodeCertificateMissing, Message: forPerson(err)}
 	case isUserInput(err):

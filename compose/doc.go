@@ -18,6 +18,10 @@
 //   - Meanwhile: no double answers. A draft keeps how far its ticket went
 //     when it opened (Seen); before Send, another agent's answer or change
 //     of state or owner since must be acknowledged (Since, CheckSend).
+//   - Reply claims: two agents pressing Send on one ticket at once. Each
+//     writes a reply claim to the team folder just before sending; of
+//     two from the same view the lower UID goes first and the other must
+//     acknowledge it (Blocking, Seen.ReplyUID; docs/team.md).
 //
 // Readiness itself (who can be signed as and encrypted to) is
 // security.Sealing's; this package asks it through Judge, over the same

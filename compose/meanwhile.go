@@ -23,6 +23,10 @@ type Seen struct {
 	TicketID  int64 `json:"ticket_id"`
 	ArticleID int64 `json:"article_id"`
 	HistoryID int64 `json:"history_id"`
+	// ReplyUID is the reply claim (its UID in the team folder) the agent
+	// acknowledged with "Send anyway": it and lower UIDs stop this
+	// answer no more (Blocking). 0 for none.
+	ReplyUID uint32 `json:"reply_uid"`
 }
 
 // Meanwhile is what happened to a ticket since Seen that the agent did
@@ -83,6 +87,7 @@ func Since(ctx context.Context, st *store.Store, seen Seen, self string) (Meanwh
 		return m, err
 	}
 	m.Now = now
+	m.Now.ReplyUID = seen.ReplyUID // acknowledging what is new keeps an acknowledged claim
 	arts, err := st.ArticlesAfter(ctx, seen.TicketID, seen.ArticleID)
 	if err != nil {
 		return m, err

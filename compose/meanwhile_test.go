@@ -113,6 +113,12 @@ func TestSinceAnotherAgentsAnswer(t *testing.T) {
 	if err := CheckSend(ctx, d.st, m.Now, me); err != nil {
 		t.Fatalf("CheckSend after acknowledging = %v", err)
 	}
+	// A reply claim acknowledged before stays acknowledged in the new mark.
+	acked := seen
+	acked.ReplyUID = 41
+	if m, err := Since(ctx, d.st, acked, me); err != nil || m.Now.ReplyUID != 41 || m.Now.ArticleID == seen.ArticleID {
+		t.Fatalf("Since with an acknowledged claim: now %+v, %v", m.Now, err)
+	}
 	// An answer naming no agent (another mail client) may be anyone's.
 	d.reply(3, "")
 	if m, _ := Since(ctx, d.st, m.Now, me); len(m.Articles) != 1 {

@@ -238,7 +238,7 @@ func (s *Service) teamRead(ctx context.Context, f *team.Folder, account int64, h
 func fromRecord(uid uint32, r team.Record) store.TeamRecord {
 	out := store.TeamRecord{UID: uid, MessageID: r.MessageID, Kind: string(r.Kind), Root: r.Root, State: r.State,
 		Until: r.Until, Owner: r.Owner, Base: r.Base, Address: r.Address, Name: r.Name, Agent: r.Agent, At: r.At, Republish: r.Republish,
-		Format: r.Format, Data: r.Data, Fingerprint: r.Fingerprint}
+		Format: r.Format, Data: r.Data, Fingerprint: r.Fingerprint, Seen: r.Seen, Articles: r.Articles}
 	for _, c := range r.Claims {
 		out.Claims = append(out.Claims, store.TeamClaim{Root: c.Root, Number: c.Number})
 	}

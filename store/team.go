@@ -20,7 +20,7 @@ import (
 type TeamRecord struct {
 	UID       uint32
 	MessageID string
-	Kind      string // claim, state, owner, agent, key, unkey, or ""
+	Kind      string // claim, state, owner, agent, key, unkey, reply, or ""
 	Root      string
 	Claims    []TeamClaim
 	State     string
@@ -37,6 +37,9 @@ type TeamRecord struct {
 	Format      string
 	Data        []byte
 	Fingerprint string
+	// Seen and Articles: a reply record's view (kind "reply").
+	Seen     string
+	Articles int
 }
 
 // TeamClaim is one number claim: Root gets Number.
@@ -100,6 +103,7 @@ func (s *Store) ResetTeam(ctx context.Context, accountID int64) error {
 			`DELETE FROM team_tickets WHERE account_id = ?`,
 			`DELETE FROM team_keys WHERE account_id = ?`,
 			`DELETE FROM team_key_removals WHERE account_id = ?`,
+			`DELETE FROM team_replies WHERE account_id = ?`,
 			`UPDATE tickets SET team_claimed = 0 WHERE team_account_id = ?`,
 			`UPDATE team_folders SET uid_validity = 0, last_uid = 0, highest_modseq = 0, messages = 0, epoch = epoch + 1 WHERE account_id = ?`,
 		} {
@@ -250,6 +254,8 @@ func (a *applier) rule(r TeamRecord, mine bool, out *TeamApplied) (string, error
 		return a.applyKey(r)
 	case "unkey":
 		return a.applyUnkey(r)
+	case "reply":
+		return a.applyReply(r)
 	}
 	return "ignored", nil
 }

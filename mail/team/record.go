@@ -58,6 +58,12 @@ const (
 	// for a colleague (bundle.go), in a multipart message like an
 	// Autocrypt Setup Message. The rules skip it; agents list and import it.
 	KindBundle Kind = "bundle"
+	// KindReply: the writing agent is about to send an answer to ticket
+	// Root, having seen the ticket up to its article Seen (a Message-ID,
+	// "" for none) with Articles articles. Of two agents who answer from
+	// the same view, the lower UID goes first and the other is stopped
+	// before sending (compose.Blocking; docs/team.md, reply claims).
+	KindReply Kind = "reply"
 )
 
 // Record is one team record. Which fields are set depends on Kind.
@@ -85,6 +91,11 @@ type Record struct {
 	Format      string `json:"format,omitempty"`
 	Data        []byte `json:"data,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Seen and Articles describe the view a reply claim (KindReply) was
+	// written from: the Message-ID of the newest article the composer had
+	// seen ("" for none) and how many articles it had seen.
+	Seen     string `json:"seen,omitempty"`
+	Articles int    `json:"articles,omitempty"`
 	// Agent and At are what the writer says: shown, never used to order.
 	Agent string    `json:"agent,omitempty"`
 	At    time.Time `json:"at"`
@@ -165,7 +176,7 @@ func Parse(raw []byte) (Record, error) {
 // check says whether a record is complete for its kind.
 func (r Record) check() error {
 	bad := func(what string) error { return fmt.Errorf("%w: %s record: %s", ErrInvalid, r.Kind, what) }
-	if strings.ContainsAny(r.Root+r.Address+r.Name+r.Owner+r.Agent+r.MessageID+r.Format+r.Fingerprint, "\r\n\x00") {
+	if strings.ContainsAny(r.Root+r.Address+r.Name+r.Owner+r.Agent+r.MessageID+r.Format+r.Fingerprint+r.Seen, "\r\n\x00") {
 		return bad("a line break or NUL in a field")
 	}
 	switch r.Kind {
@@ -190,6 +201,10 @@ func (r Record) check() error {
 	case KindOwner:
 		if r.Root == "" {
 			return bad("needs root")
+		}
+	case KindReply:
+		if r.Root == "" || r.Articles < 0 {
+			return bad("needs root and a count of articles seen (0 or more)")
 		}
 	case KindAgent:
 		if r.Address == "" {

@@ -15,6 +15,7 @@ func TestRecordRoundTrip(t *testing.T) {
 		{Kind: KindState, Root: "a@x", State: "pending", Until: "2026-06-09", Base: 17},
 		{Kind: KindOwner, Root: "a@x", Owner: "", Base: 3},
 		{Kind: KindAgent, Address: "anna@example.test", Name: "Anna Ägent"},
+		{Kind: KindReply, Root: "a@x", Seen: "q-2@example.org", Articles: 2},
 	} {
 		t.Run(string(r.Kind), func(t *testing.T) {
 			r.MessageID, r.Agent, r.At = NewMessageID(), "anna@example.test", at
@@ -28,6 +29,7 @@ func TestRecordRoundTrip(t *testing.T) {
 			}
 			if got.Kind != r.Kind || got.MessageID != r.MessageID || got.Root != r.Root || got.Base != r.Base ||
 				got.State != r.State || got.Until != r.Until || got.Owner != r.Owner || got.Name != r.Name ||
+				got.Seen != r.Seen || got.Articles != r.Articles ||
 				len(got.Claims) != len(r.Claims) || !got.At.Equal(at) {
 				t.Fatalf("got %+v, want %+v", got, r)
 			}
@@ -56,6 +58,11 @@ func TestParseRejects(t *testing.T) {
 		{"bad mark", rec("claim", `{}`), ErrInvalid},
 		{"line break", rec("v1 owner", `{"root":"a\r\nBcc: x","owner":""}`), ErrInvalid},
 		{"too big", rec("v1 owner", `{"root":"`+strings.Repeat("a", MaxSize)+`"}`), ErrInvalid},
+		{"reply without root", rec("v1 reply", `{"seen":"m@x","articles":1}`), ErrInvalid},
+		{"reply with negative count", rec("v1 reply", `{"root":"a","articles":-1}`), ErrInvalid},
+		{"reply with a fractional count", rec("v1 reply", `{"root":"a","articles":1.5}`), ErrInvalid},
+		{"reply with a line break in seen", rec("v1 reply", `{"root":"a","seen":"m@x\r\nBcc: y","articles":1}`), ErrInvalid},
+		{"newer reply", rec("v2 reply", `{"root":"a"}`), ErrNewerVersion},
 		{"no message id", []byte("X-SealDesk-Record: v1 owner\r\n\r\n{\"root\":\"a\"}"), ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,6 +79,9 @@ func FuzzParse(f *testing.F) {
 	r := Record{Kind: KindState, MessageID: "m@x", Root: "a@x", State: "closed", Base: 2, At: time.Unix(1, 0).UTC()}
 	raw, _ := Build(r, nil)
 	f.Add(raw)
+	reply, _ := Build(Record{Kind: KindReply, MessageID: "r@x", Root: "a@x", Seen: "q@x", Articles: 3, Agent: "anna@x", At: time.Unix(2, 0).UTC()}, nil)
+	f.Add(reply)
+	f.Add([]byte("X-SealDesk-Record: v1 reply\r\nMessage-ID: <m@x>\r\n\r\n{\"root\":\"r\",\"seen\":\"\",\"articles\":0}"))
 	f.Add([]byte("X-SealDesk-Record: v1 claim\r\nMessage-ID: <m@x>\r\n\r\n{\"claims\":[{\"root\":\"r\",\"number\":5}]}"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		got, err := Parse(raw)
@@ -84,7 +94,8 @@ func FuzzParse(f *testing.F) {
 		}
 		back, err := Parse(again)
 		if err != nil || back.Kind != got.Kind || back.Root != got.Root || back.Base != got.Base ||
-			back.Format != got.Format || back.Fingerprint != got.Fingerprint || len(back.Data) != len(got.Data) {
+			back.Format != got.Format || back.Fingerprint != got.Fingerprint || len(back.Data) != len(got.Data) ||
+			back.Seen != got.Seen || back.Articles != got.Articles {
 			t.Fatalf("round trip: %+v -> %+v, %v", got, back, err)
 		}
 	})

@@ -6,10 +6,18 @@ import type { ErrorCode } from './generated'
 // The codes are app.ErrorCodes(), generated into ./generated.ts.
 export type { ErrorCode }
 
+/**
+ * Another agent's reply claim that stopped a send (app.ReplyClaimView; the
+ * claim of a reply_claimed error): its uid goes back in the draft's
+ * seen.reply_uid to send anyway.
+ */
+export type ReplyClaim = { uid: number; agent: string; name: string; at: string }
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly claim?: ReplyClaim,
   ) {
     super(message)
     this.name = 'AppError'
@@ -20,8 +28,8 @@ export class AppError extends Error {
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
-    const { code, message } = e as { code: ErrorCode; message: string }
-    return new AppError(code, String(message))
+    const { code, message, claim } = e as { code: ErrorCode; message: string; claim?: ReplyClaim }
+    return new AppError(code, String(message), claim ?? undefined)
   }
   // Wails' browser bridge wraps the rejected JSON string in an Error.
   if (e instanceof Error && e.message.startsWith('{')) return toAppError(e.message)

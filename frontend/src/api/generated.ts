@@ -14,7 +14,7 @@ export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]
 
 /** mailbox.SendSteps() */
-export const SEND_STEPS = ['sealing', 'queued', 'sending', 'saved', 'sent', 'failed'] as const
+export const SEND_STEPS = ['checking', 'sealing', 'queued', 'sending', 'saved', 'sent', 'failed'] as const
 export type SendStep = (typeof SEND_STEPS)[number]
 
 /** app.ErrorCodes() */
@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'unreachable',
   'account_exists',
   'answered_meanwhile',
+  'reply_claimed',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 

@@ -19,7 +19,7 @@ import type {
   SendProgress,
   SendStep,
 } from '../api/compose'
-import type { AppError } from '../api/errors'
+import type { AppError, ReplyClaim } from '../api/errors'
 import type { ArticleContent } from '../api/tickets'
 import type { Technology } from '../api/generated'
 import type { Group } from '../api/types'
@@ -117,6 +117,12 @@ export class ComposeStore {
    * acknowledges it and sends anyway. null when nothing is new.
    */
   meanwhile = $state<ComposeMeanwhile | null>(null)
+  /**
+   * Another agent started sending an answer to the ticket from the same
+   * view a moment before (Go's reply_claimed): the notice names them; the
+   * next Send acknowledges their claim and sends anyway. null when none.
+   */
+  replyClaim = $state<{ claim: ReplyClaim; notice: string } | null>(null)
   /** The content of the articles meanwhile lists, by article ID, as they load. */
   meanwhileContent = $state<Record<number, ArticleContent>>({})
   private sendId = ''
@@ -571,11 +577,17 @@ export class ComposeStore {
     this.sending = true
     this.error = null
     this.result = null
-    this.step = d.sign || d.encrypt ? 'sealing' : 'queued'
+    this.step = d.seen?.ticket_id ? 'checking' : d.sign || d.encrypt ? 'sealing' : 'queued'
     this.stepMessage = ''
     try {
+      if (this.replyClaim) {
+        d.seen = { ...d.seen, reply_uid: this.replyClaim.claim.uid }
+        this.replyClaim = null
+        this.dirty = true
+      }
       if (this.meanwhile) {
-        d.seen = this.meanwhile.now
+        // An acknowledged reply claim stays acknowledged.
+        d.seen = { ...this.meanwhile.now, reply_uid: Math.max(this.meanwhile.now.reply_uid ?? 0, d.seen?.reply_uid ?? 0) }
         this.meanwhile = null
         this.dirty = true
       } else if (await this.checkMeanwhile()) {
@@ -597,6 +609,13 @@ export class ComposeStore {
       // the notice loads, would only say it again as an error.
       if (err.code === 'answered_meanwhile' && (await this.checkMeanwhile())) {
         this.step = null
+        this.stepMessage = ''
+        return null
+      }
+      // Another agent pressed Send on this ticket a moment before, from
+      // the same view: say who and when; Send again sends anyway.
+      if (err.code === 'reply_claimed' && err.claim) {
+        this.replyClaim = { claim: err.claim, notice: err.message }
         this.stepMessage = ''
         return null
       }

@@ -380,11 +380,11 @@ describe('ComposeStore', () => {
     s.listen()
     await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
     const p = s.send()
-    expect(s.step).toBe('sealing')
+    expect(s.step).toBe('checking')
     await vi.waitFor(() => expect(api.send).toHaveBeenCalled())
     const sendId = vi.mocked(api.send).mock.calls[0][0]
     handlers.get('send:progress')!({ send_id: 'other', step: 'failed', outbox_id: 0, message: '' })
-    expect(s.step).toBe('sealing')
+    expect(s.step).toBe('checking')
     handlers.get('send:progress')!({ send_id: sendId, step: 'sending', outbox_id: 0, message: '' })
     expect(s.step).toBe('sending')
     finish({ id: 5, status: 'failed', reason: 'The server refused the recipient ann@example.org: 550 no such user', advice: 'Correct it, then Retry.' } as never)
@@ -419,7 +419,7 @@ describe('no double answers', () => {
     id: 9, message_id: 'r2@desk.test', from: 'support@desk.test', to: 'ann@example.org', subject: 'Re: Printer', date: 'Tue, 02 Jun 2026 10:42:00 +0000',
     direction: 'out', security: {} as never, pending: false, expunged: false, agent: 'anna@desk.test', agent_name: 'Anna Agent',
   }
-  const now = { ticket_id: 7, article_id: 9, history_id: 4 }
+  const now = { ticket_id: 7, article_id: 9, history_id: 4, reply_uid: 0 }
   const answered = { articles: [annasAnswer], changes: [], names: { 'anna@desk.test': 'Anna' }, now }
 
   it('shows another agent\'s answer on the first Send and sends with the acknowledged mark on the second', async () => {
@@ -431,7 +431,7 @@ describe('no double answers', () => {
     expect(s.meanwhile?.articles[0].id).toBe(9)
     expect(s.sending).toBe(false)
     expect(s.step).toBeNull()
-    expect(api.meanwhile).toHaveBeenCalledWith({ ticket_id: 7, article_id: 3, history_id: 0 })
+    expect(api.meanwhile).toHaveBeenCalledWith({ ticket_id: 7, article_id: 3, history_id: 0, reply_uid: 0 })
     await s.send()
     expect(api.send).toHaveBeenCalledTimes(1)
     expect(vi.mocked(api.send).mock.calls[0][1].seen).toEqual(now)
@@ -457,7 +457,7 @@ describe('no double answers', () => {
     await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
     await s.send()
     expect(api.send).toHaveBeenCalledTimes(1)
-    const fresh = fakeApi({ prepare: vi.fn(async () => draft({ mode: 'new', ticket_id: 0, seen: { ticket_id: 0, article_id: 0, history_id: 0 } })) })
+    const fresh = fakeApi({ prepare: vi.fn(async () => draft({ mode: 'new', ticket_id: 0, seen: { ticket_id: 0, article_id: 0, history_id: 0, reply_uid: 0 } })) })
     const n = new ComposeStore(fresh, { list: async () => groups }, noEvents)
     await n.load({ mode: 'new' })
     await n.send()
@@ -485,7 +485,7 @@ describe('no double answers', () => {
     s.listen()
     await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
     vi.mocked(api.meanwhile)
-      .mockResolvedValueOnce({ articles: [], changes: [], names: {}, now: { ticket_id: 7, article_id: 3, history_id: 0 } })
+      .mockResolvedValueOnce({ articles: [], changes: [], names: {}, now: { ticket_id: 7, article_id: 3, history_id: 0, reply_uid: 0 } })
       .mockImplementationOnce(async () => {
         // Go's progress event for the refusal arrives while the notice loads.
         const sendId = vi.mocked(api.send).mock.calls[0][0]
@@ -497,6 +497,40 @@ describe('no double answers', () => {
     expect(s.error).toBeNull()
     expect(s.step).toBeNull()
     expect(s.stepMessage).toBe('')
+  })
+
+  it("shows another agent's reply claim on Send and sends anyway with the claim acknowledged", async () => {
+    const claim = { uid: 41, agent: 'bob@desk.test', name: 'Bob', at: '2026-06-02T10:42:00Z' }
+    const refusal = JSON.stringify({ code: 'reply_claimed', message: 'Bob started sending an answer to this ticket 3 s ago.', claim })
+    const api = fakeApi()
+    vi.mocked(api.send).mockRejectedValueOnce(refusal)
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    expect(await s.send()).toBeNull()
+    expect(s.replyClaim).toEqual({ claim, notice: 'Bob started sending an answer to this ticket 3 s ago.' })
+    expect(s.error).toBeNull()
+    expect(s.step).toBeNull()
+    expect(vi.mocked(api.send).mock.calls[0][1].seen.reply_uid).toBe(0)
+    const res = await s.send()
+    expect(res?.status).toBe('sent')
+    expect(api.send).toHaveBeenCalledTimes(2)
+    expect(vi.mocked(api.send).mock.calls[1][1].seen).toEqual({ ticket_id: 7, article_id: 3, history_id: 0, reply_uid: 41 })
+    expect(s.replyClaim).toBeNull()
+  })
+
+  it('keeps an acknowledged reply claim when an answer shown meanwhile is acknowledged too', async () => {
+    const claim = { uid: 41, agent: 'bob@desk.test', name: 'Bob', at: '2026-06-02T10:42:00Z' }
+    const api = fakeApi({
+      meanwhile: vi.fn().mockResolvedValueOnce({ articles: [], changes: [], names: {}, now: { ticket_id: 7, article_id: 3, history_id: 0, reply_uid: 0 } }).mockResolvedValue(answered),
+    })
+    vi.mocked(api.send).mockRejectedValueOnce({ code: 'reply_claimed', message: 'Bob started sending an answer to this ticket 3 s ago.', claim })
+    const s = new ComposeStore(api, { list: async () => groups }, noEvents)
+    await s.load({ mode: 'reply', ticketId: 7, articleId: 3 })
+    expect(await s.send()).toBeNull() // Bob's claim
+    expect(await s.send()).toBeNull() // then Bob's answer arrived: shown
+    expect(s.meanwhile).not.toBeNull()
+    await s.send()
+    expect(vi.mocked(api.send).mock.calls.at(-1)![1].seen).toEqual({ ...now, reply_uid: 41 })
   })
 
   it('names the agent, the time and the changes', () => {

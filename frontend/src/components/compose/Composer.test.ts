@@ -42,6 +42,24 @@ describe('Composer', () => {
     expect(vi.mocked(api.send).mock.calls[0][1]).toMatchObject({ to: ['Ann <ann@example.org>'], sign: true, encrypt: true, technology: 'S/MIME' })
   })
 
+  it("shows another agent's reply claim with Send anyway, which acknowledges it", async () => {
+    const claim = { uid: 41, agent: 'bob@desk.test', name: 'Bob', at: '2026-06-02T10:42:00Z' }
+    const api = fakeApi()
+    vi.mocked(api.send).mockRejectedValueOnce({ code: 'reply_claimed', message: 'Bob started sending an answer to this ticket 3 s ago.', claim })
+    const store = new ComposeStore(api, { list: async () => groups }, noEvents)
+    render(Composer, { intent: { mode: 'reply', ticketId: 7, articleId: 3 }, onClose: () => {}, store })
+    const send = (await screen.findByTestId('compose-send')) as HTMLButtonElement
+    await waitFor(() => expect(send.disabled).toBe(false))
+    await fireEvent.click(send)
+    expect((await screen.findByTestId('compose-reply-claim')).textContent).toContain('Bob started sending an answer to this ticket 3 s ago.')
+    expect(send.textContent?.trim()).toBe('Send anyway')
+    expect(screen.getByTestId('compose-progress').dataset.step).toBe('')
+    await fireEvent.click(send)
+    await waitFor(() => expect(screen.getByTestId('compose-progress').dataset.step).toBe('saved'))
+    expect(vi.mocked(api.send).mock.calls[1][1].seen.reply_uid).toBe(41)
+    expect(screen.queryByTestId('compose-reply-claim')).toBeNull()
+  })
+
   it('keeps the draft when Escape closes it', async () => {
     const api = fakeApi()
     const onClose = vi.fn()

@@ -13,7 +13,7 @@ export function draft(over: Partial<DraftMessage> = {}): DraftMessage {
     id: 0, mode: 'reply', ticket_id: 7, article_id: 3, group_id: 1, from: 'support@desk.test', to: ['Ann <ann@example.org>'], cc: [], bcc: [],
     subject: 'Re: Printer [Ticket#10007]', text: '\n\n> hi\n', sign: true, encrypt: true, technology: 'S/MIME',
     chosen: { technology: false, sign: false, encrypt: false }, keys: {}, attachments: [],
-    seen: { ticket_id: 7, article_id: 3, history_id: 0 }, in_reply_to: 'q@x', references: ['q@x'], updated_at: '', ...over,
+    seen: { ticket_id: 7, article_id: 3, history_id: 0, reply_uid: 0 }, in_reply_to: 'q@x', references: ['q@x'], updated_at: '', ...over,
   }
 }
 

@@ -1434,6 +1434,7 @@ export namespace compose {
 	    ticket_id: number;
 	    article_id: number;
 	    history_id: number;
+	    reply_uid: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Seen(source);
@@ -1444,6 +1445,7 @@ export namespace compose {
 	        this.ticket_id = source["ticket_id"];
 	        this.article_id = source["article_id"];
 	        this.history_id = source["history_id"];
+	        this.reply_uid = source["reply_uid"];
 	    }
 	}
 	export class Meanwhile {
