@@ -31,6 +31,6 @@ node frontend/e2e/screenshots.mjs "$work/shots"
 CGO_ENABLED=0 go build -o "$work/sealctl" ./cmd/sealctl
 SEALDESK_SEALCTL="$work/sealctl" SEALDESK_SCREENSHOT_DIR="$work/shots" \
 	scripts/with-services.sh node --test frontend/e2e/team-agents.e2e.test.mjs
-[ -f "$work/shots/answered-meanwhile.png" ]
+[ -f "$work/shots/answered-meanwhile.png" ] && [ -f "$work/shots/reply-claimed.png" ]
 mkdir -p "$out"
 cp "$work"/shots/*.png "$out"/

@@ -11,7 +11,7 @@
 // "answered meanwhile" notice with Bob's answer before anything is sent,
 // and who is told when two changes collide.
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -285,5 +285,64 @@ describe('two agents on one mailbox', { skip: !servicesUp() && 'no Dovecot/Postf
     assert.equal(b.state, 'open')
     assert.ok(b.history.some((h) => h.agent === anna.address && h.value.startsWith('pending') && h.outcome === 'lost'), JSON.stringify(b.history))
     assert.equal(await view.getByTestId('ticket-state').inputValue(), 'open')
+  })
+
+  it("Bob pressed Send a moment before Anna on a new ticket: his reply claim stops hers; Send anyway sends once", async () => {
+    const { page } = app
+    const subject2 = `Door camera shows only snow (ref ${token})`
+    const question2 = `e2e-claim-${token}@example.test`
+    const annaText = `Please restart the camera's switch port. claim ${token}`
+    await lmtpDeliver(
+      `From: Carol Customer <${env.customer}>\r\nTo: ${env.helpdesk}\r\nSubject: ${subject2}\r\nMessage-ID: <${question2}>\r\n` +
+        `Date: ${new Date().toUTCString()}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe door camera shows only snow.\r\n`,
+      env.helpdesk,
+      env.customer,
+    )
+    await page.getByTestId('ticket-list').getByText(subject2, { exact: true }).click({ timeout: 60_000 })
+    const view = page.getByTestId('ticket-view')
+    await view.getByRole('heading', { name: subject2 }).waitFor()
+    await view.getByTestId('article').first().getByTestId('reply').click()
+    const composer = page.getByTestId('composer')
+    await composer.waitFor()
+    await page.getByTestId('compose-text').fill(`${annaText}\n${await page.getByTestId('compose-text').inputValue()}`)
+
+    // Bob pressed Send on his laptop a second ago, from the view Anna has
+    // (the question alone): his app's reply record (docs/team.md "Reply
+    // claims") reached the team folder first, as its APPEND would; his
+    // answer is not in Sent yet. doveadm save stores it as the server
+    // stores an APPEND, with the next UID.
+    const at = new Date(Date.now() - 1000)
+    const body = JSON.stringify({ root: question2, seen: question2, articles: 1, agent: bob.address, at: at.toISOString() })
+    const record =
+      `From: "${bob.name}" <${bob.address}>\r\nDate: ${at.toUTCString().replace('GMT', '+0000')}\r\n` +
+      `Message-ID: <team.e2e-claim-${token}@sealdesk.invalid>\r\nSubject: [SealDesk v1 reply] ${question2}\r\n` +
+      `X-SealDesk-Record: v1 reply\r\nMIME-Version: 1.0\r\nContent-Type: application/json; charset=utf-8\r\n\r\n${body}\r\n`
+    execFileSync('doveadm', ['-c', env.dovecotConf, 'save', '-u', env.helpdesk, '-m', 'SealDesk/Team'], { input: record })
+
+    // Anna presses Send: her claim comes after Bob's, so the composer
+    // names him and sends nothing.
+    await page.getByTestId('compose-send').click()
+    const notice = composer.getByTestId('compose-reply-claim')
+    await notice.waitFor({ timeout: 30_000 })
+    assert.match(
+      (await notice.textContent()).trim(),
+      /^Bob started sending an answer to this ticket \d+ s ago\. Their answer is not in Sent yet — send anyway\?$/,
+    )
+    assert.equal(await page.getByTestId('compose-send').textContent(), 'Send anyway')
+    if (shots) {
+      await notice.scrollIntoViewIfNeeded()
+      mkdirSync(shots, { recursive: true })
+      await page.screenshot({ path: join(shots, 'reply-claimed.png') })
+    }
+    assert.deepEqual(await page.evaluate(() => window.go.app.Compose.Outbox()), [])
+    assert.deepEqual(mailsWith(env.customer, 'INBOX', annaText), [])
+
+    // Send anyway acknowledges Bob's claim: sent once.
+    await page.getByTestId('compose-send').click()
+    await page.locator('[data-testid="compose-progress"][data-step="saved"]').waitFor({ timeout: 30_000 })
+    await composer.waitFor({ state: 'detached' })
+    await until("Anna's answer at the customer's", () => mailsWith(env.customer, 'INBOX', annaText).length > 0)
+    assert.equal(mailsWith(env.customer, 'INBOX', annaText).length, 1)
+    assert.equal(mailsWith(env.helpdesk, 'Sent', annaText).length, 1)
   })
 })
