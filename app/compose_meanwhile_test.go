@@ -4,11 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/sealdesk/sealdesk/crypto/keystore"
-	"github.com/sealdesk/sealdesk/mail/smtp/smtptest"
-	"github.com/sealdesk/sealdesk/mail/team/teamtest"
-	"github.com/sealdesk/sealdesk/mailbox"
-	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
 
@@ -20,23 +15,7 @@ import (
 // once.
 func TestComposeSendLooksAgainBeforeSending(t *testing.T) {
 	ctx := context.Background()
-	srv := teamtest.NewServer(t)
-	srv.Append(t, "INBOX", []byte("From: Carol <carol@example.org>\r\nTo: support@desk.test\r\nSubject: Badge reader\r\n"+
-		"Message-ID: <q-badge@example.org>\r\nDate: Tue, 02 Jun 2026 09:00:00 +0000\r\n\r\nNo badge opens the door.\r\n"))
-	smtp := smtptest.Start(t, smtptest.Options{Username: srv.User, Password: srv.Pass})
-	p := openProfile(t, keystore.NewMemory(0))
-	sec := security.New(p, security.Options{})
-	mb := mailbox.New(p, sec)
-	if _, err := mb.SaveAccount(ctx, mailbox.AccountInput{Name: "help", IMAP: srv.Addr, IMAPTLS: "none", Username: srv.User,
-		Password: []byte(srv.Pass), SMTP: smtp.Addr, SMTPTLS: "none"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Store.SaveGroup(ctx, store.Group{Name: "Support", SenderAddress: "Support <support@desk.test>", Technology: "S/MIME"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := mb.SetAgent(ctx, "Anna", "anna@example.test"); err != nil {
-		t.Fatal(err)
-	}
+	srv, smtp, p, sec, mb := badgeDesk(t, false)
 	rec := &recorder{}
 	sync := &Sync{mb: mb, emit: rec, st: p.Store}
 	if _, err := sync.Start(StartSyncRequest{}); err != nil {

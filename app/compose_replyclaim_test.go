@@ -13,6 +13,7 @@ import (
 	"github.com/sealdesk/sealdesk/mail/team"
 	"github.com/sealdesk/sealdesk/mail/team/teamtest"
 	"github.com/sealdesk/sealdesk/mailbox"
+	"github.com/sealdesk/sealdesk/profile"
 	"github.com/sealdesk/sealdesk/security"
 	"github.com/sealdesk/sealdesk/store"
 )
@@ -51,7 +52,11 @@ type replyDesk struct {
 	draft DraftMessage
 }
 
-func newReplyDesk(t *testing.T, noTeam bool) *replyDesk {
+// badgeDesk is Anna's laptop before its first sync: a memory IMAP server
+// holding Carol's question about the badge reader, a submission server,
+// and a profile with the account (team records on unless noTeam), a
+// group and Anna's agent identity.
+func badgeDesk(t *testing.T, noTeam bool) (*teamtest.Server, *smtptest.Server, *profile.Profile, *security.Service, *mailbox.Service) {
 	t.Helper()
 	ctx := context.Background()
 	srv := teamtest.NewServer(t)
@@ -71,6 +76,13 @@ func newReplyDesk(t *testing.T, noTeam bool) *replyDesk {
 	if err := mb.SetAgent(ctx, "Anna", "anna@example.test"); err != nil {
 		t.Fatal(err)
 	}
+	return srv, smtp, p, sec, mb
+}
+
+func newReplyDesk(t *testing.T, noTeam bool) *replyDesk {
+	t.Helper()
+	ctx := context.Background()
+	srv, smtp, p, sec, mb := badgeDesk(t, noTeam)
 	if _, err := mb.SyncOnce(ctx, "help", mailbox.SyncOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	goimap "github.com/emersion/go-imap/v2"
 
 	"github.com/sealdesk/sealdesk/compose"
-	"github.com/sealdesk/sealdesk/internal/testenv"
-	mailsync "github.com/sealdesk/sealdesk/mail/sync"
 	"github.com/sealdesk/sealdesk/mail/team"
 	"github.com/sealdesk/sealdesk/mail/team/teamtest"
 )
@@ -187,19 +185,12 @@ func TestReplyClaimAloneMemory(t *testing.T) {
 // TestDovecotReplyClaimRace: the same race against the harness's Dovecot
 // (skipped unless run through scripts/with-services.sh).
 func TestDovecotReplyClaimRace(t *testing.T) {
-	addr, user, pass, admin, folder, teamFolder := dovecotTeamFolders(t, "reply")
-	raw, mid := testenv.NewMessage("Customer <c@example.org>", user, "Badge reader", "No badge opens the door.")
-	appendRaw(t, admin, folder, raw)
-	opt := SyncOptions{Engine: mailsync.Options{SkipInbox: true, SkipSent: true, Mailboxes: []string{folder}}, Team: TeamOptions{Folder: teamFolder}}
-	a := newLaptop(t, "anna", addr, user, pass, opt)
-	b := newLaptop(t, "bob", addr, user, pass, opt)
-	a.sync(t)
-	b.sync(t)
-	converge(t, a, b)
+	d := newDovecotPair(t, "reply", "Badge reader", "No badge opens the door.")
+	a, b, mid, user := d.a, d.b, d.mid, d.user
 	for range 3 {
 		// Each round from a new view: the ticket gets an answer between.
-		replyRace(t, a, b, mid, opt.Team)
-		appendRaw(t, admin, folder, []byte("From: Support <"+user+">\r\nTo: c@example.org\r\nSubject: Re: Badge reader\r\n"+
+		replyRace(t, a, b, mid, d.opt.Team)
+		appendRaw(t, d.admin, d.folder, []byte("From: Support <"+user+">\r\nTo: c@example.org\r\nSubject: Re: Badge reader\r\n"+
 			"Message-ID: <"+team.NewMessageID()+">\r\nIn-Reply-To: <"+mid+">\r\nReferences: <"+mid+">\r\n"+
 			"Date: Tue, 02 Jun 2026 10:42:00 +0000\r\n\r\nAn answer.\r\n"))
 		a.sync(t)

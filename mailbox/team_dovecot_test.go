@@ -131,8 +131,26 @@ func dovecotTeamFolders(t *testing.T, kind string) (addr, user, pass string, adm
 // poll off shows another laptop's change: Dovecot pushes the new record's
 // EXISTS to the watch idling on the team folder.
 func TestDovecotTeamWatch(t *testing.T) {
-	addr, user, pass, admin, folder, teamFolder := dovecotTeamFolders(t, "watch")
-	raw, mid := testenv.NewMessage("Customer <c@example.org>", user, "Watched", "Does the team see this?")
+	d := newDovecotPair(t, "watch", "Watched", "Does the team see this?")
+	watchedChangeArrives(t, d.a, d.b, d.mid)
+}
+
+// dovecotPair is two laptops on one mail folder of the harness's Dovecot,
+// with team folder of their own, both synced and agreed on the one
+// ticket a customer's question (mid) opened.
+type dovecotPair struct {
+	a, b   *laptop
+	admin  *imapclient.Client
+	user   string
+	folder string
+	mid    string
+	opt    SyncOptions
+}
+
+func newDovecotPair(t *testing.T, kind, subject, question string) dovecotPair {
+	t.Helper()
+	addr, user, pass, admin, folder, teamFolder := dovecotTeamFolders(t, kind)
+	raw, mid := testenv.NewMessage("Customer <c@example.org>", user, subject, question)
 	appendRaw(t, admin, folder, raw)
 	opt := SyncOptions{Engine: mailsync.Options{SkipInbox: true, SkipSent: true, Mailboxes: []string{folder}}, Team: TeamOptions{Folder: teamFolder}}
 	a := newLaptop(t, "anna", addr, user, pass, opt)
@@ -140,5 +158,5 @@ func TestDovecotTeamWatch(t *testing.T) {
 	a.sync(t)
 	b.sync(t)
 	converge(t, a, b)
-	watchedChangeArrives(t, a, b, mid)
+	return dovecotPair{a: a, b: b, admin: admin, user: user, folder: folder, mid: mid, opt: opt}
 }
