@@ -1,7 +1,8 @@
-//go:build !(linux || freebsd || openbsd || netbsd || dragonfly)
+//go:build !(linux || freebsd || openbsd || netbsd || dragonfly || windows)
 
 package keystore
 
-// vanished: macOS Keychain and Windows Credential Manager address items by
-// name in one call, so an item cannot vanish between a search and its use.
+// vanished: go-keyring reaches the macOS Keychain through one `security`
+// command per call, which names the item, so no item can vanish between a
+// search and its use.
 func vanished(error) bool { return false }
