@@ -133,6 +133,12 @@ func buildFixture() fixture {
 			return f
 		}
 	}
+	// The keys are made: stop the agent key generation started. A fuzz
+	// worker builds the fixture for its seeds and is killed at the end,
+	// never reaching TestMain's cleanup, so an agent left running here
+	// outlived every fuzz run. A test that runs gpg later starts one
+	// again, which TestMain stops.
+	_ = exec.Command("gpgconf", "--homedir", f.home, "--kill", "gpg-agent").Run()
 	return f
 }
 

@@ -118,6 +118,10 @@ func build() (*Fixture, error) {
 	if b.err != nil {
 		return nil, b.err
 	}
+	// The keys are made: stop the agent key generation started, so that a
+	// process that never reaches Cleanup (a fuzz worker, killed at the
+	// end) leaves none running; a later gpg call starts one again.
+	_ = exec.Command("gpgconf", "--homedir", home, "--kill", "gpg-agent").Run()
 	if err == nil {
 		return f, nil
 	}
