@@ -6,15 +6,15 @@ import (
 )
 
 func FuzzParseKeys(f *testing.F) {
-	fx := getFixture(f)
+	fx := getSam(f)
 	pub, _ := ExportPublic(fx.sam)
 	bin, _ := fx.sam.PublicBytes()
 	f.Add(pub)
 	f.Add(bin)
 	f.Add(fx.samArmor)
-	for _, p := range fx.pub {
-		f.Add(p)
-	}
+	// GnuPG-made keys (Ed25519/Cv25519, RSA-3072, expired, revoked) are
+	// seeds in testdata/fuzz/FuzzParseKeys/gnupg-*: made once with gpg,
+	// not per fuzz worker (getSam says why).
 	f.Add([]byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n=AAAA\n-----END PGP PUBLIC KEY BLOCK-----"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keys, err := ParseKeys(data)
@@ -29,7 +29,7 @@ func FuzzParseKeys(f *testing.F) {
 }
 
 func FuzzProcess(f *testing.F) {
-	fx := getFixture(f)
+	fx := getSam(f)
 	kr := NewMemoryKeyring()
 	if err := kr.AddSecret(fx.sam, []byte(samPass)); err != nil {
 		f.Fatal(err)

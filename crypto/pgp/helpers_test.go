@@ -56,7 +56,26 @@ func getFixture(t testing.TB) *fixture {
 	return &fix
 }
 
-func buildFixture() fixture {
+var (
+	samOnce sync.Once
+	samFix  fixture
+)
+
+// getSam returns the fixture's Go-made part alone (Sam's key, no GnuPG
+// home): what the fuzz targets use. A fuzz worker builds its targets'
+// seeds and is killed at the end, never reaching TestMain's cleanup, so a
+// GnuPG fixture built there left its gpg-agent running after every fuzz
+// run.
+func getSam(t testing.TB) *fixture {
+	t.Helper()
+	samOnce.Do(func() { samFix = buildSam() })
+	if samFix.err != nil {
+		t.Fatalf("fixture: %v", samFix.err)
+	}
+	return &samFix
+}
+
+func buildSam() fixture {
 	f := fixture{pub: map[string][]byte{}, sec: map[string][]byte{}}
 	gk, err := gcrypto.PGP().KeyGeneration().AddUserId("Sam Seal", samAddr).GenerationTime(gpgTime.Unix()).New().GenerateKey()
 	if err != nil {
@@ -76,6 +95,14 @@ func buildFixture() fixture {
 	f.samArmor = []byte(a)
 	if f.sam, err = ParseKey(f.samArmor); err != nil {
 		f.err = err
+	}
+	return f
+}
+
+// buildFixture is buildSam's key plus GnuPG's, made in a home of their own.
+func buildFixture() fixture {
+	f := buildSam()
+	if f.err != nil {
 		return f
 	}
 	if _, err := exec.LookPath("gpg"); err != nil {

@@ -211,7 +211,7 @@ func TestInlineSplitGnuPG(t *testing.T) {
 // (never decrypted content merged in), unopened blocks carry no text and
 // say why, and decrypted ones only come from a successful decryption.
 func FuzzInlineSplit(f *testing.F) {
-	fx := getFixture(f)
+	fx := getSam(f)
 	sam := mustUnlock(f, fx.sam)
 	enc := encryptArmored(f, "fuzz secret\n", sam, fx.sam)
 	f.Add("before\n"+enc+"after\n", false)
