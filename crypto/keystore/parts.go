@@ -153,7 +153,8 @@ func randN(n int) int {
 
 // nameLocks serialises the writers of one secret within this process:
 // Put, Delete and the read-modify-write of OpenSealer. Writers in other
-// processes are handled by the write protocol (see Store.Put).
+// processes of this user wait on a lock file (proclock.go); the write
+// protocol (see Store.Put) covers what that lock cannot.
 var nameLocks = struct {
 	sync.Mutex
 	m map[string]*sync.Mutex
@@ -169,5 +170,9 @@ func lockName(service, name string) func() {
 	}
 	nameLocks.Unlock()
 	mu.Lock()
-	return mu.Unlock
+	unlockFile := lockAcrossProcesses(service, name)
+	return func() {
+		unlockFile()
+		mu.Unlock()
+	}
 }

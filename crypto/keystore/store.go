@@ -55,9 +55,11 @@ var ErrTooLarge = errors.New("keystore: secret too large")
 // Put stores secret under name, replacing any earlier value. Secrets
 // larger than one item are split across items (see parts.go).
 //
-// Writers of one name are serialised within the process. Across processes
-// (the app and sealctl share the keychain, which offers no lock and no
-// compare-and-set) the write protocol keeps the secret readable:
+// Writers of one name are serialised within the process, and between
+// processes of this user by a lock file (proclock.go). Where that lock
+// cannot hold (a process killed mid-write, a lock file that cannot be
+// made) the write protocol keeps the secret readable (the app and sealctl
+// share the keychain, which offers no lock and no compare-and-set):
 //  1. the parts go to an empty generation, one the current manifest does
 //     not name, so the secret being replaced stays whole;
 //  2. the manifest is written last, as one item: a reader sees the old
