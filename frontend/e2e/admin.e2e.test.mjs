@@ -291,6 +291,17 @@ describe('admin screens', () => {
     // Count once the demo's first pass is done and the list has caught up
     // with the log, so the counts below compare like with like.
     await app.waitForSyncIdle()
+    // The bar can read idle before the demo's encrypted mail is logged
+    // (CI once counted 8 rows, all verify): the demo has signed and
+    // encrypted mail, so count once the log holds both kinds.
+    await page.waitForFunction(
+      async () => {
+        const l = await window.go.app.Logs.List({ direction: '', technology: '', operation: '', status: '', search: '', limit: 200 })
+        return l.some((e) => e.operation === 'verify') && l.some((e) => e.operation !== 'verify')
+      },
+      null,
+      { timeout: 30_000 },
+    )
     const logged = () =>
       page.evaluate(async () => (await window.go.app.Logs.List({ direction: '', technology: '', operation: '', status: '', search: '', limit: 200 })).length)
     await page.waitForFunction(async (n) => document.querySelectorAll('[data-testid=log-row]').length === n, await logged(), { timeout: 10_000 })
